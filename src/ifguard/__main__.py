@@ -1,0 +1,3 @@
+from ifguard.cli import run
+
+run()

@@ -1,0 +1,1 @@
+"""Subcommands. Each module defines NAME, HELP, DESCRIPTION, configure(parser), run(args)."""

@@ -1,0 +1,136 @@
+"""``ifguard lint``: check interfaces files without touching the system."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+NAME = "lint"
+HELP = "check interfaces files for junk, bad values, broken references"
+DESCRIPTION = """\
+Check /etc/network/interfaces (and every file it sources, and Proxmox's pending
+interfaces.new) or the given files. Nothing in the file is executed.
+
+examples:
+  ifguard lint                                  the host's own configuration
+  ifguard lint /etc/network/interfaces.new      a candidate before applying it
+  ifguard lint --root /mnt/rescue               a mounted system (DIR is treated as /)
+  ifguard lint FILE --fix                       apply safe fixes (a backup is kept)
+  ifguard lint FILE --diff                      show the safe fixes, write nothing
+  ifguard lint FILE --format json               machine-readable output
+  ifguard lint --select IFG1 --ignore IFG106    only some rules
+
+exit status: 0 no errors (warnings allowed), 1 errors found, 2 could not run.
+suppress one line with a comment above it:  # ifguard: ignore[IFG101]
+"""
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files to check ('-' for stdin); default: /etc/network/interfaces "
+                        "and interfaces.new under --root")
+    p.add_argument("--root", metavar="DIR", default="/",
+                   help="treat DIR as / when resolving the default files and `source` lines")
+    p.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                   help="output format (default: text)")
+    p.add_argument("--select", metavar="CODES", help="comma-separated codes, prefixes (IFG1) or "
+                   "names to check (default: all)")
+    p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or names to skip")
+    p.add_argument("--config", metavar="FILE", type=Path,
+                   help="settings file (default: [tool.ifguard] in ./pyproject.toml, "
+                        "else /etc/ifguard/ifguard.toml)")
+    p.add_argument("--dialect", choices=("ifupdown", "ifupdown2", "ifupdown-ng"),
+                   help="override dialect detection")
+    p.add_argument("--no-follow", action="store_true", help="do not read sourced files")
+    fixes = p.add_mutually_exclusive_group()
+    fixes.add_argument("--fix", action="store_true",
+                       help="apply safe fixes in place (atomic write, backup .NAME.ifguard-bak)")
+    fixes.add_argument("--diff", action="store_true",
+                       help="print the safe fixes as a unified diff; write nothing")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="only the diagnostic lines, no source excerpt or summary")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour text output (default: when writing to a terminal)")
+
+
+def _codes(value: str | None) -> tuple[str, ...]:
+    return tuple(c.strip() for c in (value or "").split(",") if c.strip())
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from ifguard import fixer, lint
+    from ifguard.errors import UsageError
+    from ifguard.settings import load_settings
+    from ifguard.source import Root, load_text
+
+    root = Path(args.root)
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root}: not a directory")
+    settings = load_settings(args.config, root, Path.cwd())
+    if args.select:
+        settings = replace(settings, select=_codes(args.select))
+    if args.ignore:
+        settings = replace(settings, ignore=settings.ignore + _codes(args.ignore))
+    _check_codes(settings.select + settings.ignore)
+    if args.paths == ["-"]:
+        if args.fix:
+            raise UsageError("--fix cannot rewrite stdin; use --diff")
+        loaded = load_text(sys.stdin.buffer.read(), "<stdin>")
+        result = lint.lint_loaded(loaded, settings, dialect=args.dialect)
+    else:
+        paths = [Path(p) for p in args.paths] or None
+        result = lint.lint_paths(paths, Root(root), settings, dialect=args.dialect,
+                                 follow=not args.no_follow)
+    diagnostics = result.diagnostics
+    docs = result.loaded.documents
+    if args.fix or args.diff:
+        fixed = fixer.fix(docs, diagnostics)
+        if args.diff:
+            sys.stdout.write("".join(f.diff() for f in fixed))
+            return 1 if result.errors else 0
+        from ifguard.fsutil import atomic_write
+
+        for f in fixed:
+            atomic_write(Path(f.document.path), f.data, backup=True)
+            print(f"fixed {f.applied} problem(s) in {f.document.path}", file=sys.stderr)
+        if fixed:  # report what is left
+            result = lint.lint_paths([Path(d.path) for d in result.loaded.mains], Root(root),
+                                     settings, dialect=args.dialect, follow=not args.no_follow)
+            diagnostics, docs = result.diagnostics, result.loaded.documents
+    _print(args, diagnostics, docs)
+    return 1 if result.errors else 0
+
+
+def _check_codes(selectors: tuple[str, ...]) -> None:
+    from ifguard.errors import UsageError
+    from ifguard.rules import RULES
+
+    for s in selectors:
+        if s != "ALL" and not any(r.code.startswith(s) or r.name == s for r in RULES):
+            raise UsageError(f"unknown rule code or name: {s} (see `ifguard rules`)")
+
+
+def _print(args: argparse.Namespace, diagnostics: object, docs: object) -> None:
+    from ifguard.report import github, json, sarif, text
+
+    assert isinstance(diagnostics, tuple) and isinstance(docs, list)
+    if args.format == "json":
+        out = json.render(diagnostics, docs)
+    elif args.format == "sarif":
+        out = sarif.render(diagnostics, docs)
+    elif args.format == "github":
+        out = github.render(diagnostics, docs)
+    else:
+        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                           and not os.environ.get("NO_COLOR"))
+        out = text.render(diagnostics, docs, color=color, quiet=args.quiet)
+        if color:
+            from rich.console import Console
+
+            Console(highlight=False, soft_wrap=True).print(out, end="")
+            return
+    sys.stdout.write(out)

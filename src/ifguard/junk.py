@@ -1,0 +1,174 @@
+"""Recognise lines that are not configuration at all: pasted command output, shell prompts,
+heredoc and diff markers. Pure functions on text; the rules in ``rules/junk.py`` use them.
+
+A line is judged by its content, never by its indentation (no dialect gives indentation a
+meaning). Checks are ordered cheapest first: most lines start with a lower-case option name
+and are dismissed by one set lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ifguard.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS
+
+
+class Verdict(NamedTuple):
+    kind: str  # "output" | "shell" | "marker"
+    what: str  # human description: "output of `ip link`"
+
+
+_IP_STATES = frozenset({"UP", "DOWN", "UNKNOWN", "LOWERLAYERDOWN", "DORMANT", "NOTPRESENT"})
+
+# (pattern, description) — matched against the stripped line.
+_OUTPUT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), d)
+    for p, d in (
+        (r"^\d+:\s+\S+?(@\S+)?:\s+<[A-Z0-9_,-]*>", "output of `ip link` / `ip addr`"),
+        (r"^link/(ether|loopback|none|void|ppp|sit|gre|ipip|tunnel6|ieee802\.11|infiniband)\b",
+         "output of `ip link`"),
+        (r"^inet6?\s+\S+\s+(brd|scope|metric|peer)\b", "output of `ip addr`"),
+        (r"^inet6?\s+[0-9a-fA-F:.]+/\d+\s*$", "output of `ip addr`"),
+        (r"^valid_lft\s", "output of `ip addr`"),
+        (r"^altname\s+\S+$", "output of `ip link`"),
+        (r"^(RX|TX):\s+bytes\s+packets", "output of `ip -s link`"),
+        (r"^\d+\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+", "output of `ip -s link`"),
+        (r"^(default|\d+\.\d+\.\d+\.\d+(/\d+)?|[0-9a-f:]+::?[0-9a-f:]*/\d+)\s+(via|dev)\s+\S+.*"
+         r"\b(proto|scope|metric|dev)\b", "output of `ip route`"),
+        (r"^\S+\s+dev\s+\S+\s+lladdr\s", "output of `ip neigh`"),
+        (r"^\S+:\s+flags=\d+<", "output of `ifconfig`"),
+        (r"^\S+\s+Link encap:", "output of `ifconfig`"),
+        (r"^inet (addr:)?\d+\.\d+\.\d+\.\d+\s+(netmask|Bcast|Mask)", "output of `ifconfig`"),
+        (r"^(inet6 addr:|ether [0-9a-f:]{17}\s+txqueuelen)", "output of `ifconfig`"),
+        (r"^(RX|TX) (packets|errors)[ :]", "output of `ifconfig`"),
+        (r"^UP (BROADCAST|LOOPBACK|POINTOPOINT)", "output of `ifconfig`"),
+        (r"^bridge name\s+bridge id", "output of `brctl show`"),
+        (r"^\S+\s+8000\.[0-9a-f]{12}\s+(yes|no)\b", "output of `brctl show`"),
+        (r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+         "output of `ovs-vsctl show`"),
+        (r"^(Bridge|Port|Interface)\s+\"?[\w.:@-]+\"?$", "output of `ovs-vsctl show`"),
+        (r"^(type|tag|trunks|options|error|ovs_version|fail_mode|datapath_type|"
+         r"bond_mode|lacp_status|lacp_fallback_ab|active-backup primary|updelay|downdelay|"
+         r"lacp_time|next rebalance|active member mac|active slave mac):\s",
+         "output of `ovs-vsctl show` / `ovs-appctl bond/show`"),
+        (r"^---- \S+ ----$", "output of `ovs-appctl bond/show`"),
+        (r"^(member|slave) \S+: (enabled|disabled)", "output of `ovs-appctl bond/show`"),
+        (r"^(may_enable|hash \d+):", "output of `ovs-appctl bond/show`"),
+        (r"^(Ethernet Channel Bonding Driver|Bonding Mode|Transmit Hash Policy|MII Status|"
+         r"MII Polling Interval \(ms\)|Up Delay \(ms\)|Down Delay \(ms\)|Slave Interface|"
+         r"Currently Active Slave|Primary Slave|Link Failure Count|Permanent HW addr|"
+         r"Slave queue ID|Aggregator ID|LACP rate|Min links|Aggregator selection policy|"
+         r"Active Aggregator Info|Number of ports|Actor Key|Partner Key|Partner Mac Address|"
+         r"System priority|System MAC address|Speed|Duplex|Peer Notification Delay \(ms\)|"
+         r"ARP Polling Interval \(ms\)|ARP IP target/s|802\.3ad info|details actor lacp pdu|"
+         r"details partner lacp pdu|port key|port priority|port number|port state|"
+         r"system priority|system mac address|oper key|Actor Churn State|Partner Churn State|"
+         r"Actor Churned Count|Partner Churned Count)\b.*:",
+         "contents of `/proc/net/bonding/*`"),
+        (r"^Settings for \S+:$", "output of `ethtool`"),
+        (r"^(Link detected|Supported link modes|Advertised link modes|Auto-negotiation|"
+         r"Supported ports|Port|PHYAD|Transceiver|Wake-on|Current message level):",
+         "output of `ethtool`"),
+        (r"^PING \S+ \(", "output of `ping`"),
+        (r"^\d+ bytes from ", "output of `ping`"),
+        (r"^--- \S+ ping statistics ---$", "output of `ping`"),
+        (r"^\d+ packets transmitted, ", "output of `ping`"),
+        (r"^(rtt|round-trip) min/avg/max", "output of `ping`"),
+        (r"^\[\s*\d+\.\d+\]\s", "output of `dmesg`"),
+        (r"^[●○×]\s+\S+\.(service|target|socket)\b", "output of `systemctl status`"),
+        (r"^(Loaded: (loaded|not-found|masked)|Active: (active|inactive|failed|activating))",
+         "output of `systemctl status`"),
+        (r"^(Main PID|Process|Tasks|Memory|CPU|CGroup): ", "output of `systemctl status`"),
+        (r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w@.-]+(\[\d+\])?: ",
+         "a syslog / journal line"),
+        (r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d", "a timestamped log line"),
+        (r"^(warning|error|debug|info): \S", "messages printed by ifupdown2 / ifquery"),
+    )
+)
+
+_PROMPT = re.compile(
+    r"^(\[[\w.-]+@[\w.-]+[^\]]*\]|[\w.-]+@[\w.-]+(:[^\s#$]*)?|\(\S+\)\s*[\w.-]+@[\w.-]+\S*)"
+    r"\s?[#$%>](\s|$)"
+)
+_DOLLAR_PROMPT = re.compile(r"^[$%]\s+\S")
+_SHELL_COMMANDS = frozenset(
+    {"sudo", "su", "cat", "echo", "printf", "tee", "nano", "vi", "vim", "emacs", "systemctl",
+     "service", "ifreload", "ifup", "ifdown", "ifquery", "ip", "ifconfig", "brctl", "bridge",
+     "ovs-vsctl", "ovs-appctl", "ovs-ofctl", "apt", "apt-get", "dpkg", "reboot", "cd", "ls",
+     "grep", "less", "more", "tail", "head", "journalctl", "dmesg", "ping", "ethtool", "nmcli",
+     "pvesh", "qm", "pct", "exit", "logout", "chmod", "cp", "mv", "rm", "sed", "awk", "curl",
+     "wget", "ssh", "scp", "export", "source-file", "watch", "tcpdump", "lsblk", "mount"}
+)
+_HEREDOC = re.compile(r"<<-?\s*['\"]?[A-Za-z_]+['\"]?")
+_HEREDOC_END = frozenset({"EOF", "EOT", "END", "_EOF_", "__EOF__", "EOL", "HERE"})
+_DIFF = re.compile(
+    r"^(diff --git |index [0-9a-f]{7,}\.\.[0-9a-f]{7,}|@@ -\d+(,\d+)? \+\d+(,\d+)? @@|"
+    r"(\+\+\+|---) (a/|b/|/|\S+\.(orig|new|bak|interfaces))|<{7}( |$)|={7}$|>{7}( |$))"
+)
+_DIFF_BODY = re.compile(r"^[+-]\s*(\S+)")
+_VALID_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_KEYWORDS = STANZA_KEYWORDS | STATEMENT_KEYWORDS
+# Lower-case words that start pasted output or shell commands: never dismissed by the fast path.
+_SUSPECT_WORDS = (
+    frozenset({"inet", "inet6", "valid_lft", "altname", "default", "bridge", "member", "slave",
+               "ether", "link", "hash", "may_enable", "details", "port", "system", "oper",
+               "rtt", "round-trip"})
+    | _SHELL_COMMANDS
+)
+
+
+def valid_name(word: str) -> bool:
+    """Could ``word`` be an option name? (letters, digits, ``_ . -``; starts with a letter)."""
+    return bool(_VALID_NAME.match(word))
+
+
+def _plausible(stripped: str) -> bool:
+    """Fast path: an ordinary ``option value`` line that cannot be junk."""
+    head, _, rest = stripped.partition(" ")
+    head = head.split("\t", 1)[0]
+    if not head.islower() or not _VALID_NAME.match(head) or head in _SUSPECT_WORDS:
+        return False
+    second = rest.split(None, 1)[0] if rest.strip() else ""
+    return second not in _IP_STATES and not second.startswith("8000.")
+
+
+def classify(text: str, *, statement: bool = False) -> Verdict | None:
+    """Say what a line is if it is not configuration; None when it may be configuration.
+
+    ``statement`` marks lines whose first word is a real keyword (``auto``, ``iface``...):
+    those are never junk.
+    """
+    stripped = text.strip(" \t\r\n")
+    if statement or not stripped or stripped.startswith("#"):
+        return None
+    if _plausible(stripped):
+        return None
+    words = stripped.split()
+    if len(words) >= 2 and words[1] in _IP_STATES:
+        return Verdict("output", "output of `ip -br link` / `ip -br addr`")
+    for pattern, what in _OUTPUT:
+        if pattern.match(stripped):
+            return Verdict("output", what)
+    if _PROMPT.match(stripped) or _DOLLAR_PROMPT.match(stripped):
+        return Verdict("shell", "a shell prompt with a command")
+    if stripped in _HEREDOC_END:
+        return Verdict("marker", f"the end marker of a shell heredoc (`{stripped}`)")
+    if _DIFF.match(stripped):
+        return Verdict("marker", "a diff / patch / merge-conflict marker")
+    body = _DIFF_BODY.match(stripped)
+    if body and (body.group(1) in _KEYWORDS or body.group(1).startswith("allow-")):
+        return Verdict("marker", "a line of a diff (leading `+`/`-` before a keyword)")
+    first = words[0]
+    if first in _SHELL_COMMANDS and (len(words) > 1 or first in {"reboot", "exit", "logout"}):
+        if first == "bridge" and len(words) > 1 and words[1] not in {"link", "vlan", "fdb"}:
+            return None
+        return Verdict("shell", f"a shell command (`{first}`)")
+    if _HEREDOC.search(stripped) and (">" in stripped or first in _SHELL_COMMANDS):
+        return Verdict("shell", "a shell heredoc command")
+    return None
+
+
+def classify_line(first_word: str, text: str) -> Verdict | None:
+    """Classify a logical line given its first word (statements are real keywords)."""
+    return classify(text, statement=first_word in _KEYWORDS or first_word.startswith("allow-"))

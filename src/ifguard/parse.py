@@ -1,0 +1,253 @@
+"""Lossless parser for interfaces(5) files.
+
+The input bytes are decoded with ``surrogateescape`` so that any byte sequence (invalid UTF-8,
+NULs, CRLF) survives: ``render(parse(data)) == data`` always holds. The file is split into
+*logical lines* (physical lines joined by a trailing backslash); every character of the input
+belongs to exactly one ``Line``. Lines are classified structurally only — deciding whether a
+line is junk is the job of the rules.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple
+
+from ifguard.diagnostic import Span
+
+
+class Kind(StrEnum):
+    BLANK = "blank"
+    COMMENT = "comment"
+    STANZA = "stanza"  # iface / mapping / template / vlan: owns the option lines that follow
+    STATEMENT = "statement"  # auto / allow-* / source / source-directory / rename / no-*
+    OPTION = "option"  # a line inside a stanza: keyword + value
+    TEMPLATE = "template"  # an ifupdown2 Mako template line (% ... or <% ... %>), never rendered
+    UNKNOWN = "unknown"  # not a statement and not inside a stanza
+
+
+STANZA_KEYWORDS = frozenset({"iface", "mapping", "template", "vlan"})
+STATEMENT_KEYWORDS = frozenset(
+    {"auto", "source", "source-directory", "rename", "no-auto-down", "no-scripts"}
+)
+_WS = " \t"
+
+
+def is_statement_keyword(word: str) -> bool:
+    return word in STATEMENT_KEYWORDS or (word.startswith("allow-") and len(word) > 6)
+
+
+class Line(NamedTuple):
+    """One logical line. ``raw`` is the exact text, continuations and line ending included."""
+
+    seq: int  # position in Document.lines
+    lineno: int  # 1-based physical line where it starts
+    start: int  # character offset in Document.text
+    raw: str
+    kind: Kind
+    keyword: str  # first word ('' for blank/comment lines)
+    stanza: int  # index of the owning stanza line, -1 if none (a stanza line owns itself)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.raw)
+
+    @property
+    def eol(self) -> str:
+        """The line ending: '\\r\\n', '\\n' or '' (last line without newline)."""
+        if self.raw.endswith("\r\n"):
+            return "\r\n"
+        return "\n" if self.raw.endswith("\n") else ""
+
+    @property
+    def physical_lines(self) -> int:
+        return self.raw.count("\n") + (0 if self.raw.endswith("\n") else 1)
+
+    @property
+    def body(self) -> str:
+        """The line without its final line ending (continuations still inside)."""
+        eol = self.eol
+        return self.raw[: len(self.raw) - len(eol)] if eol else self.raw
+
+    @property
+    def logical(self) -> str:
+        """Continuations joined with a space, outer whitespace stripped: what the tools read."""
+        body = self.body
+        if "\\\n" in body or "\\\r\n" in body:
+            parts = body.replace("\r\n", "\n").split("\\\n")
+            return " ".join(p.strip(_WS + "\r") for p in parts).strip(_WS + "\r")
+        return body.strip(_WS + "\r")
+
+    @property
+    def words(self) -> list[str]:
+        return self.logical.split()
+
+    @property
+    def value(self) -> str:
+        """Everything after the keyword (for options and statements)."""
+        logical = self.logical
+        cut = len(self.keyword)
+        return logical[cut:].strip(_WS) if logical.startswith(self.keyword) else logical
+
+    @property
+    def indent(self) -> str:
+        body = self.body
+        return body[: len(body) - len(body.lstrip(_WS))]
+
+
+@dataclass
+class Document:
+    """A parsed file. ``text`` is the decoded content; ``lines`` cover it completely, in order."""
+
+    path: str
+    text: str
+    lines: tuple[Line, ...]
+    _starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode("utf-8", "surrogateescape")
+
+    def render(self) -> bytes:
+        return "".join(line.raw for line in self.lines).encode("utf-8", "surrogateescape")
+
+    def stanzas(self) -> Iterator[tuple[Line, list[Line]]]:
+        """Yield each stanza line with the option/comment lines it owns."""
+        current: tuple[Line, list[Line]] | None = None
+        for line in self.lines:
+            if line.kind is Kind.STANZA:
+                if current:
+                    yield current
+                current = (line, [])
+            elif line.stanza >= 0 and current is not None:
+                current[1].append(line)
+            elif line.kind in (Kind.STATEMENT, Kind.UNKNOWN) and current is not None:
+                yield current
+                current = None
+        if current:
+            yield current
+
+    # -- positions ---------------------------------------------------------------------------
+    def _line_starts(self) -> list[int]:
+        if self._starts is None:
+            starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos >= 0:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._starts = starts
+        return self._starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        starts = self._line_starts()
+        row = bisect.bisect_right(starts, offset) - 1
+        return row + 1, offset - starts[row] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.position(start)
+        end_line, end_col = self.position(end)
+        return Span(self.path, line, col, end_line, end_col)
+
+    def line_span(self, line: Line) -> Span:
+        """The line's content, without indentation and line ending."""
+        body = line.body.rstrip(_WS + "\r")
+        lead = len(body) - len(body.lstrip(_WS))
+        if lead == len(body):  # blank line: point at its start
+            return self.span(line.start, line.start)
+        return self.span(line.start + lead, line.start + len(body))
+
+    def word_span(self, line: Line, word_index: int = 0) -> Span:
+        """Span of the n-th whitespace-separated word of a line (first physical line only)."""
+        body = line.body
+        pos = 0
+        for i in range(word_index + 1):
+            while pos < len(body) and body[pos] in _WS:
+                pos += 1
+            begin = pos
+            while pos < len(body) and body[pos] not in _WS + "\r\n":
+                pos += 1
+            if i == word_index:
+                return self.span(line.start + begin, line.start + pos)
+        return self.line_span(line)
+
+    def source_line(self, lineno: int) -> str:
+        """The physical line ``lineno`` without its line ending, for display."""
+        starts = self._line_starts()
+        if not 1 <= lineno <= len(starts):
+            return ""
+        begin = starts[lineno - 1]
+        end = starts[lineno] if lineno < len(starts) else len(self.text)
+        return self.text[begin:end].rstrip("\r\n")
+
+
+def decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _physical(text: str) -> list[str]:
+    """Split on '\\n' only (str.splitlines would also split on \\x0c, \\x1c, U+2028 ...)."""
+    parts = text.split("\n")
+    last = parts.pop()
+    out = [p + "\n" for p in parts]
+    if last:
+        out.append(last)
+    return out
+
+
+def _continues(physical: str) -> bool:
+    stripped = physical.rstrip("\r\n")
+    return stripped.endswith("\\") and physical.endswith("\n")
+
+
+def parse(data: bytes | str, path: str = "<input>") -> Document:
+    """Parse bytes (or already-decoded text) into a lossless ``Document``. Never raises."""
+    text = decode(data) if isinstance(data, bytes) else data
+    physical = _physical(text)
+    lines: list[Line] = []
+    append = lines.append
+    offset = 0
+    lineno = 1
+    stanza = -1
+    i = 0
+    n = len(physical)
+    while i < n:
+        raw = physical[i]
+        count = 1
+        if raw.endswith("\\\n") or raw.endswith("\\\r\n"):
+            while i + count < n and _continues(physical[i + count - 1]):
+                raw += physical[i + count]
+                count += 1
+        stripped = raw.lstrip(_WS)
+        first = stripped[:1]
+        index = len(lines)
+        if not stripped.strip() or first in ("\n", "\r"):
+            kind, keyword, owner = Kind.BLANK, "", stanza
+        elif first == "#":
+            kind, keyword, owner = Kind.COMMENT, "", stanza
+        elif first == "%" or stripped.startswith("<%") or stripped.startswith("</%"):
+            kind, keyword, owner = Kind.TEMPLATE, "", stanza
+        else:
+            keyword = stripped.split(None, 1)[0]
+            if keyword in STANZA_KEYWORDS:
+                kind, owner = Kind.STANZA, index
+                stanza = index
+            elif is_statement_keyword(keyword):
+                kind, owner = Kind.STATEMENT, -1
+                stanza = -1
+            elif stanza >= 0:
+                kind, owner = Kind.OPTION, stanza
+            else:
+                kind, owner = Kind.UNKNOWN, -1
+        append(Line(index, lineno, offset, raw, kind, keyword, owner))
+        offset += len(raw)
+        lineno += count
+        i += count
+    return Document(path, text, tuple(lines))
+
+
+def render(doc: Document) -> bytes:
+    return doc.render()

@@ -1,0 +1,104 @@
+"""What a rule is: metadata plus one pure function ``check(ctx) -> Iterator[Finding]``.
+
+The function's docstring is the rule's documentation (What it does / Why is this bad? /
+Example / Use instead); ``ifguard explain`` prints it and a generic test lints its examples.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ifguard.diagnostic import Fix, Severity, Span
+from ifguard.dialect import ALL_DIALECTS, Dialect
+from ifguard.model import Config
+from ifguard.parse import Document
+from ifguard.source import Loaded
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule yields; the engine adds code, name and (possibly overridden) severity."""
+
+    span: Span
+    message: str
+    fix: Fix | None = None
+    severity: Severity | None = None  # only when one rule reports at two levels
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a rule may look at. Rules never do I/O."""
+
+    loaded: Loaded
+    config: Config
+    dialect: Dialect
+    inventory: frozenset[str] | None = None  # NIC names from /sys/class/net, when known
+    options: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def documents(self) -> list[Document]:
+        return self.loaded.documents
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    check: Check = field(repr=False)
+    dialects: frozenset[Dialect] = ALL_DIALECTS
+    fixable: bool = False
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.check) or ""
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of *What it does*."""
+        text = section(self.doc, "What it does")
+        first = text.split(". ")[0].strip().rstrip(".")
+        return " ".join(first.split())
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        yield from self.check(ctx)
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    *,
+    dialects: Iterable[Dialect] = ALL_DIALECTS,
+    fixable: bool = False,
+) -> Callable[[Check], Rule]:
+    """Decorator turning a check function into a ``Rule``."""
+
+    def wrap(check: Check) -> Rule:
+        return Rule(code, name, severity, check, frozenset(dialects), fixable)
+
+    return wrap
+
+
+_SECTION = re.compile(r"^## (.+)$", re.M)
+
+
+def section(doc: str, title: str) -> str:
+    """The body of a ``## Title`` section of a rule docstring."""
+    parts = _SECTION.split(doc)
+    for i in range(1, len(parts) - 1, 2):
+        if parts[i].strip().lower() == title.lower():
+            return parts[i + 1].strip("\n")
+    return ""
+
+
+def code_block(text: str) -> str:
+    """The content of the first fenced block in ``text`` (used for Example/Use instead)."""
+    match = re.search(r"```[a-z]*\n(.*?)```", text, re.S)
+    return match.group(1) if match else ""
