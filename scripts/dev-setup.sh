@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install everything ifguard's test suite needs on a fresh Debian 12 machine (run as root):
+# the real tools the end-to-end tests drive (ifupdown2, Open vSwitch, iproute2, promtool)
+# and a virtualenv in .venv with ifguard and its development tools.
+#
+# Package maintainer scripts are not allowed to start services (policy-rc.d), and nothing
+# here touches the machine's own network: the e2e tests build their own network namespaces.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+if [ "$(id -u)" -ne 0 ]; then
+    echo "dev-setup: run as root (apt-get, network namespaces)" >&2
+    exit 2
+fi
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# installed by ifguard scripts/dev-setup.sh: no service starts from dpkg\nexit 101\n' \
+        > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+    python3 python3-venv python3-pip \
+    ifupdown2 openvswitch-switch openvswitch-common iproute2 iputils-ping arping \
+    procps psmisc util-linux time systemd prometheus git >/dev/null
+
+python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q -e '.[dev]'
+echo "dev-setup: ready ($(.venv/bin/ifguard --version))"
