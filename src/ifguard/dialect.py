@@ -29,26 +29,32 @@ _IFUPDOWN2_HINTS = frozenset(
      "vxlan-id", "clag-id", "address-virtual", "link-type", "mstpctl-portadminedge"}
 )
 
+_IFUPDOWN2_HINTS_ANY = _IFUPDOWN2_HINTS | {h.replace("-", "_") for h in _IFUPDOWN2_HINTS}
+
 
 def detect(documents: Iterable[Document]) -> Dialect:
     """Guess the dialect. Proxmox (ifupdown2) is the default when nothing decides it."""
     ng = classic = two = 0
+    option, stanza, statement = Kind.OPTION, Kind.STANZA, Kind.STATEMENT
+    hints2 = _IFUPDOWN2_HINTS_ANY
     for doc in documents:
         for line in doc.lines:
-            kw = line.keyword
-            if line.kind is Kind.TEMPLATE:
-                two += 1
-            elif line.kind is Kind.STANZA and kw in _NG_STANZAS:
-                ng += 2
-            elif line.kind is Kind.STATEMENT and kw in _CLASSIC_HINTS:
-                classic += 1
-            elif line.kind is Kind.STANZA and kw == "mapping":
-                classic += 2
-            elif line.kind is Kind.OPTION:
-                if kw in _NG_HINTS:
-                    ng += 1
-                elif kw.replace("_", "-") in _IFUPDOWN2_HINTS:
+            kind = line.kind
+            if kind is option:
+                kw = line.keyword
+                if kw in hints2:
                     two += 1
+                elif kw in _NG_HINTS:
+                    ng += 1
+            elif kind is Kind.TEMPLATE:
+                two += 1
+            elif kind is stanza:
+                if line.keyword in _NG_STANZAS:
+                    ng += 2
+                elif line.keyword == "mapping":
+                    classic += 2
+            elif kind is statement and line.keyword in _CLASSIC_HINTS:
+                classic += 1
     if ng and ng >= max(two, classic):
         return Dialect.IFUPDOWN_NG
     if classic > two:

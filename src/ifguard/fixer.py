@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +20,8 @@ class FixedFile:
         return self.text.encode("utf-8", "surrogateescape")
 
     def diff(self) -> str:
+        import difflib
+
         old = self.document.text.splitlines(keepends=True)
         new = self.text.splitlines(keepends=True)
         return "".join(difflib.unified_diff(old, new, self.document.path, self.document.path))

@@ -8,10 +8,11 @@ and are dismissed by one set lookup.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
-from ifguard.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS
+from ifguard.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS, Document, Kind
 
 
 class Verdict(NamedTuple):
@@ -21,10 +22,9 @@ class Verdict(NamedTuple):
 
 _IP_STATES = frozenset({"UP", "DOWN", "UNKNOWN", "LOWERLAYERDOWN", "DORMANT", "NOTPRESENT"})
 
-# (pattern, description) — matched against the stripped line.
-_OUTPUT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), d)
-    for p, d in (
+# (pattern, description) — matched against the stripped line. Compiled on first use only:
+# most runs never leave the fast path, and `ifguard lint` start-up time matters.
+_OUTPUT_SOURCES: tuple[tuple[str, str], ...] = (
         (r"^\d+:\s+\S+?(@\S+)?:\s+<[A-Z0-9_,-]*>", "output of `ip link` / `ip addr`"),
         (r"^link/(ether|loopback|none|void|ppp|sit|gre|ipip|tunnel6|ieee802\.11|infiniband)\b",
          "output of `ip link`"),
@@ -84,8 +84,12 @@ _OUTPUT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "a syslog / journal line"),
         (r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d", "a timestamped log line"),
         (r"^(warning|error|debug|info): \S", "messages printed by ifupdown2 / ifquery"),
-    )
 )
+
+
+@functools.cache
+def _output_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p), d) for p, d in _OUTPUT_SOURCES)
 
 _PROMPT = re.compile(
     r"^(\[[\w.-]+@[\w.-]+[^\]]*\]|[\w.-]+@[\w.-]+(:[^\s#$]*)?|\(\S+\)\s*[\w.-]+@[\w.-]+\S*)"
@@ -123,14 +127,23 @@ def valid_name(word: str) -> bool:
     return bool(_VALID_NAME.match(word))
 
 
+_IP_STATE_HINTS = (" UP", " DOWN", "UNKNOWN", "LOWERLAYERDOWN", "DORMANT", "NOTPRESENT", "8000.")
+
+
+@functools.cache
+def _plausible_head(head: str) -> bool:
+    return head.islower() and bool(_VALID_NAME.match(head)) and head not in _SUSPECT_WORDS
+
+
 def _plausible(stripped: str) -> bool:
     """Fast path: an ordinary ``option value`` line that cannot be junk."""
-    head, _, rest = stripped.partition(" ")
-    head = head.split("\t", 1)[0]
-    if not head.islower() or not _VALID_NAME.match(head) or head in _SUSPECT_WORDS:
+    head = stripped.split(None, 1)[0]
+    if not _plausible_head(head):
         return False
-    second = rest.split(None, 1)[0] if rest.strip() else ""
-    return second not in _IP_STATES and not second.startswith("8000.")
+    if any(hint in stripped for hint in _IP_STATE_HINTS):  # `ip -br`, `brctl show` rows
+        second = stripped.split(None, 2)[1:2]
+        return not second or (second[0] not in _IP_STATES and not second[0].startswith("8000."))
+    return True
 
 
 def classify(text: str, *, statement: bool = False) -> Verdict | None:
@@ -147,7 +160,7 @@ def classify(text: str, *, statement: bool = False) -> Verdict | None:
     words = stripped.split()
     if len(words) >= 2 and words[1] in _IP_STATES:
         return Verdict("output", "output of `ip -br link` / `ip -br addr`")
-    for pattern, what in _OUTPUT:
+    for pattern, what in _output_patterns():
         if pattern.match(stripped):
             return Verdict("output", what)
     if _PROMPT.match(stripped) or _DOLLAR_PROMPT.match(stripped):
@@ -169,6 +182,18 @@ def classify(text: str, *, statement: bool = False) -> Verdict | None:
     return None
 
 
-def classify_line(first_word: str, text: str) -> Verdict | None:
-    """Classify a logical line given its first word (statements are real keywords)."""
-    return classify(text, statement=first_word in _KEYWORDS or first_word.startswith("allow-"))
+def verdicts(doc: Document) -> dict[int, Verdict]:
+    """Verdicts for the option and unknown lines of a document, by line number in the
+    document (``Line.seq``); computed once and shared by every rule."""
+    cached = doc.cache.get("junk")
+    if cached is None:
+        judged = (Kind.OPTION, Kind.UNKNOWN)
+        found: dict[int, Verdict] = {}
+        for line in doc.lines:
+            if line.kind in judged:
+                verdict = classify(line.body)
+                if verdict is not None:
+                    found[line.seq] = verdict
+        doc.cache["junk"] = cached = found
+    assert isinstance(cached, dict)
+    return cached

@@ -7,7 +7,8 @@ Attribute names are kept as written; lookups treat ``_`` and ``-`` alike (``bond
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from ifguard.diagnostic import Span
 from ifguard.parse import Document, Kind, Line
@@ -18,12 +19,11 @@ def canonical(name: str) -> str:
     return name.replace("_", "-")
 
 
-@dataclass(frozen=True, slots=True)
-class Attribute:
+class Attribute(NamedTuple):
     name: str
     value: str
     line: Line
-    document: Document = field(repr=False, compare=False)
+    document: Document
 
     @property
     def key(self) -> str:
@@ -38,8 +38,7 @@ class Attribute:
         return self.document.word_span(self.line, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Interface:
+class Interface(NamedTuple):
     """One stanza: ``iface NAME [FAMILY METHOD]`` (or ``template``/``vlan``/``mapping``)."""
 
     name: str
@@ -47,7 +46,7 @@ class Interface:
     method: str  # 'static', 'dhcp', 'manual', ... or ''
     attributes: tuple[Attribute, ...]
     line: Line
-    document: Document = field(repr=False, compare=False)
+    document: Document
     stanza: str = "iface"  # the keyword that opened the stanza
 
     @property
@@ -78,14 +77,13 @@ class Interface:
         return [w for v in self.get_all(name) for w in v.split()]
 
 
-@dataclass(frozen=True, slots=True)
-class Statement:
+class Statement(NamedTuple):
     """A top-level ``auto``/``allow-*``/``source``/... line."""
 
     keyword: str
     arguments: tuple[str, ...]
     line: Line
-    document: Document = field(repr=False, compare=False)
+    document: Document
 
     @property
     def span(self) -> Span:
@@ -117,8 +115,9 @@ def _interface(doc: Document, header: Line, body: Sequence[Line]) -> Interface:
     name = words[1] if len(words) > 1 else ""
     family = words[2] if len(words) > 2 else ""
     method = words[3] if len(words) > 3 else ""
+    option = Kind.OPTION
     attributes = tuple(
-        Attribute(line.keyword, line.value, line, doc) for line in body if line.kind is Kind.OPTION
+        Attribute(line.keyword, line.value, line, doc) for line in body if line.kind is option
     )
     return Interface(name, family, method, attributes, header, doc, header.keyword)
 

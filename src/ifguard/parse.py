@@ -87,6 +87,9 @@ class Line(NamedTuple):
     @property
     def value(self) -> str:
         """Everything after the keyword (for options and statements)."""
+        raw = self.raw
+        if "\\" not in raw:  # fast path: no continuation
+            return raw.strip()[len(self.keyword):].strip() if self.keyword else raw.strip()
         logical = self.logical
         cut = len(self.keyword)
         return logical[cut:].strip(_WS) if logical.startswith(self.keyword) else logical
@@ -104,7 +107,9 @@ class Document:
     path: str
     text: str
     lines: tuple[Line, ...]
-    _starts: list[int] | None = field(default=None, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
+    # Derived data rules share (e.g. junk verdicts per line), computed once per document.
+    cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def data(self) -> bytes:
@@ -207,46 +212,57 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
     """Parse bytes (or already-decoded text) into a lossless ``Document``. Never raises."""
     text = decode(data) if isinstance(data, bytes) else data
     physical = _physical(text)
+    if "\\\n" in text or "\\\r\n" in text:
+        physical = _join_continuations(physical)
     lines: list[Line] = []
     append = lines.append
+    blank, comment, template = Kind.BLANK, Kind.COMMENT, Kind.TEMPLATE
+    stanza_kind, statement, option, unknown = Kind.STANZA, Kind.STATEMENT, Kind.OPTION, Kind.UNKNOWN
+    stanza_words, statement_words = STANZA_KEYWORDS, STATEMENT_KEYWORDS
     offset = 0
     lineno = 1
     stanza = -1
-    i = 0
-    n = len(physical)
-    while i < n:
-        raw = physical[i]
-        count = 1
-        if raw.endswith("\\\n") or raw.endswith("\\\r\n"):
-            while i + count < n and _continues(physical[i + count - 1]):
-                raw += physical[i + count]
-                count += 1
+    for index, raw in enumerate(physical):
         stripped = raw.lstrip(_WS)
         first = stripped[:1]
-        index = len(lines)
-        if not stripped.strip() or first in ("\n", "\r"):
-            kind, keyword, owner = Kind.BLANK, "", stanza
-        elif first == "#":
-            kind, keyword, owner = Kind.COMMENT, "", stanza
-        elif first == "%" or stripped.startswith("<%") or stripped.startswith("</%"):
-            kind, keyword, owner = Kind.TEMPLATE, "", stanza
+        if first == "#":
+            line = Line(index, lineno, offset, raw, comment, "", stanza)
+        elif first == "%" or (first == "<" and stripped[:2] == "<%") or stripped[:3] == "</%":
+            line = Line(index, lineno, offset, raw, template, "", stanza)
         else:
-            keyword = stripped.split(None, 1)[0]
-            if keyword in STANZA_KEYWORDS:
-                kind, owner = Kind.STANZA, index
-                stanza = index
-            elif is_statement_keyword(keyword):
-                kind, owner = Kind.STATEMENT, -1
-                stanza = -1
-            elif stanza >= 0:
-                kind, owner = Kind.OPTION, stanza
+            parts = stripped.split(None, 1)
+            if not parts:
+                line = Line(index, lineno, offset, raw, blank, "", stanza)
             else:
-                kind, owner = Kind.UNKNOWN, -1
-        append(Line(index, lineno, offset, raw, kind, keyword, owner))
+                keyword = parts[0]
+                if keyword in stanza_words:
+                    stanza = index
+                    line = Line(index, lineno, offset, raw, stanza_kind, keyword, index)
+                elif keyword in statement_words or (keyword[:6] == "allow-" and len(keyword) > 6):
+                    stanza = -1
+                    line = Line(index, lineno, offset, raw, statement, keyword, -1)
+                elif stanza >= 0:
+                    line = Line(index, lineno, offset, raw, option, keyword, stanza)
+                else:
+                    line = Line(index, lineno, offset, raw, unknown, keyword, -1)
+        append(line)
         offset += len(raw)
-        lineno += count
-        i += count
+        lineno += raw.count("\n") if "\\" in raw else 1
     return Document(path, text, tuple(lines))
+
+
+def _join_continuations(physical: list[str]) -> list[str]:
+    """Merge each physical line ending in a backslash with the line that follows it."""
+    out: list[str] = []
+    i, n = 0, len(physical)
+    while i < n:
+        raw = physical[i]
+        i += 1
+        while _continues(raw) and i < n:
+            raw += physical[i]
+            i += 1
+        out.append(raw)
+    return out
 
 
 def render(doc: Document) -> bytes:

@@ -8,7 +8,6 @@ a typo in a config file must not silently disable a rule.
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +80,8 @@ def from_mapping(data: Mapping[str, Any], source: str) -> Settings:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

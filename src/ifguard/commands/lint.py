@@ -62,7 +62,7 @@ def _codes(value: str | None) -> tuple[str, ...]:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from ifguard import fixer, lint
+    from ifguard import lint
     from ifguard.errors import UsageError
     from ifguard.settings import load_settings
     from ifguard.source import Root, load_text
@@ -88,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     diagnostics = result.diagnostics
     docs = result.loaded.documents
     if args.fix or args.diff:
+        from ifguard import fixer
+
         fixed = fixer.fix(docs, diagnostics)
         if args.diff:
             sys.stdout.write("".join(f.diff() for f in fixed))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Severity
-from ifguard.junk import Verdict, classify, valid_name
+from ifguard.junk import Verdict, classify, valid_name, verdicts
 from ifguard.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS, Document, Kind, Line
 from ifguard.rules.base import Context, Finding, rule
 from ifguard.rules.fixes import delete_line, replace
@@ -24,11 +25,9 @@ def _owner(doc: Document, line: Line) -> str:
 
 def _junk(ctx: Context, kinds: tuple[str, ...]) -> Iterator[tuple[Document, Line, Verdict]]:
     for doc in ctx.documents:
-        for line in doc.lines:
-            if line.kind in _JUDGED:
-                verdict = classify(line.body)
-                if verdict and verdict.kind in kinds:
-                    yield doc, line, verdict
+        for seq, verdict in verdicts(doc).items():
+            if verdict.kind in kinds:
+                yield doc, doc.lines[seq], verdict
 
 
 def _report(doc: Document, line: Line, verdict: Verdict, advice: str) -> Finding:
@@ -171,7 +170,7 @@ def invalid_option_name(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.documents:
         for line in doc.lines:
             if (line.kind is Kind.OPTION and not valid_name(line.keyword)
-                    and classify(line.body) is None):
+                    and line.seq not in verdicts(doc)):
                 yield _invalid_name(doc, line)
 
 
@@ -212,12 +211,39 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _one_edit_variants(word: str) -> set[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789-_"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    out |= {a + c + b for a, b in splits for c in letters}
+    return out
+
+
+@functools.cache
+def _near() -> dict[str, str]:
+    """Every word one edit away from a keyword, for an O(1) check per line (built on use)."""
+    near: dict[str, str] = {}
+    for kw in reversed(_KEYWORDS):
+        for variant in _one_edit_variants(kw):
+            near[variant] = kw
+    for kw in _KEYWORDS:
+        near.pop(kw, None)
+    return near
+
+
 def suggest_keyword(word: str, limit: int) -> str | None:
+    """The keyword ``word`` is a misspelling of (``limit`` edits at most), if any."""
+    if len(word) < 3:
+        return None
     lowered = word.lower()
-    if lowered in _KEYWORDS and lowered != word:
-        return lowered
+    if lowered in _KEYWORDS:
+        return lowered if lowered != word else None
+    if limit <= 1:
+        return _near().get(lowered)
     best = min(_KEYWORDS, key=lambda k: _distance(lowered, k))
-    return best if _distance(lowered, best) <= limit and len(word) >= 3 else None
+    return best if _distance(lowered, best) <= limit else None
 
 
 _FAMILIES = frozenset({"inet", "inet6", "ipx", "can"})
@@ -230,8 +256,10 @@ def _typo(line: Line) -> str | None:
     # Inside a stanza only near-certain cases count: one edit away, and shaped like the
     # statement it imitates (`ifcae eth1 inet static`, `auot eth1`).
     guess = suggest_keyword(line.keyword, 1)
+    if guess is None:
+        return None
     words = line.words
-    if guess is None or len(words) < 2:
+    if len(words) < 2:
         return None
     if guess in STANZA_KEYWORDS:
         return guess if len(words) == 2 or words[2] in _FAMILIES else None
@@ -262,8 +290,9 @@ def misspelt_keyword(ctx: Context) -> Iterator[Finding]:
     ```
     """
     for doc in ctx.documents:
+        junk = verdicts(doc)
         for line in doc.lines:
-            if line.kind not in _JUDGED or classify(line.body) is not None:
+            if line.kind not in _JUDGED or line.seq in junk:
                 continue
             guess = _typo(line)
             if guess:
@@ -299,7 +328,7 @@ def option_outside_stanza(ctx: Context) -> Iterator[Finding]:
     """
     for doc in ctx.documents:
         for line in doc.lines:
-            if line.kind is not Kind.UNKNOWN or classify(line.body) is not None:
+            if line.kind is not Kind.UNKNOWN or line.seq in verdicts(doc):
                 continue
             if _typo(line) is None:
                 yield Finding(doc.line_span(line),
