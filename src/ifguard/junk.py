@@ -127,7 +127,7 @@ def valid_name(word: str) -> bool:
     return bool(_VALID_NAME.match(word))
 
 
-_IP_STATE_HINTS = (" UP", " DOWN", "UNKNOWN", "LOWERLAYERDOWN", "DORMANT", "NOTPRESENT", "8000.")
+_IP_STATE_HINTS = re.compile(r" UP| DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|8000\.")
 
 
 @functools.cache
@@ -140,7 +140,7 @@ def _plausible(stripped: str) -> bool:
     head = stripped.split(None, 1)[0]
     if not _plausible_head(head):
         return False
-    if any(hint in stripped for hint in _IP_STATE_HINTS):  # `ip -br`, `brctl show` rows
+    if _IP_STATE_HINTS.search(stripped):  # `ip -br`, `brctl show` rows
         second = stripped.split(None, 2)[1:2]
         return not second or (second[0] not in _IP_STATES and not second[0].startswith("8000."))
     return True

@@ -10,6 +10,7 @@ line is junk is the job of the rules.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -39,27 +40,52 @@ def is_statement_keyword(word: str) -> bool:
     return word in STATEMENT_KEYWORDS or (word.startswith("allow-") and len(word) > 6)
 
 
+class LineTable:
+    """Positions shared by all lines of one document (compact arrays, not one int per field)."""
+
+    __slots__ = ("linenos", "starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = array("q")  # character offset of each line, plus one past the end
+        self.linenos = array("q")  # 1-based physical line where each logical line starts
+
+
 class Line(NamedTuple):
     """One logical line. ``raw`` is the exact text, continuations and line ending included."""
 
     seq: int  # position in Document.lines
-    lineno: int  # 1-based physical line where it starts
-    start: int  # character offset in Document.text
-    raw: str
     kind: Kind
     keyword: str  # first word ('' for blank/comment lines)
-    stanza: int  # index of the owning stanza line, -1 if none (a stanza line owns itself)
+    stanza: int  # seq of the owning stanza line, -1 if none (a stanza line owns itself)
+    table: LineTable
+
+    @property
+    def start(self) -> int:
+        """Character offset in Document.text."""
+        return self.table.starts[self.seq]
+
+    @property
+    def lineno(self) -> int:
+        """1-based physical line where it starts."""
+        return self.table.linenos[self.seq]
+
+    @property
+    def raw(self) -> str:
+        table, seq = self.table, self.seq
+        return table.text[table.starts[seq]:table.starts[seq + 1]]
 
     @property
     def end(self) -> int:
-        return self.start + len(self.raw)
+        return self.table.starts[self.seq + 1]
 
     @property
     def eol(self) -> str:
         """The line ending: '\\r\\n', '\\n' or '' (last line without newline)."""
-        if self.raw.endswith("\r\n"):
-            return "\r\n"
-        return "\n" if self.raw.endswith("\n") else ""
+        raw = self.raw
+        if raw[-1:] != "\n":
+            return ""
+        return "\r\n" if raw[-2:-1] == "\r" else "\n"
 
     @property
     def physical_lines(self) -> int:
@@ -68,8 +94,10 @@ class Line(NamedTuple):
     @property
     def body(self) -> str:
         """The line without its final line ending (continuations still inside)."""
-        eol = self.eol
-        return self.raw[: len(self.raw) - len(eol)] if eol else self.raw
+        raw = self.raw
+        if raw[-1:] != "\n":
+            return raw
+        return raw[:-2] if raw[-2:-1] == "\r" else raw[:-1]
 
     @property
     def logical(self) -> str:
@@ -152,6 +180,12 @@ class Document:
         row = bisect.bisect_right(starts, offset) - 1
         return row + 1, offset - starts[row] + 1
 
+    def line_at(self, offset: int) -> Line:
+        """The logical line containing a character offset."""
+        starts = self.lines[0].table.starts if self.lines else array("q", [0])
+        seq = bisect.bisect_right(starts, offset) - 1
+        return self.lines[max(0, min(seq, len(self.lines) - 1))]
+
     def span(self, start: int, end: int) -> Span:
         line, col = self.position(start)
         end_line, end_col = self.position(end)
@@ -216,38 +250,44 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
         physical = _join_continuations(physical)
     lines: list[Line] = []
     append = lines.append
+    table = LineTable(text)
+    add_start, add_lineno = table.starts.append, table.linenos.append
     blank, comment, template = Kind.BLANK, Kind.COMMENT, Kind.TEMPLATE
     stanza_kind, statement, option, unknown = Kind.STANZA, Kind.STATEMENT, Kind.OPTION, Kind.UNKNOWN
     stanza_words, statement_words = STANZA_KEYWORDS, STATEMENT_KEYWORDS
+    words: dict[str, str] = {}  # one string object per distinct keyword
     offset = 0
     lineno = 1
     stanza = -1
     for index, raw in enumerate(physical):
+        add_start(offset)
+        add_lineno(lineno)
         stripped = raw.lstrip(_WS)
         first = stripped[:1]
         if first == "#":
-            line = Line(index, lineno, offset, raw, comment, "", stanza)
+            line = Line(index, comment, "", stanza, table)
         elif first == "%" or (first == "<" and stripped[:2] == "<%") or stripped[:3] == "</%":
-            line = Line(index, lineno, offset, raw, template, "", stanza)
+            line = Line(index, template, "", stanza, table)
         else:
             parts = stripped.split(None, 1)
             if not parts:
-                line = Line(index, lineno, offset, raw, blank, "", stanza)
+                line = Line(index, blank, "", stanza, table)
             else:
-                keyword = parts[0]
+                keyword = words.setdefault(parts[0], parts[0])
                 if keyword in stanza_words:
                     stanza = index
-                    line = Line(index, lineno, offset, raw, stanza_kind, keyword, index)
+                    line = Line(index, stanza_kind, keyword, index, table)
                 elif keyword in statement_words or (keyword[:6] == "allow-" and len(keyword) > 6):
                     stanza = -1
-                    line = Line(index, lineno, offset, raw, statement, keyword, -1)
+                    line = Line(index, statement, keyword, -1, table)
                 elif stanza >= 0:
-                    line = Line(index, lineno, offset, raw, option, keyword, stanza)
+                    line = Line(index, option, keyword, stanza, table)
                 else:
-                    line = Line(index, lineno, offset, raw, unknown, keyword, -1)
+                    line = Line(index, unknown, keyword, -1, table)
         append(line)
         offset += len(raw)
         lineno += raw.count("\n") if "\\" in raw else 1
+    add_start(offset)
     return Document(path, text, tuple(lines))
 
 

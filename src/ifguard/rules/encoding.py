@@ -13,6 +13,7 @@ _SURROGATE = re.compile("[\udc80-\udcff]+")
 _CONTROL = re.compile(
     "\x1b\\[[0-9;?]*[A-Za-z~]|\x1b\\][^\x07]*\x07|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
+_HASH_AFTER_SPACE = re.compile(r"[ \t]#")
 _COMMANDS = frozenset(
     {"up", "down", "pre-up", "post-up", "pre-down", "post-down", "script", "map"}
 )
@@ -159,12 +160,14 @@ def trailing_comment(ctx: Context) -> Iterator[Finding]:
         address 192.0.2.10/24
     ```
     """
+    kinds = (Kind.OPTION, Kind.STATEMENT, Kind.STANZA)
     for doc in ctx.documents:
-        for line in doc.lines:
-            if line.kind not in (Kind.OPTION, Kind.STATEMENT, Kind.STANZA):
+        seen: set[int] = set()
+        for match in _HASH_AFTER_SPACE.finditer(doc.text):
+            line = doc.line_at(match.start())
+            if line.seq in seen or line.kind not in kinds or line.keyword in _COMMANDS:
                 continue
-            if line.keyword in _COMMANDS or "#" not in line.raw:
-                continue
+            seen.add(line.seq)
             body = line.body
             pos = _comment_start(body)
             if pos < 0:
