@@ -127,7 +127,11 @@ def valid_name(word: str) -> bool:
     return bool(_VALID_NAME.match(word))
 
 
-_IP_STATE_HINTS = re.compile(r" UP| DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|8000\.")
+# Output whose first word looks like an option name (an interface name): `ip -br`, `brctl show`,
+# old `ifconfig`. Lines containing one of these go through the full classification.
+_OUTPUT_HINTS = re.compile(
+    r" UP| DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|8000\.|Link encap:|: flags=\d"
+)
 
 
 @functools.cache
@@ -140,10 +144,7 @@ def _plausible(stripped: str) -> bool:
     head = stripped.split(None, 1)[0]
     if not _plausible_head(head):
         return False
-    if _IP_STATE_HINTS.search(stripped):  # `ip -br`, `brctl show` rows
-        second = stripped.split(None, 2)[1:2]
-        return not second or (second[0] not in _IP_STATES and not second[0].startswith("8000."))
-    return True
+    return not _OUTPUT_HINTS.search(stripped)
 
 
 def classify(text: str, *, statement: bool = False) -> Verdict | None:

@@ -15,7 +15,7 @@ from ifguard.rules import RULES, Context, Rule
 from ifguard.settings import Settings
 from ifguard.source import Loaded, Root, load
 
-_SUPPRESS = re.compile(r"#\s*ifguard:\s*(ignore|ignore-file)(?:\[([^\]]*)\])?", re.I)
+_SUPPRESS = re.compile(r"#\s*ifguard:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?", re.I)
 
 
 @dataclass(frozen=True)

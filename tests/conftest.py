@@ -1,0 +1,46 @@
+"""Shared fixtures: the real-world corpus and small helpers to lint text."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ifguard.diagnostic import Diagnostic
+from ifguard.lint import lint_loaded
+from ifguard.settings import Settings
+from ifguard.source import load_text
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def corpus_dir() -> Path | None:
+    env = os.environ.get("IFGUARD_CORPUS")
+    candidates = [Path(env)] if env else []
+    candidates.append(REPO.parent / "shared" / "corpus")
+    for c in candidates:
+        if (c / "valid").is_dir():
+            return c
+    return None
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    found = corpus_dir()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("real-world corpus not found (../shared/corpus or $IFGUARD_CORPUS)")
+        pytest.skip("real-world corpus not found: set IFGUARD_CORPUS or check out ../shared")
+    return found
+
+
+def lint_text(text: str | bytes, *, dialect: str | None = None,
+              path: str = "interfaces") -> list[Diagnostic]:
+    return list(lint_loaded(load_text(text, path), Settings(), dialect=dialect).diagnostics)
+
+
+@pytest.fixture
+def lint() -> Callable[..., list[Diagnostic]]:
+    return lint_text

@@ -1,0 +1,144 @@
+"""The junk classifier: real pasted output is caught, real configuration is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from ifguard.junk import classify
+from tests.conftest import lint_text
+
+PASTED = [
+    "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast master "
+    "ovs-system state UP group default qlen 1000",
+    "2: eth0@if9: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP",
+    "    link/ether 60:a4:b7:58:ba:5b brd ff:ff:ff:ff:ff:ff",
+    "    inet 192.0.2.10/24 brd 192.0.2.255 scope global vmbr0",
+    "    inet6 fe80::62a4:b7ff:fe58:ba5b/64 scope link",
+    "       valid_lft forever preferred_lft forever",
+    "    altname enp0s20f0u2",
+    "enp1s0           UP             60:a4:b7:58:ba:5b <BROADCAST,MULTICAST,UP,LOWER_UP>",
+    "vmbr0            UNKNOWN        192.0.2.10/24 fe80::1/64",
+    "default via 192.0.2.1 dev vmbr0 proto kernel onlink",
+    "192.0.2.0/24 dev vmbr0 proto kernel scope link src 192.0.2.10",
+    "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500",
+    "eth0      Link encap:Ethernet  HWaddr 00:11:22:33:44:55",
+    "        inet 192.0.2.10  netmask 255.255.255.0  broadcast 192.0.2.255",
+    "        RX packets 1234  bytes 567890 (554.5 KiB)",
+    "bridge name	bridge id		STP enabled	interfaces",
+    "vmbr0		8000.60a4b758ba5b	no		enp1s0",
+    "5d8e1f2a-3b4c-4d5e-8f90-a1b2c3d4e5f6",
+    "    Bridge vmbr0",
+    '        Port "bond0"',
+    "            Interface enx60a4b758ba5b",
+    "                type: internal",
+    '    ovs_version: "3.1.0"',
+    "---- bond0 ----",
+    "bond_mode: balance-tcp",
+    "lacp_status: negotiated",
+    "member enp1s0: enabled",
+    "Ethernet Channel Bonding Driver: v6.1.0",
+    "Bonding Mode: IEEE 802.3ad Dynamic link aggregation",
+    "MII Status: up",
+    "Slave Interface: enp1s0",
+    "Settings for eth0:",
+    "PING 192.0.2.1 (192.0.2.1) 56(84) bytes of data.",
+    "64 bytes from 192.0.2.1: icmp_seq=1 ttl=64 time=0.045 ms",
+    "[   12.345678] bond0: (slave enp1s0): Enslaving as a backup interface",
+    "● networking.service - Raise network interfaces",
+    "Nov 25 01:12:03 pve ifreload[1234]: error: vmbr0: bridge port bond0 does not exist",
+]
+SHELL = [
+    "root@pve:~# ip a",
+    "root@pve:/etc/network# cat interfaces",
+    "[root@pve ~]# systemctl restart networking",
+    "user@host:~$ sudo ifreload -a",
+    "$ ip link show",
+    "cat <<EOF > /etc/network/interfaces",
+    "systemctl restart networking",
+    "sudo nano /etc/network/interfaces",
+]
+MARKERS = ["EOF", "<<<<<<< HEAD", "=======", ">>>>>>> branch", "--- a/interfaces",
+           "+++ b/interfaces", "@@ -1,4 +1,5 @@", "+iface eth1 inet dhcp", "-auto eth0"]
+LEGIT = [
+    "post-up iptables -t nat -A POSTROUTING -s '10.10.10.0/24' -o vmbr0 -j MASQUERADE",
+    "up ip route add default via 192.0.2.1 dev eth0 || true",
+    "pre-up echo 1 > /proc/sys/net/ipv4/ip_forward",
+    "post-up /sbin/ethtool -K $IFACE tso off",
+    "ovs_extra set interface ${IFACE} external-ids:iface-id=$(hostname -s)-${IFACE}-vif",
+    "dns-nameservers 1.1.1.1 9.9.9.9",
+    "bridge-ports none",
+    "bridge_ports enp1s0 enp2s0",
+    "hwaddress ether 00:11:22:33:44:55",
+    'wpa-ssid "My Net: 5G"',
+    "map 11:22:33:44:55:66 home",
+    "address 192.0.2.10/24",
+    "ovs_options bond_mode=balance-tcp lacp=active",
+    "bond-slaves enp1s0 enx60a4b758ba5b",
+    "mtu 9000",
+    "vlan-raw-device eth0",
+    "bridge-vids 2-4094",
+    "link-type dummy",
+    "use bond",
+]
+
+
+@pytest.mark.parametrize("line", PASTED)
+def test_pasted_output_is_recognised(line: str) -> None:
+    verdict = classify(line)
+    assert verdict is not None and verdict.kind == "output", line
+
+
+@pytest.mark.parametrize("line", SHELL)
+def test_shell_lines_are_recognised(line: str) -> None:
+    verdict = classify(line)
+    assert verdict is not None and verdict.kind == "shell", line
+
+
+@pytest.mark.parametrize("line", MARKERS)
+def test_markers_are_recognised(line: str) -> None:
+    verdict = classify(line)
+    assert verdict is not None and verdict.kind == "marker", line
+
+
+@pytest.mark.parametrize("line", LEGIT)
+def test_configuration_is_not_junk(line: str) -> None:
+    assert classify(line) is None
+    assert classify("    " + line) is None
+
+
+@pytest.mark.parametrize("line", LEGIT)
+def test_legit_options_raise_no_junk_rule(line: str) -> None:
+    diags = lint_text(f"auto eth0\niface eth0 inet static\n    {line}\n")
+    assert not [d for d in diags if d.code.startswith("IFG10")], diags
+
+
+@pytest.mark.parametrize("indent", ["", "    ", "\t"])
+def test_incident_line_is_an_error_on_its_exact_line_whatever_the_indentation(indent: str) -> None:
+    text = ("auto vmbr0\niface vmbr0 inet static\n    address 192.0.2.10/24\n"
+            f"{indent}{PASTED[0]}\n")
+    diags = lint_text(text)
+    assert [(d.code, d.line, d.severity.value) for d in diags] == [("IFG101", 4, "error")]
+    assert "`vmbr0`" in diags[0].message and "ip link" in diags[0].message
+    assert diags[0].fix is not None and diags[0].fix.safe
+
+
+def test_output_pasted_after_a_backslash_becomes_part_of_a_value() -> None:
+    text = ("iface bond0 inet manual\n    ovs_bonds enp1s0 \\\n"
+            "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n")
+    diags = lint_text(text)
+    assert [(d.code, d.line) for d in diags] == [("IFG101", 3)]
+    assert "ovs_bonds" in diags[0].message and diags[0].fix is None
+
+
+def test_keyword_typos_are_suggested() -> None:
+    diags = lint_text("auot eth0\niface eth0 inet dhcp\nifcae eth1 inet static\n")
+    assert [(d.code, d.line) for d in diags] == [("IFG107", 1), ("IFG107", 3)]
+    assert "`auto`" in diags[0].message and "`iface`" in diags[1].message
+
+
+def test_wrapped_command_is_explained_not_deleted() -> None:
+    text = ("iface vmbr0 inet static\n    post-up iptables -t nat -A POSTROUTING -s 10.0.0.0/24\n"
+            "    -j MASQUERADE\n")
+    (diag,) = lint_text(text)
+    assert diag.code == "IFG108" and "wrapped" in diag.message
+    assert diag.fix is not None and not diag.fix.safe
