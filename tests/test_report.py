@@ -25,11 +25,12 @@ def test_json_shape() -> None:
     data = json.loads(json_report.render(r.diagnostics, r.loaded.documents))
     assert list(data) == ["diagnostics"]
     diags = data["diagnostics"]
-    assert [d["code"] for d in diags] == ["IFG109", "IFG101"]
+    # the trailing comment makes the address invalid too (IFG401), sorted by line, column
+    assert [d["code"] for d in diags] == ["IFG401", "IFG109", "IFG101"]
     for d in diags:
         assert set(d) == KEYS
         assert d["severity"] in ("error", "warning", "info")
-    junk = diags[1]
+    junk = diags[2]
     assert (junk["line"], junk["column"], junk["end_line"]) == (4, 1, 4)
     assert junk["fix"]["safe"] is True
     assert junk["fix"]["edits"] == [{"path": "interfaces", "line": 4, "column": 1,
@@ -53,8 +54,8 @@ def test_sarif_structure() -> None:
 def test_github_workflow_commands() -> None:
     r = _result()
     out = github.render(r.diagnostics, r.loaded.documents).splitlines()
-    assert out[1].startswith("::error file=interfaces,line=4,col=1,")
-    assert "title=IFG101 pasted-command-output::IFG101 " in out[1]
+    assert out[2].startswith("::error file=interfaces,line=4,col=1,")
+    assert "title=IFG101 pasted-command-output::IFG101 " in out[2]
 
 
 def test_text_has_location_source_line_caret_and_no_colour() -> None:

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ifguard.rules import encoding, junk, sources
+from ifguard.rules import addressing, encoding, junk, ovs, references, sources, syntax, values
 from ifguard.rules.base import Context, Finding, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -24,6 +24,31 @@ RULES: tuple[Rule, ...] = (
     # 2xx: syntax and schema
     sources.source_not_found,
     sources.source_cycle,
+    syntax.malformed_iface_line,
+    syntax.missing_value,
+    syntax.duplicate_option,
+    syntax.keyword_not_in_dialect,
+    values.misspelt_attribute,
+    values.invalid_value,
+    values.vlan_id_out_of_range,
+    values.malformed_mac_address,
+    values.unreplaced_placeholder,
+    values.broken_shell_command,
+    # 3xx: references between interfaces
+    references.undefined_interface,
+    references.duplicate_interface,
+    references.enslaved_twice,
+    references.dependency_loop,
+    references.duplicate_auto,
+    # 4xx: addressing
+    addressing.invalid_address,
+    addressing.gateway_outside_subnet,
+    addressing.multiple_default_gateways,
+    addressing.duplicate_address,
+    # 5xx: Open vSwitch
+    ovs.ovs_bridge_port_mismatch,
+    ovs.ovs_bond_member_as_port,
+    ovs.ovs_bond_too_few_members,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
