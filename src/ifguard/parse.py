@@ -43,10 +43,11 @@ def is_statement_keyword(word: str) -> bool:
 class LineTable:
     """Positions shared by all lines of one document (compact arrays, not one int per field)."""
 
-    __slots__ = ("linenos", "starts", "text")
+    __slots__ = ("linenos", "starts", "text", "values")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.values: list[str | None] = []  # option/statement values found while parsing
         self.starts = array("q")  # character offset of each line, plus one past the end
         self.linenos = array("q")  # 1-based physical line where each logical line starts
 
@@ -115,6 +116,9 @@ class Line(NamedTuple):
     @property
     def value(self) -> str:
         """Everything after the keyword (for options and statements)."""
+        known = self.table.values[self.seq]
+        if known is not None:
+            return known
         raw = self.raw
         if "\\" not in raw:  # fast path: no continuation
             return raw.strip()[len(self.keyword):].strip() if self.keyword else raw.strip()
@@ -252,6 +256,7 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
     append = lines.append
     table = LineTable(text)
     add_start, add_lineno = table.starts.append, table.linenos.append
+    add_value = table.values.append
     blank, comment, template = Kind.BLANK, Kind.COMMENT, Kind.TEMPLATE
     stanza_kind, statement, option, unknown = Kind.STANZA, Kind.STATEMENT, Kind.OPTION, Kind.UNKNOWN
     stanza_words, statement_words = STANZA_KEYWORDS, STATEMENT_KEYWORDS
@@ -264,6 +269,7 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
         add_lineno(lineno)
         stripped = raw.lstrip(_WS)
         first = stripped[:1]
+        value: str | None = None
         if first == "#":
             line = Line(index, comment, "", stanza, table)
         elif first == "%" or (first == "<" and stripped[:2] == "<%") or stripped[:3] == "</%":
@@ -274,6 +280,8 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
                 line = Line(index, blank, "", stanza, table)
             else:
                 keyword = words.setdefault(parts[0], parts[0])
+                if "\\" not in raw:  # (continuations: computed on demand)
+                    value = parts[1].strip() if len(parts) > 1 else ""
                 if keyword in stanza_words:
                     stanza = index
                     line = Line(index, stanza_kind, keyword, index, table)
@@ -285,6 +293,7 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
                 else:
                     line = Line(index, unknown, keyword, -1, table)
         append(line)
+        add_value(value)
         offset += len(raw)
         lineno += raw.count("\n") if "\\" in raw else 1
     add_start(offset)

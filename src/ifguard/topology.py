@@ -45,14 +45,24 @@ def member_names(attr: Attribute) -> list[str]:
 
 def edges(config: Config) -> Iterator[Edge]:
     """Every master → member relation the file declares, in file order."""
+    relations = MEMBER_ATTRIBUTES
     for iface in config.interfaces:
         if iface.stanza != "iface":
             continue
         for attr in iface.attributes:
-            relation = MEMBER_ATTRIBUTES.get(attr.key)
+            relation = relations.get(attr.key)
             if relation:
                 for name in member_names(attr):
                     yield Edge(iface, name, relation, attr)
+
+
+def edge_list(cache: dict[str, object], config: Config) -> list[Edge]:
+    """``edges(config)`` computed once and kept in a per-run cache dict."""
+    found = cache.get("edges")
+    if not isinstance(found, list):
+        found = list(edges(config))
+        cache["edges"] = found
+    return found
 
 
 def looks_virtual(name: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ifguard.diagnostic import Fix, Severity, Span
 from ifguard.dialect import ALL_DIALECTS, Dialect
-from ifguard.model import Config
+from ifguard.model import Attribute, Config, Interface
 from ifguard.parse import Document
 from ifguard.source import Loaded
 
@@ -41,6 +41,34 @@ class Context:
     @property
     def documents(self) -> list[Document]:
         return self.loaded.documents
+
+    def attrs(self, *keys: str) -> list[tuple[Interface, Attribute]]:
+        """(stanza, attribute) pairs with one of the canonical ``keys``, in file order.
+
+        Built once per run: rules ask for the few attributes they check instead of each
+        walking every attribute of every stanza."""
+        cached = self.options.get("attribute-index")
+        index: dict[str, list[tuple[Interface, Attribute]]]
+        if isinstance(cached, dict):
+            index = cached
+        else:
+            index = {}
+            for iface in self.config.interfaces:
+                for attr in iface.attributes:
+                    index.setdefault(attr.key, []).append((iface, attr))
+            self.options["attribute-index"] = index
+        if len(keys) == 1:
+            found: list[tuple[Interface, Attribute]] = index.get(keys[0], [])
+            return found
+        pairs = [p for k in keys for p in index.get(k, [])]
+        pairs.sort(key=lambda p: (p[1].document.path, p[1].line.seq))
+        return pairs
+
+    def attribute_keys(self) -> list[str]:
+        self.attrs("")
+        index = self.options["attribute-index"]
+        assert isinstance(index, dict)
+        return list(index)
 
 
 Check = Callable[[Context], Iterable[Finding]]

@@ -67,6 +67,8 @@ def pasted_command_output(ctx: Context) -> Iterator[Finding]:
         yield _report(doc, line, verdict, "Delete it (`ifguard lint --fix` does).")
     # Output pasted after a line ending in a backslash becomes part of that option's value.
     for doc in ctx.documents:
+        if "\\\n" not in doc.text and "\\\r\n" not in doc.text:
+            continue
         for line in doc.lines:
             if line.kind is Kind.OPTION and "\\\n" in line.raw.replace("\r\n", "\n"):
                 yield from _continued_junk(doc, line)

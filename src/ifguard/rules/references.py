@@ -8,7 +8,7 @@ from ifguard.diagnostic import Edit, Fix, Severity
 from ifguard.model import Interface
 from ifguard.rules.base import Context, Finding, rule
 from ifguard.schema import _distance
-from ifguard.topology import Edge, defined_names, edges, looks_virtual, ovs_type, vlan_parent
+from ifguard.topology import Edge, defined_names, edge_list, looks_virtual, ovs_type, vlan_parent
 
 
 def _shape(name: str) -> str:
@@ -53,7 +53,7 @@ def undefined_interface(ctx: Context) -> Iterator[Finding]:
     """
     defined = defined_names(ctx.config)
     nics = ctx.inventory
-    for edge in edges(ctx.config):
+    for edge in edge_list(ctx.options, ctx.config):
         name = edge.member
         if name in defined or (nics is not None and name in nics):
             continue
@@ -153,7 +153,7 @@ def enslaved_twice(ctx: Context) -> Iterator[Finding]:
     """
     owners: dict[tuple[str, bool], Edge] = {}
     int_ports = {i.name for i in ctx.config.interfaces if ovs_type(i) == "OVSIntPort"}
-    for edge in edges(ctx.config):
+    for edge in edge_list(ctx.options, ctx.config):
         ovs_side = edge.relation.startswith("ovs")
         # An OVS internal port is an interface of its own: a Linux bridge may enslave it.
         key = (edge.member, ovs_side if edge.member in int_ports else False)
@@ -195,10 +195,14 @@ def dependency_loop(ctx: Context) -> Iterator[Finding]:
     """
     graph: dict[str, set[str]] = {}
     where: dict[str, Interface] = {}
-    for edge in edges(ctx.config):
+    for edge in edge_list(ctx.options, ctx.config):
         graph.setdefault(edge.master.name, set()).add(edge.member)
         where.setdefault(edge.master.name, edge.master)
+    raw_device = {id(i) for i, _ in ctx.attrs("vlan-raw-device")}
+    requires = {id(i) for i, _ in ctx.attrs("requires")}
     for iface in ctx.config.interfaces:
+        if "." not in iface.name and id(iface) not in raw_device and id(iface) not in requires:
+            continue
         parent = vlan_parent(iface)
         needs = iface.words("requires") + ([parent[0]] if parent else [])
         if needs:

@@ -107,16 +107,15 @@ def missing_value(ctx: Context) -> Iterator[Finding]:
         bridge-vlan-aware yes
     ```
     """
-    for doc in ctx.documents:
-        junk = verdicts(doc)
-        for line in doc.lines:
-            if line.kind not in (Kind.OPTION, Kind.STATEMENT) or line.seq in junk:
+    for iface in ctx.config.interfaces:
+        for attr in iface.attributes:
+            if attr.value or not valid_name(attr.name) or attr.line.seq in verdicts(
+                    attr.document):
                 continue
-            if line.kind is Kind.OPTION and not valid_name(line.keyword):
-                continue
-            if not line.value:
-                what = "option" if line.kind is Kind.OPTION else "line"
-                yield Finding(doc.line_span(line), f"`{line.keyword}` {what} has no value")
+            yield Finding(attr.span, f"`{attr.name}` option has no value")
+    for st in ctx.config.statements:
+        if not st.arguments:
+            yield Finding(st.span, f"`{st.keyword}` line has no value")
 
 
 @rule("IFG205", "duplicate-option", Severity.WARNING)

@@ -7,7 +7,6 @@ import shlex
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Severity
-from ifguard.model import Attribute
 from ifguard.rules.base import Context, Finding, rule
 from ifguard.schema import COMMAND_ATTRIBUTES, ENUMS, RANGES, closest_attribute
 from ifguard.topology import vlan_parent
@@ -34,13 +33,9 @@ _ADDRESS_KEYS = frozenset({"address", "gateway", "netmask", "broadcast", "pointo
                            "point-to-point", "dns-nameservers", "address-virtual",
                            "vxlan-local-tunnelip", "endpoint", "local", "hwaddress"})
 _SMART_QUOTES = "‘’“”"
+_QUOTES = "'\"" + _SMART_QUOTES
 # Option families read by hook scripts that accept options we cannot enumerate.
 _OPEN_FAMILIES = frozenset({"wpa", "wireless", "dns", "test", "hostapd", "ethtool", "tc"})
-
-
-def _attributes(ctx: Context) -> Iterator[Attribute]:
-    for iface in ctx.config.interfaces:
-        yield from iface.attributes
 
 
 @rule("IFG210", "misspelt-attribute", Severity.WARNING)
@@ -67,11 +62,13 @@ def misspelt_attribute(ctx: Context) -> Iterator[Finding]:
         bridge-stp off
     ```
     """
-    for attr in _attributes(ctx):
-        if attr.key.split("-", 1)[0] in _OPEN_FAMILIES or attr.key[-1:].isdigit():
+    for key in ctx.attribute_keys():
+        if key.split("-", 1)[0] in _OPEN_FAMILIES or key[-1:].isdigit():
             continue
-        guess = closest_attribute(attr.name)
-        if guess:
+        guess = closest_attribute(key)
+        if not guess:
+            continue
+        for _, attr in ctx.attrs(key):
             yield Finding(attr.name_span, f"unknown option `{attr.name}`; did you mean "
                           f"`{guess}`? As written it is ignored")
 
@@ -106,7 +103,7 @@ def invalid_value(ctx: Context) -> Iterator[Finding]:
         bond-xmit-hash-policy layer3+4
     ```
     """
-    for attr in _attributes(ctx):
+    for _, attr in ctx.attrs(*ENUMS, *RANGES):
         key, value = attr.key, attr.value.strip()
         if not value or "$" in value:
             continue
@@ -156,15 +153,18 @@ def vlan_id_out_of_range(ctx: Context) -> Iterator[Finding]:
     iface eth0.4094 inet manual
     ```
     """
+    raw_device = {id(i) for i, _ in ctx.attrs("vlan-raw-device")}
     for iface in ctx.config.interfaces:
+        if "." not in iface.name and id(iface) not in raw_device:
+            continue
         parent = vlan_parent(iface)
         if parent and not 1 <= parent[1] <= 4094:
             yield Finding(iface.name_span, f"VLAN id {parent[1]} of `{iface.name}` is outside "
                           "1-4094")
-        for attr in iface.find("bridge-vids"):
-            for part, low, high in _vid_ranges(attr.value):
-                if not (1 <= low <= high <= 4094):
-                    yield Finding(attr.span, f"`{part}` in `{attr.name}` is not within 1-4094")
+    for _, attr in ctx.attrs("bridge-vids"):
+        for part, low, high in _vid_ranges(attr.value):
+            if not (1 <= low <= high <= 4094):
+                yield Finding(attr.span, f"`{part}` in `{attr.name}` is not within 1-4094")
 
 
 @rule("IFG222", "malformed-mac-address", Severity.ERROR)
@@ -189,23 +189,22 @@ def malformed_mac_address(ctx: Context) -> Iterator[Finding]:
         hwaddress ether 00:11:22:33:44:55
     ```
     """
-    for iface in ctx.config.interfaces:
-        for attr in iface.attributes:
-            if attr.key == "hwaddress":
-                words = attr.value.split()
-                macs = words[1:2] if words[:1] == ["ether"] else words[:1]
-            elif attr.key == "address-virtual":
-                macs = [w for w in attr.value.split() if ":" in w and "/" not in w][:1]
-            else:
+    for _, attr in ctx.attrs("hwaddress", "address-virtual"):
+        if attr.key == "hwaddress":
+            words = attr.value.split()
+            macs = words[1:2] if words[:1] == ["ether"] else words[:1]
+        elif attr.key == "address-virtual":
+            macs = [w for w in attr.value.split() if ":" in w and "/" not in w][:1]
+        else:
+            continue
+        for mac in macs:
+            if _MAC.match(mac) or "$" in mac or mac in ("random", "preserve"):
                 continue
-            for mac in macs:
-                if _MAC.match(mac) or "$" in mac or mac in ("random", "preserve"):
-                    continue
-                if _LOOSE_MAC.match(mac):
-                    yield Finding(attr.span, f"MAC address `{mac}` is not in canonical form "
-                                  "(two hex digits per octet)", severity=Severity.WARNING)
-                else:
-                    yield Finding(attr.span, f"`{mac}` is not a MAC address")
+            if _LOOSE_MAC.match(mac):
+                yield Finding(attr.span, f"MAC address `{mac}` is not in canonical form "
+                              "(two hex digits per octet)", severity=Severity.WARNING)
+            else:
+                yield Finding(attr.span, f"`{mac}` is not a MAC address")
 
 
 @rule("IFG223", "unreplaced-placeholder", Severity.ERROR)
@@ -230,9 +229,7 @@ def unreplaced_placeholder(ctx: Context) -> Iterator[Finding]:
         address 192.0.2.10/24
     ```
     """
-    for attr in _attributes(ctx):
-        if attr.key not in _ADDRESS_KEYS:
-            continue
+    for _, attr in ctx.attrs(*_ADDRESS_KEYS):
         found = _placeholder(attr.value)
         if found:
             yield Finding(attr.span, f"`{attr.name}` holds a placeholder "
@@ -261,8 +258,8 @@ def broken_shell_command(ctx: Context) -> Iterator[Finding]:
         post-down iptables -t nat -D POSTROUTING -s '10.0.0.0/24' -j MASQUERADE
     ```
     """
-    for attr in _attributes(ctx):
-        if attr.key not in COMMAND_ATTRIBUTES:
+    for _, attr in ctx.attrs(*COMMAND_ATTRIBUTES):
+        if not any(q in attr.value for q in _QUOTES):
             continue
         try:
             shlex.split(attr.value, comments=True)

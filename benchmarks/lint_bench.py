@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Benchmark: the whole `ifguard lint` process against ifupdown2's own parse (`ifquery -a -i`).
+
+Run by hand (not part of the test suite):
+
+    python3 benchmarks/lint_bench.py [--runs 7] [--python /usr/bin/python3]
+
+Generates a 10,000-stanza file (5,000 dummies + 5,000 bridges, ~55k lines) and a typical
+Proxmox OVS file, then times each command N times in fresh processes and reports the median
+wall time and the peak RSS (from /usr/bin/time). ifquery runs under Debian's python3, so by
+default ifguard does too (PYTHONPATH=src); pass --python to compare another interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def big_file(path: Path) -> None:
+    lines = ["auto lo", "iface lo inet loopback", ""]
+    for i in range(5000):
+        lines += [f"auto dummy{i}", f"iface dummy{i} inet manual", "    link-type dummy", ""]
+    for i in range(5000):
+        lines += [f"auto br{i}", f"iface br{i} inet static",
+                  f"    address 10.{i // 250}.{i % 250}.1/24", f"    bridge-ports dummy{i}",
+                  "    bridge-stp off", "    bridge-fd 0", ""]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def measure(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, int]:
+    times, rss = [], []
+    for _ in range(runs):
+        proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", *argv], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall, kb = proc.stderr.strip().splitlines()[-1].split()
+        times.append(float(wall))
+        rss.append(int(kb))
+    return statistics.median(times), max(rss)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--python", default="/usr/bin/python3")
+    args = ap.parse_args()
+    if not Path("/usr/bin/time").exists() or not shutil.which("ifquery"):
+        print("needs /usr/bin/time (package time) and ifquery (package ifupdown2)",
+              file=sys.stderr)
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="ifguard-bench-"))
+    big = tmp / "big.interfaces"
+    big_file(big)
+    small = REPO / "examples" / "proxmox-ovs.interfaces"
+    root = tmp / "root"
+    root.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    print(f"interpreter for ifguard: {args.python}; runs: {args.runs}")
+    print(f"{'file':<10} {'lines':>6} {'tool':<8} {'median s':>9} {'peak MB':>8} {'speed-up':>9}")
+    for name, path in (("big", big), ("small", small)):
+        nlines = len(path.read_text().splitlines())
+        ours = measure([args.python, "-m", "ifguard", "lint", "-q", "--root", str(root),
+                        str(path)], args.runs, env)
+        theirs = measure(["ifquery", "-a", "-i", str(path)], args.runs, dict(os.environ))
+        for tool, (wall, kb) in (("ifguard", ours), ("ifquery", theirs)):
+            ratio = f"{theirs[0] / wall:.1f}x" if tool == "ifguard" and wall else ""
+            print(f"{name:<10} {nlines:>6} {tool:<8} {wall:>9.3f} {kb / 1024:>8.1f} {ratio:>9}")
+    shutil.rmtree(tmp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
