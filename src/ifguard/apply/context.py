@@ -1,0 +1,120 @@
+"""Wiring shared by the apply-family commands: where state lives, the real side effects,
+the reload command per dialect, the probe callable, the current configuration's files."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shlex
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from ifguard import plan
+from ifguard.apply.effects import Clock, Runner, SubprocessRunner, SystemClock
+from ifguard.apply.probes import Prober
+from ifguard.apply.record import DEFAULT_STATE_DIR, StateDir, Transaction
+from ifguard.apply.transaction import PREVIOUS, Env
+from ifguard.errors import UsageError
+from ifguard.history import History
+from ifguard.source import DEFAULT_INTERFACES, Root, load
+
+# Per dialect: the commands that make the running system match the file.
+RELOAD: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    "ifupdown2": (("ifreload", "-a"),),
+    # classic ifupdown and ifupdown-ng deconfigure from the file that configured the system
+    "ifupdown": (("ifdown", "-a", "--exclude=lo", "-i", PREVIOUS),
+                 ("ifup", "-a", "--exclude=lo")),
+    "ifupdown-ng": (("ifdown", "-a", "-i", PREVIOUS), ("ifup", "-a")),
+}
+
+
+def add_location_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--root", metavar="DIR", default="/",
+                   help="treat DIR as / for the configuration files (default: /)")
+    p.add_argument("--state-dir", metavar="DIR",
+                   help=f"transaction state and history (default: {DEFAULT_STATE_DIR} "
+                        "under --root)")
+
+
+def root_of(args: argparse.Namespace) -> Path:
+    root = Path(args.root)
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root}: not a directory")
+    return root.resolve()
+
+
+def state_dir_of(args: argparse.Namespace) -> Path:
+    if getattr(args, "state_dir", None):
+        return Path(args.state_dir).resolve()
+    return Root(root_of(args)).path(DEFAULT_STATE_DIR)
+
+
+def history_of(state_dir: Path) -> History:
+    return History(state_dir / "history.db")
+
+
+def make_env(args: argparse.Namespace, *, runner: Runner | None = None,
+             clock: Clock | None = None, quiet: bool = False) -> Env:
+    state_dir = state_dir_of(args)
+    state = StateDir(state_dir)
+    state.ensure()
+
+    def say(message: str) -> None:
+        if not quiet:
+            # the terminal may be gone; the record and the history keep the story
+            with contextlib.suppress(OSError, ValueError):
+                print(f"ifguard: {message}", file=sys.stderr, flush=True)
+
+    return Env(runner=runner or SubprocessRunner(), clock=clock or SystemClock(),
+               state=state, history=history_of(state_dir), say=say)
+
+
+def reload_commands(dialect: str, override: str | None) -> tuple[tuple[str, ...], ...]:
+    """``--reload-cmd`` is split like a shell would (no shell runs it); ``;;`` separates
+    several commands. Otherwise the command for the dialect."""
+    if override:
+        cmds = [tuple(shlex.split(part)) for part in override.split(";;")]
+        if not all(cmds):
+            raise UsageError(f"--reload-cmd {override!r}: empty command")
+        return tuple(cmds)
+    return RELOAD[dialect]
+
+
+def current_files(root: Path, main: str = DEFAULT_INTERFACES) -> dict[str, bytes]:
+    """The configuration as the host reads it: the main file and what it sources."""
+    r = Root(root)
+    path = r.path(main)
+    if not path.exists():
+        return {}
+    loaded = load([path], r)
+    return {r.system_path(Path(d.path)): Path(d.path).read_bytes() for d in loaded.documents
+            if Path(d.path).exists()}
+
+
+def state_on_disk(root: Path) -> plan.NetState:
+    from ifguard.model import build
+
+    r = Root(root)
+    path = r.path(DEFAULT_INTERFACES)
+    if not path.exists():
+        return plan.NetState({})
+    return plan.state_from_config(build(load([path], r).documents))
+
+
+def make_prober(root: Path, runner: Runner, clock: Clock, targets: Sequence[str],
+                ssh: tuple[str, str] | None, timeout: float) -> Prober:
+    from ifguard.apply.checks import builtin_prober
+
+    return builtin_prober(lambda: state_on_disk(root), runner, clock, targets=targets,
+                          ssh=ssh, timeout=timeout)
+
+
+def prober_for(env: Env, txn: Transaction) -> Prober:
+    return make_prober(Path(txn.root), env.runner, env.clock, txn.probe_targets, txn.ssh,
+                       txn.probe_timeout)
+
+
+def ssh_of_environment() -> tuple[str, str] | None:
+    return plan.ssh_endpoints(os.environ)

@@ -1,0 +1,198 @@
+"""The pending-transaction record: one JSON file in the state directory, written atomically,
+changed only under an exclusive lock, so the CLI, the guardian, ``confirm``/``rollback`` from
+another session and the boot check agree on what happened.
+
+Layout of the state directory (default ``/var/lib/ifguard`` under the root, mode 0700)::
+
+    pending.json           the current transaction (absent when none is open)
+    lock                   flock(2) target serialising state changes
+    txn/<ID>/before/<n>    the snapshot: content of each target file before the change
+    txn/<ID>/after/<n>     the candidate content (for `status`/`diff` and auditing)
+    txn/<ID>/result.json   the final record once the transaction is over
+    guardian.log           stderr of detached guardians
+    history.db             the history store (ifguard.history)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ifguard.fsutil import atomic_write
+
+DEFAULT_STATE_DIR = "/var/lib/ifguard"
+PENDING = "pending.json"
+
+# states of a transaction
+ARMED = "armed"                # guardian up, nothing written yet
+APPLIED = "applied"            # candidate written (reload/probes running or done), unconfirmed
+CONFIRMED = "confirmed"
+ROLLING_BACK = "rolling-back"
+ROLLED_BACK = "rolled-back"
+ROLLBACK_FAILED = "rollback-failed"  # files restored, but the reload failed
+ABORTED = "aborted"            # given up before anything was written
+OPEN_STATES = frozenset({ARMED, APPLIED, ROLLING_BACK})
+FINAL_STATES = frozenset({CONFIRMED, ROLLED_BACK, ROLLBACK_FAILED, ABORTED})
+
+
+class LockTimeout(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Target:
+    """A file the transaction writes: where it is, what it held before, what it will hold."""
+
+    path: str                  # real path (under the root)
+    system_path: str           # the path as the host sees it
+    before: str | None         # snapshot file in the txn dir; None: the file did not exist
+    after: str | None          # candidate file in the txn dir; None: the file is removed
+    before_hash: str | None = None
+    after_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class Transaction:
+    id: str
+    created: float
+    timeout: float
+    deadline: float
+    state: str
+    root: str
+    targets: tuple[Target, ...]
+    reload_cmd: tuple[tuple[str, ...], ...]
+    candidate_hash: str
+    snapshot_version: int | None = None
+    candidate_version: int | None = None
+    phase: str = ""                      # "writing", "reloading", "probing", "settling"
+    phase_since: float = 0.0
+    reload_timeout: float = 120.0
+    auto_confirm: bool = False
+    management_touched: bool = False
+    apply_pid: int | None = None
+    apply_ticks: int | None = None
+    guardian_pid: int | None = None
+    guardian_ticks: int | None = None
+    guardian_kind: str = ""              # "systemd-run" | "fork"
+    actor_pid: int | None = None          # who is rolling back
+    actor_ticks: int | None = None
+    probe_targets: tuple[str, ...] = ()
+    probe_timeout: float = 20.0
+    ssh: tuple[str, str] | None = None
+    probes: Mapping[str, Any] | None = None
+    rollback_probes: Mapping[str, Any] | None = None
+    outcome: str = ""                    # human-readable reason of the final state
+    finished: float | None = None
+    log: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def with_log(self, now: float, message: str, **changes: Any) -> Transaction:
+        return replace(self, log=(*self.log, f"{now:.3f} {message}"), **changes)
+
+    def to_json(self) -> bytes:
+        return (json.dumps(asdict(self), indent=1, sort_keys=True, default=str) + "\n").encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Transaction:
+        raw = json.loads(data)
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in raw.items() if k in known}
+        values["targets"] = tuple(Target(**t) for t in raw.get("targets", ()))
+        values["reload_cmd"] = tuple(tuple(c) for c in raw.get("reload_cmd", ()))
+        values["log"] = tuple(raw.get("log", ()))
+        values["probe_targets"] = tuple(raw.get("probe_targets", ()))
+        ssh = raw.get("ssh")
+        values["ssh"] = (str(ssh[0]), str(ssh[1])) if ssh else None
+        return cls(**values)
+
+
+class StateDir:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def ensure(self) -> None:
+        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    @property
+    def pending_path(self) -> Path:
+        return self.path / PENDING
+
+    def txn_dir(self, txn_id: str) -> Path:
+        return self.path / "txn" / txn_id
+
+    def read(self) -> Transaction | None:
+        """The pending transaction, or None. A damaged record is kept aside and reported."""
+        try:
+            data = self.pending_path.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            return Transaction.from_json(data)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"{self.pending_path}: damaged transaction record: {exc}") from None
+
+    def write(self, txn: Transaction) -> None:
+        self.ensure()
+        atomic_write(self.pending_path, txn.to_json(), mode=0o600)
+
+    def close(self, txn: Transaction) -> None:
+        """Move a finished transaction out of ``pending.json`` into its txn dir."""
+        directory = self.txn_dir(txn.id)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(directory / "result.json", txn.to_json(), mode=0o600)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.pending_path)
+
+    def last_result(self) -> Transaction | None:
+        """The most recently finished transaction (by result file time)."""
+        base = self.path / "txn"
+        try:
+            results = [p / "result.json" for p in base.iterdir() if (p / "result.json").exists()]
+        except OSError:
+            return None
+        if not results:
+            return None
+        newest = max(results, key=lambda p: p.stat().st_mtime)
+        try:
+            return Transaction.from_json(newest.read_bytes())
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    @contextlib.contextmanager
+    def locked(self, timeout: float = 30.0) -> Iterator[None]:
+        """Hold the state lock (flock; released by the kernel if the holder dies)."""
+        self.ensure()
+        fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            end = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                        raise
+                    if time.monotonic() >= end:
+                        raise LockTimeout(str(self.path / "lock")) from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(fd)
+
+
+def save_blob(directory: Path, name: str, data: bytes) -> str:
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / name
+    atomic_write(path, data, mode=0o600)
+    return str(path)

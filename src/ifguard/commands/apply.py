@@ -1,0 +1,79 @@
+"""``ifguard apply``: a guarded change with automatic rollback."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "apply"
+HELP = "apply a new interfaces file; roll back automatically unless confirmed"
+DESCRIPTION = """\
+Apply a candidate /etc/network/interfaces with a way back that does not depend on you
+staying connected:
+
+  1. lint the candidate (refuse on errors unless --force) and print the plan
+     (what changes, and whether it touches the management path);
+  2. snapshot the current files into the history;
+  3. arm a detached guardian (systemd-run, else a double-forked process) that survives
+     this command being killed, your SSH session dropping and, with the boot check
+     (`ifguard rollback --if-pending --boot`), a reboot;
+  4. write the candidate atomically, reload (ifreload -a for ifupdown2), run health probes;
+  5. keep the change only if confirmed: `ifguard confirm` from any session, Enter here, or
+     --auto-confirm when probes stay green (not for changes on the management path).
+     Otherwise the guardian restores the snapshot and reloads at the deadline.
+
+examples:
+  ifguard apply                                   apply Proxmox's pending interfaces.new
+  ifguard apply new.interfaces --timeout 60       confirm within 60 s or it is undone
+  ifguard apply new.interfaces --auto-confirm --probe tcp:10.0.0.2:22
+  ifguard confirm | ifguard rollback | ifguard status
+
+exit status: 0 change kept (or pending with --no-wait), 1 refused or rolled back,
+2 could not run.
+"""
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    from ifguard.apply.context import add_location_args
+
+    p.add_argument("candidate", nargs="?", metavar="CANDIDATE",
+                   help="the new interfaces file (default: /etc/network/interfaces.new)")
+    p.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
+                   help="roll back unless confirmed within SECONDS of the reload (default 120)")
+    p.add_argument("--auto-confirm", action="store_true",
+                   help="confirm by itself when probes stay green for --settle seconds")
+    p.add_argument("--settle", type=_seconds, default=10.0, metavar="SECONDS",
+                   help="how long probes must stay green for --auto-confirm (default 10)")
+    p.add_argument("--probe", action="append", metavar="TARGET",
+                   help="extra health check: tcp:HOST:PORT or ping:HOST (repeatable)")
+    p.add_argument("--probe-timeout", type=_seconds, default=20.0, metavar="SECONDS",
+                   help="how long probes may take to turn green after a reload (default 20)")
+    p.add_argument("--force", action="store_true", help="apply despite lint errors")
+    p.add_argument("--dialect", choices=("ifupdown", "ifupdown2", "ifupdown-ng"),
+                   help="override dialect detection (chooses the reload command)")
+    p.add_argument("--reload-cmd", metavar="CMD",
+                   help="reload command instead of the dialect's (argv split like a shell; "
+                        "`;;` separates commands; {previous} = the file in force before)")
+    p.add_argument("--reload-timeout", type=_seconds, default=120.0, metavar="SECONDS",
+                   help="give up on a reload command after SECONDS (default 120)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="return after the probes; confirm later with `ifguard confirm`")
+    p.add_argument("--spawner", choices=("auto", "systemd-run", "fork"), default="auto",
+                   help=argparse.SUPPRESS)
+    p.add_argument("--guardian", metavar="ID", help=argparse.SUPPRESS)
+    add_location_args(p)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"out of range (0..86400): {text}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from ifguard.apply.run import run_apply
+
+    return run_apply(args)

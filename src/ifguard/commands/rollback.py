@@ -1,0 +1,57 @@
+"""``ifguard rollback``: undo the pending change now."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "rollback"
+HELP = "undo the pending change now (restore the snapshot and reload)"
+DESCRIPTION = """\
+Roll the pending `ifguard apply` back now instead of waiting for its deadline: restore the
+files saved before the change (atomically), reload, re-probe, record the outcome.
+
+At boot, before networking starts, the unit installed by `ifguard install` runs
+`ifguard rollback --if-pending --boot`: an unconfirmed change interrupted by a reboot is
+undone by restoring the files only (networking.service then brings up the old
+configuration).
+
+examples:
+  ifguard rollback
+  ifguard rollback --if-pending --boot     (boot check; does nothing when nothing is pending)
+
+exit status: 0 rolled back (or nothing pending with --if-pending), 1 nothing to roll back or
+the rollback reload failed.
+"""
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    from ifguard.apply.context import add_location_args
+
+    p.add_argument("--if-pending", action="store_true",
+                   help="exit 0 quietly when no transaction is pending")
+    p.add_argument("--boot", action="store_true",
+                   help="restore the files only, do not reload or probe (boot check, "
+                        "ordered before networking)")
+    add_location_args(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ifguard.apply import context, record
+    from ifguard.apply.transaction import ApplyError, rollback
+    from ifguard.errors import UsageError
+
+    env = context.make_env(args)
+    txn = env.state.read()
+    if txn is None or not txn.open:
+        if args.if_pending:
+            return 0
+        print("ifguard: nothing to roll back: no pending transaction")
+        return 1
+    env.probe = context.prober_for(env, txn)
+    why = "reboot during the transaction (boot check)" if args.boot else "`ifguard rollback`"
+    try:
+        done = rollback(env, txn.id, why, boot=args.boot)
+    except ApplyError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"ifguard: transaction {done.id}: {done.state}: {done.outcome}")
+    return 0 if done.state in (record.ROLLED_BACK, record.ABORTED) else 1
