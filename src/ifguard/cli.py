@@ -20,6 +20,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.explain",
     "ifguard.commands.rules",
     "ifguard.commands.apply",
+    "ifguard.commands.confirm",
 )
 
 DESCRIPTION = """\
