@@ -21,6 +21,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.rules",
     "ifguard.commands.apply",
     "ifguard.commands.confirm",
+    "ifguard.commands.rollback",
 )
 
 DESCRIPTION = """\
