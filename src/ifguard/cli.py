@@ -22,6 +22,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.apply",
     "ifguard.commands.confirm",
     "ifguard.commands.rollback",
+    "ifguard.commands.status",
 )
 
 DESCRIPTION = """\
