@@ -37,6 +37,7 @@ class Request:
     source: str = "apply"                               # history source of the candidate
     probe_targets: tuple[str, ...] = ()
     probe_timeout: float = 20.0
+    probes_enabled: bool = True
     ssh: tuple[str, str] | None = None
 
 
@@ -100,7 +101,8 @@ def begin(env: Env, req: Request, spawner: Spawner,
         reload_timeout=req.reload_timeout, auto_confirm=req.auto_confirm,
         management_touched=req.management_touched, apply_pid=env.pid, apply_ticks=env.ticks,
         guardian_kind=spawner.kind, probe_targets=req.probe_targets,
-        probe_timeout=req.probe_timeout, ssh=req.ssh, log=(f"{now:.3f} armed",))
+        probe_timeout=req.probe_timeout, probes_enabled=req.probes_enabled, ssh=req.ssh,
+        log=(f"{now:.3f} armed",))
     with env.state.locked():
         current = env.state.read()
         if current is not None and current.open:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ifguard import plan
 from ifguard.apply.effects import Clock, Runner, SubprocessRunner, SystemClock
-from ifguard.apply.probes import Prober
+from ifguard.apply.probes import Prober, no_probes
 from ifguard.apply.record import DEFAULT_STATE_DIR, StateDir, Transaction
 from ifguard.apply.transaction import PREVIOUS, Env
 from ifguard.errors import UsageError
@@ -112,6 +112,8 @@ def make_prober(root: Path, runner: Runner, clock: Clock, targets: Sequence[str]
 
 
 def prober_for(env: Env, txn: Transaction) -> Prober:
+    if not txn.probes_enabled:
+        return no_probes
     return make_prober(Path(txn.root), env.runner, env.clock, txn.probe_targets, txn.ssh,
                        txn.probe_timeout)
 

@@ -86,6 +86,7 @@ class Transaction:
     actor_ticks: int | None = None
     probe_targets: tuple[str, ...] = ()
     probe_timeout: float = 20.0
+    probes_enabled: bool = True
     ssh: tuple[str, str] | None = None
     probes: Mapping[str, Any] | None = None
     rollback_probes: Mapping[str, Any] | None = None

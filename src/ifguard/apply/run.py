@@ -15,6 +15,7 @@ from ifguard import plan
 from ifguard.apply import context as ctx
 from ifguard.apply import record as rec
 from ifguard.apply.begin import Request, begin
+from ifguard.apply.checks import parse_target
 from ifguard.apply.guardian import choose_spawner, guard, guardian_argv
 from ifguard.apply.record import Transaction
 from ifguard.apply.transaction import (
@@ -29,6 +30,10 @@ from ifguard.apply.transaction import (
 from ifguard.errors import UsageError
 from ifguard.lint import Result
 from ifguard.source import DEFAULT_INTERFACES, PROXMOX_PENDING, Root
+
+
+class Refused(Exception):
+    """The candidate is not applied (lint errors); exit status 1."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,8 @@ def lint_gate(args: argparse.Namespace, root: Path, path: Path) -> tuple[Result,
         sys.stdout.write(text.render(result.diagnostics, result.loaded.documents, color=False,
                                      quiet=False))
     if errors and not args.force:
-        raise UsageError(f"{path}: {errors} lint error(s): refusing to apply (fix them, or "
-                         "--force to apply anyway)")
+        raise Refused(f"{path}: {errors} lint error(s): nothing was changed (fix them, or "
+                      "--force to apply anyway)")
     if errors:
         print(f"ifguard: WARNING: applying {path} DESPITE {errors} lint error(s) (--force)",
               file=sys.stderr, flush=True)
@@ -89,6 +94,11 @@ def run_guardian(args: argparse.Namespace) -> int:
 
 def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply") -> int:
     root = ctx.root_of(args)
+    for target in args.probe or ():
+        try:
+            parse_target(target)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     result, errors, warnings = lint_gate(args, root, cand.lint_path)
     config = result.config
     dialect = str(result.dialect)
@@ -109,7 +119,7 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
                   candidate_files=candidate_files(result, root, cand.lint_path),
                   candidate_lint=(errors, warnings), source=source,
                   probe_targets=tuple(args.probe or ()), probe_timeout=args.probe_timeout,
-                  ssh=ssh)
+                  probes_enabled=not args.no_probes, ssh=ssh)
     state_dir = ctx.state_dir_of(args)
     spawner = choose_spawner(state_dir, args.spawner)
     try:
@@ -196,4 +206,8 @@ def run_apply(args: argparse.Namespace) -> int:
     if cand is None:
         out(f"ifguard: nothing to apply: no candidate given and no pending {PROXMOX_PENDING}")
         return 0
-    return transact(args, cand)
+    try:
+        return transact(args, cand)
+    except Refused as exc:
+        print(f"ifguard: refused: {exc}", file=sys.stderr, flush=True)
+        return 1

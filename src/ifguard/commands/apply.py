@@ -47,6 +47,8 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="extra health check: tcp:HOST:PORT or ping:HOST (repeatable)")
     p.add_argument("--probe-timeout", type=_seconds, default=20.0, metavar="SECONDS",
                    help="how long probes may take to turn green after a reload (default 20)")
+    p.add_argument("--no-probes", action="store_true",
+                   help="skip the health probes (rely on the deadline and `ifguard confirm`)")
     p.add_argument("--force", action="store_true", help="apply despite lint errors")
     p.add_argument("--dialect", choices=("ifupdown", "ifupdown2", "ifupdown-ng"),
                    help="override dialect detection (chooses the reload command)")
