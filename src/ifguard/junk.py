@@ -12,6 +12,7 @@ import functools
 import re
 from typing import NamedTuple
 
+from ifguard.lazyre import lazy
 from ifguard.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS, Document, Kind
 
 
@@ -91,11 +92,11 @@ _OUTPUT_SOURCES: tuple[tuple[str, str], ...] = (
 def _output_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(p), d) for p, d in _OUTPUT_SOURCES)
 
-_PROMPT = re.compile(
+_PROMPT = lazy(
     r"^(\[[\w.-]+@[\w.-]+[^\]]*\]|[\w.-]+@[\w.-]+(:[^\s#$]*)?|\(\S+\)\s*[\w.-]+@[\w.-]+\S*)"
     r"\s?[#$%>](\s|$)"
 )
-_DOLLAR_PROMPT = re.compile(r"^[$%]\s+\S")
+_DOLLAR_PROMPT = lazy(r"^[$%]\s+\S")
 _SHELL_COMMANDS = frozenset(
     {"sudo", "su", "cat", "echo", "printf", "tee", "nano", "vi", "vim", "emacs", "systemctl",
      "service", "ifreload", "ifup", "ifdown", "ifquery", "ip", "ifconfig", "brctl", "bridge",
@@ -104,14 +105,14 @@ _SHELL_COMMANDS = frozenset(
      "pvesh", "qm", "pct", "exit", "logout", "chmod", "cp", "mv", "rm", "sed", "awk", "curl",
      "wget", "ssh", "scp", "export", "source-file", "watch", "tcpdump", "lsblk", "mount"}
 )
-_HEREDOC = re.compile(r"<<-?\s*['\"]?[A-Za-z_]+['\"]?")
+_HEREDOC = lazy(r"<<-?\s*['\"]?[A-Za-z_]+['\"]?")
 _HEREDOC_END = frozenset({"EOF", "EOT", "END", "_EOF_", "__EOF__", "EOL", "HERE"})
-_DIFF = re.compile(
+_DIFF = lazy(
     r"^(diff --git |index [0-9a-f]{7,}\.\.[0-9a-f]{7,}|@@ -\d+(,\d+)? \+\d+(,\d+)? @@|"
     r"(\+\+\+|---) (a/|b/|/|\S+\.(orig|new|bak|interfaces))|<{7}( |$)|={7}$|>{7}( |$))"
 )
-_DIFF_BODY = re.compile(r"^[+-]\s*(\S+)")
-_VALID_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_DIFF_BODY = lazy(r"^[+-]\s*(\S+)")
+_VALID_NAME = lazy(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _KEYWORDS = STANZA_KEYWORDS | STATEMENT_KEYWORDS
 # Lower-case words that start pasted output or shell commands: never dismissed by the fast path.
 _SUSPECT_WORDS = (
@@ -129,7 +130,7 @@ def valid_name(word: str) -> bool:
 
 # Output whose first word looks like an option name (an interface name): `ip -br`, `brctl show`,
 # old `ifconfig`. Lines containing one of these go through the full classification.
-_OUTPUT_HINTS = re.compile(
+_OUTPUT_HINTS = lazy(
     r" UP| DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|8000\.|Link encap:|: flags=\d"
 )
 

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from ifguard import dialect as dialects
 from ifguard.diagnostic import Diagnostic, Severity
+from ifguard.lazyre import lazy
 from ifguard.model import Config, build
 from ifguard.parse import Document, Kind
 from ifguard.rules import RULES, Context, Rule
 from ifguard.settings import Settings
 from ifguard.source import Loaded, Root, load
 
-_SUPPRESS = re.compile(r"#\s*ifguard:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?", re.I)
+_SUPPRESS = lazy(r"#\s*ifguard:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?", re.I)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from ifguard.lazyre import lazy
 from ifguard.model import Attribute, Config, Interface
 
 # attribute (canonical) → relation it expresses from the stanza to the listed names
@@ -21,11 +22,11 @@ MEMBER_ATTRIBUTES: dict[str, str] = {
     "ovs-bonds": "ovs-bond",
 }
 _NOT_NAMES = frozenset({"none", "all", "glob", "regex", "+"})
-_TEMPLATED = re.compile(r"[$%{}*?\[\]]")
+_TEMPLATED = lazy(r"[$%{}*?\[\]]")
 # Kinds nothing but the interfaces file creates. (VLAN sub-interfaces such as `eth0.100` are
 # created implicitly by ifupdown2 for bridge ports; tap/vxlan devices by other tools.)
-_VIRTUAL = re.compile(r"^(bond|vmbr|br|team)\d+$")
-_VLAN_NAME = re.compile(r"^(?P<parent>.+)\.(?P<vid>\d+)$")
+_VIRTUAL = lazy(r"^(bond|vmbr|br|team)\d+$")
+_VLAN_NAME = lazy(r"^(?P<parent>.+)\.(?P<vid>\d+)$")
 
 
 class Edge(NamedTuple):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from ifguard.diagnostic import Severity
+from ifguard.lazyre import lazy
 from ifguard.model import Attribute, Interface
 from ifguard.rules.base import Context, Finding, rule
 from ifguard.rules.values import _placeholder
@@ -41,7 +41,7 @@ def _netmask_prefix(iface: Interface) -> int | None:
         return None
 
 
-_DOTTED = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d{1,2})")
+_DOTTED = lazy(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d{1,2})")
 
 
 def _parse(word: str, iface: Interface) -> IPInterface:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ifguard.diagnostic import Fix, Severity, Span
 from ifguard.dialect import ALL_DIALECTS, Dialect
+from ifguard.lazyre import lazy
 from ifguard.model import Attribute, Config, Interface
 from ifguard.parse import Document
 from ifguard.source import Loaded
@@ -114,7 +115,7 @@ def rule(
     return wrap
 
 
-_SECTION = re.compile(r"^## (.+)$", re.M)
+_SECTION = lazy(r"^## (.+)$", re.M)
 
 
 def section(doc: str, title: str) -> str:

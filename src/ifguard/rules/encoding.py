@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Edit, Fix, Severity
+from ifguard.lazyre import lazy
 from ifguard.parse import Kind
 from ifguard.rules.base import Context, Finding, rule
 
-_SURROGATE = re.compile("[\udc80-\udcff]+")
-_CONTROL = re.compile(
+_SURROGATE = lazy("[\udc80-\udcff]+")
+_CONTROL = lazy(
     "\x1b\\[[0-9;?]*[A-Za-z~]|\x1b\\][^\x07]*\x07|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
-_HASH_AFTER_SPACE = re.compile(r"[ \t]#")
+_HASH_AFTER_SPACE = lazy(r"[ \t]#")
 _COMMANDS = frozenset(
     {"up", "down", "pre-up", "post-up", "pre-down", "post-down", "script", "map"}
 )

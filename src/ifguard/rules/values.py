@@ -7,13 +7,14 @@ import shlex
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Severity
+from ifguard.lazyre import lazy
 from ifguard.rules.base import Context, Finding, rule
 from ifguard.schema import COMMAND_ATTRIBUTES, ENUMS, RANGES, closest_attribute
 from ifguard.topology import vlan_parent
 
-_MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
-_LOOSE_MAC = re.compile(r"^([0-9A-Fa-f]{1,2}[:-]){5}[0-9A-Fa-f]{1,2}$")
-_PLACEHOLDER = re.compile(
+_MAC = lazy(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
+_LOOSE_MAC = lazy(r"^([0-9A-Fa-f]{1,2}[:-]){5}[0-9A-Fa-f]{1,2}$")
+_PLACEHOLDER = lazy(
     r"<[^<>\s]*[A-Za-z][^<>\s]*>"  # <ip>, <Haupt-IP>
     r"|…"  # elided value
     r"|(?<![\w.])\d{1,3}(\.(\d{1,3}|[xX]{1,3})){3}(?![\w.])"  # 172.22.2.XXX, 148.x.x.x
