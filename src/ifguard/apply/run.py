@@ -41,6 +41,7 @@ class Candidate:
     changes: Mapping[str, bytes | None]   # system path -> content (None: delete)
     lint_path: Path                       # the file to lint and plan
     label: str
+    files: Mapping[str, bytes] | None = None  # the whole candidate, for the history
 
 
 def out(message: str) -> None:
@@ -116,7 +117,7 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
     req = Request(root=root, changes=cand.changes, timeout=args.timeout,
                   reload_cmd=reload_cmd, reload_timeout=args.reload_timeout,
                   auto_confirm=auto, management_touched=touched, snapshot_files=current,
-                  candidate_files=candidate_files(result, root, cand.lint_path),
+                  candidate_files=cand.files or candidate_files(result, root, cand.lint_path),
                   candidate_lint=(errors, warnings), source=source,
                   probe_targets=tuple(args.probe or ()), probe_timeout=args.probe_timeout,
                   probes_enabled=not args.no_probes, ssh=ssh)
@@ -206,8 +207,12 @@ def run_apply(args: argparse.Namespace) -> int:
     if cand is None:
         out(f"ifguard: nothing to apply: no candidate given and no pending {PROXMOX_PENDING}")
         return 0
+    return guarded(args, cand, "apply")
+
+
+def guarded(args: argparse.Namespace, cand: Candidate, source: str) -> int:
     try:
-        return transact(args, cand)
+        return transact(args, cand, source=source)
     except Refused as exc:
         print(f"ifguard: refused: {exc}", file=sys.stderr, flush=True)
         return 1

@@ -33,10 +33,15 @@ exit status: 0 change kept (or pending with --no-wait), 1 refused or rolled back
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.apply.context import add_location_args
-
     p.add_argument("candidate", nargs="?", metavar="CANDIDATE",
                    help="the new interfaces file (default: /etc/network/interfaces.new)")
+    configure_transaction(p)
+
+
+def configure_transaction(p: argparse.ArgumentParser) -> None:
+    """The options of a guarded change (shared with `ifguard restore`)."""
+    from ifguard.apply.context import add_location_args
+
     p.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
                    help="roll back unless confirmed within SECONDS of the reload (default 120)")
     p.add_argument("--auto-confirm", action="store_true",

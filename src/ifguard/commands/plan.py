@@ -1,0 +1,67 @@
+"""``ifguard plan``: what applying a candidate would change; will it cut me off?"""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "plan"
+HELP = "show what applying a candidate would change and whether it touches the management path"
+DESCRIPTION = """\
+Compare a candidate interfaces file with the current configuration and list what a reload
+would change: interfaces created or removed, ports and bond members moved, addresses,
+gateways, VLAN/OVS tags, MTU. Changes on the management path - the interfaces carrying the
+default route and the route back to your SSH client ($SSH_CONNECTION), down through VLANs,
+bridges and bonds to the physical NICs - are marked with `!`: `ifguard apply` then asks for
+an explicit `ifguard confirm` even with --auto-confirm. Nothing is changed.
+
+examples:
+  ifguard plan                                  Proxmox's pending interfaces.new
+  ifguard plan new.interfaces
+  ifguard plan new.interfaces --format json
+
+exit status: 0 (plan printed), 2 could not run.
+"""
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    from ifguard.apply.context import add_location_args
+
+    p.add_argument("candidate", nargs="?", metavar="CANDIDATE",
+                   help="the new interfaces file (default: /etc/network/interfaces.new)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_location_args(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from ifguard import plan
+    from ifguard.apply import context
+    from ifguard.errors import UsageError
+    from ifguard.model import build
+    from ifguard.source import PROXMOX_PENDING, Root, load
+
+    root = context.root_of(args)
+    r = Root(root)
+    path = Path(args.candidate) if args.candidate else r.path(PROXMOX_PENDING)
+    if not path.is_file():
+        if args.candidate:
+            raise UsageError(f"{path}: no such file")
+        print(f"nothing to plan: no candidate given and no pending {PROXMOX_PENDING}")
+        return 0
+    after = plan.state_from_config(build(load([path], r).documents))
+    result = plan.compare(context.state_on_disk(root), after,
+                          ssh=context.ssh_of_environment())
+    if args.format == "json":
+        print(json.dumps({
+            "against": "current file",
+            "touches_management_path": result.touches_management,
+            "management_path": asdict(result.path_before),
+            "management_path_after": asdict(result.path_after),
+            "changes": [asdict(c) for c in result.changes],
+        }, indent=1, sort_keys=True))
+        return 0
+    print(plan.render(result, against="current file"), end="")
+    return 0

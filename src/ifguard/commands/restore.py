@@ -1,0 +1,56 @@
+"""``ifguard restore ID``: put a version from the history back, as a guarded apply."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "restore"
+HELP = "restore a configuration version from the history (a guarded apply)"
+DESCRIPTION = """\
+Write the files of a version from the history (see `ifguard history`) back, through the same
+guarded transaction as `ifguard apply`: lint gate, plan, snapshot, detached guardian, reload,
+probes, and rollback unless confirmed.
+
+examples:
+  ifguard restore 12                      version 12
+  ifguard restore 3f2a9c                  by hash prefix
+  ifguard restore good                    the last known-good version
+  ifguard restore 12 --timeout 60 --auto-confirm
+
+exit status: 0 change kept, 1 refused or rolled back, 2 could not run.
+"""
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    from ifguard.commands.apply import configure_transaction
+
+    p.add_argument("version", metavar="ID",
+                   help="version id, hash prefix, or `good` (the last known-good version)")
+    configure_transaction(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ifguard.apply import context
+    from ifguard.apply.record import save_blob
+    from ifguard.apply.run import Candidate, guarded
+    from ifguard.errors import UsageError
+    from ifguard.source import DEFAULT_INTERFACES
+
+    if args.guardian:
+        raise UsageError("--guardian belongs to `ifguard apply`")
+    state_dir = context.state_dir_of(args)
+    history = context.history_of(state_dir)
+    version = (history.last_known_good() if args.version == "good"
+               else history.find(args.version))
+    if version is None:
+        raise UsageError(f"no version {args.version!r} in the history (see `ifguard history`)")
+    main = version.files.get(DEFAULT_INTERFACES)
+    if main is None:
+        raise UsageError(f"version {version.id} has no {DEFAULT_INTERFACES}")
+    lint_path = Path(save_blob(state_dir / "restore", f"{version.id}.interfaces", main))
+    print(f"ifguard: restoring version {version.id} ({version.short}, {version.source})")
+    cand = Candidate(dict(version.files), lint_path, f"version {version.id}",
+                     files=version.files)
+    return guarded(args, cand, "restore")
