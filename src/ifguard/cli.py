@@ -23,6 +23,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.confirm",
     "ifguard.commands.rollback",
     "ifguard.commands.status",
+    "ifguard.commands.plan",
 )
 
 DESCRIPTION = """\
