@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.rollback",
     "ifguard.commands.status",
     "ifguard.commands.plan",
+    "ifguard.commands.history",
 )
 
 DESCRIPTION = """\
