@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.status",
     "ifguard.commands.plan",
     "ifguard.commands.history",
+    "ifguard.commands.diff",
 )
 
 DESCRIPTION = """\
