@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.plan",
     "ifguard.commands.history",
     "ifguard.commands.diff",
+    "ifguard.commands.restore",
 )
 
 DESCRIPTION = """\
