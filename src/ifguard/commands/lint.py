@@ -60,7 +60,12 @@ def _codes(value: str | None) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import gc
     from dataclasses import replace
+
+    # A short-lived process that allocates ~3 objects per line and frees nothing until exit:
+    # the cyclic collector would only rescan them (20% of the run on a 50k-line file).
+    gc.disable()
 
     from ifguard import lint
     from ifguard.errors import UsageError
