@@ -126,8 +126,8 @@ def state_from_config(config: Config) -> NetState:
         members.setdefault(edge.master.name, []).append(edge.member)
     for name, ifs in stanzas.items():
         bridge = ifs[0].get("ovs-bridge")
-        if bridge:
-            masters.setdefault(name, bridge.split()[0])
+        if bridge:  # the port's own ovs_bridge is what ifupdown2 uses for add-port
+            masters[name] = bridge.split()[0]
             if name not in members.setdefault(bridge.split()[0], []):
                 members[bridge.split()[0]].append(name)
     ports: dict[str, Port] = {}
