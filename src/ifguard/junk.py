@@ -34,15 +34,26 @@ _OUTPUT_SOURCES: tuple[tuple[str, str], ...] = (
         (r"^valid_lft\s", "output of `ip addr`"),
         (r"^altname\s+\S+$", "output of `ip link`"),
         (r"^(RX|TX):\s+bytes\s+packets", "output of `ip -s link`"),
-        (r"^\d+\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+", "output of `ip -s link`"),
+        (r"^(\d+\s+){4,}\d+\s*$", "output of `ip -s link`"),
+        (r"^(bridge|bridge_slave|veth|vlan|vxlan|bond|bond_slave|openvswitch|"
+         r"openvswitch_slave|dummy|macvlan|tun|team|team_slave)\b.*\bnumtxqueues \d+ "
+         r"numrxqueues \d+", "output of `ip -d link`"),
+        (r"^bridge_slave state \S+ priority \d+ cost \d+", "output of `ip -d link`"),
+        (r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}\s+dev\s+\S+(\s|$)", "output of `bridge fdb`"),
+        (r"^port\s+vlan[- ]ids?\s*$", "output of `bridge vlan`"),
         (r"^(default|\d+\.\d+\.\d+\.\d+(/\d+)?|[0-9a-f:]+::?[0-9a-f:]*/\d+)\s+(via|dev)\s+\S+.*"
          r"\b(proto|scope|metric|dev)\b", "output of `ip route`"),
         (r"^\S+\s+dev\s+\S+\s+lladdr\s", "output of `ip neigh`"),
+        (r"^\d+:\s+(not\s+)?from\s+\S+", "output of `ip rule`"),
         (r"^\S+:\s+flags=\d+<", "output of `ifconfig`"),
         (r"^\S+\s+Link encap:", "output of `ifconfig`"),
         (r"^inet (addr:)?\d+\.\d+\.\d+\.\d+\s+(netmask|Bcast|Mask)", "output of `ifconfig`"),
-        (r"^(inet6 addr:|ether [0-9a-f:]{17}\s+txqueuelen)", "output of `ifconfig`"),
-        (r"^(RX|TX) (packets|errors)[ :]", "output of `ifconfig`"),
+        (r"^(inet6 addr:|(ether|loop|unspec|infiniband|ppp|tunnel)\s+(\S+\s+)?txqueuelen)",
+         "output of `ifconfig`"),
+        (r"^inet6\s+\S+\s+prefixlen\s+\d+", "output of `ifconfig`"),
+        (r"^(RX|TX) (packets|errors|bytes)[ :]", "output of `ifconfig`"),
+        (r"^(collisions:\d+|Interrupt:\d+|Memory:[0-9a-f]+-|Base address:0x)",
+         "output of `ifconfig`"),
         (r"^UP (BROADCAST|LOOPBACK|POINTOPOINT)", "output of `ifconfig`"),
         (r"^bridge name\s+bridge id", "output of `brctl show`"),
         (r"^\S+\s+8000\.[0-9a-f]{12}\s+(yes|no)\b", "output of `brctl show`"),
@@ -54,6 +65,13 @@ _OUTPUT_SOURCES: tuple[tuple[str, str], ...] = (
          r"lacp_time|next rebalance|active member mac|active slave mac):\s",
          "output of `ovs-vsctl show` / `ovs-appctl bond/show`"),
         (r"^---- \S+ ----$", "output of `ovs-appctl bond/show`"),
+        (r"^(bond may use recirculation|bond-hash-basis|lb_output action|all members active|"
+         r"all slaves active|active (member|slave) mac):", "output of `ovs-appctl bond/show`"),
+        (r"^active (member|slave)$", "output of `ovs-appctl bond/show`"),
+        (r"^(status|sys_id|sys_priority|aggregation key|port_id|port_priority|"
+         r"(actor|partner) (sys_id|sys_priority|port_id|port_priority|key|state)):\s",
+         "output of `ovs-appctl lacp/show`"),
+        (r"^(member|slave): \S+: (current|expired|defaulted)", "output of `ovs-appctl lacp/show`"),
         (r"^(member|slave) \S+: (enabled|disabled)", "output of `ovs-appctl bond/show`"),
         (r"^(may_enable|hash \d+):", "output of `ovs-appctl bond/show`"),
         (r"^(Ethernet Channel Bonding Driver|Bonding Mode|Transmit Hash Policy|MII Status|"
@@ -65,9 +83,18 @@ _OUTPUT_SOURCES: tuple[tuple[str, str], ...] = (
          r"ARP Polling Interval \(ms\)|ARP IP target/s|802\.3ad info|details actor lacp pdu|"
          r"details partner lacp pdu|port key|port priority|port number|port state|"
          r"system priority|system mac address|oper key|Actor Churn State|Partner Churn State|"
-         r"Actor Churned Count|Partner Churned Count)\b.*:",
+         r"Actor Churned Count|Partner Churned Count|LACP active|LACP port priority)(?!\w).*:",
          "contents of `/proc/net/bonding/*`"),
         (r"^Settings for \S+:$", "output of `ethtool`"),
+        (r"^802\.3ad info$", "contents of `/proc/net/bonding/*`"),
+        (r"^(Supported|Advertised|Link partner advertised) (pause frame use|"
+         r"auto-negotiation|FEC modes|link modes):", "output of `ethtool`"),
+        (r"^(Supports auto-negotiation|Supports Wake-on|MDI-X|Current message level):",
+         "output of `ethtool`"),
+        (r"^(\d+base[A-Za-z0-9]+/(Half|Full)\s*)+$", "output of `ethtool`"),
+        (r"^(drv|probe|link|timer|ifdown|ifup|rx_err|tx_err|tx_queued|intr|tx_done|rx_status|"
+         r"pktdata|hw|wol)( (drv|probe|link|timer|ifdown|ifup|rx_err|tx_err|tx_queued|intr|"
+         r"tx_done|rx_status|pktdata|hw|wol))+$", "output of `ethtool`"),
         (r"^(Link detected|Supported link modes|Advertised link modes|Auto-negotiation|"
          r"Supported ports|Port|PHYAD|Transceiver|Wake-on|Current message level):",
          "output of `ethtool`"),
@@ -118,7 +145,9 @@ _KEYWORDS = STANZA_KEYWORDS | STATEMENT_KEYWORDS
 _SUSPECT_WORDS = (
     frozenset({"inet", "inet6", "valid_lft", "altname", "default", "bridge", "member", "slave",
                "ether", "link", "hash", "may_enable", "details", "port", "system", "oper",
-               "rtt", "round-trip"})
+               "rtt", "round-trip", "diff", "index", "actor", "partner", "aggregation",
+               "all", "next", "active", "active-backup", "lb_output", "bond", "drv", "probe",
+               "loop", "unspec", "collisions"})
     | _SHELL_COMMANDS
 )
 
@@ -131,12 +160,15 @@ def valid_name(word: str) -> bool:
 # Output whose first word looks like an option name (an interface name): `ip -br`, `brctl show`,
 # old `ifconfig`. Lines containing one of these go through the full classification.
 _OUTPUT_HINTS = lazy(
-    r" UP| DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|8000\.|Link encap:|: flags=\d"
+    r" UP| DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|8000\.|Link encap:|: flags=\d|"
+    r"txqueuelen|numrxqueues|cost \d+ hairpin"
 )
 
 
 @functools.cache
 def _plausible_head(head: str) -> bool:
+    if len(head) == 36 and head.count("-") == 4:  # a UUID (`ovs-vsctl show`)
+        return False
     return head.islower() and bool(_VALID_NAME.match(head)) and head not in _SUSPECT_WORDS
 
 
