@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ifguard.junk import classify
@@ -142,3 +144,82 @@ def test_wrapped_command_is_explained_not_deleted() -> None:
     (diag,) = lint_text(text)
     assert diag.code == "IFG108" and "wrapped" in diag.message
     assert diag.fix is not None and not diag.fix.safe
+
+
+# -- real command output (tests/fixtures/junk/*.txt, captured by capture.sh in a throwaway
+#    network namespace and a private ovsdb-server; bonding/ethtool/brctl/ovs-appctl output is
+#    transcribed because this machine has no such module/daemon) -------------------------
+JUNK_DIR = Path(__file__).parent / "fixtures" / "junk"
+JUNK_FILES = sorted(JUNK_DIR.glob("*.txt"))
+# Lines that carry no recognisable signature on their own (a lone interface name wrapped by
+# `brctl show`, the bare link kind `veth` of `ip -d link`): other rules must still flag them.
+NO_SIGNATURE = {"\t\t\t\t\t\ttap100i0", "    veth "}
+HEAD = "auto vmbr0\niface vmbr0 inet static\n    address 192.0.2.10/24\n"
+
+
+def test_junk_fixtures_exist() -> None:
+    assert len(JUNK_FILES) >= 20
+
+
+@pytest.mark.parametrize("path", JUNK_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("indent", ["", "    "])
+def test_every_line_of_real_output_is_an_error_when_pasted_into_a_stanza(
+        path: Path, indent: str) -> None:
+    lines = path.read_text().splitlines()
+    diags = lint_text(HEAD + "".join(f"{indent}{line}\n" for line in lines))
+    errors = {d.line for d in diags if d.severity.value == "error"}
+    missed = [line for n, line in enumerate(lines, 4) if line.strip() and n not in errors]
+    assert not missed
+    for line in lines:
+        if line.strip() and line not in NO_SIGNATURE:
+            assert classify(line) is not None, line
+
+
+@pytest.mark.parametrize("path", JUNK_FILES, ids=lambda p: p.stem)
+def test_real_output_pasted_after_the_last_stanza_is_an_error_at_the_top_too(path: Path) -> None:
+    lines = [ln for ln in path.read_text().splitlines() if ln.strip()]
+    diags = lint_text("".join(f"{line}\n" for line in lines) + "auto lo\niface lo inet loopback\n")
+    errors = {d.line for d in diags if d.severity.value == "error"}
+    assert set(range(1, len(lines) + 1)) <= errors
+
+
+MORE_LEGIT = [
+    "post-up ip link set dev eth0 gso_max_size 65536 addrgenmode none",
+    "post-up ip -6 route add default via fe80::1 dev vmbr0 proto static metric 1024",
+    "up ip route add 10.0.0.0/8 via 192.0.2.254 dev vmbr0 proto static metric 100",
+    'post-up echo "status: up" > /run/net-state',
+    "post-up bridge link set dev tap100i0 learning off",
+    "post-up ip rule add from 192.0.2.10 table 200",
+    "post-up ifconfig eth0 promisc up",
+    "down ifconfig eth0 down",
+    "bond-mode 802.3ad", "bond-xmit-hash-policy layer3+4", "bond_primary eth0",
+    "ovs_options bond_mode=active-backup", "ovs_options tag=10 vlan_mode=access",
+    "ovs_type OVSIntPort", "ovs_bonds enp1s0 enx60a4b758ba5b", "ovs_mtu 9000",
+    "address 2001:db8::10/64", "gateway fe80::1", "link-speed 1000", "link-duplex full",
+    'alias "uplink to core: port 1"', 'description "Port 1: uplink"', "accept_ra 2",
+    "mstpctl-portpathcost swp1=0 swp2=0", "bridge-ports glob swp1-4",
+    "bridge-ports regex (swp[1-4])", "clagd-sys-mac 44:38:39:ff:00:01", "scope link",
+    "post-up sysctl -w net.ipv4.conf.all.rp_filter=0", "pointopoint 192.0.2.1",
+]
+
+
+@pytest.mark.parametrize("line", MORE_LEGIT)
+def test_more_configuration_is_not_junk(line: str) -> None:
+    assert classify(line) is None
+    diags = lint_text(f"auto eth0\niface eth0 inet static\n    {line}\n")
+    assert not [d for d in diags if d.code.startswith("IFG1")], diags
+
+
+@pytest.mark.parametrize("text", [
+    "auto enx60a4b758ba5b\niface enx60a4b758ba5b inet manual\n",
+    "auto eth0:1\niface eth0:1 inet static\n    address 192.0.2.2/24\n",
+    "auto vmbr0.100\niface vmbr0.100 inet static\n    address 192.0.2.2/24\n",
+    "auto swp1-4\niface swp1-4\n    mtu 9000\n",
+    "auto ETH0\niface ETH0 inet dhcp\n",
+    "mapping eth0\n    script /usr/local/sbin/map-scheme\n    map 11:22:33:44:55:66 home\n",
+    "%for v in range(1, 3):\nauto vmbr${v}\niface vmbr${v}\n    bridge-ports none\n%endfor\n",
+    "% for v in range(1, 3):\nauto vmbr${v}\niface vmbr${v}\n    bridge-ports none\n% endfor\n",
+])
+def test_names_and_templates_are_not_junk(text: str) -> None:
+    diags = lint_text(text)
+    assert not [d for d in diags if d.code.startswith("IFG1")], diags
