@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ifguard.diagnostic import Diagnostic, Severity
 from ifguard.parse import Document
+from ifguard.report import utf8
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -28,4 +29,4 @@ def render(diagnostics: Sequence[Diagnostic], documents: Sequence[Document]) -> 
                          ("title", f"{d.code} {d.name}"))
         )
         lines.append(f"::{_LEVEL[d.severity]} {props}::{_escape_data(f'{d.code} {d.message}')}")
-    return "".join(line + "\n" for line in lines)
+    return utf8("".join(line + "\n" for line in lines))

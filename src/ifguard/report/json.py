@@ -8,6 +8,7 @@ from typing import Any
 
 from ifguard.diagnostic import Diagnostic, Fix
 from ifguard.parse import Document
+from ifguard.report import utf8
 
 
 def fix_dict(fix: Fix | None, documents: Sequence[Document]) -> dict[str, Any] | None:
@@ -41,4 +42,4 @@ def as_dict(d: Diagnostic, documents: Sequence[Document]) -> dict[str, Any]:
 
 def render(diagnostics: Sequence[Diagnostic], documents: Sequence[Document]) -> str:
     payload = {"diagnostics": [as_dict(d, documents) for d in diagnostics]}
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return utf8(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

@@ -10,6 +10,7 @@ from typing import Any
 from ifguard import __version__
 from ifguard.diagnostic import Diagnostic, Severity
 from ifguard.parse import Document
+from ifguard.report import utf8
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -62,4 +63,4 @@ def render(diagnostics: Sequence[Diagnostic], documents: Sequence[Document]) -> 
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return utf8(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
