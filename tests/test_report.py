@@ -121,3 +121,15 @@ def test_github_commands_escape_newlines_commas_and_colons() -> None:
         assert out.startswith("::")
         props = out.split("::")[1]
         assert "file=dir%2Cwith%3Aodd%25name," in props
+
+
+@pytest.mark.parametrize("render", [json_report.render, sarif.render, github.render])
+def test_machine_formats_are_valid_utf8_when_the_file_is_not(render) -> None:  # type: ignore[no-untyped-def]
+    data = b"iface a inet manual\n  x\xff\xfey 1\n    post-up echo \xe9t\xe9\n"
+    r = lint_loaded(load_text(data, "interfaces"), Settings())
+    assert r.diagnostics
+    out = render(r.diagnostics, r.loaded.documents)
+    out.encode("utf-8")  # strict: no lone surrogates
+    assert "\ufffd" in out
+    if render is not github.render:
+        json.loads(out)
