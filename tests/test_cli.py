@@ -130,3 +130,59 @@ def test_fix_crlf_and_pyproject_settings(tmp_path: Path) -> None:
     target.write_bytes(b"auto lo\r\niface lo inet loopback\r\n")
     (tmp_path / "pyproject.toml").write_text('[tool.ifguard]\nignore = ["IFG106"]\n')
     assert "IFG106" not in ifguard("lint", str(target), cwd=tmp_path).stdout
+
+
+def test_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        f = tmp_path / "interfaces"
+        f.write_text("auto lo\niface lo inet loopback\n")
+        f.chmod(0)
+        assert_usage_error(ifguard("lint", str(f)), "cannot read: Permission denied")
+    else:  # root reads mode-000 files: use a file that exists but fails on read (EIO)
+        assert_usage_error(ifguard("lint", "/proc/self/mem"), "cannot read: Input/output error")
+
+
+def test_symlink_loop_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    assert_usage_error(ifguard("lint", str(tmp_path / "a")), "cannot read")
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["lint", "--ignore", "IFG999", str(CLEAN)], "unknown rule code"),
+    (["explain", "IFG999"], "unknown rule"),
+    (["explain"], "required"),
+    (["rules", "--bogus"], "unrecognized arguments"),
+    (["no-such-command"], "invalid choice"),
+    (["lint", "--config", "/nonexistent.toml", str(CLEAN)], "cannot read config"),
+    (["lint", "--fix", "-"], "stdin"),
+])
+def test_more_usage_errors(args: list[str], fragment: str) -> None:
+    assert_usage_error(ifguard(*args, stdin=""), fragment)
+
+
+def test_no_command_prints_usage_and_exits_2() -> None:
+    proc = ifguard()
+    assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_binary_stdin_is_linted_not_a_crash() -> None:
+    proc = subprocess.run([sys.executable, "-m", "ifguard", "lint", "-"], capture_output=True,
+                          input=b"\xff\xfe\x00auto lo\n\x1b[31miface lo inet loopback\n")
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    assert b"IFG104" in proc.stdout and proc.stderr == b""
+
+
+def test_explain_accepts_code_any_case_and_name() -> None:
+    by_code = ifguard("explain", "IFG101")
+    assert by_code.returncode == 0 and "## What it does" in by_code.stdout
+    assert ifguard("explain", "ifg101").stdout == by_code.stdout
+    assert ifguard("explain", "pasted-command-output").stdout == by_code.stdout
+
+
+def test_rules_lists_every_rule() -> None:
+    from ifguard.rules import RULES
+
+    out = ifguard("rules").stdout
+    for r in RULES:
+        assert r.code in out and r.name in out
