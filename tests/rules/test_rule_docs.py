@@ -80,3 +80,31 @@ def test_explain_by_name_and_unknown_code() -> None:
     bad = subprocess.run([sys.executable, "-m", "ifguard", "explain", "IFG999"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("ifguard: error: unknown rule")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.code}-{r.name}")
+def test_explain_prints_every_rules_docstring(rule: Rule, capsys: pytest.CaptureFixture[str]
+                                              ) -> None:
+    from ifguard.cli import main
+
+    assert main(["explain", rule.code]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{rule.code} {rule.name}\n")
+    assert rule.doc.strip() in out
+    for title in SECTIONS:
+        assert f"## {title}" in out
+
+
+# The source rules (IFG201/IFG202) need files on disk to point at: covered by the host-file test.
+@pytest.mark.parametrize("rule", [r for r in RULES if r.code not in {"IFG201", "IFG202"}],
+                         ids=lambda r: f"{r.code}-{r.name}")
+def test_examples_alone_fire_their_rule_when_linted_as_a_single_file(rule: Rule) -> None:
+    """The Example block linted by itself (not as a host file with sources): the rule still
+    fires, so `ifguard explain` never shows an example that `ifguard lint FILE` accepts."""
+    from ifguard.lint import lint_loaded
+    from ifguard.source import load_text
+
+    example = _example(rule, "Example")
+    data = example.encode("latin-1") if rule.code == "IFG104" else example.encode()
+    codes = [d.code for d in lint_loaded(load_text(data, "interfaces"), Settings()).diagnostics]
+    assert rule.code in codes, example
