@@ -95,6 +95,16 @@ def reload_argv(txn: Transaction, previous: str) -> list[list[str]]:
             for argv in txn.reload_cmd]
 
 
+def remove_temp_files(txn: Transaction) -> None:
+    """Temporary files of an ``atomic_write`` killed mid-way (``.NAME.XXXX.tmp``; hidden, so
+    never read as configuration, but they should not pile up)."""
+    for t in txn.targets:
+        path = Path(t.path)
+        with contextlib.suppress(OSError):
+            for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+                leftover.unlink()
+
+
 def reload(env: Env, txn: Transaction, *, previous: str = "before", attempts: int = 1,
            pause: float = 3.0) -> tuple[bool, str]:
     """Run the reload commands in order; stop at the first failure. A rollback retries a few
@@ -212,6 +222,7 @@ def rollback(env: Env, txn_id: str, why: str, *, boot: bool = False) -> Transact
         return taken
     env.say(f"rolling back: {why}")
     write_targets(taken, "before")
+    remove_temp_files(taken)
     ok, detail, report = True, "files restored (boot: no reload)", ProbeReport()
     if not boot:
         ok, detail = reload(env, taken, previous="after", attempts=3)
@@ -230,19 +241,17 @@ def rollback(env: Env, txn_id: str, why: str, *, boot: bool = False) -> Transact
 
 
 def recover_stale(env: Env) -> Transaction | None:
-    """An open record whose guardian and apply process are both gone: nobody will finish it.
-    ARMED (nothing written) is closed as aborted; anything else is left for the operator
-    (`ifguard confirm` / `ifguard rollback`) and returned."""
+    """Close what nobody will finish: an ARMED record whose apply process is gone (only that
+    process writes, so nothing was or will be written; a guardian still starting finds the
+    record closed and exits). Returns the record still open, if any, for the operator
+    (`ifguard confirm` / `ifguard rollback`)."""
     current = env.state.read()
     if current is None or not current.open:
         return None
-    alive = process_alive(current.guardian_pid, current.guardian_ticks) or process_alive(
-        current.apply_pid, current.apply_ticks)
-    if alive:
-        return current
-    if current.state == rec.ARMED:
-        rollback(env, current.id, "stale: apply and guardian gone before writing")
-        return None
+    if current.state == rec.ARMED and not process_alive(current.apply_pid, current.apply_ticks):
+        rollback(env, current.id, "apply process gone before writing anything")
+        current = env.state.read()
+        return current if current is not None and current.open else None
     return current
 
 
