@@ -32,6 +32,7 @@ class Port:
     gateways: tuple[str, ...] = ()
     tag: str | None = None                 # VLAN id / OVS access tag
     mtu: str | None = None
+    dynamic: bool = False                  # addresses come from DHCP/SLAAC, not the file
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,9 @@ def state_from_config(config: Config) -> NetState:
             lower = ()
         addresses = tuple(a for i in ifs for a in _cidr(i))
         gateways = tuple(g for i in ifs for g in i.words("gateway"))
+        dynamic = any(i.method in ("dhcp", "auto", "bootp", "ppp") for i in ifs)
         ports[name] = Port(name, kind, masters.get(name), mine, lower, addresses, gateways,
-                           _tag(first), first.get("mtu"))
+                           _tag(first), first.get("mtu"), dynamic)
     for member, master in masters.items():  # enslaved NICs without a stanza of their own
         if member not in ports:
             ports[member] = Port(member, "physical", master)
@@ -239,7 +241,7 @@ def compare(before: NetState, after: NetState, *,
                 name in on_path and any(m in on_path for m in gone + came))
         for what, a, b in (("addresses", old.addresses, new.addresses),
                            ("gateway", old.gateways, new.gateways)):
-            if set(a) != set(b):
+            if set(a) != set(b) and not (before.source == "running" and new.dynamic):
                 add(name, what, f"{_fmt(a)} -> {_fmt(b)}")
         for what, x, y in (("tag", old.tag, new.tag), ("mtu", old.mtu, new.mtu)):
             if x != y and not (before.source == "running" and y is None):

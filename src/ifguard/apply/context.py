@@ -103,6 +103,24 @@ def state_on_disk(root: Path) -> plan.NetState:
     return plan.state_from_config(build(load([path], r).documents))
 
 
+def before_state(root: Path, after: plan.NetState, against: str = "auto",
+                 runner: Runner | None = None) -> tuple[plan.NetState, str]:
+    """What the candidate is compared with: the running state (``against`` running, or auto
+    when --root is / and ``ip`` works) restricted to the names in the files, else the current
+    file. Returns the state and a label for the output."""
+    current = state_on_disk(root)
+    if against == "file" or (against == "auto" and root != Path("/")):
+        return current, "current file"
+    from ifguard.apply.running import restrict, running_state
+
+    running = running_state(runner or SubprocessRunner())
+    if running is None:
+        if against == "running":
+            raise UsageError("cannot read the running state (`ip -j link` failed)")
+        return current, "current file (running state unavailable)"
+    return restrict(running, set(current.ports) | set(after.ports)), "running state"
+
+
 def make_prober(root: Path, runner: Runner, clock: Clock, targets: Sequence[str],
                 ssh: tuple[str, str] | None, timeout: float) -> Prober:
     from ifguard.apply.checks import builtin_prober

@@ -104,8 +104,10 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
     config = result.config
     dialect = str(result.dialect)
     ssh = ctx.ssh_of_environment()
-    the_plan = plan.compare(ctx.state_on_disk(root), plan.state_from_config(config), ssh=ssh)
-    sys.stdout.write(plan.render(the_plan, against="current file"))
+    after = plan.state_from_config(config)
+    before, against = ctx.before_state(root, after, args.against)
+    the_plan = plan.compare(before, after, ssh=ssh)
+    sys.stdout.write(plan.render(the_plan, against=against))
     touched = the_plan.touches_management
     auto = bool(args.auto_confirm) and not touched
     if args.auto_confirm and touched:

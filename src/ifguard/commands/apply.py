@@ -62,6 +62,9 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
                         "`;;` separates commands; {previous} = the file in force before)")
     p.add_argument("--reload-timeout", type=_seconds, default=120.0, metavar="SECONDS",
                    help="give up on a reload command after SECONDS (default 120)")
+    p.add_argument("--against", choices=("auto", "running", "file"), default="auto",
+                   help="plan against the running state or the current file (see `ifguard "
+                        "plan --help`)")
     p.add_argument("--no-wait", action="store_true",
                    help="return after the probes; confirm later with `ifguard confirm`")
     p.add_argument("--spawner", choices=("auto", "systemd-run", "fork"), default="auto",

@@ -7,7 +7,8 @@ import argparse
 NAME = "plan"
 HELP = "show what applying a candidate would change and whether it touches the management path"
 DESCRIPTION = """\
-Compare a candidate interfaces file with the current configuration and list what a reload
+Compare a candidate interfaces file with the running state (or, when it cannot be read or
+with --root, the current file) and list what a reload
 would change: interfaces created or removed, ports and bond members moved, addresses,
 gateways, VLAN/OVS tags, MTU. Changes on the management path - the interfaces carrying the
 default route and the route back to your SSH client ($SSH_CONNECTION), down through VLANs,
@@ -29,6 +30,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("candidate", nargs="?", metavar="CANDIDATE",
                    help="the new interfaces file (default: /etc/network/interfaces.new)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--against", choices=("auto", "running", "file"), default="auto",
+                   help="compare with the running state or the current file (default: "
+                        "running when --root is / and `ip` works, else the file)")
     add_location_args(p)
 
 
@@ -52,16 +56,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"nothing to plan: no candidate given and no pending {PROXMOX_PENDING}")
         return 0
     after = plan.state_from_config(build(load([path], r).documents))
-    result = plan.compare(context.state_on_disk(root), after,
-                          ssh=context.ssh_of_environment())
+    before, against = context.before_state(root, after, args.against)
+    result = plan.compare(before, after, ssh=context.ssh_of_environment())
     if args.format == "json":
         print(json.dumps({
-            "against": "current file",
+            "against": against,
             "touches_management_path": result.touches_management,
             "management_path": asdict(result.path_before),
             "management_path_after": asdict(result.path_after),
             "changes": [asdict(c) for c in result.changes],
         }, indent=1, sort_keys=True))
         return 0
-    print(plan.render(result, against="current file"), end="")
+    print(plan.render(result, against=against), end="")
     return 0
