@@ -24,10 +24,7 @@ class Attribute(NamedTuple):
     value: str
     line: Line
     document: Document
-
-    @property
-    def key(self) -> str:
-        return canonical(self.name)
+    key: str  # canonical(name), computed once: rules compare it a great many times
 
     @property
     def span(self) -> Span:
@@ -58,7 +55,7 @@ class Interface(NamedTuple):
         return self.document.word_span(self.line, 1)
 
     def get(self, name: str) -> str | None:
-        key = canonical(name)
+        key = canonical(name) if "_" in name else name
         for attr in self.attributes:
             if attr.key == key:
                 return attr.value
@@ -110,6 +107,16 @@ class Config:
         return name in self.by_name
 
 
+_KEYS: dict[str, str] = {}
+
+
+def _key(name: str) -> str:
+    key = _KEYS.get(name)
+    if key is None:
+        key = _KEYS[name] = canonical(name)
+    return key
+
+
 def _interface(doc: Document, header: Line, body: Sequence[Line]) -> Interface:
     words = header.words
     name = words[1] if len(words) > 1 else ""
@@ -117,7 +124,8 @@ def _interface(doc: Document, header: Line, body: Sequence[Line]) -> Interface:
     method = words[3] if len(words) > 3 else ""
     option = Kind.OPTION
     attributes = tuple(
-        Attribute(line.keyword, line.value, line, doc) for line in body if line.kind is option
+        Attribute(line.keyword, line.value, line, doc, _key(line.keyword))
+        for line in body if line.kind is option
     )
     return Interface(name, family, method, attributes, header, doc, header.keyword)
 

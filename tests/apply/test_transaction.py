@@ -9,6 +9,7 @@ import pytest
 
 from ifguard.apply import record as rec
 from ifguard.apply.guardian import guard
+from ifguard.apply.probes import no_probes
 from ifguard.apply.transaction import (
     ApplyError,
     apply_candidate,
@@ -20,7 +21,16 @@ from ifguard.apply.transaction import (
     update,
     wait_final,
 )
-from tests.apply.fakes import DEAD_PID, MAIN, NEW, OLD, FakeSpawner, Probes, make_world
+from tests.apply.fakes import (
+    DEAD_PID,
+    MAIN,
+    NEW,
+    OLD,
+    FakeSpawner,
+    Probes,
+    World,
+    make_world,
+)
 
 
 def test_confirmed_change_is_kept_and_known_good(tmp_path: Path) -> None:
@@ -57,18 +67,40 @@ def test_failed_probes_roll_back_at_once(tmp_path: Path) -> None:
     assert w.env.history is not None and w.env.history.last_known_good() is None
 
 
-def test_failed_reload_rolls_back(tmp_path: Path) -> None:
-    w = make_world(tmp_path)
+def _failing_first_reload(w: World) -> None:
     fails = iter([True, False])
 
     def flaky(argv: list[str]) -> None:
         w.runner.fail = {"ifreload"} if next(fails, False) else set()
 
     w.runner.on_run = flaky
+
+
+def test_failed_reload_with_red_probes_rolls_back(tmp_path: Path) -> None:
+    w = make_world(tmp_path, probe=Probes(False, True))
+    _failing_first_reload(w)
     final = apply_candidate(w.env, w.begin())
     assert final is not None and final.state == rec.ROLLED_BACK
     assert "reload failed" in final.outcome and "boom" in final.outcome
+    assert "probes failed" in final.outcome
     assert w.main.read_bytes() == OLD
+
+
+def test_failed_reload_without_probes_rolls_back(tmp_path: Path) -> None:
+    w = make_world(tmp_path, probe=no_probes)
+    _failing_first_reload(w)
+    final = apply_candidate(w.env, w.begin())
+    assert final is not None and final.state == rec.ROLLED_BACK
+    assert "no probes" in final.outcome and w.main.read_bytes() == OLD
+
+
+def test_failed_reload_with_green_probes_needs_an_explicit_confirm(tmp_path: Path) -> None:
+    w = make_world(tmp_path)
+    _failing_first_reload(w)
+    txn = apply_candidate(w.env, w.begin(auto_confirm=True))
+    assert txn is not None and txn.state == rec.APPLIED
+    assert not txn.auto_confirm and "boom" in txn.reload_error
+    assert w.main.read_bytes() == NEW
 
 
 def test_rollback_reload_is_retried_then_reported_failed(tmp_path: Path) -> None:

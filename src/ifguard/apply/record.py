@@ -90,6 +90,7 @@ class Transaction:
     ssh: tuple[str, str] | None = None
     probes: Mapping[str, Any] | None = None
     rollback_probes: Mapping[str, Any] | None = None
+    reload_error: str = ""               # the reload failed but probes were green
     outcome: str = ""                    # human-readable reason of the final state
     finished: float | None = None
     log: tuple[str, ...] = field(default_factory=tuple)

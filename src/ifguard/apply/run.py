@@ -147,7 +147,7 @@ def finish(args: argparse.Namespace, env: Env, txn_id: str, applied: Transaction
     if applied is None or applied.state != rec.APPLIED:
         return applied if applied is not None and not applied.open else last_result(
             env, txn_id)
-    if auto:
+    if auto and applied.auto_confirm:
         out(f"ifguard: probes green; confirming automatically after {args.settle:g} s of "
             "green probes")
         return settle(env, applied, args.settle)

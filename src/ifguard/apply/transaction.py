@@ -151,18 +151,25 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
         return None
     if not ok:
         env.say(f"reload failed: {why}")
-        return rollback(env, txn.id, f"reload failed: {why}")
     report = env.probe()
     env.say(f"probes: {report.summary()}")
     if env.history is not None and probing.candidate_version is not None:
         env.history.record_probes(probing.candidate_version, report.to_dict())
     now = env.clock.now()
     probed = update(env, txn.id, frozenset({rec.APPLIED}), lambda t: t.with_log(
-        now, report.summary(), phase="waiting", phase_since=now, probes=report.to_dict()))
+        now, report.summary(), phase="waiting", phase_since=now, probes=report.to_dict(),
+        reload_error=why, auto_confirm=t.auto_confirm and ok))
     if probed is None:
         return None
     if not report.ok:
-        return rollback(env, txn.id, f"probes failed after reload: {report.summary()}")
+        return rollback(env, txn.id, (f"reload failed ({why}) and " if not ok else "")
+                        + f"probes failed after reload: {report.summary()}")
+    if not ok and not report.checks:
+        return rollback(env, txn.id, f"reload failed: {why} (no probes to show the network "
+                                     "works)")
+    if not ok:
+        env.say("the reload reported errors but the probes are green: the change is kept "
+                "only with an explicit `ifguard confirm`")
     return probed
 
 
