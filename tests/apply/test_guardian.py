@@ -99,6 +99,10 @@ def test_due_decisions(tmp_path: Path) -> None:
     assert due(reloading, now + 50, 1) is None               # slow reload, CLI alive
     assert due(reloading, now + 111, 1) is not None          # reload hung: give up
     assert due(replace(reloading, apply_pid=DEAD_PID, apply_ticks=None), now + 10, 1)
+    probing = replace(applied, phase="probing", phase_since=now, probe_timeout=20)
+    assert due(probing, now + 25, 1) is None                 # probes retrying, CLI alive
+    assert due(probing, now + 31, 1) is not None
+    assert due(replace(probing, apply_pid=DEAD_PID, apply_ticks=None), now + 10, 1)
     rolling = replace(applied, state=rec.ROLLING_BACK, actor_pid=me, actor_ticks=ticks)
     assert due(rolling, now + 100, 1) is None                # someone alive rolls back
     assert due(replace(rolling, actor_pid=DEAD_PID), now, 1) is not None

@@ -138,6 +138,9 @@ def due(txn: Transaction, now: float, me: int) -> str | None:
     if (txn.phase in ("writing", "reloading") and apply_alive
             and now < txn.phase_since + txn.reload_timeout + txn.timeout):
         return None  # a slow reload in progress: the CLI extends the deadline when it ends
+    if (txn.phase == "probing" and apply_alive
+            and now < txn.phase_since + txn.probe_timeout + txn.timeout):
+        return None  # probes still retrying: the CLI rolls back itself if they stay red
     if now >= txn.deadline:
         return f"not confirmed within {txn.timeout:g} s"
     return None

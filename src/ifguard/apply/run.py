@@ -22,7 +22,6 @@ from ifguard.apply.transaction import (
     ApplyError,
     Env,
     apply_candidate,
-    last_result,
     rollback,
     settle,
     wait_final,
@@ -145,8 +144,11 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
 def finish(args: argparse.Namespace, env: Env, txn_id: str, applied: Transaction | None,
            auto: bool) -> Transaction | None:
     if applied is None or applied.state != rec.APPLIED:
-        return applied if applied is not None and not applied.open else last_result(
-            env, txn_id)
+        if applied is not None and not applied.open:
+            return applied
+        out("ifguard: the transaction was taken over (confirmed or rolled back elsewhere); "
+            "waiting for its outcome")
+        return wait_final(env, txn_id)
     if auto and applied.auto_confirm:
         out(f"ifguard: probes green; confirming automatically after {args.settle:g} s of "
             "green probes")

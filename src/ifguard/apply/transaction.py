@@ -158,6 +158,7 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
     now = env.clock.now()
     probed = update(env, txn.id, frozenset({rec.APPLIED}), lambda t: t.with_log(
         now, report.summary(), phase="waiting", phase_since=now, probes=report.to_dict(),
+        deadline=max(t.deadline, now + t.timeout),
         reload_error=why, auto_confirm=t.auto_confirm and ok))
     if probed is None:
         return None
