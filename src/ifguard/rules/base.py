@@ -46,30 +46,37 @@ class Context:
     def attrs(self, *keys: str) -> list[tuple[Interface, Attribute]]:
         """(stanza, attribute) pairs with one of the canonical ``keys``, in file order.
 
-        Built once per run: rules ask for the few attributes they check instead of each
-        walking every attribute of every stanza."""
-        cached = self.options.get("attribute-index")
-        index: dict[str, list[tuple[Interface, Attribute]]]
-        if isinstance(cached, dict):
-            index = cached
-        else:
-            index = {}
-            for iface in self.config.interfaces:
-                for attr in iface.attributes:
-                    index.setdefault(attr.key, []).append((iface, attr))
-            self.options["attribute-index"] = index
-        if len(keys) == 1:
-            found: list[tuple[Interface, Attribute]] = index.get(keys[0], [])
-            return found
-        pairs = [p for k in keys for p in index.get(k, [])]
-        pairs.sort(key=lambda p: (p[1].document.path, p[1].line.seq))
+        The index of all attributes by key is built once per run: rules ask for the few
+        attributes they check instead of each walking every attribute of every stanza."""
+        index = self._index()
+        owner = self._owners()
+        pairs = [(owner[(id(a.document), a.line.stanza)], a) for k in keys
+                 for a in index.get(k, ())]
+        if len(keys) > 1:
+            pairs.sort(key=lambda p: (p[1].document.path, p[1].line.seq))
         return pairs
 
+    def _index(self) -> dict[str, list[Attribute]]:
+        cached = self.options.get("attribute-index")
+        if isinstance(cached, dict):
+            return cached
+        index: dict[str, list[Attribute]] = {}
+        for iface in self.config.interfaces:
+            for attr in iface.attributes:
+                index.setdefault(attr.key, []).append(attr)
+        self.options["attribute-index"] = index
+        return index
+
+    def _owners(self) -> dict[tuple[int, int], Interface]:
+        cached = self.options.get("attribute-owners")
+        if isinstance(cached, dict):
+            return cached
+        owners = {(id(i.document), i.line.seq): i for i in self.config.interfaces}
+        self.options["attribute-owners"] = owners
+        return owners
+
     def attribute_keys(self) -> list[str]:
-        self.attrs("")
-        index = self.options["attribute-index"]
-        assert isinstance(index, dict)
-        return list(index)
+        return list(self._index())
 
 
 Check = Callable[[Context], Iterable[Finding]]
