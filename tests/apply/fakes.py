@@ -43,13 +43,14 @@ class FakeRunner:
     fail: set[str] = field(default_factory=set)   # argv[0] values that fail
     calls: list[list[str]] = field(default_factory=list)
     on_run: Callable[[list[str]], None] | None = None
+    message: str = "boom"
 
     def run(self, argv: Sequence[str], *, timeout: float | None = None) -> Completed:
         self.calls.append(list(argv))
         if self.on_run:
             self.on_run(list(argv))
         if argv[0] in self.fail:
-            return Completed(1, "", f"{argv[0]}: boom")
+            return Completed(1, "", f"{argv[0]}: {self.message}")
         return Completed(0, "", "")
 
 

@@ -103,15 +103,26 @@ def test_failed_reload_with_green_probes_needs_an_explicit_confirm(tmp_path: Pat
     assert w.main.read_bytes() == NEW
 
 
-def test_rollback_reload_is_retried_then_reported_failed(tmp_path: Path) -> None:
-    w = make_world(tmp_path)
+def test_rollback_reload_busy_is_retried_and_judged_by_the_probes(tmp_path: Path) -> None:
+    w = make_world(tmp_path, probe=Probes(True, False))
     txn = apply_candidate(w.env, w.begin())
     assert txn is not None
     w.runner.fail = {"ifreload"}
+    w.runner.message = "error: Another instance of this program is already running."
     final = rollback(w.env, txn.id, "test")
     assert final.state == rec.ROLLBACK_FAILED
     assert w.main.read_bytes() == OLD  # the files are back even though the reload failed
     assert len(w.runner.calls) == 1 + 3
+
+
+def test_rollback_reload_error_with_green_probes_is_rolled_back(tmp_path: Path) -> None:
+    w = make_world(tmp_path)
+    txn = apply_candidate(w.env, w.begin())
+    assert txn is not None
+    w.runner.fail = {"ifreload"}  # a plain error: not retried
+    final = rollback(w.env, txn.id, "test")
+    assert final.state == rec.ROLLED_BACK and len(w.runner.calls) == 2
+    assert any("reload: `ifreload -a` exited 1" in line for line in final.log)
 
 
 def test_guardian_rolls_back_at_the_deadline_when_the_cli_is_gone(tmp_path: Path) -> None:

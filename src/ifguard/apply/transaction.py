@@ -84,6 +84,8 @@ def write_targets(txn: Transaction, which: str) -> None:
 
 
 PREVIOUS = "{previous}"
+# a reload that failed because another one holds the lock is worth retrying
+_BUSY_WORDS = ("already running", "lock")
 
 
 def reload_argv(txn: Transaction, previous: str) -> list[list[str]]:
@@ -113,15 +115,19 @@ def reload(env: Env, txn: Transaction, *, previous: str = "before", attempts: in
     for attempt in range(attempts):
         if attempt:
             env.clock.sleep(pause)
+        busy = False
         for argv in reload_argv(txn, previous):
             done = env.runner.run(argv, timeout=txn.reload_timeout)
             if not done.ok:
                 detail = (done.err or done.out).strip().splitlines()
                 why = f"`{' '.join(argv)}` exited {done.rc}" + (
                     f": {detail[-1]}" if detail else "")
+                busy = any(_BUSY in line.lower() for line in detail for _BUSY in _BUSY_WORDS)
                 break
         else:
             return True, ""
+        if not busy:
+            break
     return False, why
 
 
@@ -233,10 +239,13 @@ def rollback(env: Env, txn_id: str, why: str, *, boot: bool = False) -> Transact
     remove_temp_files(taken)
     ok, detail, report = True, "files restored (boot: no reload)", ProbeReport()
     if not boot:
-        ok, detail = reload(env, taken, previous="after", attempts=3)
-        report = env.probe() if ok else ProbeReport()
-        env.say(f"rollback reload {'ok' if ok else 'FAILED: ' + detail}; probes: "
-                f"{report.summary()}")
+        reloaded, detail = reload(env, taken, previous="after", attempts=3)
+        report = env.probe()
+        # as for the apply: a reload error is judged by the probes
+        ok = report.ok and (reloaded or bool(report.checks))
+        env.say(f"rollback reload {'ok' if reloaded else 'reported errors: ' + detail}; "
+                f"probes: {report.summary()}")
+        detail = ("" if reloaded else f"reload: {detail}; ") + report.summary()
     now = env.clock.now()
     final = rec.ROLLED_BACK if ok else rec.ROLLBACK_FAILED
     done = update(env, txn_id, frozenset({rec.ROLLING_BACK}), lambda t: t.with_log(
