@@ -47,7 +47,7 @@ class Suppressions:
         self._lines: dict[tuple[str, int], frozenset[str] | None] = {}
         self._files: dict[str, frozenset[str] | None] = {}
         for doc in docs:
-            if "ifguard" in doc.text:
+            if "ifguard" in doc.text or _SUPPRESS.search(doc.text):  # (any case)
                 self._scan(doc)
 
     def _scan(self, doc: Document) -> None:
@@ -56,7 +56,8 @@ class Suppressions:
             if line.kind is Kind.COMMENT:
                 match = _SUPPRESS.search(line.raw)
                 if match:
-                    codes = (frozenset(c.strip() for c in match.group(2).split(",") if c.strip())
+                    codes = (frozenset(c.strip().lower() for c in match.group(2).split(",")
+                                       if c.strip())
                              if match.group(2) else None)
                     if match.group(1).lower() == "ignore-file":
                         self._files[doc.path] = _union(self._files.get(doc.path, frozenset()),
@@ -76,7 +77,9 @@ class Suppressions:
     def covers(self, diag: Diagnostic) -> bool:
         for codes in (self._files.get(diag.path, frozenset()),
                       self._lines.get((diag.path, diag.line), frozenset())):
-            if codes is None or diag.code in codes or diag.name in codes:
+            if codes is None:
+                return True
+            if codes and (diag.code.lower() in codes or diag.name in codes):  # any case
                 return True
         return False
 
