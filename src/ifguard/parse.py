@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
@@ -231,14 +231,17 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def _physical(text: str) -> list[str]:
-    """Split on '\\n' only (str.splitlines would also split on \\x0c, \\x1c, U+2028 ...)."""
-    parts = text.split("\n")
-    last = parts.pop()
-    out = [p + "\n" for p in parts]
-    if last:
-        out.append(last)
-    return out
+def _iter_physical(text: str) -> Iterator[str]:
+    """Physical lines with their '\\n', split on '\\n' only, produced one at a time."""
+    find = text.find
+    pos, size = 0, len(text)
+    while pos < size:
+        end = find("\n", pos)
+        if end < 0:
+            yield text[pos:]
+            return
+        yield text[pos:end + 1]
+        pos = end + 1
 
 
 def _continues(physical: str) -> bool:
@@ -249,9 +252,9 @@ def _continues(physical: str) -> bool:
 def parse(data: bytes | str, path: str = "<input>") -> Document:
     """Parse bytes (or already-decoded text) into a lossless ``Document``. Never raises."""
     text = decode(data) if isinstance(data, bytes) else data
-    physical = _physical(text)
+    physical: Iterable[str] = _iter_physical(text)  # one line alive at a time: lower peak
     if "\\\n" in text or "\\\r\n" in text:
-        physical = _join_continuations(physical)
+        physical = _join_continuations(list(physical))
     lines: list[Line] = []
     append = lines.append
     table = LineTable(text)
