@@ -152,6 +152,7 @@ _SUSPECT_WORDS = (
 )
 
 
+@functools.cache
 def valid_name(word: str) -> bool:
     """Could ``word`` be an option name? (letters, digits, ``_ . -``; starts with a letter)."""
     return bool(_VALID_NAME.match(word))
@@ -223,8 +224,13 @@ def verdicts(doc: Document) -> dict[int, Verdict]:
     if cached is None:
         judged = (Kind.OPTION, Kind.UNKNOWN)
         found: dict[int, Verdict] = {}
+        hints = _OUTPUT_HINTS.compiled.search
         for line in doc.lines:
             if line.kind in judged:
+                # The fast path of classify() on the parser's keyword (the same first word),
+                # without slicing the body: most lines stop here.
+                if _plausible_head(line.keyword) and not hints(line.raw):
+                    continue
                 verdict = classify(line.body)
                 if verdict is not None:
                     found[line.seq] = verdict
