@@ -235,6 +235,7 @@ def _near() -> dict[str, str]:
     return near
 
 
+@functools.cache  # keywords repeat: one answer per distinct word
 def suggest_keyword(word: str, limit: int) -> str | None:
     """The keyword ``word`` is a misspelling of (``limit`` edits at most), if any."""
     if len(word) < 3:
