@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from ifguard import plan
-from ifguard.apply.checks import builtin_prober, checks_once, parse_target
+from ifguard.apply.checks import builtin_prober, checks_once, gratuitous_arp, parse_target
 from ifguard.apply.effects import Completed
 from ifguard.model import build
 from ifguard.source import load_text
@@ -28,7 +28,8 @@ class Net:
         a = list(argv)
         self.calls.append(a)
         if a[:3] == ["ip", "-j", "link"]:
-            return Completed(0, json.dumps([{"ifname": n, "flags": ["UP", "LOWER_UP"]}
+            return Completed(0, json.dumps([{"ifname": n, "flags": ["UP", "LOWER_UP"],
+                                             "address": "02:00:00:00:00:01"}
                                             for n in self.up]), "")
         if a[:3] == ["ip", "-j", "addr"]:
             return Completed(0, json.dumps([
@@ -100,3 +101,48 @@ def test_targets() -> None:
     for bad in ("tcp:host", "tcp:host:0", "udp:h:1", "ping:"):
         with pytest.raises(ValueError):
             parse_target(bad)
+
+
+def test_management_addresses_are_announced_on_each_attempt() -> None:
+    net, clock = Net(), FakeClock()
+    sent: list[tuple[str, str, str]] = []
+    net.ping_ok = False
+    clock.hooks.append(lambda c: setattr(net, "ping_ok", c.slept >= 2))
+    probe = builtin_prober(lambda: STATE, net, clock, timeout=10, interval=1,
+                           announce=lambda i, m, a: sent.append((i, m, a)))
+    assert probe().ok
+    assert sent == [("vlan1", "02:00:00:00:00:01", "192.0.2.10")] * 3
+    net.up.discard("vlan1")  # a down interface is not announced
+    sent.clear()
+    probe()
+    assert sent == []
+
+
+def test_gratuitous_arp_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    frames: list[bytes] = []
+
+    class Sock:
+        def __init__(self, *a: object) -> None:
+            pass
+
+        def __enter__(self) -> Sock:
+            return self
+
+        def __exit__(self, *a: object) -> None:
+            pass
+
+        def bind(self, addr: object) -> None:
+            assert addr == ("vlan1", 0)
+
+        def send(self, data: bytes) -> None:
+            frames.append(data)
+
+    monkeypatch.setattr(socket, "socket", Sock)
+    gratuitous_arp("vlan1", "02:00:00:00:00:01", "192.0.2.10")
+    (f,) = frames
+    mac, ip = bytes.fromhex("020000000001"), bytes([192, 0, 2, 10])
+    assert len(f) == 60 and f[:6] == b"\xff" * 6 and f[6:12] == mac and f[12:14] == b"\x08\x06"
+    assert f[20:22] == b"\x00\x01"                   # request
+    assert f[22:28] == mac and f[28:32] == ip and f[38:42] == ip  # sender ip == target ip

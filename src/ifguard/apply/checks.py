@@ -5,13 +5,18 @@ What is checked follows the *management path* of the configuration on disk at pr
 (at least one member per bond), its addresses present, the default route, the gateway
 answering ping, plus user targets (``tcp:HOST:PORT``, ``ping:HOST``). Everything goes through
 a ``Runner`` (``ip -j``, ``ping``) and a ``Clock``; checks are retried until green or until
-the probe timeout, because links, LACP and ARP take a few seconds after a reload.
+the probe timeout, because links, LACP and ARP take a few seconds after a reload. Before
+each attempt the management IPv4 addresses are announced with a gratuitous ARP: a reload that
+re-creates an interface gives it a new MAC, and neighbours would otherwise keep sending to the
+old one until their cache entry expires.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,10 +48,41 @@ def _json(runner: Runner, argv: Sequence[str]) -> list[dict[str, Any]]:
     return [d for d in data if isinstance(d, dict)]
 
 
+Announce = Callable[[str, str, str], None]
+
+
+def gratuitous_arp(ifname: str, mac: str, ip: str) -> None:
+    """Broadcast an ARP request for our own address (RFC 5227 announcement) so neighbours
+    (the gateway, the switch) update a cache entry that still holds the MAC of an interface
+    the reload re-created; without it the host may stay unreachable for 30 s or more."""
+    frame = (b"\xff" * 6 + bytes.fromhex(mac.replace(":", "")) + b"\x08\x06"
+             + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + bytes.fromhex(mac.replace(":", ""))
+             + socket.inet_aton(ip) + b"\x00" * 6 + socket.inet_aton(ip))
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+        s.bind((ifname, 0))
+        s.send(frame.ljust(60, b"\x00"))
+
+
+def announce_all(state: plan.NetState, path: plan.ManagementPath,
+                 links: dict[Any, dict[str, Any]], announce: Announce) -> None:
+    for root in path.roots:
+        port, mac = state.ports.get(root), links.get(root, {}).get("address")
+        if port is None or not mac or "UP" not in links.get(root, {}).get("flags", []):
+            continue
+        for address in port.addresses:
+            ip = address.split("/")[0]
+            if ":" not in ip:
+                with contextlib.suppress(OSError, ValueError):
+                    announce(root, str(mac), ip)
+
+
 def checks_once(state: plan.NetState, path: plan.ManagementPath, runner: Runner,
-                targets: Sequence[str], tcp: Callable[[str, int], str | None]) -> ProbeReport:
+                targets: Sequence[str], tcp: Callable[[str, int], str | None],
+                announce: Announce | None = None) -> ProbeReport:
     links = {d.get("ifname"): d for d in _json(runner, ["ip", "-j", "link", "show"])}
     addrs = {d.get("ifname"): d for d in _json(runner, ["ip", "-j", "addr", "show"])}
+    if announce is not None:
+        announce_all(state, path, links, announce)
     out: list[Check] = []
 
     def carrier(name: str) -> bool:
@@ -102,15 +138,17 @@ def tcp_connect(host: str, port: int) -> str | None:
 def builtin_prober(load_state: Callable[[], plan.NetState], runner: Runner, clock: Clock, *,
                    targets: Sequence[str] = (), ssh: tuple[str, str] | None = None,
                    timeout: float = 20.0, interval: float = 1.0,
-                   tcp: Callable[[str, int], str | None] = tcp_connect) -> Prober:
-    """A prober that re-reads the configuration each time and retries until green."""
+                   tcp: Callable[[str, int], str | None] = tcp_connect,
+                   announce: Announce | None = gratuitous_arp) -> Prober:
+    """A prober that re-reads the configuration each time and retries until green; each
+    attempt first announces the management addresses (gratuitous ARP)."""
 
     def probe() -> ProbeReport:
         state = load_state()
         path = plan.management_path(state, ssh)
         end = clock.now() + timeout
         while True:
-            report = checks_once(state, path, runner, targets, tcp)
+            report = checks_once(state, path, runner, targets, tcp, announce)
             if report.ok or clock.now() >= end:
                 return report
             clock.sleep(interval)

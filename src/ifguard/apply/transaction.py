@@ -150,6 +150,8 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
     env.say(f"reloading: {' && '.join(' '.join(c) for c in txn.reload_cmd)}")
     ok, why = reload(env, reloading)
     now = env.clock.now()
+    env.say(f"reload finished after {now - reloading.phase_since:.1f} s"
+            + ("" if ok else " with errors"))
     probing = update(env, txn.id, frozenset({rec.APPLIED}), lambda t: t.with_log(
         now, "reload ok" if ok else f"reload failed: {why}", phase="probing",
         phase_since=now, deadline=now + t.timeout))
