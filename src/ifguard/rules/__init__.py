@@ -6,7 +6,17 @@
 
 from __future__ import annotations
 
-from ifguard.rules import addressing, encoding, junk, ovs, references, sources, syntax, values
+from ifguard.rules import (
+    addressing,
+    encoding,
+    junk,
+    ovs,
+    references,
+    sources,
+    stacking,
+    syntax,
+    values,
+)
 from ifguard.rules.base import Context, Finding, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -40,6 +50,10 @@ RULES: tuple[Rule, ...] = (
     references.enslaved_twice,
     references.dependency_loop,
     references.duplicate_auto,
+    stacking.vlan_parent_missing,
+    stacking.mtu_above_parent,
+    stacking.address_on_port,
+    stacking.auto_without_stanza,
     # 4xx: addressing
     addressing.invalid_address,
     addressing.gateway_outside_subnet,
