@@ -14,6 +14,7 @@ from ifguard.rules import (
     references,
     sources,
     stacking,
+    subnets,
     syntax,
     values,
 )
@@ -59,6 +60,9 @@ RULES: tuple[Rule, ...] = (
     addressing.gateway_outside_subnet,
     addressing.multiple_default_gateways,
     addressing.duplicate_address,
+    subnets.network_address_as_host,
+    subnets.netmask_conflicts_with_prefix,
+    subnets.overlapping_subnets,
     # 5xx: Open vSwitch
     ovs.ovs_bridge_port_mismatch,
     ovs.ovs_bond_member_as_port,
