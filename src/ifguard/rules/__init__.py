@@ -11,6 +11,7 @@ from ifguard.rules import (
     encoding,
     junk,
     ovs,
+    ovs_options,
     references,
     sources,
     stacking,
@@ -45,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     values.malformed_mac_address,
     values.unreplaced_placeholder,
     values.broken_shell_command,
+    ovs_options.invalid_ovs_option,
     # 3xx: references between interfaces
     references.undefined_interface,
     references.duplicate_interface,
