@@ -285,6 +285,7 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
                 keyword = words.setdefault(parts[0], parts[0])
                 if "\\" not in raw:  # (continuations: computed on demand)
                     value = parts[1].strip() if len(parts) > 1 else ""
+                    value = words.setdefault(value, value)  # values repeat (off, 0, manual...)
                 if keyword in stanza_words:
                     stanza = index
                     line = Line(index, stanza_kind, keyword, index, table)
