@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Severity
+from ifguard.parse import Kind
 from ifguard.rules.base import Context, Finding, rule
 from ifguard.topology import defined_names, edge_list, vlan_parent
 
@@ -169,7 +170,7 @@ def auto_without_stanza(ctx: Context) -> Iterator[Finding]:
     ```
     """
     defined = {i.name for i in ctx.config.interfaces}
-    templated = any(d.lines and any(ln.kind.value == "template" for ln in d.lines)
+    templated = any("%" in d.text and any(ln.kind is Kind.TEMPLATE for ln in d.lines)
                     for d in ctx.documents)
     if templated or ctx.loaded.issues:  # stanzas may come from templates or missing files
         return

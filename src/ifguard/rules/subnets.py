@@ -117,8 +117,9 @@ def overlapping_subnets(ctx: Context) -> Iterator[Finding]:
         if net.prefixlen >= net.max_prefixlen - 1 or addr.value.ip.is_unspecified:
             continue
         vrf = addr.iface.get("vrf") or ""
-        nets.append((vrf + f"/v{net.version}", int(net.network_address),
-                     int(net.broadcast_address), net.version, addr))
+        start = int(addr.value.ip) & ~((1 << (net.max_prefixlen - net.prefixlen)) - 1)
+        end = start | ((1 << (net.max_prefixlen - net.prefixlen)) - 1)
+        nets.append((f"{vrf}/v{net.version}", start, end, net.version, addr))
     nets.sort(key=lambda n: (n[0], n[1], -n[2]))
     reported: set[tuple[str, str]] = set()
     open_until: tuple[str, int, Addr] | None = None  # widest network still covering
