@@ -13,6 +13,7 @@ from ifguard.rules.base import Context, Finding, rule
 from ifguard.rules.values import _placeholder
 
 IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class Addr(NamedTuple):
@@ -73,6 +74,20 @@ def addresses(ctx: Context) -> list[Addr]:
             except ValueError:
                 continue
     ctx.options["addresses"] = found
+    return found
+
+
+def gateways(ctx: Context) -> list[tuple[Interface, Attribute, IPAddress]]:
+    """Every parseable `gateway`, with its stanza and attribute."""
+    found = []
+    for iface, attr in ctx.attrs("gateway"):
+        words = attr.value.split()
+        if not words or _skip(words[0]):
+            continue
+        try:
+            found.append((iface, attr, ipaddress.ip_address(words[0])))
+        except ValueError:
+            continue
     return found
 
 
@@ -156,21 +171,13 @@ def gateway_outside_subnet(ctx: Context) -> Iterator[Finding]:
     nets: dict[str, list[IPInterface]] = {}
     for addr in addresses(ctx):
         nets.setdefault(addr.iface.name, []).append(addr.value)
-    for iface in ctx.config.interfaces:
-        for attr in iface.find("gateway"):
-            words = attr.value.split()
-            if not words or _skip(words[0]):
-                continue
-            try:
-                gw = ipaddress.ip_address(words[0])
-            except ValueError:
-                continue
-            mine = [n for n in nets.get(iface.name, []) if n.version == gw.version]
-            if any(n.network.prefixlen >= n.max_prefixlen - 1 for n in mine):
-                continue  # /32, /31, /128, /127: point-to-point by design, gateway on-link
-            if mine and not any(gw in n.network for n in mine):
-                shown = ", ".join(str(n.network) for n in mine)
-                yield Finding(attr.span, f"gateway {gw} is outside {shown} on `{iface.name}`")
+    for iface, attr, gw in gateways(ctx):
+        mine = [n for n in nets.get(iface.name, []) if n.version == gw.version]
+        if any(n.network.prefixlen >= n.max_prefixlen - 1 for n in mine):
+            continue  # /32, /31, /128, /127: point-to-point by design, gateway on-link
+        if mine and not any(gw in n.network for n in mine):
+            shown = ", ".join(str(n.network) for n in mine)
+            yield Finding(attr.span, f"gateway {gw} is outside {shown} on `{iface.name}`")
 
 
 @rule("IFG403", "multiple-default-gateways", Severity.WARNING)
@@ -207,26 +214,18 @@ def multiple_default_gateways(ctx: Context) -> Iterator[Finding]:
     """
     first: dict[tuple[str, int], tuple[Interface, str]] = {}
     started = ctx.config.auto.union(*ctx.config.allow.values())
-    for iface in ctx.config.interfaces:
+    for iface, attr, gw in gateways(ctx):
         if iface.stanza != "iface" or iface.name not in started:
             continue
         table = iface.get("vrf") or iface.get("vrf-table") or "main"
-        for attr in iface.find("gateway"):
-            words = attr.value.split()
-            if not words or _skip(words[0]):
-                continue
-            try:
-                gw = ipaddress.ip_address(words[0])
-            except ValueError:
-                continue
-            key = (table, gw.version)
-            if key not in first:
-                first[key] = (iface, str(gw))
-            elif first[key][0].name != iface.name:
-                other, other_gw = first[key]
-                yield Finding(attr.span, f"second IPv{gw.version} default gateway {gw} on "
-                              f"`{iface.name}`; `{other.name}` already sets {other_gw} "
-                              f"(line {other.line.lineno})")
+        key = (table, gw.version)
+        if key not in first:
+            first[key] = (iface, str(gw))
+        elif first[key][0].name != iface.name:
+            other, other_gw = first[key]
+            yield Finding(attr.span, f"second IPv{gw.version} default gateway {gw} on "
+                          f"`{iface.name}`; `{other.name}` already sets {other_gw} "
+                          f"(line {other.line.lineno})")
 
 
 @rule("IFG404", "duplicate-address", Severity.WARNING)
