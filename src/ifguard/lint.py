@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ifguard import dialect as dialects
 from ifguard.diagnostic import Diagnostic, Severity
@@ -19,8 +19,7 @@ from ifguard.source import Loaded, Root, load
 _SUPPRESS = lazy(r"#\s*ifguard:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?", re.I)
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     loaded: Loaded
     config: Config
     dialect: dialects.Dialect

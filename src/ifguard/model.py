@@ -7,7 +7,6 @@ Attribute names are kept as written; lookups treat ``_`` and ``-`` alike (``bond
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from ifguard.diagnostic import Span
@@ -87,8 +86,7 @@ class Statement(NamedTuple):
         return self.document.line_span(self.line)
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     documents: tuple[Document, ...]
     interfaces: tuple[Interface, ...]
     statements: tuple[Statement, ...]

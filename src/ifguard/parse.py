@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -132,16 +131,21 @@ class Line(NamedTuple):
         return body[: len(body) - len(body.lstrip(_WS))]
 
 
-@dataclass
 class Document:
     """A parsed file. ``text`` is the decoded content; ``lines`` cover it completely, in order."""
 
-    path: str
-    text: str
-    lines: tuple[Line, ...]
-    _starts: list[int] | None = field(default=None, repr=False, compare=False)
-    # Derived data rules share (e.g. junk verdicts per line), computed once per document.
-    cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    __slots__ = ("_starts", "cache", "lines", "path", "text")
+
+    def __init__(self, path: str, text: str, lines: tuple[Line, ...]) -> None:
+        self.path = path
+        self.text = text
+        self.lines = lines
+        self._starts: list[int] | None = None
+        # Derived data rules share (e.g. junk verdicts per line), computed once per document.
+        self.cache: dict[str, object] = {}
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r}, {len(self.lines)} lines)"
 
     @property
     def data(self) -> bytes:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from ifguard.diagnostic import Severity
 from ifguard.errors import UsageError
@@ -20,12 +20,11 @@ SYSTEM_CONFIG = "/etc/ifguard/ifguard.toml"
 _KEYS = {"select", "ignore", "extend-select", "severity", "per-file-ignores", "dialect"}
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: Mapping[str, Severity] = MappingProxyType({})
+    per_file_ignores: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     dialect: str | None = None
     source: str = "defaults"
 

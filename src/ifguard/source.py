@@ -11,8 +11,8 @@ import glob
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ifguard.errors import UsageError
 from ifguard.parse import Document, Kind, Line, parse
@@ -24,8 +24,7 @@ _DIRECTORY_ENTRY = re.compile(r"^[a-zA-Z0-9_-]+$")
 _MAX_DEPTH = 32
 
 
-@dataclass(frozen=True)
-class Root:
+class Root(NamedTuple):
     """A path prefix standing for ``/``."""
 
     prefix: Path = Path("/")
@@ -42,8 +41,7 @@ class Root:
             return str(real)
 
 
-@dataclass(frozen=True)
-class SourceIssue:
+class SourceIssue(NamedTuple):
     """A ``source``/``source-directory`` line that could not be followed."""
 
     kind: str  # "missing" | "unreadable" | "cycle" | "depth" | "empty-glob"
@@ -53,13 +51,17 @@ class SourceIssue:
     detail: str = ""
 
 
-@dataclass
 class Loaded:
     """Documents in the order the host reads them, plus the problems met on the way."""
 
-    documents: list[Document] = field(default_factory=list)
-    issues: list[SourceIssue] = field(default_factory=list)
-    mains: list[Document] = field(default_factory=list)
+    __slots__ = ("documents", "issues", "mains")
+
+    def __init__(self, documents: list[Document] | None = None,
+                 issues: list[SourceIssue] | None = None,
+                 mains: list[Document] | None = None) -> None:
+        self.documents: list[Document] = documents if documents is not None else []
+        self.issues: list[SourceIssue] = issues if issues is not None else []
+        self.mains: list[Document] = mains if mains is not None else []
 
 
 def read_bytes(path: Path) -> bytes:

@@ -6,10 +6,9 @@ Example / Use instead); ``ifguard explain`` prints it and a generic test lints i
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ifguard.diagnostic import Fix, Severity, Span
 from ifguard.dialect import ALL_DIALECTS, Dialect
@@ -19,8 +18,7 @@ from ifguard.parse import Document
 from ifguard.source import Loaded
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """What a rule yields; the engine adds code, name and (possibly overridden) severity."""
 
     span: Span
@@ -29,15 +27,20 @@ class Finding:
     severity: Severity | None = None  # only when one rule reports at two levels
 
 
-@dataclass(frozen=True)
 class Context:
-    """Everything a rule may look at. Rules never do I/O."""
+    """Everything a rule may look at. Rules never do I/O. ``options`` holds per-run caches
+    (attribute index, parsed addresses) shared by the rules."""
 
-    loaded: Loaded
-    config: Config
-    dialect: Dialect
-    inventory: frozenset[str] | None = None  # NIC names from /sys/class/net, when known
-    options: dict[str, object] = field(default_factory=dict)
+    __slots__ = ("config", "dialect", "inventory", "loaded", "options")
+
+    def __init__(self, loaded: Loaded, config: Config, dialect: Dialect,
+                 inventory: frozenset[str] | None = None,
+                 options: dict[str, object] | None = None) -> None:
+        self.loaded = loaded
+        self.config = config
+        self.dialect = dialect
+        self.inventory = inventory  # NIC names from /sys/class/net, when known
+        self.options: dict[str, object] = options if options is not None else {}
 
     @property
     def documents(self) -> list[Document]:
@@ -82,18 +85,19 @@ class Context:
 Check = Callable[[Context], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     severity: Severity
-    check: Check = field(repr=False)
+    check: Check
     dialects: frozenset[Dialect] = ALL_DIALECTS
     fixable: bool = False
 
     @property
     def doc(self) -> str:
-        return inspect.getdoc(self.check) or ""
+        import inspect
+
+        return inspect.cleandoc(self.check.__doc__ or "")
 
     @property
     def summary(self) -> str:
