@@ -78,8 +78,10 @@ def main() -> int:
           f"{'x wall':>7} {'x cpu':>6}")
     for name, path in (("big", big), ("small", small)):
         nlines = len(path.read_text().splitlines())
-        ours = measure([args.python, "-m", "ifguard", "lint", "-q", "--root", str(root),
-                        str(path)], args.runs, env, tmp)
+        # Started like the installed `ifguard` console script (no runpy, as `-m` would add).
+        ours = measure([args.python, "-c", "import sys; from ifguard.cli import main; "
+                        "sys.exit(main())", "lint", "-q", "--root", str(root), str(path)],
+                       args.runs, env, tmp)
         theirs = measure(["ifquery", "-a", "-i", str(path)], args.runs, dict(os.environ), tmp)
         for tool, (wall, cpu, kb) in (("ifguard", ours), ("ifquery", theirs)):
             mine = tool == "ifguard"

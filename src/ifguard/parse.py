@@ -110,6 +110,8 @@ class Line(NamedTuple):
 
     @property
     def words(self) -> list[str]:
+        if self.keyword and self.table.values[self.seq] is not None:  # parsed already
+            return [self.keyword, *self.value.split()]
         return self.logical.split()
 
     @property
