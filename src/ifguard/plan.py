@@ -74,7 +74,7 @@ class Plan:
     @property
     def touches_management(self) -> bool:
         return any(c.on_path for c in self.changes) or (
-            self.path_before.interfaces != self.path_after.interfaces)
+            set(self.path_before.interfaces) != set(self.path_after.interfaces))
 
 
 def _cidr(iface: Interface) -> list[str]:
@@ -252,7 +252,7 @@ def compare(before: NetState, after: NetState, *,
 def render(plan: Plan, *, against: str) -> str:
     lines = [f"plan: candidate compared with the {against}"]
     lines.append(f"management path now:   {plan.path_before.describe()}")
-    if plan.path_after.interfaces != plan.path_before.interfaces:
+    if set(plan.path_after.interfaces) != set(plan.path_before.interfaces):
         lines.append(f"management path after: {plan.path_after.describe()}")
     if not plan.changes:
         lines.append("no changes")

@@ -140,3 +140,9 @@ def test_plan_command(tmp_path: Path) -> None:
     none = subprocess.run([sys.executable, "-m", "ifguard", "plan", "--root", str(root)],
                           capture_output=True, text=True)
     assert none.returncode == 0 and "nothing to plan" in none.stdout
+
+
+def test_member_order_alone_does_not_touch_the_path() -> None:
+    swapped = OVS.replace("ovs_bonds enp1s0 enx60a4b758ba5b", "ovs_bonds enx60a4b758ba5b enp1s0")
+    p = compare(OVS, swapped)
+    assert p.changes == () and not p.touches_management

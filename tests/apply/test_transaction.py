@@ -94,12 +94,12 @@ def test_failed_reload_without_probes_rolls_back(tmp_path: Path) -> None:
     assert "no probes" in final.outcome and w.main.read_bytes() == OLD
 
 
-def test_failed_reload_with_green_probes_needs_an_explicit_confirm(tmp_path: Path) -> None:
+def test_failed_reload_with_green_probes_is_judged_by_the_probes(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     _failing_first_reload(w)
     txn = apply_candidate(w.env, w.begin(auto_confirm=True))
     assert txn is not None and txn.state == rec.APPLIED
-    assert not txn.auto_confirm and "boom" in txn.reload_error
+    assert txn.auto_confirm and "boom" in txn.reload_error
     assert w.main.read_bytes() == NEW
 
 

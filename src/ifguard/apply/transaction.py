@@ -167,7 +167,7 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
     probed = update(env, txn.id, frozenset({rec.APPLIED}), lambda t: t.with_log(
         now, report.summary(), phase="waiting", phase_since=now, probes=report.to_dict(),
         deadline=max(t.deadline, now + t.timeout),
-        reload_error=why, auto_confirm=t.auto_confirm and ok))
+        reload_error=why))
     if probed is None:
         return None
     if not report.ok:
@@ -176,9 +176,8 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
     if not ok and not report.checks:
         return rollback(env, txn.id, f"reload failed: {why} (no probes to show the network "
                                      "works)")
-    if not ok:
-        env.say("the reload reported errors but the probes are green: the change is kept "
-                "only with an explicit `ifguard confirm`")
+    if not ok:  # ifupdown2 exits 1 for many non-fatal problems: the probes decide
+        env.say("the reload reported errors but the probes are green")
     return probed
 
 
