@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ifguard.diagnostic import Severity
 from ifguard.lazyre import lazy
@@ -12,8 +12,11 @@ from ifguard.model import Attribute, Interface
 from ifguard.rules.base import Context, Finding, rule
 from ifguard.rules.values import _placeholder
 
-IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+if TYPE_CHECKING:  # ipaddress is imported where it is used: start-up time matters
+    import ipaddress
+
+    IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+    IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class Addr(NamedTuple):
@@ -31,6 +34,8 @@ def _skip(word: str) -> bool:
 
 
 def _netmask_prefix(iface: Interface) -> int | None:
+    import ipaddress
+
     mask = iface.get("netmask")
     if not mask:
         return None
@@ -46,6 +51,8 @@ _DOTTED = lazy(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d{1,2})")
 
 
 def _parse(word: str, iface: Interface) -> IPInterface:
+    import ipaddress
+
     fast = _DOTTED.fullmatch(word)
     if fast:  # the common case, 3x faster than ipaddress parsing the string
         a, b, c, d, p = (int(x) for x in fast.groups())
@@ -79,6 +86,8 @@ def addresses(ctx: Context) -> list[Addr]:
 
 def gateways(ctx: Context) -> list[tuple[Interface, Attribute, IPAddress]]:
     """Every parseable `gateway`, with its stanza and attribute."""
+    import ipaddress
+
     found = []
     for iface, attr in ctx.attrs("gateway"):
         words = attr.value.split()
@@ -129,6 +138,8 @@ def invalid_address(ctx: Context) -> Iterator[Finding]:
 
 
 def _problem(key: str, word: str, iface: Interface) -> str | None:
+    import ipaddress
+
     try:
         if key == "address":
             _parse(word, iface)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Severity
@@ -63,6 +62,8 @@ def netmask_conflicts_with_prefix(ctx: Context) -> Iterator[Finding]:
         address 192.0.2.10/25
     ```
     """
+    import ipaddress
+
     for iface, attr in ctx.attrs("netmask"):
         mask = attr.value.split()[0] if attr.value.split() else ""
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Severity
@@ -262,6 +261,8 @@ def broken_shell_command(ctx: Context) -> Iterator[Finding]:
     for _, attr in ctx.attrs(*COMMAND_ATTRIBUTES):
         if not any(q in attr.value for q in _QUOTES):
             continue
+        import shlex
+
         try:
             shlex.split(attr.value, comments=True)
         except ValueError as exc:
