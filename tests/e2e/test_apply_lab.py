@@ -383,3 +383,31 @@ def test_killed_at_random_moments_the_file_is_whole_and_rolled_back(host: Any) -
     while not host.admin_reaches_host():
         assert time.time() < end
         time.sleep(0.5)
+
+
+def test_reboot_mid_transaction_is_undone_by_the_boot_check(host: Any) -> None:
+    """Every process gone (guardian included), then what boot does: the boot check before
+    networking, then networking brings the interfaces up from the restored file."""
+    good = current(host)
+    # no probes (they would roll the bad change back at once); the lab's ifreload exits 1
+    # for the userspace OVS bond, and without probes that alone would roll back too
+    res = drive(host, wrong_gateway(good), "wait", "--timeout", "300", "--no-probes",
+                "--no-wait", "--reload-cmd", "sh -c 'ifreload -a || true'")
+    assert res["rc"] == 0, res["output"]
+    status = json.loads(ifguard(host, "status", "--format", "json").stdout)
+    assert status["pending"] and status["guardian_alive"]
+    host.host(["kill", "-KILL", str(status["transaction"]["guardian_pid"])])
+    end = time.time() + 10
+    while json.loads(ifguard(host, "status", "--format", "json").stdout)["guardian_alive"]:
+        assert time.time() < end
+        time.sleep(0.1)
+    assert not host.admin_reaches_host()  # the bad change is live, nobody guards it
+    boot = ifguard(host, "rollback", "--if-pending", "--boot")
+    assert boot.returncode == 0, boot.stdout + boot.stderr
+    assert current(host) == good
+    host.ifreload()  # networking.service after the boot check
+    end = time.time() + 30
+    while not host.admin_reaches_host():
+        assert time.time() < end
+        time.sleep(0.2)
+    assert ifguard(host, "rollback", "--if-pending", "--boot").returncode == 0  # idempotent
