@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ifguard.apply import record as rec
@@ -292,11 +292,3 @@ def last_result(env: Env, txn_id: str) -> Transaction | None:
         return Transaction.from_json(path.read_bytes())
     except (OSError, ValueError):
         return None
-
-
-def extend(txn: Transaction, seconds: float) -> Transaction:
-    return replace(txn, deadline=txn.deadline + seconds)
-
-
-def describe(cmds: Sequence[Sequence[str]]) -> str:
-    return " && ".join(" ".join(c) for c in cmds)
