@@ -13,6 +13,8 @@ import termios
 import time
 from pathlib import Path
 
+import pytest
+
 from ifguard.apply.effects import process_alive
 from ifguard.history import History
 from tests.apply.cli_helpers import (
@@ -215,3 +217,37 @@ def test_auto_confirm_is_ignored_on_the_management_path(tmp_path: Path) -> None:
     assert "--auto-confirm ignored" in proc.stdout
     assert status(root)["pending"]
     assert ifguard(root, "rollback").returncode == 0
+
+
+def test_ctrl_c_while_waiting_rolls_back_now(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    cand = candidate(tmp_path, *OFF_PATH)
+    proc = subprocess.Popen(apply_argv(root, cand, "--timeout", "300"), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "change applied" in line:
+            break
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stdout.read()
+    assert proc.wait(30) == 1 and "interrupted: rolling back now" in rest
+    assert (root / MAIN).read_bytes() == CLEAN.read_bytes()
+    assert wait_closed(root)["transaction"]["state"] == "rolled-back"
+
+
+def test_unwritable_target_is_a_usage_error(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can write anywhere")
+    root = make_root(tmp_path)
+    (root / "etc/network").chmod(0o555)
+    proc = subprocess.run(apply_argv(root, candidate(tmp_path, *OFF_PATH)), capture_output=True,
+                          text=True)
+    assert proc.returncode == 2 and "not writable" in proc.stderr
+
+
+def test_unusable_state_dir_is_a_usage_error(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    (tmp_path / "file").write_text("")
+    proc = ifguard(root, "status", "--state-dir", str(tmp_path / "file" / "sub"))
+    assert proc.returncode == 2 and proc.stderr.startswith("ifguard: error: ")
+    assert "Traceback" not in proc.stderr

@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import os
 import shlex
+import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -52,14 +53,31 @@ def state_dir_of(args: argparse.Namespace) -> Path:
 
 
 def history_of(state_dir: Path) -> History:
-    return History(state_dir / "history.db")
+    try:
+        return History(state_dir / "history.db")
+    except (OSError, sqlite3.Error) as exc:
+        raise UsageError(f"{state_dir / 'history.db'}: cannot open the history: "
+                         f"{getattr(exc, 'strerror', None) or exc} (run as root?)") from None
+
+
+def check_writable(root: Path, system_paths: Sequence[str]) -> None:
+    """Refuse before anything starts when a target cannot be written (not root?)."""
+    for system_path in system_paths:
+        directory = Root(root).path(system_path).parent
+        if not os.access(directory, os.W_OK):
+            raise UsageError(f"{directory}: not writable: cannot apply (run as root?)")
 
 
 def make_env(args: argparse.Namespace, *, runner: Runner | None = None,
              clock: Clock | None = None, quiet: bool = False) -> Env:
     state_dir = state_dir_of(args)
     state = StateDir(state_dir)
-    state.ensure()
+    try:
+        state.ensure()
+        history = history_of(state_dir)
+    except (OSError, sqlite3.Error) as exc:
+        raise UsageError(f"{state_dir}: cannot use the state directory: "
+                         f"{getattr(exc, 'strerror', None) or exc} (run as root?)") from None
 
     def say(message: str) -> None:
         if not quiet:
@@ -68,7 +86,7 @@ def make_env(args: argparse.Namespace, *, runner: Runner | None = None,
                 print(f"ifguard: {message}", file=sys.stderr, flush=True)
 
     return Env(runner=runner or SubprocessRunner(), clock=clock or SystemClock(),
-               state=state, history=history_of(state_dir), say=say)
+               state=state, history=history, say=say)
 
 
 def reload_commands(dialect: str, override: str | None) -> tuple[tuple[str, ...], ...]:

@@ -113,6 +113,7 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
         out("ifguard: --auto-confirm ignored: the change touches the management path; "
             "confirm with `ifguard confirm` (from any session) once you can still log in")
     current = ctx.current_files(root)
+    ctx.check_writable(root, list(cand.changes))
     env = ctx.make_env(args)
     reload_cmd = ctx.reload_commands(dialect, args.reload_cmd)
     req = Request(root=root, changes=cand.changes, timeout=args.timeout,
