@@ -8,28 +8,34 @@ stay red (`wait`, with --probe-timeout 10 and the default 20), by the guardian a
 was SIGKILLed right after the reload (`kill`), or after its terminal hung up (`hangup`) -
 the remote admin namespace pings the host every 0.1 s; the figure is the time from "reload
 finished" to the first answer after the outage. Uses the lab (lab/ifguard_lab.py, or
-IFGUARD_LAB_PATH for a stand-in) and the helpers of tests/e2e/test_apply_lab.py.
+IFGUARD_LAB_PATH=benchmarks/apply_standin_lab.py) and tests/e2e/test_apply_lab.py's helpers.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests" / "e2e"), os.environ.get("IFGUARD_LAB_PATH", "")]
+sys.path[:0] = [str(REPO), str(REPO / "tests" / "e2e")]
 
-from lab.ifguard_lab import Lab  # type: ignore[import-not-found]  # noqa: E402
-from test_apply_lab import Watch, current, drive, wait_closed, wrong_gateway  # noqa: E402
+from test_apply_lab import (  # noqa: E402
+    Watch,
+    current,
+    drive,
+    load_lab_class,
+    wait_closed,
+    wrong_gateway,
+)
 
 SCENARIOS = (("wait", ("--probe-timeout", "10")), ("wait", ()), ("kill", ("--probe-timeout", "10")),
              ("hangup", ("--probe-timeout", "10")))
 
 
-def once(lab: Lab, mode: str, timeout: str, extra: tuple[str, ...]) -> float | None:
+def once(lab: Any, mode: str, timeout: str, extra: tuple[str, ...]) -> float | None:
     good = current(lab)
     watch = Watch(lab)
     try:
@@ -47,7 +53,10 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--timeout", default="20")
     args = p.parse_args()
-    lab = Lab()
+    lab_class = load_lab_class()
+    if lab_class is None:
+        sys.exit("no lab: lab/ifguard_lab.py missing and IFGUARD_LAB_PATH not set")
+    lab = lab_class()
     lab.up()
     try:
         for mode, extra in SCENARIOS:
