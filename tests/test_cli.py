@@ -186,3 +186,18 @@ def test_rules_lists_every_rule() -> None:
     out = ifguard("rules").stdout
     for r in RULES:
         assert r.code in out and r.name in out
+
+
+def test_fix_reaches_a_fixpoint_when_fixes_overlap(tmp_path: Path) -> None:
+    # CRLF conversion overlaps the removed junk line and the rewritten auto line: one --fix
+    # must still leave nothing fixable, and a second --fix must change nothing.
+    target = tmp_path / "interfaces"
+    original = (b"auto lo lo\r\niface lo inet loopback\r\n"
+                b"27: eth0: <BROADCAST,UP> mtu 1500\r\n")
+    target.write_bytes(original)
+    assert ifguard("lint", "--fix", str(target)).returncode == 0
+    after = target.read_bytes()
+    assert after == b"auto lo\niface lo inet loopback\n"
+    assert (tmp_path / ".interfaces.ifguard-bak").read_bytes() == original
+    assert ifguard("lint", "--fix", str(target)).returncode == 0
+    assert target.read_bytes() == after

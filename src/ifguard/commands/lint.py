@@ -55,6 +55,9 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="colour text output (default: when writing to a terminal)")
 
 
+_FIX_PASSES = 5
+
+
 def _codes(value: str | None) -> tuple[str, ...]:
     return tuple(c.strip() for c in (value or "").split(",") if c.strip())
 
@@ -100,13 +103,22 @@ def run(args: argparse.Namespace) -> int:
             return 1 if result.errors else 0
         from ifguard.fsutil import atomic_write
 
-        for f in fixed:
-            atomic_write(Path(f.document.path), f.data, backup=True)
-            print(f"fixed {f.applied} problem(s) in {f.document.path}", file=sys.stderr)
-        if fixed:  # report what is left
+        # Overlapping fixes (CRLF conversion over a removed line) are left for a later pass:
+        # repeat fix -> re-lint until nothing changes, so one `--fix` is enough. The backup is
+        # taken before the first write only, so it always holds the original file.
+        backed_up: set[str] = set()
+        for _ in range(_FIX_PASSES):
+            if not fixed:
+                break
+            for f in fixed:
+                path = f.document.path
+                atomic_write(Path(path), f.data, backup=path not in backed_up)
+                backed_up.add(path)
+                print(f"fixed {f.applied} problem(s) in {path}", file=sys.stderr)
             result = lint.lint_paths([Path(d.path) for d in result.loaded.mains], Root(root),
                                      settings, dialect=args.dialect, follow=not args.no_follow)
             diagnostics, docs = result.diagnostics, result.loaded.documents
+            fixed = fixer.fix(docs, diagnostics)
     _print(args, diagnostics, docs)
     return 1 if result.errors else 0
 
