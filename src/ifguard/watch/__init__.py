@@ -1,0 +1,1 @@
+"""`ifguard watch`: detect broken configs and degraded links, alert, export metrics."""

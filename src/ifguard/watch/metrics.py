@@ -1,0 +1,78 @@
+"""Prometheus metrics: a snapshot of the watcher's state, served and/or written as a textfile.
+
+prometheus_client is imported lazily (only by ``ifguard watch``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Snapshot:
+    config_valid: bool = True
+    diagnostics: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    last_change: float = 0.0
+    links: Mapping[str, bool] = field(default_factory=dict)
+    bond_members: Mapping[tuple[str, str, str], bool] = field(default_factory=dict)
+    drift: int = 0
+    rollbacks: int = 0
+
+
+class Collector:
+    """A prometheus_client collector reading the current ``Snapshot``."""
+
+    def __init__(self) -> None:
+        self.snapshot = Snapshot()
+
+    def collect(self) -> Iterator[Any]:
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+        s = self.snapshot
+        yield GaugeMetricFamily("ifguard_config_valid",
+                                "1 if the network configuration lints without errors.",
+                                value=int(s.config_valid))
+        diag = GaugeMetricFamily("ifguard_lint_diagnostics", "Lint diagnostics by severity/code.",
+                                 labels=["severity", "code"])
+        for (severity, code), n in sorted(s.diagnostics.items()):
+            diag.add_metric([severity, code], n)
+        yield diag
+        yield GaugeMetricFamily("ifguard_config_last_change_timestamp_seconds",
+                                "When a watched configuration file last changed.",
+                                value=s.last_change)
+        link = GaugeMetricFamily("ifguard_link_up", "1 if the interface has carrier.",
+                                 labels=["interface"])
+        for name, up in sorted(s.links.items()):
+            link.add_metric([name], int(up))
+        yield link
+        member = GaugeMetricFamily("ifguard_bond_member_up",
+                                   "1 if the bond member is up (linux bonding or OVS bond).",
+                                   labels=["bond", "member", "kind"])
+        for (bond, name, kind), up in sorted(s.bond_members.items()):
+            member.add_metric([bond, name, kind], int(up))
+        yield member
+        yield GaugeMetricFamily("ifguard_drift",
+                                "Differences between the configuration and the running state.",
+                                value=s.drift)
+        yield CounterMetricFamily("ifguard_apply_rollbacks", "Rolled-back network changes.",
+                                  value=s.rollbacks)
+
+
+def write_textfile(collector: Collector, directory: Path) -> None:
+    """Write ``ifguard.prom`` for node_exporter's textfile collector (atomic rename)."""
+    from prometheus_client import CollectorRegistry, write_to_textfile
+
+    registry = CollectorRegistry()
+    registry.register(collector)
+    write_to_textfile(str(directory / "ifguard.prom"), registry)
+
+
+def serve(collector: Collector, port: int, addr: str = "0.0.0.0") -> None:
+    from prometheus_client import CollectorRegistry, start_http_server
+
+    registry = CollectorRegistry()
+    registry.register(collector)
+    start_http_server(port, addr=addr, registry=registry)

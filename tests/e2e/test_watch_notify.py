@@ -1,0 +1,84 @@
+"""ifguard watch end to end: real inotify, real apprise, a real HTTP receiver on loopback."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from ifguard.history import History
+from ifguard.source import Root
+from ifguard.watch.daemon import Watcher
+
+GOOD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n"
+JUNK = (b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
+        b" master ovs-system state UP group default qlen 1000\n")
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    got: ClassVar[list[dict[str, str]]] = []
+    arrived: ClassVar[threading.Condition] = threading.Condition()
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with self.arrived:
+            self.got.append(json.loads(body))
+            self.arrived.notify_all()
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def wait_for(n: int, timeout: float = 10.0) -> list[dict[str, str]]:
+    with Receiver.arrived:
+        Receiver.arrived.wait_for(lambda: len(Receiver.got) >= n, timeout)
+        return list(Receiver.got)
+
+
+@pytest.fixture
+def receiver() -> Iterator[int]:
+    Receiver.got = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+@pytest.mark.e2e
+def test_junk_line_alerts_once_and_resolves_once(tmp_path: Path, receiver: int) -> None:
+    root = Root(tmp_path / "root")
+    conf = root.path("/etc/network/interfaces")
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(GOOD)
+    state = tmp_path / "state"
+    watcher = Watcher(root, state, [f"json://127.0.0.1:{receiver}/"], History(state / "h.db"))
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.5)  # let inotify arm
+        with conf.open("ab") as f:
+            f.write(JUNK)
+        got = wait_for(1)
+        assert len(got) == 1
+        assert "/etc/network/interfaces:6:" in got[0]["message"]
+        assert "IFG101" in got[0]["message"]
+        # an editor's write-and-rename of the fixed file
+        tmp = conf.with_name(".interfaces.swp")
+        tmp.write_bytes(GOOD)
+        tmp.rename(conf)
+        got = wait_for(2)
+        assert len(got) == 2
+        assert "clean again" in got[1]["title"]
+        time.sleep(1.0)
+        assert len(Receiver.got) == 2  # nothing more: exactly one of each
+    finally:
+        watcher.stop.set()
+        thread.join(5)

@@ -1,0 +1,43 @@
+"""ConfigMonitor: one alert when the config breaks, one when it is fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ifguard.history import History
+from ifguard.lint import lint_paths
+from ifguard.settings import Settings
+from ifguard.source import Root
+from ifguard.watch.config import ConfigMonitor
+
+GOOD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n"
+JUNK = (b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
+        b" master ovs-system state UP group default qlen 1000\n")
+
+
+def test_break_then_fix(tmp_path: Path) -> None:
+    root = Root(tmp_path)
+    conf = root.path("/etc/network/interfaces")
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(GOOD)
+    history = History(tmp_path / "h.db")
+    monitor = ConfigMonitor(lambda: lint_paths(None, root, Settings()), root, history)
+
+    verdict, alerts = monitor.check()
+    assert verdict.errors == 0 and alerts == []
+    assert conf in verdict.files
+
+    conf.write_bytes(GOOD + JUNK)
+    verdict, alerts = monitor.check()
+    assert verdict.errors >= 1
+    assert [a.state for a in alerts] == ["firing"]
+    assert "/etc/network/interfaces:6:" in alerts[0].body
+    assert "IFG1" in alerts[0].body
+
+    _, again = monitor.check()
+    assert again == []
+
+    conf.write_bytes(GOOD)
+    _, alerts = monitor.check()
+    assert [a.state for a in alerts] == ["resolved"]
+    assert len(history.versions()) == 2
