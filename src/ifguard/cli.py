@@ -19,6 +19,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.lint",
     "ifguard.commands.explain",
     "ifguard.commands.rules",
+    "ifguard.commands.watch",
     "ifguard.commands.apply",
     "ifguard.commands.confirm",
     "ifguard.commands.rollback",
