@@ -24,6 +24,8 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.confirm",
     "ifguard.commands.rollback",
     "ifguard.commands.status",
+    "ifguard.commands.drift",
+    "ifguard.commands.probe",
     "ifguard.commands.plan",
     "ifguard.commands.history",
     "ifguard.commands.diff",

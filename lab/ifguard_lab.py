@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""A network-namespace copy of the incident host, driven by Debian's real ifupdown2 and Open
+vSwitch. Nothing outside the namespaces and the lab directory is touched.
+
+    PREFIX-h  the Proxmox host. Private mount namespace in which /etc/network, /run/network,
+              /var/tmp/network (ifupdown2 state), /run/openvswitch, /etc/openvswitch,
+              /var/log/openvswitch, /var/log/ifupdown2 and /var/lib/ifguard are bound to
+              directories under the lab dir, and /usr/bin/ovs-vsctl to a wrapper that gives
+              every bridge it creates ``datapath_type=netdev`` (the kernel has no openvswitch
+              module). Own ovsdb-server + ovs-vswitchd. NICs enp1s0 and enx60a4b758ba5b
+              (veths), bond0 (OVS, LACP balance-tcp) in vmbr0 with int-ports vlan1
+              (192.0.2.10/24, management, tag 1) and vlan1001 (198.51.100.10/24, tag 1001).
+    PREFIX-s  the switch and gateway: its own Open vSwitch with bridge br0, bond ``po1`` of
+              sw1+sw2 (LACP active, balance-tcp, vlan_mode=native-untagged tag=1), int-port
+              gw1 (192.0.2.1/24, tag 1), gw1001 (198.51.100.1/24, tag 1001), and a routed
+              uplink up0 (203.0.113.1/24) to the admin.
+    PREFIX-a  the remote admin, eth0 203.0.113.50/24, default via 203.0.113.1.
+
+Fidelity gaps (see docs/lab.md): the userspace datapath creates no kernel device for an OVS
+bond, so a tap named ``bond0`` stands in for the one ifupdown2 looks up; OVS bridges and
+int-ports are taps, not "openvswitch" kernel devices.
+
+Command line: ``python3 lab/ifguard_lab.py up|down|status|exec host|switch|admin CMD...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+INCIDENT = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
+HOST_DIRS = ("etc/network", "run/network", "var/tmp/network", "run/openvswitch",
+             "etc/openvswitch", "var/log/openvswitch", "var/log/ifupdown2", "var/lib/ifguard")
+SWITCH_DIRS = ("run/openvswitch", "etc/openvswitch", "var/log/openvswitch")
+TOOLS = ("ip", "nsenter", "unshare", "mount", "ovsdb-server", "ovs-vswitchd", "ovsdb-tool",
+         "ovs-vsctl", "ovs-appctl", "ifreload", "ping")
+WRAPPER = """#!/bin/sh
+# ifguard lab: the kernel has no openvswitch module, so every bridge gets the userspace
+# datapath; ifupdown2 calls /usr/bin/ovs-vsctl by absolute path, hence this bind mount.
+extra=""
+prev=""
+for a in "$@"; do
+    if [ "$prev" = "add-br" ]; then extra="$extra -- set bridge $a datapath_type=netdev"; fi
+    case "$a" in --*) ;; *) prev="$a" ;; esac
+done
+exec {real} "$@" $extra
+"""
+
+
+class LabError(RuntimeError):
+    pass
+
+
+def sh(argv: list[str], check: bool = True, **kw: Any) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False, **kw)
+    if check and proc.returncode != 0:
+        raise LabError(f"{' '.join(argv)}: exit {proc.returncode}: {proc.stderr.strip()}")
+    return proc
+
+
+def missing_tools() -> list[str]:
+    return [t for t in TOOLS if shutil.which(t) is None]
+
+
+class Node:
+    """One network namespace; with ``dirs``, also a private mount namespace held open by a
+    ``sleep`` process, in which those directories are bound to ``root/DIR``."""
+
+    def __init__(self, ns: str, root: Path, dirs: tuple[str, ...] = ()) -> None:
+        self.ns, self.root, self.dirs = ns, root, dirs
+        self.pidfile = root.parent / f"{ns}.holder"
+
+    @property
+    def pid(self) -> str:
+        return self.pidfile.read_text().strip() if self.pidfile.exists() else ""
+
+    def create(self) -> None:
+        sh(["ip", "netns", "add", self.ns])
+        sh(["ip", "-n", self.ns, "link", "set", "lo", "up"])
+        if not self.dirs:
+            return
+        for d in self.dirs:
+            (self.root / d).mkdir(parents=True, exist_ok=True)
+        holder = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns, "unshare", "-m", "--propagation", "private",
+             "sleep", "infinity"], start_new_session=True, stdin=subprocess.DEVNULL)
+        # the holder's pid is the unshare'd sleep (unshare execs it): wait until its mount
+        # namespace differs from ours
+        mine = os.readlink("/proc/self/ns/mnt")
+        for _ in range(100):
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{holder.pid}/ns/mnt") != mine and \
+                        Path(f"/proc/{holder.pid}/cmdline").read_bytes().startswith(b"sleep"):
+                    break
+            time.sleep(0.02)
+        self.pidfile.write_text(str(holder.pid))
+        for d in self.dirs:
+            Path("/" + d).mkdir(parents=True, exist_ok=True)
+            self.mount_bind(self.root / d, "/" + d)
+
+    def mount_bind(self, source: Path, target: str) -> None:
+        sh(["nsenter", "-t", self.pid, "-m", "mount", "--bind", str(source), target])
+
+    def argv(self, argv: list[str]) -> list[str]:
+        if self.dirs:
+            return ["nsenter", "-t", self.pid, "-m", "-n", *argv]
+        return ["ip", "netns", "exec", self.ns, *argv]
+
+    def run(self, argv: list[str], check: bool = False,
+            **kw: Any) -> subprocess.CompletedProcess[str]:
+        return sh(self.argv(argv), check=check, **kw)
+
+    def destroy(self) -> None:
+        for name in ("ovsdb-server.pid", "ovs-vswitchd.pid"):
+            p = self.root / "run/openvswitch" / name
+            with contextlib.suppress(OSError, ValueError, ProcessLookupError):
+                os.kill(int(p.read_text()), signal.SIGKILL)
+        with contextlib.suppress(OSError, ValueError, ProcessLookupError):
+            os.kill(int(self.pid), signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            self.pidfile.unlink()
+        # anything still running inside the namespace (a guardian, ovs daemons) goes too
+        pids = sh(["ip", "netns", "pids", self.ns], check=False).stdout.split()
+        for pid in pids:
+            with contextlib.suppress(OSError, ValueError, ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+        sh(["ip", "netns", "del", self.ns], check=False)
+
+    def start_ovs(self) -> None:
+        run = "/run/openvswitch"
+        self.run(["ovsdb-tool", "create", "/etc/openvswitch/conf.db",
+                  "/usr/share/openvswitch/vswitch.ovsschema"], check=True)
+        self.run(["ovsdb-server", "/etc/openvswitch/conf.db", f"--remote=punix:{run}/db.sock",
+                  f"--pidfile={run}/ovsdb-server.pid", "--detach",
+                  "--log-file=/var/log/openvswitch/ovsdb-server.log"], check=True)
+        self.run(["ovs-vsctl", "--no-wait", "init"], check=True)
+        # default pid file names: ovs-appctl finds the daemons by them
+        self.run(["ovs-vswitchd", f"--pidfile={run}/ovs-vswitchd.pid", "--detach",
+                  "--log-file=/var/log/openvswitch/ovs-vswitchd.log"], check=True)
+
+
+class Lab:
+    """The incident host, its switch/gateway and a remote admin (see the module docstring)."""
+
+    mgmt = "192.0.2.10"
+    gateway = "192.0.2.1"
+    admin_ip = "203.0.113.50"
+    nics = ("enp1s0", "enx60a4b758ba5b")
+
+    def __init__(self, prefix: str = "ifgl", base: Path | None = None) -> None:
+        self.prefix = prefix
+        self.base = base or Path(f"/tmp/ifguard-lab-{prefix}")
+        self.h = Node(f"{prefix}-h", self.base / "host", HOST_DIRS)
+        self.s = Node(f"{prefix}-s", self.base / "switch", SWITCH_DIRS)
+        self.a = Node(f"{prefix}-a", self.base / "admin")
+
+    # --- life cycle ---------------------------------------------------------------------
+    def up(self, config: str = INCIDENT, timeout: float = 30.0) -> None:
+        """Build everything, bring the incident configuration up with ``ifreload -a`` and
+        wait until the admin reaches the host (LACP negotiated). Raises LabError."""
+        missing = missing_tools()
+        if missing:
+            raise LabError(f"missing tools: {' '.join(missing)} (run scripts/dev-setup.sh)")
+        self.down()
+        self.base.mkdir(parents=True)
+        for node in (self.h, self.s, self.a):
+            node.create()
+        self._wire()
+        self._host_files()
+        self.h.start_ovs()
+        self.s.start_ovs()
+        self._switch()
+        self.write_interfaces(config)
+        self.ifreload()
+        if not self.wait_reachable(timeout):
+            raise LabError(f"the admin does not reach {self.mgmt} after {timeout} s:\n"
+                           + self.host(["ovs-appctl", "lacp/show"]).stdout)
+
+    def down(self) -> None:
+        for node in (self.h, self.s, self.a):
+            node.destroy()
+        if self.base.exists():
+            shutil.rmtree(self.base)
+
+    def _wire(self) -> None:
+        h, s, a = self.h.ns, self.s.ns, self.a.ns
+        for nic, peer in zip(self.nics, ("sw1", "sw2"), strict=True):
+            sh(["ip", "link", "add", nic, "netns", h, "type", "veth", "peer", "name", peer,
+                "netns", s])
+        sh(["ip", "link", "add", "up0", "netns", s, "type", "veth", "peer", "name", "eth0",
+            "netns", a])
+        # the stand-in for the kernel bond device ifupdown2 looks up (fidelity gap)
+        sh(["ip", "-n", h, "tuntap", "add", "bond0", "mode", "tap"])
+        for ns in (h, s):  # OVS members must not answer ARP for the namespace's addresses
+            sh(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1"])
+        sh(["ip", "netns", "exec", s, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        for dev, addr in (("up0", "203.0.113.1/24"),):
+            sh(["ip", "-n", s, "addr", "add", addr, "dev", dev])
+        for dev in ("sw1", "sw2", "up0"):
+            sh(["ip", "-n", s, "link", "set", dev, "up"])
+        sh(["ip", "-n", a, "addr", "add", f"{self.admin_ip}/24", "dev", "eth0"])
+        sh(["ip", "-n", a, "link", "set", "eth0", "up"])
+        sh(["ip", "-n", a, "route", "add", "default", "via", "203.0.113.1"])
+
+    def _host_files(self) -> None:
+        root = self.h.root
+        shutil.copytree("/etc/network/ifupdown2", root / "etc/network/ifupdown2")
+        (root / "etc/network/interfaces.d").mkdir(exist_ok=True)
+        real = self.base / "ovs-vsctl.real"
+        shutil.copy2("/usr/bin/ovs-vsctl", real)
+        wrapper = self.base / "ovs-vsctl.wrapper"
+        wrapper.write_text(WRAPPER.format(real=real))
+        wrapper.chmod(0o755)
+        self.h.mount_bind(wrapper, "/usr/bin/ovs-vsctl")
+
+    def _switch(self) -> None:
+        vs = ["ovs-vsctl", "--"]
+        self.switch([*vs, "add-br", "br0", "--", "set", "bridge", "br0",
+                     "datapath_type=netdev"], check=True)
+        self.switch([*vs, "add-bond", "br0", "po1", "sw1", "sw2", "lacp=active",
+                     "bond_mode=balance-tcp", "vlan_mode=native-untagged", "tag=1"], check=True)
+        for port, tag, addr in (("gw1", "1", "192.0.2.1/24"),
+                                ("gw1001", "1001", "198.51.100.1/24")):
+            self.switch([*vs, "add-port", "br0", port, f"tag={tag}", "--", "set", "interface",
+                         port, "type=internal"], check=True)
+            self.switch(["ip", "addr", "add", addr, "dev", port], check=True)
+            self.switch(["ip", "link", "set", port, "up"], check=True)
+        self.switch(["ip", "link", "set", "br0", "up"], check=True)
+
+    # --- running things -------------------------------------------------------------------
+    def host(self, argv: list[str], check: bool = False,
+             **kw: Any) -> subprocess.CompletedProcess[str]:
+        return self.h.run(argv, check=check, **kw)
+
+    def switch(self, argv: list[str], check: bool = False,
+               **kw: Any) -> subprocess.CompletedProcess[str]:
+        return self.s.run(argv, check=check, **kw)
+
+    def admin(self, argv: list[str], check: bool = False,
+              **kw: Any) -> subprocess.CompletedProcess[str]:
+        return self.a.run(argv, check=check, **kw)
+
+    @property
+    def interfaces_path(self) -> Path:
+        """The host's /etc/network/interfaces, as seen from outside the lab."""
+        return self.h.root / "etc/network/interfaces"
+
+    def write_interfaces(self, text: str) -> None:
+        self.interfaces_path.write_text(text)
+
+    def read_interfaces(self) -> str:
+        return self.interfaces_path.read_text()
+
+    def set_down_changed(self, value: bool) -> None:
+        conf = self.h.root / "etc/network/ifupdown2/ifupdown2.conf"
+        lines = [("ifreload_down_changed=1" if value else "ifreload_down_changed=0")
+                 if ln.startswith("ifreload_down_changed=") else ln
+                 for ln in conf.read_text().splitlines()]
+        conf.write_text("\n".join(lines) + "\n")
+
+    def ifreload(self, down_changed: bool | None = None) -> subprocess.CompletedProcess[str]:
+        """``ifreload -a`` in the host, as Proxmox's Apply or a package postinst runs it."""
+        if down_changed is not None:
+            self.set_down_changed(down_changed)
+        return self.host(["ifreload", "-a"])
+
+    def admin_reaches_host(self, timeout: int = 1) -> bool:
+        return self.admin(["ping", "-n", "-c", "1", "-W", str(timeout),
+                           self.mgmt]).returncode == 0
+
+    def wait_reachable(self, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.admin_reaches_host():
+                return True
+            time.sleep(0.2)
+        return False
+
+    def status(self) -> str:
+        if not self.h.pid:
+            return f"lab {self.prefix}: down"
+        return "\n".join([
+            f"lab {self.prefix}: up (host {self.h.ns}, switch {self.s.ns}, admin {self.a.ns})",
+            f"admin reaches {self.mgmt}: {'yes' if self.admin_reaches_host() else 'NO'}",
+            self.host(["ovs-vsctl", "show"]).stdout.rstrip(),
+            self.host(["ovs-appctl", "bond/show", "bond0"]).stdout.rstrip()])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="ifguard_lab.py",
+        description="Network-namespace copy of the incident host (real ifupdown2 + OVS).")
+    parser.add_argument("--prefix", default="ifgl", help="namespace name prefix (default ifgl)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="build the lab and bring the incident config up")
+    sub.add_parser("down", help="tear everything down")
+    sub.add_parser("status", help="reachability, OVS and bond state")
+    ex = sub.add_parser("exec", help="run a command in host, switch or admin")
+    ex.add_argument("node", choices=("host", "switch", "admin"))
+    ex.add_argument("cmd", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    lab = Lab(args.prefix)
+    try:
+        if args.command == "up":
+            start = time.monotonic()
+            lab.up()
+            print(f"lab {args.prefix} up in {time.monotonic() - start:.1f} s")
+        elif args.command == "down":
+            lab.down()
+        elif args.command == "status":
+            print(lab.status())
+        else:
+            node = {"host": lab.host, "switch": lab.switch, "admin": lab.admin}[args.node]
+            proc = node(args.cmd)
+            sys.stdout.write(proc.stdout)
+            sys.stderr.write(proc.stderr)
+            return proc.returncode
+    except LabError as exc:
+        print(f"ifguard_lab: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

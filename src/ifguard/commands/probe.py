@@ -1,0 +1,79 @@
+"""``ifguard probe``: is the host reachable the way its configuration says it should be?"""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "probe"
+HELP = "health probes: uplink carrier, bond/LACP, management address, default route, gateway"
+DESCRIPTION = """\
+Check the management path - the interfaces that carry the default route (and the route
+back to your SSH client), down through VLANs, bridges and bonds to the physical NICs:
+  carrier of the NICs; bond members up (Linux or Open vSwitch) and LACP negotiated when
+  it is configured; the management addresses present; the default route; the gateway
+  answering ARP (or ICMP echo); then every --target.
+Network probes run concurrently, each bounded by --timeout. Each probe ends pass, warn
+(degraded but working, e.g. one bond member down), fail, error (could not be run: the
+reason is printed; never a silent pass) or skip. The same probes gate `ifguard apply`.
+
+examples:
+  ifguard probe
+  ifguard probe --target 192.0.2.20:8006 --target 192.0.2.21
+  ifguard probe --format json
+
+exit status: 0 healthy, 1 a probe failed or could not run, 2 bad arguments/unreadable file.
+"""
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", nargs="?", metavar="PATH",
+                   help="interfaces file (default: /etc/network/interfaces under --root)")
+    p.add_argument("--target", action="append", default=[], metavar="HOST[:PORT]",
+                   help="also probe HOST by ICMP echo, or HOST:PORT ([V6]:PORT) by TCP "
+                        "connect; repeatable")
+    p.add_argument("--timeout", type=float, default=2.0, metavar="SECONDS",
+                   help="bound of each network probe (default: 2)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--root", metavar="DIR", default="/",
+                   help="treat DIR as / for the configuration (default: /)")
+
+
+MARK = {"pass": "ok  ", "warn": "WARN", "fail": "FAIL", "error": "ERR ", "skip": "skip"}
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    import os
+    from pathlib import Path
+
+    from ifguard import plan
+    from ifguard.errors import UsageError
+    from ifguard.model import build
+    from ifguard.netprobe import SystemNet
+    from ifguard.probe import parse_target, run_probes
+    from ifguard.runtime import read_runtime
+    from ifguard.source import DEFAULT_INTERFACES, Root, load
+
+    for target in args.target:
+        try:
+            parse_target(target)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if not 0 < args.timeout <= 60:
+        raise UsageError("--timeout must be between 0 and 60 seconds")
+    root = Root(Path(args.root))
+    path = Path(args.path) if args.path else root.path(DEFAULT_INTERFACES)
+    config = build(load([path], root).documents)
+    report = run_probes(config, read_runtime(root=Path(args.root)), SystemNet(),
+                        targets=args.target, ssh=plan.ssh_endpoints(os.environ),
+                        timeout=args.timeout)
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), indent=1))
+    else:
+        for r in report.results:
+            detail = f": {r.detail}" if r.detail else ""
+            print(f"{MARK.get(r.status, r.status)}  {r.name}{detail}")
+        bad = [r for r in report.results if not r.ok]
+        print("healthy" if report.healthy else f"NOT healthy: {len(bad)} probe"
+              f"{'s' if len(bad) != 1 else ''} failed or could not run")
+    return 0 if report.healthy else 1
