@@ -223,3 +223,18 @@ def test_more_configuration_is_not_junk(line: str) -> None:
 def test_names_and_templates_are_not_junk(text: str) -> None:
     diags = lint_text(text)
     assert not [d for d in diags if d.code.startswith("IFG1")], diags
+
+def test_wrapped_ovs_options_is_joined_not_deleted() -> None:
+    """Seen in the lab (tests/e2e/test_incident_seed.py): deleting the wrapped tail drops
+    bond0's tag and cuts the host off, so the only fix offered is joining the lines."""
+    from ifguard.fixer import apply_edits
+
+    text = ("iface bond0 inet manual\n    ovs_bonds enp1s0 enp2s0\n"
+            "    ovs_options vlan_mode=native-untagged lacp=active\n"
+            "bond_mode=balance-tcp tag=1\n")
+    (diag,) = lint_text(text)
+    assert diag.code == "IFG108" and diag.line == 4 and "wrapped" in diag.message
+    assert diag.fix is not None and not diag.fix.safe
+    assert apply_edits(text, diag.fix.edits) == (
+        "iface bond0 inet manual\n    ovs_bonds enp1s0 enp2s0\n"
+        "    ovs_options vlan_mode=native-untagged lacp=active bond_mode=balance-tcp tag=1\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Severity
@@ -177,6 +178,8 @@ def invalid_option_name(ctx: Context) -> Iterator[Finding]:
 
 
 _COMMANDS = frozenset({"up", "down", "pre-up", "post-up", "pre-down", "post-down"})
+# options whose value is a list of key=value settings
+_OPTION_LIST = re.compile(r"^(ovs[-_]options|ovs[-_]extra|bond[-_]options|bridge[-_]options)$")
 
 
 def _invalid_name(doc: Document, line: Line) -> Finding:
@@ -191,6 +194,17 @@ def _invalid_name(doc: Document, line: Line) -> Finding:
                        f"`{line.body.strip()}` looks like the rest of the `{prev.keyword}` command "
                        "above, wrapped without a trailing backslash: the command runs without it "
                        f"and {_owner(doc, line)}", fix)
+    if prev is not None and prev.kind is Kind.OPTION and _OPTION_LIST.match(prev.keyword) \
+            and all("=" in w for w in line.words):
+        # `bond_mode=balance-tcp tag=1` under `ovs_options ...`: a long line wrapped by a
+        # paste. Deleting it would drop settings (the incident lab lost its tag that way).
+        at = prev.end - len(prev.eol)
+        fix = replace(doc, at, line.start + len(line.indent), " ",
+                      f"join it to the `{prev.keyword}` line above")
+        return Finding(doc.line_span(line),
+                       f"`{line.body.strip()}` looks like the rest of the `{prev.keyword}` line "
+                       f"above, wrapped onto its own line: those settings are not applied and "
+                       f"{_owner(doc, line)}. Join it to the line above", fix)
     msg = (f"`{line.keyword}` is not an option name; {_owner(doc, line)}. "
            "Delete the line or turn it into a `#` comment.")
     return Finding(doc.line_span(line), msg, delete_line(doc, line, "remove the line"))
