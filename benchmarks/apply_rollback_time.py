@@ -7,8 +7,8 @@ For each scenario - a candidate with a wrong gateway rolled back by the CLI when
 stay red (`wait`, with --probe-timeout 10 and the default 20), by the guardian after the CLI
 was SIGKILLed right after the reload (`kill`), or after its terminal hung up (`hangup`) -
 the remote admin namespace pings the host every 0.1 s; the figure is the time from "reload
-finished" to the first answer after the outage. Uses the lab (lab/ifguard_lab.py, or
-IFGUARD_LAB_PATH=benchmarks/apply_standin_lab.py) and tests/e2e/test_apply_lab.py's helpers.
+finished" to the first answer after the outage. Uses the lab (lab/ifguard_lab.py) and
+tests/e2e/test_apply_lab.py's helpers.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests" / "e2e")]
+sys.path[:0] = [str(REPO)]
 
-from test_apply_lab import (  # noqa: E402
+from lab.ifguard_lab import Lab  # noqa: E402
+from tests.e2e.test_apply_lab import (  # noqa: E402
     Watch,
     current,
     drive,
-    load_lab_class,
     wait_closed,
     wrong_gateway,
 )
@@ -53,10 +53,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--timeout", default="20")
     args = p.parse_args()
-    lab_class = load_lab_class()
-    if lab_class is None:
-        sys.exit("no lab: lab/ifguard_lab.py missing and IFGUARD_LAB_PATH not set")
-    lab = lab_class()
+    lab = Lab(prefix="ifgb")
     lab.up()
     try:
         for mode, extra in SCENARIOS:

@@ -13,6 +13,7 @@ Every check ends as ``pass``, ``warn`` (degraded but working: one bond member of
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -52,6 +53,14 @@ class Report:
         return {"healthy": self.healthy, "probes": [asdict(r) for r in self.results]}
 
 
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_target(text: str) -> tuple[str, str, int | None]:
     """``HOST`` (ICMP), ``HOST:PORT`` / ``[V6]:PORT`` (TCP), or the explicit ``ping:HOST`` /
     ``tcp:HOST:PORT``. Raises ValueError."""
@@ -63,8 +72,13 @@ def parse_target(text: str) -> tuple[str, str, int | None]:
         port = rest[1:] if rest.startswith(":") else ""
     elif body.count(":") == 1:
         host, _, port = body.partition(":")
+        if not port:
+            raise ValueError(f"missing port in probe target {text!r}")
     else:
         host, port = body, ""
+        if ":" in host and not _is_ipv6(host):
+            raise ValueError(f"bad probe target {text!r} (an IPv6 address with a port is "
+                             "written [ADDRESS]:PORT)")
     if not host or (text.startswith("tcp:") and not port):
         raise ValueError(f"bad probe target {text!r} (expected HOST, HOST:PORT or [V6]:PORT)")
     if not port:

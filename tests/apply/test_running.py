@@ -1,62 +1,25 @@
-"""The running-state reader (ip -j + ovs-vsctl) on recorded outputs, and plans against it."""
+"""The running state as ``plan`` sees it, converted from runtime snapshots recorded in the
+lab (plus a VM tap added), and plans against it."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from dataclasses import replace
 
 from ifguard import plan
-from ifguard.apply.effects import Completed
 from ifguard.apply.running import restrict, running_state
 from ifguard.model import build
+from ifguard.runtime.types import Link, OvsPort, OvsState, Runtime
 from ifguard.source import load_text
 from tests.apply.cli_helpers import CLEAN
-
-LINKS = [
-    {"ifname": "lo", "link_type": "loopback", "mtu": 65536, "flags": ["UP", "LOWER_UP"]},
-    {"ifname": "enp1s0", "mtu": 1500, "master": "ovs-system", "linkinfo": {"info_kind": "veth"},
-     "flags": ["UP", "LOWER_UP"]},
-    {"ifname": "enx60a4b758ba5b", "mtu": 1500, "master": "ovs-system",
-     "linkinfo": {"info_kind": "veth"}, "flags": ["UP", "LOWER_UP"]},
-    {"ifname": "vlan1", "mtu": 1500, "linkinfo": {"info_kind": "tun"}},
-    {"ifname": "vlan1001", "mtu": 1500, "linkinfo": {"info_kind": "tun"}},
-    {"ifname": "vmbr0", "mtu": 1500, "linkinfo": {"info_kind": "tun"}},
-    {"ifname": "tap100i0", "mtu": 1500, "linkinfo": {"info_kind": "tun"}},
-]
-ADDRS = [
-    {"ifname": "vlan1", "addr_info": [
-        {"family": "inet", "local": "192.0.2.10", "prefixlen": 24},
-        {"family": "inet6", "local": "fe80::1", "prefixlen": 64}]},
-    {"ifname": "vlan1001", "addr_info": [
-        {"family": "inet", "local": "198.51.100.10", "prefixlen": 24}]},
-]
-ROUTES = [{"dst": "default", "gateway": "192.0.2.1", "dev": "vlan1"}]
-BRIDGES = "vmbr0,u-br u-bond u-v1 u-v1001 u-tap\n"
-PORTS = ("u-br,vmbr0,,i-br\nu-bond,bond0,1,i-a i-b\nu-v1,vlan1,1,i-v1\n"
-         "u-v1001,vlan1001,1001,i-v1001\nu-tap,tap100i0,,i-tap\n")
-IFACES = ("i-br,vmbr0,internal\ni-a,enp1s0,\ni-b,enx60a4b758ba5b,\ni-v1,vlan1,internal\n"
-          "i-v1001,vlan1001,internal\ni-tap,tap100i0,\n")
+from tests.runtime.conftest import recorded
 
 
-class Recorded:
-    def __init__(self, ovs: bool = True) -> None:
-        self.ovs = ovs
-
-    def run(self, argv: Sequence[str], *, timeout: float | None = None) -> Completed:
-        a = list(argv)
-        if a[:4] == ["ip", "-j", "-d", "link"]:
-            return Completed(0, json.dumps(LINKS), "")
-        if a[:3] == ["ip", "-j", "addr"]:
-            return Completed(0, json.dumps(ADDRS), "")
-        if a[:4] == ["ip", "-j", "-4", "route"]:
-            return Completed(0, json.dumps(ROUTES), "")
-        if a[:4] == ["ip", "-j", "-6", "route"]:
-            return Completed(0, "[]", "")
-        if a[0] == "ovs-vsctl" and self.ovs:
-            table = a[-1]
-            return Completed(0, {"Bridge": BRIDGES, "Port": PORTS, "Interface": IFACES}[table],
-                             "")
-        return Completed(1, "", "not available")
+def lab_with_vm_tap() -> Runtime:
+    rt = recorded("lab-healthy")
+    links = {**rt.links, "tap100i0": Link("tap100i0", 99, "tun", up=True, carrier=True)}
+    ports = {**rt.ovs.ports, "tap100i0": OvsPort("tap100i0", "vmbr0", ("tap100i0",))}
+    bridges = {"vmbr0": (*rt.ovs.bridges["vmbr0"], "tap100i0")}
+    return replace(rt, links=links, ovs=replace(rt.ovs, ports=ports, bridges=bridges))
 
 
 def file_state(text: str) -> plan.NetState:
@@ -64,7 +27,7 @@ def file_state(text: str) -> plan.NetState:
 
 
 def test_running_ovs_topology() -> None:
-    s = running_state(Recorded())
+    s = running_state(lab_with_vm_tap())
     assert s is not None and s.source == "running"
     assert s.ports["vmbr0"].kind == "ovs-bridge"
     assert s.ports["vmbr0"].lower == ("bond0", "tap100i0")
@@ -77,7 +40,7 @@ def test_running_ovs_topology() -> None:
 
 
 def test_plan_against_running_matches_the_file_it_came_from() -> None:
-    running = running_state(Recorded())
+    running = running_state(lab_with_vm_tap())
     assert running is not None
     after = file_state(CLEAN.read_text())
     before = restrict(running, set(after.ports))
@@ -88,7 +51,7 @@ def test_plan_against_running_matches_the_file_it_came_from() -> None:
 
 
 def test_plan_against_running_sees_the_uplink_leave_the_bond() -> None:
-    running = running_state(Recorded())
+    running = running_state(lab_with_vm_tap())
     assert running is not None
     text = CLEAN.read_text().replace("ovs_bonds enp1s0 enx60a4b758ba5b", "ovs_bonds enp1s0")
     after = file_state(text)
@@ -97,12 +60,9 @@ def test_plan_against_running_sees_the_uplink_leave_the_bond() -> None:
     assert ("bond0", "members") in {(c.name, c.what) for c in p.changes if c.on_path}
 
 
-def test_without_ovs_or_ip() -> None:
-    s = running_state(Recorded(ovs=False))
+def test_without_ovs_or_netlink() -> None:
+    rt = replace(recorded("lab-healthy"), ovs=OvsState("not running"))
+    s = running_state(rt)
     assert s is not None and s.ports["vmbr0"].kind == "physical"
-
-    class Nothing:
-        def run(self, argv: Sequence[str], *, timeout: float | None = None) -> Completed:
-            return Completed(127, "", "ip: command not found")
-
-    assert running_state(Nothing()) is None
+    assert running_state(Runtime({}, (), {}, OvsState("not installed"), ("netlink: no",))) \
+        is None

@@ -124,7 +124,8 @@ def test_parse_target(text: str, parsed: tuple[str, str, int | None]) -> None:
     assert parse_target(text) == parsed
 
 
-@pytest.mark.parametrize("bad", ["", "host:0", "host:99999", "tcp:host", "host:x"])
+@pytest.mark.parametrize("bad", ["", "host:0", "host:99999", "tcp:host", "host:x", "udp:h:1",
+                                 "ping:", "h:"])
 def test_parse_target_rejects(bad: str) -> None:
     with pytest.raises(ValueError):
         parse_target(bad)

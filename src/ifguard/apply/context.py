@@ -19,6 +19,7 @@ from ifguard.apply.record import DEFAULT_STATE_DIR, StateDir, Transaction
 from ifguard.apply.transaction import PREVIOUS, Env
 from ifguard.errors import UsageError
 from ifguard.history import History
+from ifguard.model import Config
 from ifguard.source import DEFAULT_INTERFACES, Root, load
 
 # Per dialect: the commands that make the running system match the file.
@@ -111,14 +112,18 @@ def current_files(root: Path, main: str = DEFAULT_INTERFACES) -> dict[str, bytes
             if Path(d.path).exists()}
 
 
-def state_on_disk(root: Path) -> plan.NetState:
+def config_on_disk(root: Path) -> Config:
     from ifguard.model import build
 
     r = Root(root)
     path = r.path(DEFAULT_INTERFACES)
     if not path.exists():
-        return plan.NetState({})
-    return plan.state_from_config(build(load([path], r).documents))
+        return build(())
+    return build(load([path], r).documents)
+
+
+def state_on_disk(root: Path) -> plan.NetState:
+    return plan.state_from_config(config_on_disk(root))
 
 
 def before_state(root: Path, after: plan.NetState, against: str = "auto",
@@ -130,11 +135,14 @@ def before_state(root: Path, after: plan.NetState, against: str = "auto",
     if against == "file" or (against == "auto" and root != Path("/")):
         return current, "current file"
     from ifguard.apply.running import restrict, running_state
+    from ifguard.runtime import read_runtime
 
-    running = running_state(runner or SubprocessRunner())
+    rt = read_runtime(runner or SubprocessRunner(), root)
+    running = running_state(rt)
     if running is None:
         if against == "running":
-            raise UsageError("cannot read the running state (`ip -j link` failed)")
+            raise UsageError("cannot read the running state: " + ("; ".join(rt.errors)
+                                                                  or "no links over netlink"))
         return current, "current file (running state unavailable)"
     return restrict(running, set(current.ports) | set(after.ports)), "running state"
 
@@ -142,9 +150,11 @@ def before_state(root: Path, after: plan.NetState, against: str = "auto",
 def make_prober(root: Path, runner: Runner, clock: Clock, targets: Sequence[str],
                 ssh: tuple[str, str] | None, timeout: float) -> Prober:
     from ifguard.apply.checks import builtin_prober
+    from ifguard.netprobe import SystemNet
+    from ifguard.runtime import read_runtime
 
-    return builtin_prober(lambda: state_on_disk(root), runner, clock, targets=targets,
-                          ssh=ssh, timeout=timeout)
+    return builtin_prober(lambda: config_on_disk(root), lambda: read_runtime(runner, root),
+                          SystemNet(runner), clock, targets=targets, ssh=ssh, timeout=timeout)
 
 
 def prober_for(env: Env, txn: Transaction) -> Prober:
