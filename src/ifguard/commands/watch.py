@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ifguard.history import History
 
 NAME = "watch"
 HELP = "watch /etc/network/interfaces: lint each change, alert, export metrics"
@@ -13,10 +18,26 @@ becomes broken (or is fixed again) one notification is sent to every --notify UR
 syntax: ntfy://, gotify://, mailtos://, tgram://, slack://, json://...). Alerts raised while the
 network is down are queued under the state dir and delivered when it comes back.
 
+The running network is watched too: netlink events (links, addresses, routes) and Open
+vSwitch database changes (ovsdb-client monitor) trigger the health probes of `ifguard probe`
+and the drift check of `ifguard drift`, also every --probe-interval seconds without events.
+A probe failing for more than a second (an uplink losing carrier, a bond member down, LACP
+not negotiated, the management address or default route gone, the gateway silent) and drift
+lasting 10 s each send one alert, and one "resolved".
+
+--self-heal (opt-in): a configuration that has been lint-clean and healthy for 10 s is marked
+known-good in the history. When probes then fail for --heal-after seconds and no `ifguard
+apply` is in progress - a reload ifguard did not make - the last known-good version is
+restored through the guarded path (`ifguard restore ID --auto-confirm`: lint gate, snapshot,
+guardian, reload, probes, automatic rollback). At most 3 attempts with growing back-off;
+every attempt is alerted; when the known-good files are already in place nothing is done but
+one alert.
+
 examples:
   ifguard watch --notify ntfys://ntfy.sh/my-topic
   ifguard watch --metrics-port 9861
   ifguard watch --textfile-dir /var/lib/prometheus/node-exporter
+  ifguard watch --self-heal --heal-after 30 --notify json://alerts.example/hook
 """
 
 
@@ -30,17 +51,36 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="serve Prometheus metrics on this port")
     p.add_argument("--textfile-dir", metavar="DIR",
                    help="write ifguard.prom for node_exporter's textfile collector")
+    p.add_argument("--no-runtime", action="store_true",
+                   help="watch the files only, not links, bonds, OVS and the gateway")
+    p.add_argument("--probe-interval", type=float, default=60.0, metavar="SECONDS",
+                   help="probe also when no netlink/OVS event arrived for this long "
+                        "(default: 60)")
+    p.add_argument("--target", action="append", default=[], metavar="HOST[:PORT]",
+                   help="extra probe target, as for `ifguard probe` (repeatable)")
+    p.add_argument("--self-heal", action="store_true",
+                   help="when probes fail for --heal-after seconds after a change ifguard did "
+                        "not make, restore the last known-good configuration (guarded apply)")
+    p.add_argument("--heal-after", type=float, default=30.0, metavar="SECONDS",
+                   help="how long probes must fail before --self-heal acts (default: 30)")
     p.add_argument("-v", "--verbose", action="count", default=0)
 
 
 def run(args: argparse.Namespace) -> int:
     import logging
+    import time
     from pathlib import Path
 
     from ifguard.apply import context
+    from ifguard.apply.effects import SubprocessRunner
     from ifguard.errors import UsageError
+    from ifguard.netprobe import SystemNet
+    from ifguard.probe import parse_target
+    from ifguard.runtime import read_runtime
     from ifguard.source import Root
     from ifguard.watch.daemon import Watcher, start_metrics
+    from ifguard.watch.heal import SelfHealer
+    from ifguard.watch.runtime import RuntimeMonitor
 
     logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else
                         logging.INFO if args.verbose else logging.WARNING,
@@ -50,7 +90,26 @@ def run(args: argparse.Namespace) -> int:
     textfile = Path(args.textfile_dir) if args.textfile_dir else None
     if textfile is not None and not textfile.is_dir():
         raise UsageError(f"--textfile-dir {args.textfile_dir}: not a directory")
-    watcher = Watcher(root, state_dir, args.notify, context.history_of(state_dir), textfile)
+    for target in args.target:
+        try:
+            parse_target(target)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if not 1 <= args.probe_interval <= 86400 or not 0 <= args.heal_after <= 86400:
+        raise UsageError("--probe-interval must be 1..86400 s, --heal-after 0..86400 s")
+    history = context.history_of(state_dir)
+    runtime = healer = None
+    if not args.no_runtime:
+        runtime = RuntimeMonitor(lambda: context.config_on_disk(root.prefix),
+                                 lambda: read_runtime(SubprocessRunner(), root.prefix),
+                                 SystemNet(), time.time, targets=args.target)
+        healer = SelfHealer(lambda: _known_good(history), history.mark_known_good,
+                            lambda vid: _restore(vid, root.prefix, state_dir),
+                            enabled=args.self_heal, after=args.heal_after)
+    elif args.self_heal:
+        raise UsageError("--self-heal needs the runtime checks (drop --no-runtime)")
+    watcher = Watcher(root, state_dir, args.notify, history, textfile, runtime=runtime,
+                      healer=healer, interval=args.probe_interval)
     try:
         start_metrics(watcher, args.metrics_port)
     except OSError as exc:
@@ -58,3 +117,18 @@ def run(args: argparse.Namespace) -> int:
     watcher.install_signals()
     watcher.run()
     return 0
+
+
+def _known_good(history: History) -> int | None:
+    version = history.last_known_good()
+    return version.id if version is not None else None
+
+
+def _restore(version_id: int, root: Path, state_dir: Path) -> int:
+    """The guarded path: lint gate, snapshot, guardian, reload, probes, rollback."""
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "ifguard", "restore", str(version_id), "--auto-confirm",
+            "--timeout", "120", "--root", str(root), "--state-dir", str(state_dir)]
+    return subprocess.run(argv, check=False, stdin=subprocess.DEVNULL).returncode

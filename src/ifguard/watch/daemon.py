@@ -16,14 +16,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from ifguard.apply.record import PENDING
 from ifguard.lint import lint_paths
 from ifguard.settings import Settings
 from ifguard.source import Root
 from ifguard.watch.alerts import Alerter, Queue, redact
 from ifguard.watch.config import ConfigMonitor, Store
+from ifguard.watch.events import NetlinkEvents, OvsEvents
+from ifguard.watch.heal import Observation, SelfHealer
 from ifguard.watch.metrics import Collector, serve, write_textfile
+from ifguard.watch.runtime import RuntimeMonitor
 
 log = logging.getLogger("ifguard.watch")
+DEBOUNCE = 0.3          # seconds: events of one reload are checked together
+
 
 
 class AppriseSender:
@@ -44,8 +50,15 @@ class AppriseSender:
 
 class Watcher:
     def __init__(self, root: Root, state_dir: Path, urls: Sequence[str], store: Store | None,
-                 textfile_dir: Path | None = None) -> None:
-        self.root, self.textfile_dir = root, textfile_dir
+                 textfile_dir: Path | None = None, *, runtime: RuntimeMonitor | None = None,
+                 healer: SelfHealer | None = None, interval: float = 60.0) -> None:
+        self.root, self.textfile_dir, self.state_dir = root, textfile_dir, state_dir
+        # runtime checks run on netlink/OVS events, and every `interval` seconds without
+        # one (a gateway that stops answering sends no event)
+        self.runtime, self.healer, self.interval = runtime, healer, interval
+        self.rt_wake = threading.Event()
+        self.lint_errors: int = 0
+        self.version: int | None = None
         self.sender = AppriseSender(urls)
         self.queue = Queue(state_dir / "alerts.db", time.time)
         self.alerter = Alerter(self.queue, socket.gethostname(), min_interval=30.0)
@@ -57,6 +70,7 @@ class Watcher:
 
     def check(self) -> None:
         verdict, alerts = self.monitor.check()
+        self.lint_errors, self.version = verdict.errors, verdict.version
         s = self.metrics.snapshot
         s.config_valid, s.diagnostics = verdict.errors == 0, verdict.counts
         s.last_change = max((p.stat().st_mtime for p in verdict.files if p.exists()),
@@ -66,9 +80,63 @@ class Watcher:
         for alert in alerts:
             if self.alerter.raise_(alert):
                 log.warning("%s: %s", alert.title, alert.body.replace("\n", "; "))
+        self._publish()
+        self.rt_wake.set()  # the expectations changed: look at the running state again
+
+    def _publish(self) -> None:
         if self.textfile_dir is not None:
             write_textfile(self.metrics, self.textfile_dir)
         self.wake.set()
+
+    def check_runtime(self) -> float | None:
+        """One runtime check; returns when the next one is due (None: only on events)."""
+        assert self.runtime is not None
+        verdict, alerts = self.runtime.check()
+        s = self.metrics.snapshot
+        s.links, s.bond_members, s.drift = verdict.links, verdict.bond_members, len(verdict.drift)
+        s.rollbacks = self._rollbacks()
+        if self.healer is not None:
+            pending = (self.state_dir / PENDING).exists()
+            alerts += self.healer.observe(Observation(time.time(), verdict.healthy,
+                                                      self.lint_errors, self.version, pending))
+        for alert in alerts:
+            if self.alerter.raise_(alert):
+                log.warning("%s: %s", alert.title, alert.body.replace("\n", "; "))
+        self._publish()
+        due = [t for t in (verdict.recheck_in,) if t is not None]
+        if self.healer is not None and (not verdict.healthy or self.healer.healthy_since
+                                        is not None):
+            due.append(2.0)  # counting towards self-heal or towards known-good
+        return min(due) if due else None
+
+    def _rollbacks(self) -> int:
+        history = self.monitor.store
+        events = getattr(history, "events", None)
+        if events is None:
+            return 0
+        return len(events(limit=100000, kind="apply-rolled-back"))
+
+    def _runtime_loop(self) -> None:
+        timeout: float | None = 0.0
+        while not self.stop.is_set():
+            self.rt_wake.wait(self.interval if timeout is None else timeout)
+            if self.stop.is_set():
+                return
+            self.stop.wait(DEBOUNCE)  # a reload comes as a burst of events
+            self.rt_wake.clear()
+            try:
+                timeout = self.check_runtime()
+            except Exception:  # a failing check must not kill the watcher
+                log.exception("runtime check failed")
+                timeout = self.interval
+
+    def start_runtime(self) -> None:
+        if self.runtime is None:
+            return
+        events = NetlinkEvents(self.rt_wake.set)
+        events.start()
+        OvsEvents(self.rt_wake.set, self.stop).start()
+        threading.Thread(target=self._runtime_loop, name="ifguard-runtime", daemon=True).start()
 
     def _deliver(self) -> None:
         while not self.stop.is_set():
@@ -84,6 +152,7 @@ class Watcher:
 
         self.check()
         threading.Thread(target=self._deliver, name="ifguard-alerts", daemon=True).start()
+        self.start_runtime()
         while not self.stop.is_set():
             dirs = sorted(str(d) for d in self.dirs if d.is_dir())
             log.info("watching %s", ", ".join(dirs))
@@ -96,6 +165,7 @@ class Watcher:
                 if self.dirs != before:
                     break  # a new sourced directory: restart the watch on the new set
         self.wake.set()
+        self.rt_wake.set()
 
     def install_signals(self) -> None:
         def stop(signum: int, frame: FrameType | None) -> None:

@@ -1,0 +1,85 @@
+"""``ifguard watch --self-heal``: when a reload ifguard did not make leaves the host
+unhealthy, put the last known-good configuration back through the guarded apply path.
+
+Decisions only; the restore itself is a callable (the daemon runs ``ifguard restore ID
+--auto-confirm``, i.e. lint gate, snapshot, guardian, reload, probes, rollback). Rules:
+- a configuration becomes known-good after it has lint-clean and probe-healthy for
+  ``settle`` seconds;
+- heal only when unhealthy for ``after`` seconds, no apply transaction is open (its own
+  guardian owns the situation), the files differ from the known-good version, and at most
+  ``max_attempts`` times, waiting ``backoff`` * 2^n between attempts; unhealthy with the
+  known-good files in place is reported, never "healed" in a loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ifguard.watch.alerts import Alert
+
+KEY = "self-heal"
+
+
+@dataclass
+class Observation:
+    now: float
+    healthy: bool
+    lint_errors: int
+    version: int | None          # the history id of the files on disk
+    pending: bool                # an `ifguard apply` transaction is open
+
+
+class SelfHealer:
+    def __init__(self, known_good: Callable[[], int | None], mark: Callable[[int], None],
+                 restore: Callable[[int], int], *, enabled: bool, after: float = 30.0,
+                 settle: float = 10.0, max_attempts: int = 3, backoff: float = 60.0) -> None:
+        self.known_good, self.mark, self.restore = known_good, mark, restore
+        self.enabled, self.after, self.settle = enabled, after, settle
+        self.max_attempts, self.backoff = max_attempts, backoff
+        self.healthy_since: float | None = None   # healthy since, with this version
+        self.healthy_version: int | None = None
+        self.unhealthy_since: float | None = None
+        self.attempts = 0
+        self.next_attempt = 0.0
+        self.reported_same = False
+
+    def observe(self, o: Observation) -> list[Alert]:
+        if o.healthy:
+            self.unhealthy_since = None
+            self.reported_same = False
+            if self.healthy_since is None or self.healthy_version != o.version:
+                self.healthy_since, self.healthy_version = o.now, o.version
+            if (o.version is not None and o.lint_errors == 0 and not o.pending
+                    and o.now - self.healthy_since >= self.settle
+                    and self.known_good() != o.version):
+                self.mark(o.version)
+                self.attempts = 0
+            return []
+        self.healthy_since = None
+        if self.unhealthy_since is None:
+            self.unhealthy_since = o.now
+        if not self.enabled or o.pending or o.now - self.unhealthy_since < self.after:
+            return []
+        good = self.known_good()
+        if good is None or good == o.version:
+            if self.reported_same:
+                return []
+            self.reported_same = True
+            why = ("no known-good configuration in the history" if good is None else
+                   "the files on disk are the last known-good version")
+            return [Alert(KEY, "firing", "unhealthy, not self-healing",
+                          f"Probes have failed for {o.now - self.unhealthy_since:.0f} s, but "
+                          f"{why}: restoring would not help. Look at the host.")]
+        if self.attempts >= self.max_attempts or o.now < self.next_attempt:
+            return []
+        self.attempts += 1
+        self.next_attempt = o.now + self.backoff * 2 ** (self.attempts - 1)
+        rc = self.restore(good)
+        outcome = {0: "restored and kept", 1: "refused or rolled back"}.get(rc, f"exit {rc}")
+        return [Alert(f"{KEY}:{self.attempts}", "firing",
+                      f"self-heal: restored known-good version {good} ({outcome})",
+                      f"Probes failed for {o.now - self.unhealthy_since:.0f} s after a change "
+                      f"ifguard did not make (version {o.version}); attempt {self.attempts} of "
+                      f"{self.max_attempts}: `ifguard restore {good} --auto-confirm` -> "
+                      f"{outcome}.")]

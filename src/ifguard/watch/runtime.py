@@ -1,0 +1,93 @@
+"""Runtime watching: each check takes a runtime snapshot, runs the health probes and drift,
+fills the link/bond/drift metrics and turns *persistent* changes into alerts.
+
+Pure apart from the callables passed in (configuration loader, runtime reader, network
+probes, clock). A probe that fails or cannot run fires an alert once it has been bad for
+``grace`` seconds (a reload takes the bond away for a fraction of a second; that is not an
+alert); drift fires after ``drift_grace`` seconds. Each fires once and resolves once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ifguard.drift import Drift, drift
+from ifguard.model import Config
+from ifguard.netprobe import Net
+from ifguard.probe import Report, run_probes
+from ifguard.runtime.types import Runtime
+from ifguard.watch.alerts import Alert
+
+DRIFT_KEY = "drift"
+
+
+@dataclass
+class RuntimeVerdict:
+    report: Report
+    drift: list[Drift]
+    links: dict[str, bool] = field(default_factory=dict)
+    bond_members: dict[tuple[str, str, str], bool] = field(default_factory=dict)
+    recheck_in: float | None = None   # a pending grace period ends then
+
+    @property
+    def healthy(self) -> bool:
+        return self.report.healthy
+
+
+class RuntimeMonitor:
+    def __init__(self, load_config: Callable[[], Config], read: Callable[[], Runtime],
+                 net: Net, clock: Callable[[], float], *, targets: Sequence[str] = (),
+                 grace: float = 1.0, drift_grace: float = 10.0) -> None:
+        self.load_config, self.read, self.net, self.clock = load_config, read, net, clock
+        self.targets, self.grace, self.drift_grace = targets, grace, drift_grace
+        self.bad_since: dict[str, float] = {}
+        self.firing: set[str] = set()
+
+    def check(self) -> tuple[RuntimeVerdict, list[Alert]]:
+        config = self.load_config()
+        rt = self.read()
+        report = run_probes(config, rt, self.net, targets=self.targets)
+        found = drift(config, rt)
+        verdict = RuntimeVerdict(report, found, *self._metrics(config, rt))
+        now = self.clock()
+        bad: dict[str, tuple[str, str]] = {}
+        for r in report.results:
+            if not r.ok:
+                bad[f"probe:{r.name}"] = (f"probe failed: {r.name}",
+                                          f"{r.status}: {r.detail}" if r.detail else r.status)
+        if found:
+            bad[DRIFT_KEY] = (f"running state differs from the configuration ({len(found)})",
+                              "\n".join(f"{d.interface}: {d.message}" for d in found[:5]))
+        alerts: list[Alert] = []
+        waits: list[float] = []
+        for key, (title, body) in bad.items():
+            since = self.bad_since.setdefault(key, now)
+            grace = self.drift_grace if key == DRIFT_KEY else self.grace
+            if key in self.firing:
+                continue
+            if now - since >= grace:
+                self.firing.add(key)
+                alerts.append(Alert(key, "firing", title, body))
+            else:
+                waits.append(since + grace - now)
+        for key in [k for k in self.bad_since if k not in bad]:
+            del self.bad_since[key]
+            if key in self.firing:
+                self.firing.discard(key)
+                what = "drift" if key == DRIFT_KEY else key.split(":", 1)[1]
+                alerts.append(Alert(key, "resolved", f"resolved: {what}",
+                                    "The running state is healthy again."))
+        verdict.recheck_in = min(waits) if waits else None
+        return verdict, alerts
+
+    @staticmethod
+    def _metrics(config: Config, rt: Runtime) -> tuple[dict[str, bool],
+                                                       dict[tuple[str, str, str], bool]]:
+        names = {i.name for i in config.interfaces if i.stanza == "iface"}
+        links = {n: lk.up and lk.carrier for n, lk in rt.links.items()
+                 if n in names and n != "lo"}
+        members = {(bond.name, m.name, bond.kind): m.up
+                   for bond in (*rt.bonds.values(), *rt.ovs.bonds.values())
+                   for m in bond.members}
+        return links, members

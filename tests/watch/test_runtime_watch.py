@@ -1,0 +1,147 @@
+"""Runtime watching and self-heal decisions on lab-recorded snapshots, with a fake clock."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ifguard.runtime.types import Runtime
+from ifguard.watch.heal import Observation, SelfHealer
+from ifguard.watch.runtime import RuntimeMonitor
+from tests.runtime.conftest import incident_config, recorded
+from tests.runtime.test_probe import Net
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def monitor(state: dict[str, Runtime], net: Net, clock: Clock) -> RuntimeMonitor:
+    config = incident_config()
+    return RuntimeMonitor(lambda: config, lambda: state["rt"], net, clock, grace=1.0,
+                          drift_grace=10.0)
+
+
+def test_metrics_from_a_healthy_snapshot() -> None:
+    clock = Clock()
+    verdict, alerts = monitor({"rt": recorded("lab-healthy")}, Net(), clock).check()
+    assert verdict.healthy and alerts == [] and verdict.drift == []
+    assert verdict.links["enp1s0"] and verdict.links["vlan1"] and "lo" not in verdict.links
+    assert verdict.bond_members == {("bond0", "enp1s0", "ovs"): True,
+                                    ("bond0", "enx60a4b758ba5b", "ovs"): True}
+
+
+def test_member_down_is_a_metric_not_an_alert() -> None:
+    verdict, alerts = monitor({"rt": recorded("lab-member-down")}, Net(), Clock()).check()
+    assert verdict.healthy and alerts == []
+    assert verdict.bond_members[("bond0", "enp1s0", "ovs")] is False
+    assert verdict.links["enp1s0"] is False
+
+
+def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:
+    clock, net, state = Clock(), Net(arp=False, ping=False), {"rt": recorded("lab-healthy")}
+    m = monitor(state, net, clock)
+    verdict, alerts = m.check()
+    assert not verdict.healthy and alerts == [] and verdict.recheck_in == 1.0  # grace
+    clock.t += 1.0
+    _, alerts = m.check()
+    assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable",
+                                                   "firing")]
+    clock.t += 5
+    assert m.check()[1] == []  # no repeat
+    net._arp = True
+    _, alerts = m.check()
+    assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable",
+                                                   "resolved")]
+
+
+def test_a_blip_shorter_than_the_grace_is_not_alerted() -> None:
+    clock, state = Clock(), {"rt": recorded("lab-healthy")}
+    rt = state["rt"]
+    m = monitor(state, Net(), clock)
+    state["rt"] = replace(rt, ovs=replace(rt.ovs, bonds={}))  # a reload: bond0 gone
+    assert m.check()[1] == []
+    clock.t += 0.3
+    state["rt"] = rt
+    assert m.check()[1] == []  # back before the grace: nothing fired, nothing resolved
+
+
+def test_drift_fires_after_its_own_grace() -> None:
+    clock, state = Clock(), {"rt": recorded("lab-healthy")}
+    rt = state["rt"]
+    ports = dict(rt.ovs.ports)
+    ports["vlan1001"] = replace(ports["vlan1001"], tag=7)
+    state["rt"] = replace(rt, ovs=replace(rt.ovs, ports=ports))
+    m = monitor(state, Net(), clock)
+    verdict, alerts = m.check()
+    assert len(verdict.drift) == 1 and alerts == [] and verdict.recheck_in == 10.0
+    clock.t += 10
+    _, alerts = m.check()
+    assert [a.key for a in alerts] == ["drift"] and "vlan1001 tag is 7" in alerts[0].body
+
+
+class History:
+    def __init__(self, good: int | None = None) -> None:
+        self.good = good
+        self.restored: list[int] = []
+
+    def known(self) -> int | None:
+        return self.good
+
+    def mark(self, vid: int) -> None:
+        self.good = vid
+
+    def restore(self, vid: int) -> int:
+        self.restored.append(vid)
+        return 0
+
+
+def healer(h: History, enabled: bool = True) -> SelfHealer:
+    return SelfHealer(h.known, h.mark, h.restore, enabled=enabled, after=30, settle=10,
+                      max_attempts=2, backoff=60)
+
+
+def obs(t: float, healthy: bool, version: int = 2, errors: int = 0,
+        pending: bool = False) -> Observation:
+    return Observation(t, healthy, errors, version, pending)
+
+
+def test_known_good_after_settle_only_when_clean() -> None:
+    h = History()
+    s = healer(h)
+    s.observe(obs(0, True, version=1, errors=1))
+    s.observe(obs(20, True, version=1, errors=1))
+    assert h.good is None  # lint errors: never known-good
+    s.observe(obs(21, True, version=2))  # a new version starts its own settle period
+    s.observe(obs(30, True, version=2))
+    assert h.good is None
+    s.observe(obs(31, True, version=2))
+    assert h.good == 2
+
+
+def test_heals_after_the_delay_with_backoff_and_a_cap() -> None:
+    h = History(good=1)
+    s = healer(h)
+    assert s.observe(obs(0, False)) == [] and s.observe(obs(29, False)) == []
+    (alert,) = s.observe(obs(30, False))
+    assert h.restored == [1] and "restored known-good version 1" in alert.title
+    assert s.observe(obs(60, False)) == []           # back-off 60 s
+    assert len(s.observe(obs(90, False))) == 1       # second attempt
+    assert s.observe(obs(1000, False)) == [] and h.restored == [1, 1]  # capped at 2
+
+
+def test_never_heals_during_an_apply_or_onto_the_same_files_or_when_disabled() -> None:
+    h = History(good=2)
+    s = healer(h)
+    s.observe(obs(0, False, pending=True))
+    assert s.observe(obs(100, False, pending=True)) == [] and h.restored == []
+    alerts = s.observe(obs(200, False, version=2))
+    assert h.restored == [] and alerts[0].title == "unhealthy, not self-healing"
+    assert s.observe(obs(300, False, version=2)) == []  # said once
+    off = History(good=1)
+    s2 = healer(off, enabled=False)
+    s2.observe(obs(0, False))
+    assert s2.observe(obs(100, False)) == [] and off.restored == []
