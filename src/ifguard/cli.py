@@ -30,6 +30,8 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.history",
     "ifguard.commands.diff",
     "ifguard.commands.restore",
+    "ifguard.commands.install",
+    "ifguard.commands.uninstall",
 )
 
 DESCRIPTION = """\

@@ -1,6 +1,9 @@
 """Files ``ifguard install`` puts on the host (systemd units, drop-in, apt hook), as templates.
 
-``{ifguard}`` is replaced by the absolute path of the ifguard executable.
+``{ifguard}`` is replaced by the absolute path of the ifguard executable, ``{watch_args}`` by
+extra ``ifguard watch`` options (`` --textfile-dir DIR`` when node_exporter's textfile directory
+exists, else empty: ``watch`` refuses a missing directory). ``ifguard.install.files`` renders
+them; ``ifguard.install.ops`` writes them (``ifguard install`` / ``ifguard uninstall``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ Wants=network-pre.target
 
 [Service]
 Type=simple
-ExecStart={ifguard} watch --textfile-dir /var/lib/prometheus/node-exporter
+ExecStart={ifguard} watch{watch_args}
 ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
 RestartSec=5
@@ -58,4 +61,41 @@ WantedBy=network-pre.target
 APT_HOOK = """\
 // ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while it is broken.
 DPkg::Pre-Invoke {{ "if [ -x {ifguard} ]; then {ifguard} lint --quiet; fi"; }};
+"""
+
+# Installed as /usr/sbin/ifreload by `ifguard install --divert-ifreload`, once dpkg-divert has
+# moved the real one to {orig}. Every value is shell-quoted by the renderer.
+# Pass-through cases: ifguard missing (uninstalled venv), IFGUARD_FORCE=1, and an ifguard
+# transaction in progress (`ifguard apply` linted the candidate itself, and its rollback must
+# never be refused). A lint that could not run (exit >= 2) warns and lets the reload through;
+# exit 1 (errors, or ifguard crashed) refuses.
+IFRELOAD_WRAPPER = """\
+#!/bin/sh
+# ifguard: refuse to reload a network configuration that has lint errors.
+# Installed by `ifguard install --divert-ifreload`; the real ifreload is {orig}.
+# Remove with `ifguard uninstall`. Bypass once: IFGUARD_FORCE=1 ifreload ...
+IFGUARD={ifguard}
+ORIG={orig}
+ROOT={root}
+CONFIG={config}
+PENDING={pending}
+if [ ! -x "$ORIG" ]; then
+    echo "ifreload: ifguard wrapper: the real ifreload ($ORIG) is missing" >&2
+    exit 1
+fi
+if [ "${{IFGUARD_FORCE:-}}" = 1 ] || [ ! -x "$IFGUARD" ] || [ -e "$PENDING" ]; then
+    exec "$ORIG" "$@"
+fi
+"$IFGUARD" lint --quiet --root "$ROOT" "$CONFIG" >&2
+status=$?
+if [ "$status" -eq 1 ]; then
+    echo "ifreload: refused by ifguard: $CONFIG has errors (listed above); nothing was" \\
+         "reloaded. Fix them (ifguard lint --fix) or run IFGUARD_FORCE=1 ifreload ..." >&2
+    exit 1
+fi
+if [ "$status" -ne 0 ]; then
+    echo "ifreload: ifguard wrapper: ifguard lint could not run (exit $status);" \\
+         "reloading unchecked" >&2
+fi
+exec "$ORIG" "$@"
 """

@@ -1,0 +1,109 @@
+"""What ``ifguard install`` puts on a host: the rendered files and the install manifest.
+
+The manifest (``/var/lib/ifguard/install.json``) is what ``ifguard uninstall`` trusts: every
+file written (system path, sha256 of what was written), every directory created and the
+ifreload diversion. A file is only removed when its content still has the recorded hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ifguard import install
+from ifguard.errors import UsageError
+
+STATE_DIR = "/var/lib/ifguard"
+MANIFEST = f"{STATE_DIR}/install.json"
+UNIT_DIR = "/etc/systemd/system"
+WATCH_UNIT = f"{UNIT_DIR}/ifguard-watch.service"
+BOOT_UNIT = f"{UNIT_DIR}/ifguard-boot.service"
+DROPIN_DIR = f"{UNIT_DIR}/networking.service.d"
+DROPIN = f"{DROPIN_DIR}/ifguard.conf"
+APT_HOOK = "/etc/apt/apt.conf.d/80ifguard"
+IFRELOAD = "/usr/sbin/ifreload"
+IFRELOAD_ORIG = "/usr/sbin/ifreload.ifguard-orig"
+INTERFACES = "/etc/network/interfaces"
+TEXTFILE_DIR = "/var/lib/prometheus/node-exporter"
+UNITS = ("ifguard-boot.service", "ifguard-watch.service")
+
+
+def under(root: Path, system_path: str) -> Path:
+    """The real path of ``system_path`` when ``root`` stands for ``/``."""
+    return root / system_path.lstrip("/")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class File:
+    path: str  # as the host sees it
+    data: bytes
+    mode: int = 0o644
+
+
+def render(root: Path, ifguard: str, *, divert_ifreload: bool) -> list[File]:
+    """The files for a host whose ``/`` is ``root``; ``ifguard`` is the executable's path."""
+    watch_args = (f" --textfile-dir {TEXTFILE_DIR}"
+                  if under(root, TEXTFILE_DIR).is_dir() else "")
+    files = [
+        File(WATCH_UNIT, install.WATCH_UNIT.format(ifguard=ifguard,
+                                                   watch_args=watch_args).encode()),
+        File(BOOT_UNIT, install.BOOT_UNIT.format(ifguard=ifguard).encode()),
+        File(DROPIN, install.NETWORKING_DROPIN.format(ifguard=ifguard).encode()),
+        File(APT_HOOK, install.APT_HOOK.format(ifguard=ifguard).encode()),
+    ]
+    if divert_ifreload:
+        files.append(File(IFRELOAD, render_wrapper(root, ifguard).encode(), 0o755))
+    return files
+
+
+def render_wrapper(root: Path, ifguard: str) -> str:
+    """The ifreload wrapper. Under a non-/ root every path points into the root, so the
+    wrapper checks (and execs) what belongs to that tree, not the machine running it."""
+    q = shlex.quote
+    real = "/" if root == Path("/") else str(root)
+    return install.IFRELOAD_WRAPPER.format(
+        ifguard=q(ifguard), orig=q(str(under(root, IFRELOAD_ORIG))), root=q(real),
+        config=q(str(under(root, INTERFACES))),
+        pending=q(str(under(root, f"{STATE_DIR}/pending.json"))))
+
+
+@dataclass
+class Manifest:
+    files: dict[str, str] = field(default_factory=dict)  # system path -> sha256
+    dirs: list[str] = field(default_factory=list)  # created by install, parents first
+    diversion: dict[str, str] | None = None  # {"path", "divert", "method"}
+    ifguard: str = ""
+
+    def to_json(self) -> bytes:
+        body: dict[str, Any] = {
+            "version": 1,
+            "ifguard": self.ifguard,
+            "files": [{"path": p, "sha256": h} for p, h in sorted(self.files.items())],
+            "dirs": self.dirs,
+            "diversions": [self.diversion] if self.diversion else [],
+        }
+        return (json.dumps(body, indent=1, sort_keys=True) + "\n").encode()
+
+    @classmethod
+    def load(cls, root: Path) -> Manifest | None:
+        path = under(root, MANIFEST)
+        try:
+            raw = json.loads(path.read_bytes())
+            diversions = raw.get("diversions") or []
+            return cls(files={f["path"]: f["sha256"] for f in raw["files"]},
+                       dirs=[str(d) for d in raw.get("dirs", [])],
+                       diversion=dict(diversions[0]) if diversions else None,
+                       ifguard=str(raw.get("ifguard", "")))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            raise UsageError(f"{path}: unreadable install manifest ({exc}); "
+                             "see docs/install.md to remove by hand") from None

@@ -1,0 +1,226 @@
+"""``ifguard install`` / ``ifguard uninstall``: write the units, drop-in, apt hook and ifreload
+wrapper under a root, record them in the manifest, and take exactly those away again.
+
+External commands (systemctl, dpkg-divert) go through a ``Runner`` so tests never run them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ifguard.errors import UsageError
+from ifguard.fsutil import atomic_write
+from ifguard.install import files as F
+
+Out = Callable[[str], None]
+
+
+class Runner(Protocol):
+    def __call__(self, argv: Sequence[str]) -> int: ...
+
+
+def run_command(argv: Sequence[str]) -> int:
+    """The real runner: inherit stdout/stderr, return the exit status (127: not found)."""
+    try:
+        return subprocess.run(list(argv), check=False).returncode
+    except OSError as exc:
+        print(f"ifguard: {argv[0]}: {exc.strerror or exc}", file=sys.stderr)
+        return 127
+
+
+def systemd_is_pid1() -> bool:
+    return os.path.isdir("/run/systemd/system")
+
+
+@dataclass(frozen=True)
+class Options:
+    root: Path
+    ifguard: str
+    divert_ifreload: bool = False
+    dry_run: bool = False
+    manage_systemd: bool = False  # root is / and systemd runs: daemon-reload and enable
+
+
+def _divert_argv(root: Path, remove: bool) -> list[str] | None:
+    """dpkg-divert for this root, or None when only a manual rename can work (no dpkg-divert,
+    or a non-/ root without a dpkg database)."""
+    if shutil.which("dpkg-divert") is None:
+        return None
+    argv = ["dpkg-divert"]
+    if root != Path("/"):
+        if not F.under(root, "/var/lib/dpkg/status").is_file():
+            return None
+        argv += ["--root", str(root)]
+    return [*argv, "--local", "--rename", "--divert", F.IFRELOAD_ORIG,
+            "--remove" if remove else "--add", F.IFRELOAD]
+
+
+def _check_divertable(root: Path) -> None:
+    real, orig = F.under(root, F.IFRELOAD), F.under(root, F.IFRELOAD_ORIG)
+    if orig.exists() or orig.is_symlink():
+        raise UsageError(f"{F.IFRELOAD_ORIG} already exists but the install manifest records no "
+                         "diversion; see docs/install.md (remove by hand)")
+    if not real.is_file():
+        raise UsageError(f"{F.IFRELOAD} not found under {root}: is ifupdown2 installed?")
+
+
+def _divert(root: Path, runner: Runner) -> dict[str, str]:
+    argv = _divert_argv(root, remove=False)
+    if argv is None:
+        os.rename(F.under(root, F.IFRELOAD), F.under(root, F.IFRELOAD_ORIG))
+        method = "rename"
+    else:
+        if runner(argv) != 0:
+            raise UsageError(f"`{' '.join(argv)}` failed; nothing diverted")
+        method = "dpkg-divert"
+    return {"path": F.IFRELOAD, "divert": F.IFRELOAD_ORIG, "method": method}
+
+
+def _save(root: Path, manifest: F.Manifest) -> None:
+    path, data = F.under(root, F.MANIFEST), manifest.to_json()
+    if not path.is_file() or path.read_bytes() != data:
+        atomic_write(path, data, mode=0o600)
+
+
+def _make_dirs(root: Path, wanted: list[str], manifest: F.Manifest) -> None:
+    """Create missing directories (parents first) and remember the ones we created."""
+    for system_dir in wanted:
+        parts = Path(system_dir).parts[1:]
+        for i in range(1, len(parts) + 1):
+            sys_path = "/" + "/".join(parts[:i])
+            real = F.under(root, sys_path)
+            if real.is_dir():
+                continue
+            real.mkdir()
+            real.chmod(0o700 if sys_path == F.STATE_DIR else 0o755)
+            if sys_path not in manifest.dirs:
+                manifest.dirs.append(sys_path)
+
+
+def install(opts: Options, runner: Runner, out: Out = print) -> int:
+    root = opts.root
+    old = F.Manifest.load(root)
+    manifest = old or F.Manifest()
+    divert = opts.divert_ifreload or manifest.diversion is not None
+    if manifest.diversion is not None and not opts.divert_ifreload:
+        out(f"note: keeping the ifreload wrapper installed earlier ({F.IFRELOAD})")
+    new_diversion = divert and manifest.diversion is None
+    if new_diversion:
+        _check_divertable(root)
+    rendered = F.render(root, opts.ifguard, divert_ifreload=divert)
+    statuses: list[tuple[F.File, str]] = []
+    for f in rendered:
+        real = F.under(root, f.path)
+        current = real.read_bytes() if real.is_file() else None
+        if f.path == F.IFRELOAD and new_diversion:
+            current = None  # the real ifreload moves away first
+        elif current is not None and f.path not in manifest.files and current != f.data:
+            raise UsageError(f"{f.path} exists and was not written by ifguard; "
+                             "move it away first (nothing was changed)")
+        statuses.append((f, "unchanged" if current == f.data else
+                         "created" if current is None else "updated"))
+    if opts.dry_run:
+        if new_diversion:
+            argv = _divert_argv(root, remove=False)
+            out(f"would divert {F.IFRELOAD} to {F.IFRELOAD_ORIG} ("
+                + (" ".join(argv) if argv else "rename") + ")")
+        for f, status in statuses:
+            out(f"{'' if status == 'unchanged' else 'would be '}{status} {f.path}")
+        if opts.manage_systemd:
+            _systemd_advice(opts, out)
+        return 0
+    _make_dirs(root, [F.STATE_DIR, *sorted({str(Path(f.path).parent) for f in rendered})],
+               manifest)
+    manifest.ifguard = opts.ifguard
+    _save(root, manifest)
+    if new_diversion:
+        manifest.diversion = _divert(root, runner)
+        _save(root, manifest)
+        out(f"diverted {F.IFRELOAD} to {F.IFRELOAD_ORIG} ({manifest.diversion['method']})")
+    for f, _ in statuses:
+        manifest.files[f.path] = F.sha256(f.data)
+    _save(root, manifest)  # before writing: a crash leaves nothing unrecorded
+    for f, status in statuses:
+        if status != "unchanged":
+            atomic_write(F.under(root, f.path), f.data, mode=f.mode)
+        out(f"{status} {f.path}")
+    if not opts.manage_systemd:
+        _systemd_advice(opts, out)
+        return 0
+    failed = [argv for argv in (["systemctl", "daemon-reload"], ["systemctl", "enable", *F.UNITS])
+              if runner(argv) != 0]
+    for argv in failed:
+        out(f"warning: `{' '.join(argv)}` failed")
+    return 1 if failed else 0
+
+
+def _systemd_advice(opts: Options, out: Out) -> None:
+    units = " ".join(F.UNITS)
+    if opts.manage_systemd:
+        out(f"would run: systemctl daemon-reload && systemctl enable {units}")
+    else:
+        out("systemd not managed here (--root is not / or systemd is not running); "
+            f"on the host run: systemctl daemon-reload && systemctl enable --now {units}")
+
+
+def uninstall(root: Path, runner: Runner, *, manage_systemd: bool, out: Out = print) -> int:
+    manifest = F.Manifest.load(root)
+    if manifest is None:
+        out("nothing to uninstall")
+        return 0
+    if manage_systemd:
+        runner(["systemctl", "disable", "--now", *F.UNITS])
+    left: dict[str, str] = {}
+    for path, digest in sorted(manifest.files.items()):
+        real = F.under(root, path)
+        if not real.is_file():
+            out(f"already gone {path}")
+        elif F.sha256(real.read_bytes()) == digest:
+            real.unlink()
+            out(f"removed {path}")
+        else:
+            left[path] = digest
+            out(f"warning: {path} was changed after ifguard installed it; left in place")
+    diversion = manifest.diversion
+    if diversion is not None:
+        if F.IFRELOAD in left:
+            out(f"warning: diversion of {F.IFRELOAD} kept (the wrapper was left in place)")
+        else:
+            _undivert(root, diversion, runner, out)
+            diversion = None
+    if diversion is not None:
+        _save(root, F.Manifest(files={F.IFRELOAD: left[F.IFRELOAD]}, dirs=manifest.dirs,
+                               diversion=diversion, ifguard=manifest.ifguard))
+    else:
+        F.under(root, F.MANIFEST).unlink()
+    for d in reversed(manifest.dirs):
+        # not empty (other files, or something left in place) or already gone: keep it
+        with contextlib.suppress(OSError):
+            F.under(root, d).rmdir()
+    if manage_systemd:
+        runner(["systemctl", "daemon-reload"])
+    return 1 if left else 0
+
+
+def _undivert(root: Path, diversion: dict[str, str], runner: Runner, out: Out) -> None:
+    real, orig = F.under(root, F.IFRELOAD), F.under(root, F.IFRELOAD_ORIG)
+    if diversion.get("method") == "dpkg-divert":
+        argv = _divert_argv(root, remove=True)
+        if argv is None or runner(argv) != 0:
+            raise UsageError(f"could not remove the diversion of {F.IFRELOAD}"
+                             + (f" (`{' '.join(argv)}` failed)" if argv else
+                                " (dpkg-divert not found)") + "; see docs/install.md")
+    elif orig.exists() and not real.exists():
+        os.rename(orig, real)
+    else:
+        out(f"warning: {F.IFRELOAD_ORIG} missing or {F.IFRELOAD} present; nothing renamed")
+        return
+    out(f"restored {F.IFRELOAD}")

@@ -1,0 +1,302 @@
+"""`ifguard install` / `ifguard uninstall` under a temporary --root: the files, idempotence,
+an exact undo, modified files left alone, the ifreload diversion and the wrapper run for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from ifguard import install as templates
+from ifguard.errors import UsageError
+from ifguard.install import files as F
+from ifguard.install import ops
+from tests.conftest import REPO
+
+IFGUARD = str(Path(sys.executable).with_name("ifguard"))
+CLEAN = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
+IP_LINE = "27: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n"
+BROKEN = "auto eth0\niface eth0 inet static\n\taddress 192.0.2.5/24\n" + IP_LINE
+FAKE_IFRELOAD = '#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/../../called"\n'
+INSTALLED = {F.WATCH_UNIT, F.BOOT_UNIT, F.DROPIN, F.APT_HOOK}
+
+Snapshot = dict[str, tuple[int, bytes | None]]
+
+
+class FakeRunner:
+    def __init__(self, rc: int = 0) -> None:
+        self.calls: list[list[str]] = []
+        self.rc = rc
+
+    def __call__(self, argv: Sequence[str]) -> int:
+        self.calls.append(list(argv))
+        return self.rc
+
+
+def snapshot(root: Path) -> Snapshot:
+    out: Snapshot = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            st = p.lstat()
+            data = (os.readlink(p).encode() if stat.S_ISLNK(st.st_mode) else
+                    p.read_bytes() if stat.S_ISREG(st.st_mode) else None)
+            out[str(p.relative_to(root))] = (st.st_mode, data)
+    return out
+
+
+def do_install(root: Path, runner: FakeRunner | None = None, **kw: bool) -> tuple[int, list[str]]:
+    lines: list[str] = []
+    rc = ops.install(ops.Options(root=root, ifguard=IFGUARD, **kw), runner or FakeRunner(),
+                     out=lines.append)
+    return rc, lines
+
+
+def do_uninstall(root: Path, runner: FakeRunner | None = None,
+                 manage_systemd: bool = False) -> tuple[int, list[str]]:
+    lines: list[str] = []
+    rc = ops.uninstall(root, runner or FakeRunner(), manage_systemd=manage_systemd,
+                       out=lines.append)
+    return rc, lines
+
+
+def host(tmp_path: Path, *, ifreload: bool = False, interfaces: str = CLEAN) -> Path:
+    root = tmp_path / "root"
+    (root / "etc/network").mkdir(parents=True)
+    (root / "etc/network/interfaces").write_text(interfaces)
+    (root / "etc/systemd/system/multi-user.target.wants").mkdir(parents=True)
+    (root / "etc/systemd/system/ssh.service").write_text("[Service]\nExecStart=/bin/true\n")
+    if ifreload:
+        (root / "usr/sbin").mkdir(parents=True)
+        (root / "usr/sbin/ifreload").write_text(FAKE_IFRELOAD)
+        (root / "usr/sbin/ifreload").chmod(0o755)
+    return root
+
+
+def test_install_writes_the_files(tmp_path: Path) -> None:
+    root = host(tmp_path)
+    runner = FakeRunner()
+    rc, lines = do_install(root, runner)
+    assert rc == 0 and runner.calls == []
+    assert [line for line in lines if not line.startswith("systemd")] == [
+        f"created {p}" for p in (F.WATCH_UNIT, F.BOOT_UNIT, F.DROPIN, F.APT_HOOK)]
+    assert "systemctl daemon-reload && systemctl enable" in lines[-1]
+    after = snapshot(root)
+    new = {"/" + p for p, (mode, _) in after.items() if stat.S_ISREG(mode)} - {
+        "/etc/network/interfaces", "/etc/systemd/system/ssh.service"}
+    assert new == INSTALLED | {F.MANIFEST}
+    assert F.under(root, F.WATCH_UNIT).read_text() == templates.WATCH_UNIT.format(
+        ifguard=IFGUARD, watch_args="")
+    assert F.under(root, F.BOOT_UNIT).read_text() == templates.BOOT_UNIT.format(ifguard=IFGUARD)
+    assert F.under(root, F.DROPIN).read_text() == templates.NETWORKING_DROPIN.format(
+        ifguard=IFGUARD)
+    assert F.under(root, F.APT_HOOK).read_text() == (
+        f'// ifguard: package scripts (ifupdown2\'s postinst) reload the network; refuse while '
+        f'it is broken.\nDPkg::Pre-Invoke {{ "if [ -x {IFGUARD} ]; then {IFGUARD} lint '
+        f'--quiet; fi"; }};\n')
+    assert stat.S_IMODE(F.under(root, F.STATE_DIR).stat().st_mode) == 0o700
+    assert stat.S_IMODE(F.under(root, F.MANIFEST).stat().st_mode) == 0o600
+    manifest = F.Manifest.load(root)
+    assert manifest is not None and manifest.diversion is None
+    assert manifest.files == {p: F.sha256(F.under(root, p).read_bytes()) for p in INSTALLED}
+
+
+def test_second_install_is_idempotent(tmp_path: Path) -> None:
+    root = host(tmp_path, ifreload=True)
+    do_install(root, divert_ifreload=True)
+    before = snapshot(root)
+    rc, lines = do_install(root, divert_ifreload=True)
+    assert rc == 0
+    words = [line.split()[0] for line in lines]
+    assert [w for w in words if w in ("created", "updated", "unchanged")] == ["unchanged"] * 5
+    assert snapshot(root) == before
+
+
+def test_changed_template_is_updated(tmp_path: Path) -> None:
+    root = host(tmp_path)
+    do_install(root)
+    F.under(root, F.TEXTFILE_DIR).mkdir(parents=True)  # node_exporter arrived since
+    _, lines = do_install(root)
+    assert f"updated {F.WATCH_UNIT}" in lines and f"unchanged {F.BOOT_UNIT}" in lines
+    assert f"--textfile-dir {F.TEXTFILE_DIR}" in F.under(root, F.WATCH_UNIT).read_text()
+
+
+@pytest.mark.parametrize("state_dir_existed", [False, True])
+def test_uninstall_restores_the_exact_tree(tmp_path: Path, state_dir_existed: bool) -> None:
+    root = host(tmp_path, ifreload=True)
+    if state_dir_existed:
+        F.under(root, F.STATE_DIR).mkdir(parents=True, mode=0o755)
+        F.under(root, F.STATE_DIR + "/history.db").write_bytes(b"x")
+    before = snapshot(root)
+    do_install(root, divert_ifreload=True)
+    assert snapshot(root) != before
+    rc, lines = do_uninstall(root)
+    assert rc == 0, lines
+    assert snapshot(root) == before
+    assert lines[-1] == f"restored {F.IFRELOAD}"
+
+
+def test_uninstall_of_an_empty_root_leaves_it_empty(tmp_path: Path) -> None:
+    do_install(tmp_path)
+    assert do_uninstall(tmp_path)[0] == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_modified_file_is_left_alone(tmp_path: Path) -> None:
+    root = host(tmp_path)
+    do_install(root)
+    unit = F.under(root, F.WATCH_UNIT)
+    unit.write_text(unit.read_text() + "# local change\n")
+    rc, lines = do_uninstall(root)
+    assert rc == 1
+    assert f"warning: {F.WATCH_UNIT} was changed after ifguard installed it; left in place" in lines
+    assert unit.read_text().endswith("# local change\n")
+    assert not F.under(root, F.BOOT_UNIT).exists() and not F.under(root, F.APT_HOOK).exists()
+    assert not F.under(root, F.MANIFEST).exists()
+
+
+def test_nothing_to_uninstall(tmp_path: Path) -> None:
+    before = snapshot(tmp_path)
+    assert do_uninstall(tmp_path) == (0, ["nothing to uninstall"])
+    assert snapshot(tmp_path) == before
+
+
+def test_foreign_file_is_not_overwritten(tmp_path: Path) -> None:
+    root = host(tmp_path)
+    F.under(root, F.APT_HOOK).parent.mkdir(parents=True)
+    F.under(root, F.APT_HOOK).write_text("// someone else's\n")
+    before = snapshot(root)
+    with pytest.raises(UsageError, match="not written by ifguard"):
+        do_install(root)
+    assert snapshot(root) == before
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    root = host(tmp_path, ifreload=True)
+    before = snapshot(root)
+    runner = FakeRunner()
+    rc, lines = do_install(root, runner, divert_ifreload=True, dry_run=True)
+    assert rc == 0 and runner.calls == [] and snapshot(root) == before
+    assert f"would be created {F.IFRELOAD}" in lines and lines[0].startswith("would divert")
+
+
+def test_systemctl_only_when_managing_systemd(tmp_path: Path) -> None:
+    root = host(tmp_path)
+    runner = FakeRunner()
+    assert do_install(root, runner, manage_systemd=True)[0] == 0
+    assert runner.calls == [["systemctl", "daemon-reload"],
+                            ["systemctl", "enable", "ifguard-boot.service",
+                             "ifguard-watch.service"]]
+    failing = FakeRunner(rc=1)
+    rc, lines = do_install(root, failing, manage_systemd=True)
+    assert rc == 1 and "warning: `systemctl daemon-reload` failed" in lines
+    runner = FakeRunner()
+    assert do_uninstall(root, runner, manage_systemd=True)[0] == 0
+    assert runner.calls == [["systemctl", "disable", "--now", "ifguard-boot.service",
+                             "ifguard-watch.service"], ["systemctl", "daemon-reload"]]
+    assert not any("networking" in " ".join(c) for c in runner.calls)
+
+
+def test_divert_needs_an_ifreload(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="ifupdown2 installed"):
+        do_install(host(tmp_path), divert_ifreload=True)
+
+
+def test_dpkg_divert_for_real(tmp_path: Path) -> None:
+    if shutil.which("dpkg-divert") is None:
+        if os.environ.get("CI"):
+            pytest.fail("dpkg-divert not installed and CI is set")
+        pytest.skip("dpkg-divert not installed")
+    root = host(tmp_path, ifreload=True)
+    (root / "var/lib/dpkg").mkdir(parents=True)
+    (root / "var/lib/dpkg/status").touch()
+    (root / "var/lib/dpkg/diversions").touch()
+    original = (root / "usr/sbin/ifreload").read_bytes()
+    before = {k: v for k, v in snapshot(root).items() if not k.startswith("var/lib/dpkg/")}
+    assert ops.install(ops.Options(root=root, ifguard=IFGUARD, divert_ifreload=True),
+                       ops.run_command) == 0
+    assert (root / "var/lib/dpkg/diversions").read_text().splitlines() == [
+        F.IFRELOAD, F.IFRELOAD_ORIG, ":"]
+    assert (root / "usr/sbin/ifreload.ifguard-orig").read_bytes() == original
+    manifest = F.Manifest.load(root)
+    assert manifest is not None and manifest.diversion is not None
+    assert manifest.diversion["method"] == "dpkg-divert"
+    assert ops.uninstall(root, ops.run_command, manage_systemd=False) == 0
+    assert (root / "var/lib/dpkg/diversions").read_text() == ""
+    after = {k: v for k, v in snapshot(root).items() if not k.startswith("var/lib/dpkg/")}
+    assert after == before
+
+
+# --- the wrapper, run for real -------------------------------------------------------------
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ifguard", *args], capture_output=True,
+                          text=True, check=False)
+
+
+def wrapped(tmp_path: Path, interfaces: str, ifguard: str = IFGUARD) -> Path:
+    root = host(tmp_path, ifreload=True, interfaces=interfaces)
+    proc = cli("install", "--root", str(root), "--divert-ifreload", "--ifguard", ifguard)
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_IMODE((root / "usr/sbin/ifreload").stat().st_mode) == 0o755
+    return root
+
+
+def ifreload(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(root / "usr/sbin/ifreload"), *args], capture_output=True,
+                          text=True, check=False, env={**os.environ, **env})
+
+
+def test_wrapper_passes_a_clean_file_to_the_original(tmp_path: Path) -> None:
+    root = wrapped(tmp_path, CLEAN)
+    proc = ifreload(root, "-a", "two words")
+    assert proc.returncode == 0, proc.stderr
+    assert (root / "called").read_text() == "-a\ntwo words\n"
+
+
+def test_wrapper_refuses_a_broken_file(tmp_path: Path) -> None:
+    root = wrapped(tmp_path, CLEAN + "\n" + BROKEN)
+    proc = ifreload(root, "-a")
+    assert proc.returncode == 1
+    assert "IFG101" in proc.stderr and "refused by ifguard" in proc.stderr, proc.stderr
+    assert not (root / "called").exists()
+    # an explicit override still reaches the original
+    assert ifreload(root, "-a", IFGUARD_FORCE="1").returncode == 0
+    assert (root / "called").read_text() == "-a\n"
+
+
+def test_wrapper_never_blocks_an_ifguard_transaction(tmp_path: Path) -> None:
+    root = wrapped(tmp_path, BROKEN)
+    F.under(root, F.STATE_DIR + "/pending.json").write_text("{}")
+    assert ifreload(root, "-a").returncode == 0 and (root / "called").exists()
+
+
+def test_wrapper_without_ifguard_execs_the_original(tmp_path: Path) -> None:
+    stub = tmp_path / "venv-bin-ifguard"
+    stub.write_text("#!/bin/sh\nexit 1\n")
+    stub.chmod(0o755)
+    root = wrapped(tmp_path, BROKEN, ifguard=str(stub))
+    assert ifreload(root, "-a").returncode == 1  # the stub "finds errors"
+    stub.unlink()  # ifguard's venv removed
+    assert ifreload(root, "-a").returncode == 0 and (root / "called").exists()
+
+
+def test_cli_round_trip_and_errors(tmp_path: Path) -> None:
+    root = host(tmp_path)
+    before = snapshot(root)
+    first = cli("install", "--root", str(root))
+    assert first.returncode == 0 and first.stdout.count("created ") == 4, first
+    second = cli("install", "--root", str(root))
+    assert second.stdout.count("unchanged ") == 4, second
+    gone = cli("uninstall", "--root", str(root))
+    assert gone.returncode == 0 and gone.stdout.count("removed ") == 4, gone
+    assert snapshot(root) == before
+    assert cli("uninstall", "--root", str(root)).stdout == "nothing to uninstall\n"
+    bad = cli("install", "--root", str(tmp_path / "missing"))
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "not a directory" in bad.stderr
