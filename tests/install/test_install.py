@@ -223,7 +223,7 @@ def test_dpkg_divert_for_real(tmp_path: Path) -> None:
                        ops.run_command) == 0
     assert (root / "var/lib/dpkg/diversions").read_text().splitlines() == [
         F.IFRELOAD, F.IFRELOAD_ORIG, ":"]
-    assert (root / "usr/sbin/ifreload.ifguard-orig").read_bytes() == original
+    assert (root / "usr/sbin/ifguard-orig-ifreload").read_bytes() == original
     manifest = F.Manifest.load(root)
     assert manifest is not None and manifest.diversion is not None
     assert manifest.diversion["method"] == "dpkg-divert"
@@ -300,3 +300,23 @@ def test_cli_round_trip_and_errors(tmp_path: Path) -> None:
     assert cli("uninstall", "--root", str(root)).stdout == "nothing to uninstall\n"
     bad = cli("install", "--root", str(tmp_path / "missing"))
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "not a directory" in bad.stderr
+
+
+IFUPDOWN2 = Path("/usr/share/ifupdown2/ifupdown2")
+
+
+def test_wrapper_reaches_the_real_ifupdown2(tmp_path: Path) -> None:
+    """ifupdown2 picks its operation by how argv[0] ends: the diverted name must still end in
+    `ifreload` or the real program refuses with "Unexpected executable"."""
+    if not IFUPDOWN2.exists():
+        pytest.skip("ifupdown2 not installed")
+    root = host(tmp_path, interfaces=CLEAN)
+    (root / "usr/sbin").mkdir(parents=True)
+    (root / "usr/sbin/ifreload").symlink_to(IFUPDOWN2)  # as the package ships it
+    proc = cli("install", "--root", str(root), "--divert-ifreload", "--ifguard", IFGUARD)
+    assert proc.returncode == 0, proc.stderr
+    assert (root / F.IFRELOAD_ORIG.lstrip("/")).is_symlink()
+    done = ifreload(root, "--help")  # parsed by ifupdown2, nothing reloaded
+    assert done.returncode == 0 and "--currently-up" in done.stdout, done.stdout + done.stderr
+    assert cli("uninstall", "--root", str(root)).returncode == 0
+    assert os.readlink(root / "usr/sbin/ifreload") == str(IFUPDOWN2)

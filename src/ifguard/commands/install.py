@@ -16,7 +16,7 @@ Write, under --root (default /):
                                                     `systemctl reload networking` lints first
   /etc/apt/apt.conf.d/80ifguard                     apt refuses to run while the file is broken
 and create /var/lib/ifguard (mode 0700). With --divert-ifreload, /usr/sbin/ifreload is
-diverted (dpkg-divert) to /usr/sbin/ifreload.ifguard-orig and replaced by a wrapper that
+diverted (dpkg-divert) to /usr/sbin/ifguard-orig-ifreload and replaced by a wrapper that
 refuses to reload a configuration with lint errors - this also covers Proxmox's "Apply
 Configuration" button and ifupdown2's own package scripts. Files are written atomically and
 only when their content differs; each is reported as created, updated or unchanged.

@@ -26,7 +26,9 @@ DROPIN_DIR = f"{UNIT_DIR}/networking.service.d"
 DROPIN = f"{DROPIN_DIR}/ifguard.conf"
 APT_HOOK = "/etc/apt/apt.conf.d/80ifguard"
 IFRELOAD = "/usr/sbin/ifreload"
-IFRELOAD_ORIG = "/usr/sbin/ifreload.ifguard-orig"
+# ifupdown2 is one program that picks ifup/ifdown/ifreload/ifquery by how argv[0] *ends*:
+# the diverted name must end in "ifreload" (`ifreload.ifguard-orig` fails "Unexpected executable")
+IFRELOAD_ORIG = "/usr/sbin/ifguard-orig-ifreload"
 INTERFACES = "/etc/network/interfaces"
 TEXTFILE_DIR = "/var/lib/prometheus/node-exporter"
 UNITS = ("ifguard-boot.service", "ifguard-watch.service")

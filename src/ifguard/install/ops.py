@@ -68,7 +68,7 @@ def _check_divertable(root: Path) -> None:
     if orig.exists() or orig.is_symlink():
         raise UsageError(f"{F.IFRELOAD_ORIG} already exists but the install manifest records no "
                          "diversion; see docs/install.md (remove by hand)")
-    if not real.is_file():
+    if not (real.is_file() or real.is_symlink()):  # ifupdown2 ships a symlink
         raise UsageError(f"{F.IFRELOAD} not found under {root}: is ifupdown2 installed?")
 
 
