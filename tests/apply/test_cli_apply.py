@@ -219,6 +219,20 @@ def test_auto_confirm_is_ignored_on_the_management_path(tmp_path: Path) -> None:
     assert ifguard(root, "rollback").returncode == 0
 
 
+def test_unattended_auto_confirm_trusts_the_probes_on_the_management_path(
+        tmp_path: Path) -> None:
+    """What `watch --self-heal` uses: nobody is there to confirm, green probes keep it."""
+    root = make_root(tmp_path)
+    cand = candidate(tmp_path, *ON_PATH)
+    proc = subprocess.run(apply_argv(root, cand, "--auto-confirm", "--unattended",
+                                     "--settle", "0"), capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc
+    assert "--unattended: confirmed by the probes alone" in proc.stdout
+    assert not status(root)["pending"]
+    assert (root / MAIN).read_bytes() == cand.read_bytes()
+
+
 def test_ctrl_c_while_waiting_rolls_back_now(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)

@@ -108,8 +108,13 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
     the_plan = plan.compare(before, after, ssh=ssh)
     sys.stdout.write(plan.render(the_plan, against=against))
     touched = the_plan.touches_management
-    auto = bool(args.auto_confirm) and not touched
-    if args.auto_confirm and touched:
+    # nobody to confirm (watch --self-heal restoring the known-good version): probes decide
+    unattended = bool(getattr(args, "unattended", False))
+    auto = bool(args.auto_confirm) and (unattended or not touched)
+    if args.auto_confirm and touched and unattended:
+        out("ifguard: the change touches the management path; --unattended: confirmed by "
+            "the probes alone")
+    elif args.auto_confirm and touched:
         out("ifguard: --auto-confirm ignored: the change touches the management path; "
             "confirm with `ifguard confirm` (from any session) once you can still log in")
     current = ctx.current_files(root)

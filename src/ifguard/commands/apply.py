@@ -46,6 +46,10 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
                    help="roll back unless confirmed within SECONDS of the reload (default 120)")
     p.add_argument("--auto-confirm", action="store_true",
                    help="confirm by itself when probes stay green for --settle seconds")
+    p.add_argument("--unattended", action="store_true",
+                   help="with --auto-confirm, confirm by the probes even when the change "
+                        "touches the management path (nobody is there to confirm; used by "
+                        "`watch --self-heal`)")
     p.add_argument("--settle", type=_seconds, default=10.0, metavar="SECONDS",
                    help="how long probes must stay green for --auto-confirm (default 10)")
     p.add_argument("--probe", action="append", metavar="TARGET",

@@ -130,5 +130,5 @@ def _restore(version_id: int, root: Path, state_dir: Path) -> int:
     import sys
 
     argv = [sys.executable, "-m", "ifguard", "restore", str(version_id), "--auto-confirm",
-            "--timeout", "120", "--root", str(root), "--state-dir", str(state_dir)]
+            "--unattended", "--timeout", "120", "--root", str(root), "--state-dir", str(state_dir)]
     return subprocess.run(argv, check=False, stdin=subprocess.DEVNULL).returncode
