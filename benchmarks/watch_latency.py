@@ -24,14 +24,14 @@ from typing import ClassVar
 GOOD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n"
 JUNK = (b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
         b" master ovs-system state UP group default qlen 1000\n")
+# `ifguard watch` as the command line builds it (runtime checks included), without the flap
+# rate limit so that every write of the benchmark is notified
 CHILD = """
 import sys
-from pathlib import Path
-from ifguard.history import History
-from ifguard.source import Root
-from ifguard.watch.daemon import Watcher
-root, state, url = sys.argv[1:4]
-w = Watcher(Root(Path(root)), Path(state), [url], History(Path(state) / "history.db"))
+from ifguard.cli import build_parser
+from ifguard.commands.watch import make_watcher
+args = build_parser().parse_args(["watch", *sys.argv[1:]])
+w = make_watcher(args)
 w.alerter.min_interval = 0
 w.install_signals()
 w.run()
@@ -74,8 +74,8 @@ def main() -> None:
     conf.parent.mkdir(parents=True)
     conf.write_bytes(GOOD)
     url = f"json://127.0.0.1:{server.server_address[1]}/"
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp / "root"), str(tmp / "state"),
-                              url])
+    child = subprocess.Popen([sys.executable, "-c", CHILD, "--root", str(tmp / "root"),
+                              "--state-dir", str(tmp / "state"), "--notify", url])
     time.sleep(3)
     lat = []
     for i in range(a.writes):

@@ -80,5 +80,5 @@ def test_junk_line_alerts_once_and_resolves_once(tmp_path: Path, receiver: int) 
         time.sleep(1.0)
         assert len(Receiver.got) == 2  # nothing more: exactly one of each
     finally:
-        watcher.stop.set()
+        watcher.shutdown()
         thread.join(5)

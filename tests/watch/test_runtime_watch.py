@@ -145,3 +145,15 @@ def test_never_heals_during_an_apply_or_onto_the_same_files_or_when_disabled() -
     s2 = healer(off, enabled=False)
     s2.observe(obs(0, False))
     assert s2.observe(obs(100, False)) == [] and off.restored == []
+
+
+def test_due_wakes_the_daemon_only_while_a_decision_is_pending() -> None:
+    h = History()
+    s = healer(h)
+    s.observe(obs(0, True, version=3))
+    assert s.due(4) == 6  # settling towards known-good
+    s.observe(obs(10, True, version=3))
+    assert h.good == 3 and s.due(11) is None  # idle: nothing to wait for
+    s.observe(obs(20, False, version=4))
+    assert s.due(25) == 25  # counting towards a heal (after=30)
+    assert healer(History(), enabled=False).due(0) is None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ifguard.history import History
+    from ifguard.watch.daemon import Watcher
 
 NAME = "watch"
 HELP = "watch /etc/network/interfaces: lint each change, alert, export metrics"
@@ -68,8 +69,26 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import logging
+
+    from ifguard.errors import UsageError
+    from ifguard.watch.daemon import start_metrics
+
+    logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else
+                        logging.INFO if args.verbose else logging.WARNING,
+                        format="ifguard watch: %(levelname)s: %(message)s")
+    watcher = make_watcher(args)
+    try:
+        start_metrics(watcher, args.metrics_port)
+    except OSError as exc:
+        raise UsageError(f"--metrics-port {args.metrics_port}: {exc.strerror or exc}") from None
+    watcher.install_signals()
+    watcher.run()
+    return 0
+
+
+def make_watcher(args: argparse.Namespace) -> Watcher:
+    """The daemon as the command line describes it (benchmarks build it the same way)."""
     import time
-    from pathlib import Path
 
     from ifguard.apply import context
     from ifguard.apply.effects import SubprocessRunner
@@ -78,13 +97,10 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.probe import parse_target
     from ifguard.runtime import read_runtime
     from ifguard.source import Root
-    from ifguard.watch.daemon import Watcher, start_metrics
+    from ifguard.watch.daemon import Watcher
     from ifguard.watch.heal import SelfHealer
     from ifguard.watch.runtime import RuntimeMonitor
 
-    logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else
-                        logging.INFO if args.verbose else logging.WARNING,
-                        format="ifguard watch: %(levelname)s: %(message)s")
     root = Root(context.root_of(args))
     state_dir = context.state_dir_of(args)
     textfile = Path(args.textfile_dir) if args.textfile_dir else None
@@ -108,15 +124,8 @@ def run(args: argparse.Namespace) -> int:
                             enabled=args.self_heal, after=args.heal_after)
     elif args.self_heal:
         raise UsageError("--self-heal needs the runtime checks (drop --no-runtime)")
-    watcher = Watcher(root, state_dir, args.notify, history, textfile, runtime=runtime,
-                      healer=healer, interval=args.probe_interval)
-    try:
-        start_metrics(watcher, args.metrics_port)
-    except OSError as exc:
-        raise UsageError(f"--metrics-port {args.metrics_port}: {exc.strerror or exc}") from None
-    watcher.install_signals()
-    watcher.run()
-    return 0
+    return Watcher(root, state_dir, args.notify, history, textfile, runtime=runtime,
+                   healer=healer, interval=args.probe_interval)
 
 
 def _known_good(history: History) -> int | None:

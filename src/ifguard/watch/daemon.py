@@ -24,10 +24,16 @@ from ifguard.watch.alerts import Alerter, Queue, redact
 from ifguard.watch.config import ConfigMonitor, Store
 from ifguard.watch.events import NetlinkEvents, OvsEvents
 from ifguard.watch.heal import Observation, SelfHealer
+from ifguard.watch.inotify import Inotify
 from ifguard.watch.metrics import Collector, serve, write_textfile
 from ifguard.watch.runtime import RuntimeMonitor
 
 log = logging.getLogger("ifguard.watch")
+# Files are watched with inotify directly (watch/inotify.py): no wake-up while idle. The
+# watchfiles fallback wakes every STEP_MS (10 ms cost 0.5 % CPU idle, 200 ms added 280 ms
+# of latency in benchmarks/watch_latency.py).
+STEP_MS = 50
+DEBOUNCE_FILES = 0.05
 DEBOUNCE = 0.3          # seconds: events of one reload are checked together
 
 
@@ -67,6 +73,7 @@ class Watcher:
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.dirs: set[Path] = set()
+        self._inotify: Inotify | None = None
 
     def check(self) -> None:
         verdict, alerts = self.monitor.check()
@@ -104,9 +111,10 @@ class Watcher:
                 log.warning("%s: %s", alert.title, alert.body.replace("\n", "; "))
         self._publish()
         due = [t for t in (verdict.recheck_in,) if t is not None]
-        if self.healer is not None and (not verdict.healthy or self.healer.healthy_since
-                                        is not None):
-            due.append(2.0)  # counting towards self-heal or towards known-good
+        if self.healer is not None:  # counting towards known-good or towards a heal
+            wait = self.healer.due(time.time())
+            if wait is not None:
+                due.append(max(1.0, wait))
         return min(due) if due else None
 
     def _rollbacks(self) -> int:
@@ -148,29 +156,57 @@ class Watcher:
                 log.exception("alert delivery failed")
 
     def run(self) -> None:
-        import watchfiles
-
         self.check()
         threading.Thread(target=self._deliver, name="ifguard-alerts", daemon=True).start()
         self.start_runtime()
         while not self.stop.is_set():
-            dirs = sorted(str(d) for d in self.dirs if d.is_dir())
-            log.info("watching %s", ", ".join(dirs))
-            for changes in watchfiles.watch(*dirs, stop_event=self.stop, debounce=50, step=10,
-                                            recursive=False, raise_interrupt=False,
-                                            yield_on_timeout=False):
-                log.debug("changed: %s", sorted(p for _, p in changes))
-                before = set(self.dirs)
-                self.check()
-                if self.dirs != before:
-                    break  # a new sourced directory: restart the watch on the new set
+            dirs = sorted(d for d in self.dirs if d.is_dir())
+            log.info("watching %s", ", ".join(str(d) for d in dirs))
+            try:
+                notify = Inotify(dirs)
+            except OSError as exc:  # no inotify here: watchfiles' polling loop instead
+                log.info("inotify unavailable (%s): using watchfiles", exc)
+                self._run_watchfiles(dirs)
+                continue
+            self._inotify = notify
+            if self.stop.is_set():  # stopped while the watch was being set up
+                notify.stop()
+            try:
+                for changed in notify.changes(debounce=DEBOUNCE_FILES):
+                    log.debug("changed: %s", sorted(str(p) for p in changed))
+                    if self._changed():
+                        break
+            finally:
+                self._inotify = None
+                notify.close()
         self.wake.set()
         self.rt_wake.set()
+
+    def _changed(self) -> bool:
+        """Re-check; True when the set of directories to watch changed (a new source)."""
+        before = set(self.dirs)
+        self.check()
+        return self.dirs != before
+
+    def _run_watchfiles(self, dirs: list[Path]) -> None:
+        import watchfiles
+
+        for _changes in watchfiles.watch(*dirs, stop_event=self.stop, step=STEP_MS,
+                                         debounce=int(DEBOUNCE_FILES * 1000), recursive=False,
+                                         raise_interrupt=False, yield_on_timeout=False):
+            if self._changed():
+                return
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        notify = self._inotify
+        if notify is not None:
+            notify.stop()
 
     def install_signals(self) -> None:
         def stop(signum: int, frame: FrameType | None) -> None:
             log.info("signal %d: stopping", signum)
-            self.stop.set()
+            self.shutdown()
 
         def reload(signum: int, frame: FrameType | None) -> None:
             log.info("SIGHUP: re-reading the configuration")

@@ -39,10 +39,24 @@ class SelfHealer:
         self.max_attempts, self.backoff = max_attempts, backoff
         self.healthy_since: float | None = None   # healthy since, with this version
         self.healthy_version: int | None = None
+        self.marked: int | None = None            # the version last found/marked known-good
         self.unhealthy_since: float | None = None
         self.attempts = 0
         self.next_attempt = 0.0
         self.reported_same = False
+
+    def due(self, now: float) -> float | None:
+        """Seconds until an observation could lead to a decision (mark known-good, heal);
+        None when nothing is pending, so an idle daemon is not woken up."""
+        if self.healthy_since is not None:
+            if self.marked == self.healthy_version:
+                return None
+            return max(0.0, self.healthy_since + self.settle - now)
+        if self.unhealthy_since is None or not self.enabled:
+            return None
+        if self.attempts >= self.max_attempts:
+            return None
+        return max(0.0, self.unhealthy_since + self.after - now, self.next_attempt - now)
 
     def observe(self, o: Observation) -> list[Alert]:
         if o.healthy:
@@ -50,10 +64,12 @@ class SelfHealer:
             self.reported_same = False
             if self.healthy_since is None or self.healthy_version != o.version:
                 self.healthy_since, self.healthy_version = o.now, o.version
-            if (o.version is not None and o.lint_errors == 0 and not o.pending
-                    and o.now - self.healthy_since >= self.settle
-                    and self.known_good() != o.version):
-                self.mark(o.version)
+            if o.lint_errors or o.pending or o.version is None:
+                self.marked = o.version  # nothing to wait for with this version
+            elif o.now - self.healthy_since >= self.settle and self.marked != o.version:
+                if self.known_good() != o.version:
+                    self.mark(o.version)
+                self.marked = o.version
                 self.attempts = 0
             return []
         self.healthy_since = None
