@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ifguard import topology
 from ifguard.model import Config, Interface
 from ifguard.plan import state_from_config
-from ifguard.runtime.types import OvsPort, Runtime
+from ifguard.runtime.types import OvsPort, Runtime, is_global
 
 # created at run time by Proxmox (VM/CT NICs, firewall bridges) or libvirt/docker
 RUNTIME_PORT = re.compile(r"^(tap\d|veth\d|fwln|fwpr|fwbr|vnet\d|vif\d)")
@@ -40,14 +40,6 @@ def _norm(cidr: str) -> str:
         return str(ipaddress.ip_interface(cidr))
     except ValueError:
         return cidr
-
-
-def _global(cidr: str) -> bool:
-    try:
-        ip = ipaddress.ip_interface(cidr).ip
-    except ValueError:
-        return False
-    return not (ip.is_link_local or ip.is_loopback)
 
 
 def ovs_options(iface: Interface) -> dict[str, str]:
@@ -151,7 +143,7 @@ def _check_links(config: Config, rt: Runtime) -> Iterator[Drift]:
                         f"{name} MTU is {link.mtu}, configured {port.mtu}")
         if iface.method in STATIC and not port.dynamic:
             want = {_norm(a) for a in port.addresses}
-            have = {a for a in link.addresses if _global(a)}
+            have = {a for a in link.addresses if is_global(a)}
             for a in sorted(want - have):
                 yield Drift(name, "address-missing", a, "absent",
                             f"{name} lacks configured address {a}")

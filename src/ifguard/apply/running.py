@@ -6,24 +6,15 @@ left out by ``restrict``: the plan compares what the files name.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 from ifguard.plan import NetState, Port
-from ifguard.runtime.types import Runtime
+from ifguard.runtime.types import Runtime, is_global
 
 _KINDS = {"bridge": "bridge", "bond": "bond", "vlan": "vlan", "veth": "physical",
           "dummy": "physical", "openvswitch": "ovs-intport", "tun": "physical"}
-
-
-def _global(cidr: str) -> bool:
-    try:
-        ip = ipaddress.ip_interface(cidr).ip
-    except ValueError:
-        return False
-    return not (ip.is_link_local or ip.is_loopback)
 
 
 def running_state(rt: Runtime) -> NetState | None:
@@ -40,7 +31,7 @@ def running_state(rt: Runtime) -> NetState | None:
         master = None if link.master in (None, "ovs-system") else link.master
         ports[name] = Port(
             name, kind, master, (), (link.parent,) if kind == "vlan" and link.parent else (),
-            tuple(a for a in link.addresses if _global(a)), tuple(gateways.get(name, ())),
+            tuple(a for a in link.addresses if is_global(a)), tuple(gateways.get(name, ())),
             str(link.vlan_id) if link.vlan_id is not None else None,
             str(link.mtu) if link.mtu is not None else None)
     for name in [n for n, p in ports.items() if p.kind in ("bond", "bridge")]:

@@ -4,8 +4,18 @@ consume them. Nothing here does I/O."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+
+def is_global(cidr: str) -> bool:
+    """An address worth comparing: not link-local, not loopback (and parseable)."""
+    try:
+        ip = ipaddress.ip_interface(cidr).ip
+    except ValueError:
+        return False
+    return not (ip.is_link_local or ip.is_loopback)
 
 
 @dataclass(frozen=True)
