@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/watch_latency.py [--writes 100] [--idle 600]
 
+Idle CPU and RSS are measured twice: right after start (apprise not loaded yet) and after
+the alerts of the latency run.
+
 The watcher runs in its own process (like `ifguard watch`) against a temp --root and notifies a
 json:// receiver on 127.0.0.1. Each round appends the junk line (-> one alert) or removes it
 (-> one "resolved"); the latency is write() -> POST received.
@@ -62,6 +65,16 @@ def cpu_rss(pid: int) -> tuple[float, int]:
     return cpu, rss * 1024
 
 
+def idle(pid: int, seconds: float, label: str) -> None:
+    cpu0, _ = cpu_rss(pid)
+    t0 = time.monotonic()
+    time.sleep(seconds)
+    cpu1, rss = cpu_rss(pid)
+    wall = time.monotonic() - t0
+    print(f"{label}, {wall:.0f} s: CPU {100 * (cpu1 - cpu0) / wall:.3f} %  RSS "
+          f"{rss / 2**20:.1f} MB", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--writes", type=int, default=100)
@@ -77,6 +90,7 @@ def main() -> None:
     child = subprocess.Popen([sys.executable, "-c", CHILD, "--root", str(tmp / "root"),
                               "--state-dir", str(tmp / "state"), "--notify", url])
     time.sleep(3)
+    idle(child.pid, a.idle, "idle from start, no alert sent yet")
     lat = []
     for i in range(a.writes):
         with Receiver.cond:
@@ -94,13 +108,7 @@ def main() -> None:
     print(f"latency write->notification over {len(lat)} writes: p50 {statistics.median(lat):.1f} ms"
           f"  p99 {p99:.1f} ms  max {lat[-1]:.1f} ms", flush=True)
     time.sleep(2)
-    cpu0, _ = cpu_rss(child.pid)
-    t0 = time.monotonic()
-    time.sleep(a.idle)
-    cpu1, rss = cpu_rss(child.pid)
-    wall = time.monotonic() - t0
-    print(f"idle {wall:.0f} s: CPU {100 * (cpu1 - cpu0) / wall:.3f} %  RSS {rss / 2**20:.1f} MB",
-          flush=True)
+    idle(child.pid, a.idle, f"idle after {len(lat)} alerts")
     child.terminate()
     child.wait(10)
     print(f"exit status after SIGTERM: {child.returncode}")

@@ -7,14 +7,18 @@ write a temp file and rename it are seen.
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from ifguard.apply.record import PENDING
 from ifguard.lint import lint_paths
@@ -38,20 +42,45 @@ DEBOUNCE = 0.3          # seconds: events of one reload are checked together
 
 
 
-class AppriseSender:
-    def __init__(self, urls: Sequence[str]) -> None:
-        import apprise
+# run in a child at start: the URLs are checked without loading apprise into the daemon
+_CHECK_URLS = """
+import json, sys, apprise
+urls = json.load(sys.stdin)
+print(json.dumps([i for i, u in enumerate(urls) if not apprise.Apprise().add(u)]))
+"""
 
-        self.apprise = apprise.Apprise()
-        for url in urls:
-            if not self.apprise.add(url):
-                log.error("notification URL not understood: %s", redact(url))
-        self.empty = not urls
+
+class AppriseSender:
+    """Delivery through apprise, imported only when the first alert is sent: a watcher
+    that never alerts does not carry its ~19 MB."""
+
+    def __init__(self, urls: Sequence[str]) -> None:
+        self.urls = list(urls)
+        self.empty = not self.urls
+        self._apprise: Any = None
+
+    def bad_urls(self) -> list[str]:
+        """The URLs apprise does not understand (checked in a child process)."""
+        if self.empty:
+            return []
+        done = subprocess.run([sys.executable, "-c", _CHECK_URLS], input=json.dumps(self.urls),
+                              capture_output=True, text=True, timeout=60, check=False)
+        try:
+            return [self.urls[i] for i in json.loads(done.stdout)]
+        except (ValueError, IndexError, TypeError):
+            log.error("could not check the notification URLs: %s", done.stderr.strip()[-200:])
+            return []
 
     def send(self, title: str, body: str) -> bool:
         if self.empty:
             return True
-        return bool(self.apprise.notify(title=title, body=body))
+        if self._apprise is None:
+            import apprise
+
+            self._apprise = apprise.Apprise()
+            for url in self.urls:
+                self._apprise.add(url)
+        return bool(self._apprise.notify(title=title, body=body))
 
 
 class Watcher:
@@ -66,6 +95,8 @@ class Watcher:
         self.lint_errors: int = 0
         self.version: int | None = None
         self.sender = AppriseSender(urls)
+        for url in self.sender.bad_urls():
+            log.error("notification URL not understood: %s", redact(url))
         self.queue = Queue(state_dir / "alerts.db", time.time)
         self.alerter = Alerter(self.queue, socket.gethostname(), min_interval=30.0)
         self.monitor = ConfigMonitor(lambda: lint_paths(None, root, Settings()), root, store)
