@@ -238,3 +238,19 @@ def test_wrapped_ovs_options_is_joined_not_deleted() -> None:
     assert apply_edits(text, diag.fix.edits) == (
         "iface bond0 inet manual\n    ovs_bonds enp1s0 enp2s0\n"
         "    ovs_options vlan_mode=native-untagged lacp=active bond_mode=balance-tcp tag=1\n")
+
+
+def test_ip_output_glued_to_a_value_is_reported_once() -> None:
+    """`ip a >> interfaces` on a file without a final newline (seen in the lab seed test)."""
+    text = ("auto vmbr0\niface vmbr0 inet manual\n    ovs_type OVSBridge\n"
+            "    ovs_ports vlan1001"
+            "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast\n")
+    diags = lint_text(text)
+    assert [(d.code, d.line, d.column) for d in diags] == [("IFG101", 4, 15)]
+    assert "vlan100127:" in diags[0].message and diags[0].fix is None
+
+
+def test_angle_brackets_in_an_ordinary_value_are_not_output() -> None:
+    text = ("iface eth0 inet manual\n    post-up echo '1: x: <y>' > /dev/null\n"
+            "    up logger 'link 3: eth0: <UP> seen'\n")
+    assert [d.code for d in lint_text(text) if d.code == "IFG101"] == []

@@ -237,3 +237,20 @@ def verdicts(doc: Document) -> dict[int, Verdict]:
         doc.cache["junk"] = cached = found
     assert isinstance(cached, dict)
     return cached
+
+
+# `27: enx60a4b758ba5b: <BROADCAST,...>` inside a value: an `ip link`/`ip addr` record glued
+# to the end of an option line (a file without a final newline, then `ip a >> file`).
+_EMBEDDED_IP = lazy(r"\d+: [^\s:]+(?:@[^\s:]+)?: <[A-Z0-9_,-]*>")
+
+
+def embedded_output(value: str) -> int | None:
+    """Where `ip` output starts inside an option's value: the offset of the first word it
+    touches (the record's index may be glued to the last real word, `vlan100127:`)."""
+    m = _EMBEDDED_IP.compiled.search(value)
+    if m is None:
+        return None
+    start = m.start()
+    while start > 0 and not value[start - 1].isspace():
+        start -= 1
+    return start

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Severity
-from ifguard.junk import Verdict, classify, valid_name, verdicts
+from ifguard.junk import Verdict, classify, embedded_output, valid_name, verdicts
 from ifguard.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS, Document, Kind, Line
 from ifguard.rules.base import Context, Finding, rule
 from ifguard.rules.fixes import delete_line, replace
@@ -29,6 +29,20 @@ def _junk(ctx: Context, kinds: tuple[str, ...]) -> Iterator[tuple[Document, Line
         for seq, verdict in verdicts(doc).items():
             if verdict.kind in kinds:
                 yield doc, doc.lines[seq], verdict
+
+
+def _glued_output(doc: Document, line: Line) -> Iterator[Finding]:
+    raw = line.raw
+    at = embedded_output(raw)
+    if at is None:
+        return
+    end = len(raw.rstrip(" \t\r\n"))
+    yield Finding(doc.span(line.start + at, line.start + end),
+                  f"the value of `{line.keyword}` ends in pasted `ip` output ("
+                  f"`{raw[at:end][:40]}…`), most likely a line appended to a file without a "
+                  "final newline: ifupdown2 reads every word of it as part of the value. Delete "
+                  "it and repair the word it was glued to (no automatic fix: where that word "
+                  "ended is a guess)")
 
 
 def _report(doc: Document, line: Line, verdict: Verdict, advice: str) -> Finding:
@@ -73,6 +87,15 @@ def pasted_command_output(ctx: Context) -> Iterator[Finding]:
         for line in doc.lines:
             if line.kind is Kind.OPTION and "\\\n" in line.raw.replace("\r\n", "\n"):
                 yield from _continued_junk(doc, line)
+    # Output glued to the end of an option line (appended to a file without a final newline).
+    for doc in ctx.documents:
+        if ": <" not in doc.text:
+            continue
+        junk = verdicts(doc)
+        for line in doc.lines:
+            if (line.kind is Kind.OPTION and line.seq not in junk and ": <" in line.raw
+                    and line.keyword not in _COMMANDS and "\\\n" not in line.raw):
+                yield from _glued_output(doc, line)  # (commands may echo anything)
 
 
 def _continued_junk(doc: Document, line: Line) -> Iterator[Finding]:

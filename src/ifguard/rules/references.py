@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ifguard.diagnostic import Edit, Fix, Severity
+from ifguard.junk import embedded_output
 from ifguard.model import Interface
 from ifguard.rules.base import Context, Finding, rule
 from ifguard.schema import _distance
@@ -23,6 +24,11 @@ def _close(name: str, candidates: frozenset[str]) -> str | None:
     near = sorted(c for c in candidates
                   if _distance(name, c) == 1 and _shape(c) != _shape(name))
     return near[0] if near else None
+
+
+def _in_glued_output(value: str, name: str) -> bool:
+    at = embedded_output(value) if ": <" in value else None
+    return at is not None and name in value[at:].split()
 
 
 @rule("IFG301", "undefined-interface", Severity.WARNING)
@@ -57,6 +63,8 @@ def undefined_interface(ctx: Context) -> Iterator[Finding]:
         name = edge.member
         if name in defined or (nics is not None and name in nics):
             continue
+        if _in_glued_output(edge.attribute.value, name):
+            continue  # IFG101 reports the pasted output once
         typo = _close(name, defined)
         where = f"`{edge.attribute.name}` of `{edge.master.name}`"
         if nics is not None:
