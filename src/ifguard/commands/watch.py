@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from ifguard.watch.daemon import Watcher
 
 NAME = "watch"
-HELP = "watch /etc/network/interfaces: lint each change, alert, export metrics"
+HELP = "watch the files and the running network: lint, probe, alert, metrics, self-heal"
 DESCRIPTION = """\
 Watch /etc/network/interfaces, every file it sources, interfaces.d/ and Proxmox's
 interfaces.new. Each change is linted within a fraction of a second; when the configuration
