@@ -34,18 +34,22 @@ class NetlinkSource(Protocol):
 
 
 class PyrouteSource:
-    """Dumps from the kernel (the caller's network namespace)."""
+    """The three dumps from the kernel (the caller's network namespace), taken over one
+    netlink socket on first use; one instance is one snapshot."""
+
+    def __init__(self) -> None:
+        self._dumps: dict[str, list[Any]] | None = None
 
     def _dump(self, what: str) -> list[Any]:
-        from pyroute2 import IPRoute  # type: ignore[import-untyped]  # slow: imported late
+        if self._dumps is None:
+            from pyroute2 import IPRoute  # type: ignore[import-untyped]  # slow: imported late
 
-        with IPRoute() as ipr:
-            if what == "links":
-                return list(ipr.get_links())
-            if what == "addresses":
-                return list(ipr.get_addr())
-            return [*ipr.get_routes(family=socket.AF_INET),
-                    *ipr.get_routes(family=socket.AF_INET6)]
+            with IPRoute() as ipr:
+                self._dumps = {
+                    "links": list(ipr.get_links()), "addresses": list(ipr.get_addr()),
+                    "routes": [*ipr.get_routes(family=socket.AF_INET),
+                               *ipr.get_routes(family=socket.AF_INET6)]}
+        return self._dumps[what]
 
     def links(self) -> list[Any]:
         return self._dump("links")
