@@ -103,3 +103,44 @@ def test_self_heal_restores_connectivity_after_someone_elses_reload(lab: Any,
         receiver.kill()
         log.close()
     print((tmp_path / "watch.log").read_text()[-3000:])
+
+
+def _members(path: Path) -> dict[str, float]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    if not path.exists():
+        return {}
+    out: dict[str, float] = {}
+    for family in text_string_to_metric_families(path.read_text()):
+        for sample in family.samples:
+            if sample.name == "ifguard_bond_member_up" and sample.labels["kind"] == "ovs":
+                out[sample.labels["member"]] = sample.value
+    return out
+
+
+def test_metrics_follow_a_cut_uplink(lab: Any, tmp_path: Path) -> None:
+    """The runtime check is event-driven: the OVS bond member metric follows the cable (the
+    time is printed; the speed goal is a measurement, not an assertion)."""
+    textfile = tmp_path / "prom"
+    textfile.mkdir()
+    log = (tmp_path / "watch.log").open("w")
+    watch = subprocess.Popen(lab.h.argv([
+        sys.executable, "-m", "ifguard", "watch", "--textfile-dir", str(textfile)]),
+        stdout=log, stderr=log)
+    prom = textfile / "ifguard.prom"
+    try:
+        wait_for(lambda: _members(prom) == {"enp1s0": 1.0, "enx60a4b758ba5b": 1.0}, 30,
+                 "the first runtime metrics")
+        lab.switch(["ip", "link", "set", "sw1", "down"], check=True)
+        seen = wait_for(lambda: _members(prom).get("enp1s0") == 0.0, 10, "member down")
+        lab.switch(["ip", "link", "set", "sw1", "up"], check=True)
+        back = wait_for(lambda: _members(prom).get("enp1s0") == 1.0, 10, "member up")
+        print(f"\n[watch e2e] cable cut -> ifguard_bond_member_up 0 after {seen:.2f} s; "
+              f"restored -> 1 after {back:.2f} s")
+    finally:
+        watch.send_signal(signal.SIGTERM)
+        try:
+            watch.wait(10)
+        except subprocess.TimeoutExpired:
+            watch.kill()
+        log.close()
