@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -30,9 +32,7 @@ def corpus_dir() -> Path | None:
 def corpus() -> Path:
     found = corpus_dir()
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("real-world corpus not found (../shared/corpus or $IFGUARD_CORPUS)")
-        pytest.skip("real-world corpus not found: set IFGUARD_CORPUS or check out ../shared")
+        unavailable("real-world corpus not found (../shared/corpus or $IFGUARD_CORPUS)")
     return found
 
 
@@ -44,3 +44,20 @@ def lint_text(text: str | bytes, *, dialect: str | None = None,
 @pytest.fixture
 def lint() -> Callable[..., list[Diagnostic]]:
     return lint_text
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip for a missing prerequisite - or fail under CI (``CI`` set), where .ci/run
+    installs everything the tests need, so a skip would hide a broken setup."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}, and CI is set")
+    pytest.skip(reason)
+
+
+def require_tool(name: str, package: str | None = None) -> str:
+    """The path of a program the test drives for real (see ``unavailable``)."""
+    found = shutil.which(name)
+    if found is None:
+        unavailable(f"{name} not installed" + (f" (Debian package `{package}`)" if package
+                                                else ""))
+    return found

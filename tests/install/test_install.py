@@ -4,7 +4,6 @@ an exact undo, modified files left alone, the ifreload diversion and the wrapper
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from ifguard import install as templates
 from ifguard.errors import UsageError
 from ifguard.install import files as F
 from ifguard.install import ops
-from tests.conftest import REPO
+from tests.conftest import REPO, require_tool
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))
 CLEAN = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
@@ -209,10 +208,7 @@ def test_divert_needs_an_ifreload(tmp_path: Path) -> None:
 
 
 def test_dpkg_divert_for_real(tmp_path: Path) -> None:
-    if shutil.which("dpkg-divert") is None:
-        if os.environ.get("CI"):
-            pytest.fail("dpkg-divert not installed and CI is set")
-        pytest.skip("dpkg-divert not installed")
+    require_tool("dpkg-divert", "dpkg")
     root = host(tmp_path, ifreload=True)
     (root / "var/lib/dpkg").mkdir(parents=True)
     (root / "var/lib/dpkg/status").touch()

@@ -4,7 +4,6 @@ rendered and as `ifguard install` writes them."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ifguard.install import files, ops
+from tests.conftest import require_tool
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))
 
@@ -27,12 +27,7 @@ RemainAfterExit=yes
 
 
 def _analyze() -> str:
-    found = shutil.which("systemd-analyze")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("systemd-analyze not installed and CI is set")
-        pytest.skip("systemd-analyze not installed")
-    return found
+    return require_tool("systemd-analyze", "systemd")
 
 
 def _verify(unit: Path, *, unit_path: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.conftest import require_tool
 
 RULES = Path(__file__).resolve().parents[2] / "contrib" / "prometheus"
 
 
 def _promtool() -> str:
-    found = shutil.which("promtool")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("promtool not installed (Debian package `prometheus`) and CI is set")
-        pytest.skip("promtool not installed (Debian package `prometheus`)")
-    return found
+    return require_tool("promtool", "prometheus")
 
 
 def test_rules_are_valid() -> None:
