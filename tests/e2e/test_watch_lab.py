@@ -50,6 +50,14 @@ def notifications(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+def stop(watch: subprocess.Popen[Any]) -> None:
+    watch.send_signal(signal.SIGTERM)
+    try:
+        watch.wait(10)
+    except subprocess.TimeoutExpired:
+        watch.kill()
+
+
 def wait_for(pred: Any, limit: float, what: str) -> float:
     start = time.monotonic()
     while not pred():
@@ -95,11 +103,7 @@ def test_self_heal_restores_connectivity_after_someone_elses_reload(lab: Any,
               f"connectivity restored {restored:.1f} s after the reload; notifications: "
               f"{titles()}")
     finally:
-        watch.send_signal(signal.SIGTERM)
-        try:
-            watch.wait(10)
-        except subprocess.TimeoutExpired:
-            watch.kill()
+        stop(watch)
         receiver.kill()
         log.close()
     print((tmp_path / "watch.log").read_text()[-3000:])
@@ -138,9 +142,5 @@ def test_metrics_follow_a_cut_uplink(lab: Any, tmp_path: Path) -> None:
         print(f"\n[watch e2e] cable cut -> ifguard_bond_member_up 0 after {seen:.2f} s; "
               f"restored -> 1 after {back:.2f} s")
     finally:
-        watch.send_signal(signal.SIGTERM)
-        try:
-            watch.wait(10)
-        except subprocess.TimeoutExpired:
-            watch.kill()
+        stop(watch)
         log.close()

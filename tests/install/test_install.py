@@ -16,7 +16,7 @@ from ifguard import install as templates
 from ifguard.errors import UsageError
 from ifguard.install import files as F
 from ifguard.install import ops
-from tests.conftest import REPO, require_tool
+from tests.conftest import REPO, require_tool, unavailable
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))
 CLEAN = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
@@ -305,7 +305,7 @@ def test_wrapper_reaches_the_real_ifupdown2(tmp_path: Path) -> None:
     """ifupdown2 picks its operation by how argv[0] ends: the diverted name must still end in
     `ifreload` or the real program refuses with "Unexpected executable"."""
     if not IFUPDOWN2.exists():
-        pytest.skip("ifupdown2 not installed")
+        unavailable("ifupdown2 not installed")
     root = host(tmp_path, interfaces=CLEAN)
     (root / "usr/sbin").mkdir(parents=True)
     (root / "usr/sbin/ifreload").symlink_to(IFUPDOWN2)  # as the package ships it
