@@ -151,3 +151,11 @@ def test_sigkill_mid_write_leaves_a_consistent_database(tmp_path: Path) -> None:
         assert orphans == 0
     h = History(path)
     assert all(v.files for v in (h.get(x.id) for x in h.versions(limit=5)) if v)
+
+
+def test_count_events_counts_one_kind(tmp_path: Path) -> None:
+    h = History(tmp_path / "history.db")
+    for kind in ("apply-rolled-back", "apply-confirmed", "apply-rolled-back"):
+        h.record_event(kind, {})
+    assert h.count_events("apply-rolled-back") == 2
+    assert h.count_events("apply-started") == 0

@@ -224,6 +224,11 @@ class History:
                                                              default=str)))
             return int(cur.lastrowid or 0)
 
+    def count_events(self, kind: str) -> int:
+        with self._connect() as db:
+            row = db.execute("SELECT COUNT(*) FROM events WHERE kind = ?", (kind,)).fetchone()
+        return int(row[0])
+
     def events(self, limit: int = 50, kind: str | None = None) -> list[Event]:
         """Newest first; ``kind`` filters on one event kind."""
         query = "SELECT id, time, kind, version_id, detail FROM events"

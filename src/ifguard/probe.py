@@ -88,6 +88,17 @@ def parse_target(text: str) -> tuple[str, str, int | None]:
     return "tcp", host, int(port)
 
 
+def check_targets(targets: Sequence[str]) -> None:
+    """Validate command-line probe targets: a bad one is a usage error (exit 2)."""
+    from ifguard.errors import UsageError
+
+    for text in targets:
+        try:
+            parse_target(text)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+
 def _lacp_wanted(config: Config, name: str) -> bool:
     iface = config.iface(name)
     if iface is None:

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from ifguard.apply.checks import builtin_prober, gratuitous_arp, parse_target
+from ifguard.apply.checks import builtin_prober, gratuitous_arp
 from ifguard.model import build
+from ifguard.probe import parse_target
 from ifguard.runtime.types import Runtime
 from ifguard.source import load_text
 from tests.apply.cli_helpers import CLEAN

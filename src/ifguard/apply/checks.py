@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import struct
 from collections.abc import Callable, Mapping, Sequence
 
 from ifguard import plan, probe
 from ifguard.apply.effects import Clock
 from ifguard.apply.probes import Check, Prober, ProbeReport
 from ifguard.model import Config
-from ifguard.netprobe import Net
+from ifguard.netprobe import Net, arp_request
 from ifguard.runtime.types import Link, Runtime
-
-parse_target = probe.parse_target
 
 Announce = Callable[[str, str, str], None]
 
@@ -32,12 +29,10 @@ def gratuitous_arp(ifname: str, mac: str, ip: str) -> None:
     """Broadcast an ARP request for our own address (RFC 5227 announcement) so neighbours
     (the gateway, the switch) update a cache entry that still holds the MAC of an interface
     the reload re-created."""
-    frame = (b"\xff" * 6 + bytes.fromhex(mac.replace(":", "")) + b"\x08\x06"
-             + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + bytes.fromhex(mac.replace(":", ""))
-             + socket.inet_aton(ip) + b"\x00" * 6 + socket.inet_aton(ip))
+    frame = arp_request(bytes.fromhex(mac.replace(":", "")), ip, ip)  # asks for itself
     with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
         s.bind((ifname, 0))
-        s.send(frame.ljust(60, b"\x00"))
+        s.send(frame)
 
 
 def announce_all(state: plan.NetState, path: plan.ManagementPath, links: Mapping[str, Link],

@@ -15,7 +15,6 @@ from ifguard import plan
 from ifguard.apply import context as ctx
 from ifguard.apply import record as rec
 from ifguard.apply.begin import Request, begin
-from ifguard.apply.checks import parse_target
 from ifguard.apply.guardian import choose_spawner, guard, guardian_argv
 from ifguard.apply.record import Transaction
 from ifguard.apply.transaction import (
@@ -28,6 +27,7 @@ from ifguard.apply.transaction import (
 )
 from ifguard.errors import UsageError
 from ifguard.lint import Result
+from ifguard.probe import check_targets
 from ifguard.source import DEFAULT_INTERFACES, PROXMOX_PENDING, Root
 
 
@@ -94,11 +94,7 @@ def run_guardian(args: argparse.Namespace) -> int:
 
 def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply") -> int:
     root = ctx.root_of(args)
-    for target in args.probe or ():
-        try:
-            parse_target(target)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+    check_targets(args.probe or ())
     result, errors, warnings = lint_gate(args, root, cand.lint_path)
     config = result.config
     dialect = str(result.dialect)

@@ -50,15 +50,11 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.errors import UsageError
     from ifguard.model import build
     from ifguard.netprobe import SystemNet
-    from ifguard.probe import parse_target, run_probes
+    from ifguard.probe import check_targets, run_probes
     from ifguard.runtime import read_runtime
     from ifguard.source import DEFAULT_INTERFACES, Root, load
 
-    for target in args.target:
-        try:
-            parse_target(target)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+    check_targets(args.target)
     if not 0 < args.timeout <= 60:
         raise UsageError("--timeout must be between 0 and 60 seconds")
     root = Root(Path(args.root))

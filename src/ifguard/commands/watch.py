@@ -94,7 +94,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     from ifguard.apply.effects import SubprocessRunner
     from ifguard.errors import UsageError
     from ifguard.netprobe import SystemNet
-    from ifguard.probe import parse_target
+    from ifguard.probe import check_targets
     from ifguard.runtime import read_runtime
     from ifguard.source import Root
     from ifguard.watch.daemon import Watcher
@@ -106,11 +106,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     textfile = Path(args.textfile_dir) if args.textfile_dir else None
     if textfile is not None and not textfile.is_dir():
         raise UsageError(f"--textfile-dir {args.textfile_dir}: not a directory")
-    for target in args.target:
-        try:
-            parse_target(target)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+    check_targets(args.target)
     if not 1 <= args.probe_interval <= 86400 or not 0 <= args.heal_after <= 86400:
         raise UsageError("--probe-interval must be 1..86400 s, --heal-after 0..86400 s")
     history = context.history_of(state_dir)

@@ -24,7 +24,7 @@ from ifguard.apply.record import PENDING
 from ifguard.lint import lint_paths
 from ifguard.settings import Settings
 from ifguard.source import Root
-from ifguard.watch.alerts import Alerter, Queue, redact
+from ifguard.watch.alerts import Alert, Alerter, Queue, redact
 from ifguard.watch.config import ConfigMonitor, Store
 from ifguard.watch.events import NetlinkEvents, OvsEvents
 from ifguard.watch.heal import Observation, SelfHealer
@@ -115,11 +115,14 @@ class Watcher:
                             default=0.0)
         net = self.root.path("/etc/network")
         self.dirs = {p.parent for p in verdict.files} | {net, net / "interfaces.d"}
+        self._raise(alerts)
+        self.rt_wake.set()  # the expectations changed: look at the running state again
+
+    def _raise(self, alerts: list[Alert]) -> None:
         for alert in alerts:
             if self.alerter.raise_(alert):
                 log.warning("%s: %s", alert.title, alert.body.replace("\n", "; "))
         self._publish()
-        self.rt_wake.set()  # the expectations changed: look at the running state again
 
     def _publish(self) -> None:
         if self.textfile_dir is not None:
@@ -137,11 +140,8 @@ class Watcher:
             pending = (self.state_dir / PENDING).exists()
             alerts += self.healer.observe(Observation(time.time(), verdict.healthy,
                                                       self.lint_errors, self.version, pending))
-        for alert in alerts:
-            if self.alerter.raise_(alert):
-                log.warning("%s: %s", alert.title, alert.body.replace("\n", "; "))
-        self._publish()
-        due = [t for t in (verdict.recheck_in,) if t is not None]
+        self._raise(alerts)
+        due = [] if verdict.recheck_in is None else [verdict.recheck_in]
         if self.healer is not None:  # counting towards known-good or towards a heal
             wait = self.healer.due(time.time())
             if wait is not None:
@@ -150,10 +150,8 @@ class Watcher:
 
     def _rollbacks(self) -> int:
         history = self.monitor.store
-        events = getattr(history, "events", None)
-        if events is None:
-            return 0
-        return len(events(limit=100000, kind="apply-rolled-back"))
+        count = getattr(history, "count_events", None)  # a History; tests pass lighter stores
+        return int(count("apply-rolled-back")) if count is not None else 0
 
     def _runtime_loop(self) -> None:
         timeout: float | None = 0.0
