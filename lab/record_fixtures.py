@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lab.ifguard_lab import Lab
 
 OUT = Path(__file__).resolve().parents[1] / "tests/fixtures/runtime"
-RECORD = ("import json; from ifguard.runtime.netlink import PyrouteSource, record; "
+RECORD = ("import json; from ifguard.network.readers.netlink import PyrouteSource, record; "
           "print(json.dumps(record(PyrouteSource())))")
 
 
@@ -26,7 +26,7 @@ def capture(lab: Lab, name: str) -> None:
     d.mkdir(parents=True, exist_ok=True)
     nl = lab.host([sys.executable, "-c", RECORD], check=True).stdout
     (d / "netlink.json").write_text(json.dumps(json.loads(nl), indent=1) + "\n")
-    from ifguard.runtime.ovs import vsctl_argv
+    from ifguard.network.readers.ovs import vsctl_argv
 
     (d / "ovs-vsctl.json").write_text(lab.host(vsctl_argv(), check=True).stdout)
     (d / "bond-show.txt").write_text(lab.host(["ovs-appctl", "bond/show"]).stdout)

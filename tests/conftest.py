@@ -10,10 +10,10 @@ from typing import NoReturn
 
 import pytest
 
-from ifguard.diagnostic import Diagnostic
-from ifguard.lint import lint_loaded
-from ifguard.settings import Settings
-from ifguard.source import load_text
+from ifguard.config.diagnostic import Diagnostic
+from ifguard.config.settings import Settings
+from ifguard.config.source import load_text
+from ifguard.lint.engine import lint_loaded
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -181,7 +181,7 @@ def test_explain_accepts_code_any_case_and_name() -> None:
 
 
 def test_rules_lists_every_rule() -> None:
-    from ifguard.rules import RULES
+    from ifguard.lint.rules import RULES
 
     out = ifguard("rules").stdout
     for r in RULES:

@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import NoReturn
 
 from ifguard import __version__
-from ifguard.errors import UsageError
+from ifguard.system.errors import UsageError
 
 # One entry per subcommand module, in the order `ifguard --help` lists them.
 COMMANDS: tuple[str, ...] = (

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from ifguard.apply import record as rec
 from ifguard.apply.begin import Request, begin
-from ifguard.apply.effects import Completed, start_ticks
 from ifguard.apply.probes import Check, ProbeReport
 from ifguard.apply.record import StateDir, Transaction
 from ifguard.apply.transaction import Env, update
-from ifguard.history import History
+from ifguard.store.history import History
+from ifguard.system.process import start_ticks
+from ifguard.system.runner import Completed
 
 DEAD_PID = 2**22 + 1  # above the largest possible pid_max
 MAIN = "/etc/network/interfaces"

@@ -27,8 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ifguard.apply.effects import process_alive
 from ifguard.apply.record import StateDir
+from ifguard.system.process import process_alive
 from tests.apply.cli_helpers import CLEAN, MAIN, apply_argv, candidate, make_root
 
 # Runs the CLI under a line tracer that kills the process at the N-th line event counted

@@ -1,4 +1,4 @@
-"""The transaction's prober: ``ifguard.probe`` on runtime snapshots recorded in the lab,
+"""The transaction's prober: ``ifguard.network.probe`` on runtime snapshots recorded in the lab,
 retried on a fake clock, with announcements."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from ifguard.apply.checks import builtin_prober, gratuitous_arp
-from ifguard.model import build
-from ifguard.probe import parse_target
-from ifguard.runtime.types import Runtime
-from ifguard.source import load_text
+from ifguard.config.model import build
+from ifguard.config.source import load_text
+from ifguard.network.probe import parse_target
+from ifguard.network.readers.types import Runtime
 from tests.apply.cli_helpers import CLEAN
 from tests.apply.fakes import FakeClock
-from tests.runtime.conftest import recorded
+from tests.network.conftest import recorded
 
 
 class Net:

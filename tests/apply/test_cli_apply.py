@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.apply.effects import process_alive
-from ifguard.history import History
+from ifguard.store.history import History
+from ifguard.system.process import process_alive
 from tests.apply.cli_helpers import (
     CLEAN,
     INCIDENT,

@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from ifguard.apply import record as rec
-from ifguard.apply.effects import process_alive, start_ticks
 from ifguard.apply.guardian import (
     ForkSpawner,
     SystemdRunSpawner,
@@ -22,6 +21,7 @@ from ifguard.apply.guardian import (
     guardian_argv,
     systemd_run_argv,
 )
+from ifguard.system.process import process_alive, start_ticks
 from tests.apply.fakes import DEAD_PID, make_world
 
 

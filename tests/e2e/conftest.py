@@ -8,6 +8,7 @@ are skipped - except under CI (``CI`` set), where a missing prerequisite is a fa
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
@@ -41,12 +42,16 @@ def lab() -> Iterator[Any]:
     reason = _unavailable()
     if reason:
         unavailable(f"e2e prerequisites missing: {reason}")
-    lab = Lab(prefix="ifgt")
-    lab.up()
-    try:
-        yield lab
-    finally:
-        lab.down()
+    # One lab at a time on a machine: its namespaces and directories have fixed names, so two
+    # test runs (two checkouts, two developers) wait for each other instead of colliding.
+    with open("/run/ifguard-lab.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lab = Lab(prefix="ifgt")
+        lab.up()
+        try:
+            yield lab
+        finally:
+            lab.down()
 
 
 def ifguard(lab: Any, *args: str) -> Any:

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from ifguard import plan
-from ifguard.model import build
-from ifguard.source import load_text
+from ifguard.config.model import build
+from ifguard.config.source import load_text
+from ifguard.network.state import NetState, management_path, state_from_config
 
 pytestmark = pytest.mark.e2e
 
@@ -187,9 +187,9 @@ def wait_closed(lab: Any, limit: float = 120) -> dict[str, Any]:
 
 # --- candidates, derived from whatever configuration the lab runs -------------------------
 
-def management(text: str) -> tuple[str, plan.NetState]:
-    state = plan.state_from_config(build(load_text(text).documents))
-    roots = list(plan.management_path(state).roots)
+def management(text: str) -> tuple[str, NetState]:
+    state = state_from_config(build(load_text(text).documents))
+    roots = list(management_path(state).roots)
     assert roots, "the lab configuration has no default route"
     return roots[0], state
 

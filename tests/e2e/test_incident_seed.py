@@ -30,10 +30,11 @@ JUNK = ("27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc p
 SAMPLER = r"""
 import json, os, sys, time
 from pathlib import Path
-from ifguard.drift import drift
-from ifguard.model import build
-from ifguard.runtime import read_runtime
-from ifguard.source import Root, load
+from ifguard.network.drift import drift
+from ifguard.config.model import build
+from ifguard.network.readers import read_runtime
+from ifguard.system.root import Root
+from ifguard.config.source import load
 stop = Path("/tmp/ifguard-sampler.stop")
 config = build(load([Path("/etc/network/interfaces")], Root(Path("/"))).documents)
 print("ready", flush=True)

@@ -12,8 +12,8 @@ from typing import ClassVar
 
 import pytest
 
-from ifguard.history import History
-from ifguard.source import Root
+from ifguard.store.history import History
+from ifguard.system.root import Root
 from ifguard.watch.daemon import Watcher
 
 GOOD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from ifguard import install as templates
-from ifguard.errors import UsageError
 from ifguard.install import files as F
 from ifguard.install import ops
+from ifguard.system.errors import UsageError
 from tests.conftest import REPO, require_tool, unavailable
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ifguard.history import History
-from ifguard.lint import lint_paths
-from ifguard.settings import Settings
-from ifguard.source import Root
+from ifguard.config.settings import Settings
+from ifguard.lint.engine import lint_paths
+from ifguard.store.history import History
+from ifguard.system.root import Root
 from ifguard.watch.config import ConfigMonitor
 
 GOOD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n"

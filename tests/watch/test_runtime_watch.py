@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ifguard.runtime.types import Runtime
+from ifguard.network.readers.types import Runtime
 from ifguard.watch.heal import Observation, SelfHealer
 from ifguard.watch.runtime import RuntimeMonitor
-from tests.runtime.conftest import incident_config, recorded
-from tests.runtime.test_probe import Net
+from tests.network.conftest import incident_config, recorded
+from tests.network.test_probe import Net
 
 
 class Clock:

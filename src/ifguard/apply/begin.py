@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ifguard.apply import record as rec
-from ifguard.apply.effects import process_alive
 from ifguard.apply.guardian import Spawner
 from ifguard.apply.record import Target, Transaction, save_blob
 from ifguard.apply.transaction import ApplyError, Env, recover_stale, rollback
-from ifguard.source import Root
+from ifguard.system.process import process_alive
+from ifguard.system.root import Root
 
 
 @dataclass(frozen=True)

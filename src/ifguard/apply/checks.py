@@ -1,4 +1,4 @@
-"""Health probes as a transaction runs them: ``ifguard.probe`` on a fresh runtime snapshot,
+"""Health probes as a transaction runs them: ``ifguard.network.probe`` on a fresh runtime snapshot,
 retried until green or until the probe timeout (links, LACP and ARP take a few seconds after
 a reload), each attempt preceded by a gratuitous ARP for the management addresses.
 
@@ -15,12 +15,13 @@ import contextlib
 import socket
 from collections.abc import Callable, Mapping, Sequence
 
-from ifguard import plan, probe
-from ifguard.apply.effects import Clock
 from ifguard.apply.probes import Check, Prober, ProbeReport
-from ifguard.model import Config
-from ifguard.netprobe import Net, arp_request
-from ifguard.runtime.types import Link, Runtime
+from ifguard.config.model import Config
+from ifguard.network import probe
+from ifguard.network.netprobe import Net, arp_request
+from ifguard.network.readers.types import Link, Runtime
+from ifguard.network.state import ManagementPath, NetState, management_path, state_from_config
+from ifguard.system.clock import Clock
 
 Announce = Callable[[str, str, str], None]
 
@@ -35,7 +36,7 @@ def gratuitous_arp(ifname: str, mac: str, ip: str) -> None:
         s.send(frame)
 
 
-def announce_all(state: plan.NetState, path: plan.ManagementPath, links: Mapping[str, Link],
+def announce_all(state: NetState, path: ManagementPath, links: Mapping[str, Link],
                  announce: Announce) -> None:
     for root in path.roots:
         port, link = state.ports.get(root), links.get(root)
@@ -65,8 +66,8 @@ def builtin_prober(load_config: Callable[[], Config], read_runtime: Callable[[],
 
     def run() -> ProbeReport:
         config = load_config()
-        state = plan.state_from_config(config)
-        path = plan.management_path(state, ssh)
+        state = state_from_config(config)
+        path = management_path(state, ssh)
         end = clock.now() + timeout
         while True:
             rt = read_runtime()

@@ -12,15 +12,17 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ifguard import plan
-from ifguard.apply.effects import Clock, Runner, SubprocessRunner, SystemClock
 from ifguard.apply.probes import Prober, no_probes
 from ifguard.apply.record import DEFAULT_STATE_DIR, StateDir, Transaction
 from ifguard.apply.transaction import PREVIOUS, Env
-from ifguard.errors import UsageError
-from ifguard.history import History
-from ifguard.model import Config
-from ifguard.source import DEFAULT_INTERFACES, Root, load
+from ifguard.config.model import Config
+from ifguard.config.source import DEFAULT_INTERFACES, load
+from ifguard.network.state import NetState, ssh_endpoints, state_from_config
+from ifguard.store.history import History
+from ifguard.system.clock import Clock, SystemClock
+from ifguard.system.errors import UsageError
+from ifguard.system.root import Root
+from ifguard.system.runner import Runner, SubprocessRunner
 
 # Per dialect: the commands that make the running system match the file.
 RELOAD: Mapping[str, tuple[tuple[str, ...], ...]] = {
@@ -113,7 +115,7 @@ def current_files(root: Path, main: str = DEFAULT_INTERFACES) -> dict[str, bytes
 
 
 def config_on_disk(root: Path) -> Config:
-    from ifguard.model import build
+    from ifguard.config.model import build
 
     r = Root(root)
     path = r.path(DEFAULT_INTERFACES)
@@ -122,12 +124,12 @@ def config_on_disk(root: Path) -> Config:
     return build(load([path], r).documents)
 
 
-def state_on_disk(root: Path) -> plan.NetState:
-    return plan.state_from_config(config_on_disk(root))
+def state_on_disk(root: Path) -> NetState:
+    return state_from_config(config_on_disk(root))
 
 
-def before_state(root: Path, after: plan.NetState, against: str = "auto",
-                 runner: Runner | None = None) -> tuple[plan.NetState, str]:
+def before_state(root: Path, after: NetState, against: str = "auto",
+                 runner: Runner | None = None) -> tuple[NetState, str]:
     """What the candidate is compared with: the running state (``against`` running, or auto
     when --root is / and ``ip`` works) restricted to the names in the files, else the current
     file. Returns the state and a label for the output."""
@@ -135,7 +137,7 @@ def before_state(root: Path, after: plan.NetState, against: str = "auto",
     if against == "file" or (against == "auto" and root != Path("/")):
         return current, "current file"
     from ifguard.apply.running import restrict, running_state
-    from ifguard.runtime import read_runtime
+    from ifguard.network.readers import read_runtime
 
     rt = read_runtime(runner or SubprocessRunner(), root)
     running = running_state(rt)
@@ -150,8 +152,8 @@ def before_state(root: Path, after: plan.NetState, against: str = "auto",
 def make_prober(root: Path, runner: Runner, clock: Clock, targets: Sequence[str],
                 ssh: tuple[str, str] | None, timeout: float) -> Prober:
     from ifguard.apply.checks import builtin_prober
-    from ifguard.netprobe import SystemNet
-    from ifguard.runtime import read_runtime
+    from ifguard.network.netprobe import SystemNet
+    from ifguard.network.readers import read_runtime
 
     return builtin_prober(lambda: config_on_disk(root), lambda: read_runtime(runner, root),
                           SystemNet(runner), clock, targets=targets, ssh=ssh, timeout=timeout)
@@ -165,4 +167,4 @@ def prober_for(env: Env, txn: Transaction) -> Prober:
 
 
 def ssh_of_environment() -> tuple[str, str] | None:
-    return plan.ssh_endpoints(os.environ)
+    return ssh_endpoints(os.environ)

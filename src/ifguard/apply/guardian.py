@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ifguard.apply import record as rec
-from ifguard.apply.effects import process_alive, systemd_is_pid1
 from ifguard.apply.record import Transaction
 from ifguard.apply.transaction import ApplyError, Env, rollback, update
+from ifguard.system.process import process_alive, systemd_is_pid1
 
 
 class Spawner(Protocol):

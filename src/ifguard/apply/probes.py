@@ -1,7 +1,7 @@
 """Health probes as the transaction sees them: a callable returning a ``ProbeReport``.
 
 The transaction only needs "is it green, and what was checked"; where the checks come from
-(``ifguard.probe`` from the runtime engineer, or the small built-in checks in
+(``ifguard.network.probe`` from the runtime engineer, or the small built-in checks in
 ``ifguard.apply.checks``) is decided by the command that builds the callable.
 """
 

@@ -10,7 +10,7 @@ Layout of the state directory (default ``/var/lib/ifguard`` under the root, mode
     txn/<ID>/after/<n>     the candidate content (for `status`/`diff` and auditing)
     txn/<ID>/result.json   the final record once the transaction is over
     guardian.log           stderr of detached guardians
-    history.db             the history store (ifguard.history)
+    history.db             the history store (ifguard.store.history)
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ifguard.fsutil import atomic_write
+from ifguard.system.fsutil import atomic_write
 
 DEFAULT_STATE_DIR = "/var/lib/ifguard"
 PENDING = "pending.json"

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ifguard import plan
 from ifguard.apply import context as ctx
 from ifguard.apply import record as rec
 from ifguard.apply.begin import Request, begin
@@ -25,10 +24,13 @@ from ifguard.apply.transaction import (
     settle,
     wait_final,
 )
-from ifguard.errors import UsageError
-from ifguard.lint import Result
-from ifguard.probe import check_targets
-from ifguard.source import DEFAULT_INTERFACES, PROXMOX_PENDING, Root
+from ifguard.config.source import DEFAULT_INTERFACES, PROXMOX_PENDING
+from ifguard.lint.engine import Result
+from ifguard.network import plan
+from ifguard.network.probe import check_targets
+from ifguard.network.state import state_from_config
+from ifguard.system.errors import UsageError
+from ifguard.system.root import Root
 
 
 class Refused(Exception):
@@ -50,10 +52,10 @@ def out(message: str) -> None:
 
 def lint_gate(args: argparse.Namespace, root: Path, path: Path) -> tuple[Result, int, int]:
     """Lint the candidate; refuse on errors unless --force. Returns (result, errors, warns)."""
-    from ifguard.diagnostic import Severity
-    from ifguard.lint import lint_paths
-    from ifguard.report import text
-    from ifguard.settings import Settings
+    from ifguard.config.diagnostic import Severity
+    from ifguard.config.settings import Settings
+    from ifguard.lint.engine import lint_paths
+    from ifguard.lint.report import text
 
     result = lint_paths([path], Root(root), Settings(), dialect=args.dialect)
     errors = result.errors
@@ -99,7 +101,7 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
     config = result.config
     dialect = str(result.dialect)
     ssh = ctx.ssh_of_environment()
-    after = plan.state_from_config(config)
+    after = state_from_config(config)
     before, against = ctx.before_state(root, after, args.against)
     the_plan = plan.compare(before, after, ssh=ssh)
     sys.stdout.write(plan.render(the_plan, against=against))

@@ -1,4 +1,4 @@
-"""The running network as a ``plan.NetState``, converted from an ``ifguard.runtime``
+"""The running network as a ``NetState``, converted from an ``ifguard.network.readers``
 snapshot (netlink links/addresses/routes and the Open vSwitch database), so ``plan`` and
 ``apply`` compare a candidate with what runs. Kernel-internal and unconfigured devices are
 left out by ``restrict``: the plan compares what the files name.
@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from ifguard.plan import NetState, Port
-from ifguard.runtime.types import Runtime, is_global
+from ifguard.network.readers.types import Runtime, is_global
+from ifguard.network.state import NetState, Port
 
 _KINDS = {"bridge": "bridge", "bond": "bond", "vlan": "vlan", "veth": "physical",
           "dummy": "physical", "openvswitch": "ovs-intport", "tun": "physical"}

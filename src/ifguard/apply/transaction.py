@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ifguard.apply import record as rec
-from ifguard.apply.effects import Clock, Runner, process_alive, start_ticks
 from ifguard.apply.probes import Prober, ProbeReport, no_probes
 from ifguard.apply.record import StateDir, Transaction
-from ifguard.fsutil import atomic_write
-from ifguard.history import History
+from ifguard.store.history import History
+from ifguard.system.clock import Clock
+from ifguard.system.fsutil import atomic_write
+from ifguard.system.process import process_alive, start_ticks
+from ifguard.system.runner import Runner
 
 
 class ApplyError(Exception):

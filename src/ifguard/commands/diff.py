@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from collections.abc import Mapping
 
     from ifguard.apply import context
-    from ifguard.errors import UsageError
+    from ifguard.system.errors import UsageError
 
     history = context.history_of(context.state_dir_of(args))
 

@@ -38,11 +38,12 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
     from pathlib import Path
 
-    from ifguard.drift import drift
-    from ifguard.errors import UsageError
-    from ifguard.model import build
-    from ifguard.runtime import read_runtime
-    from ifguard.source import DEFAULT_INTERFACES, Root, load
+    from ifguard.config.model import build
+    from ifguard.config.source import DEFAULT_INTERFACES, load
+    from ifguard.network.drift import drift
+    from ifguard.network.readers import read_runtime
+    from ifguard.system.errors import UsageError
+    from ifguard.system.root import Root
 
     root = Root(Path(args.root))
     path = Path(args.path) if args.path else root.path(DEFAULT_INTERFACES)

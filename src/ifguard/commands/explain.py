@@ -20,8 +20,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ifguard.errors import UsageError
-    from ifguard.rules import BY_CODE, BY_NAME
+    from ifguard.lint.rules import BY_CODE, BY_NAME
+    from ifguard.system.errors import UsageError
 
     key = args.rule.strip()
     r = BY_CODE.get(key.upper()) or BY_NAME.get(key.lower())

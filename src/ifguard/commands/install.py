@@ -50,7 +50,7 @@ def executable() -> str:
     import shutil
     import sys
 
-    from ifguard.errors import UsageError
+    from ifguard.system.errors import UsageError
 
     argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
     candidates = [argv0 if argv0 is not None and argv0.name == "ifguard" else None,
@@ -64,7 +64,7 @@ def executable() -> str:
 
 
 def root_arg(value: str) -> Path:
-    from ifguard.errors import UsageError
+    from ifguard.system.errors import UsageError
 
     root = Path(value)
     if not root.is_dir():
@@ -75,8 +75,8 @@ def root_arg(value: str) -> Path:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from ifguard.errors import UsageError
     from ifguard.install import ops
+    from ifguard.system.errors import UsageError
 
     root = root_arg(args.root)
     if args.ifguard:

@@ -69,10 +69,11 @@ def run(args: argparse.Namespace) -> int:
     # the cyclic collector would only rescan them (20% of the run on a 50k-line file).
     gc.disable()
 
-    from ifguard import lint
-    from ifguard.errors import UsageError
-    from ifguard.settings import load_settings
-    from ifguard.source import Root, load_text
+    from ifguard.config.settings import load_settings
+    from ifguard.config.source import load_text
+    from ifguard.lint import engine as lint
+    from ifguard.system.errors import UsageError
+    from ifguard.system.root import Root
 
     root = Path(args.root)
     if not root.is_dir():
@@ -95,13 +96,13 @@ def run(args: argparse.Namespace) -> int:
     diagnostics = result.diagnostics
     docs = result.loaded.documents
     if args.fix or args.diff:
-        from ifguard import fixer
+        from ifguard.lint import fixer
 
         fixed = fixer.fix(docs, diagnostics)
         if args.diff:
             sys.stdout.write("".join(f.diff() for f in fixed))
             return 1 if result.errors else 0
-        from ifguard.fsutil import atomic_write
+        from ifguard.system.fsutil import atomic_write
 
         # Overlapping fixes (CRLF conversion over a removed line) are left for a later pass:
         # repeat fix -> re-lint until nothing changes, so one `--fix` is enough. The backup is
@@ -124,8 +125,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_codes(selectors: tuple[str, ...]) -> None:
-    from ifguard.errors import UsageError
-    from ifguard.rules import RULES
+    from ifguard.lint.rules import RULES
+    from ifguard.system.errors import UsageError
 
     for s in selectors:
         if s != "ALL" and not any(r.code.startswith(s) or r.name == s for r in RULES):
@@ -135,19 +136,19 @@ def _check_codes(selectors: tuple[str, ...]) -> None:
 def _print(args: argparse.Namespace, diagnostics: object, docs: object) -> None:
     assert isinstance(diagnostics, tuple) and isinstance(docs, list)
     if args.format == "json":
-        from ifguard.report import json
+        from ifguard.lint.report import json
 
         out = json.render(diagnostics, docs)
     elif args.format == "sarif":
-        from ifguard.report import sarif
+        from ifguard.lint.report import sarif
 
         out = sarif.render(diagnostics, docs)
     elif args.format == "github":
-        from ifguard.report import github
+        from ifguard.lint.report import github
 
         out = github.render(diagnostics, docs)
     else:
-        from ifguard.report import text
+        from ifguard.lint.report import text
 
         color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
                                            and not os.environ.get("NO_COLOR"))

@@ -41,11 +41,13 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
     from pathlib import Path
 
-    from ifguard import plan
     from ifguard.apply import context
-    from ifguard.errors import UsageError
-    from ifguard.model import build
-    from ifguard.source import PROXMOX_PENDING, Root, load
+    from ifguard.config.model import build
+    from ifguard.config.source import PROXMOX_PENDING, load
+    from ifguard.network import plan
+    from ifguard.network.state import state_from_config
+    from ifguard.system.errors import UsageError
+    from ifguard.system.root import Root
 
     root = context.root_of(args)
     r = Root(root)
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{path}: no such file")
         print(f"nothing to plan: no candidate given and no pending {PROXMOX_PENDING}")
         return 0
-    after = plan.state_from_config(build(load([path], r).documents))
+    after = state_from_config(build(load([path], r).documents))
     before, against = context.before_state(root, after, args.against)
     result = plan.compare(before, after, ssh=context.ssh_of_environment())
     if args.format == "json":

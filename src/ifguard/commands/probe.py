@@ -46,13 +46,14 @@ def run(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from ifguard import plan
-    from ifguard.errors import UsageError
-    from ifguard.model import build
-    from ifguard.netprobe import SystemNet
-    from ifguard.probe import check_targets, run_probes
-    from ifguard.runtime import read_runtime
-    from ifguard.source import DEFAULT_INTERFACES, Root, load
+    from ifguard.config.model import build
+    from ifguard.config.source import DEFAULT_INTERFACES, load
+    from ifguard.network.netprobe import SystemNet
+    from ifguard.network.probe import check_targets, run_probes
+    from ifguard.network.readers import read_runtime
+    from ifguard.network.state import ssh_endpoints
+    from ifguard.system.errors import UsageError
+    from ifguard.system.root import Root
 
     check_targets(args.target)
     if not 0 < args.timeout <= 60:
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.path) if args.path else root.path(DEFAULT_INTERFACES)
     config = build(load([path], root).documents)
     report = run_probes(config, read_runtime(root=Path(args.root)), SystemNet(),
-                        targets=args.target, ssh=plan.ssh_endpoints(os.environ),
+                        targets=args.target, ssh=ssh_endpoints(os.environ),
                         timeout=args.timeout)
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=1))

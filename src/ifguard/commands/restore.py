@@ -35,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.apply import context
     from ifguard.apply.record import save_blob
     from ifguard.apply.run import Candidate, guarded
-    from ifguard.errors import UsageError
-    from ifguard.source import DEFAULT_INTERFACES
+    from ifguard.config.source import DEFAULT_INTERFACES
+    from ifguard.system.errors import UsageError
 
     if args.guardian:
         raise UsageError("--guardian belongs to `ifguard apply`")

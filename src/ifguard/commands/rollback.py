@@ -38,7 +38,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ifguard.apply import context, record
     from ifguard.apply.transaction import ApplyError, rollback
-    from ifguard.errors import UsageError
+    from ifguard.system.errors import UsageError
 
     env = context.make_env(args)
     txn = env.state.read()

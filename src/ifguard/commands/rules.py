@@ -22,7 +22,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ifguard.rules import RULES
+    from ifguard.lint.rules import RULES
 
     if args.format == "json":
         rows = [{"code": r.code, "name": r.name, "severity": r.severity.value,

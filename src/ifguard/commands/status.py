@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from ifguard.apply import context
-    from ifguard.apply.effects import process_alive
     from ifguard.apply.probes import ProbeReport
+    from ifguard.system.process import process_alive
 
     env = context.make_env(args, quiet=True)
     txn = env.state.read()

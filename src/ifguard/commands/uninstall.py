@@ -31,8 +31,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ifguard.commands.install import root_arg
-    from ifguard.errors import UsageError
     from ifguard.install import ops
+    from ifguard.system.errors import UsageError
 
     root = root_arg(args.root)
     try:

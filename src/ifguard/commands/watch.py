@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ifguard.history import History
+    from ifguard.store.history import History
     from ifguard.watch.daemon import Watcher
 
 NAME = "watch"
@@ -70,7 +70,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import logging
 
-    from ifguard.errors import UsageError
+    from ifguard.system.errors import UsageError
     from ifguard.watch.daemon import start_metrics
 
     logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else
@@ -91,12 +91,12 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     import time
 
     from ifguard.apply import context
-    from ifguard.apply.effects import SubprocessRunner
-    from ifguard.errors import UsageError
-    from ifguard.netprobe import SystemNet
-    from ifguard.probe import check_targets
-    from ifguard.runtime import read_runtime
-    from ifguard.source import Root
+    from ifguard.network.netprobe import SystemNet
+    from ifguard.network.probe import check_targets
+    from ifguard.network.readers import read_runtime
+    from ifguard.system.errors import UsageError
+    from ifguard.system.root import Root
+    from ifguard.system.runner import SubprocessRunner
     from ifguard.watch.daemon import Watcher
     from ifguard.watch.heal import SelfHealer
     from ifguard.watch.runtime import RuntimeMonitor

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ifguard import install
-from ifguard.errors import UsageError
+from ifguard.system.errors import UsageError
 
 STATE_DIR = "/var/lib/ifguard"
 MANIFEST = f"{STATE_DIR}/install.json"

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ifguard.errors import UsageError
-from ifguard.fsutil import atomic_write
 from ifguard.install import files as F
+from ifguard.system.errors import UsageError
+from ifguard.system.fsutil import atomic_write
 
 Out = Callable[[str], None]
 

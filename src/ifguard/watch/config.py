@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from ifguard.diagnostic import Diagnostic, Severity
-from ifguard.lint import Result
-from ifguard.source import Root
+from ifguard.config.diagnostic import Diagnostic, Severity
+from ifguard.lint.engine import Result
+from ifguard.system.root import Root
 from ifguard.watch.alerts import Alert
 
 KEY = "config"

@@ -21,9 +21,9 @@ from types import FrameType
 from typing import Any
 
 from ifguard.apply.record import PENDING
-from ifguard.lint import lint_paths
-from ifguard.settings import Settings
-from ifguard.source import Root
+from ifguard.config.settings import Settings
+from ifguard.lint.engine import lint_paths
+from ifguard.system.root import Root
 from ifguard.watch.alerts import Alert, Alerter, Queue, redact
 from ifguard.watch.config import ConfigMonitor, Store
 from ifguard.watch.events import NetlinkEvents, OvsEvents

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ifguard.drift import Drift, drift
-from ifguard.model import Config
-from ifguard.netprobe import Net
-from ifguard.probe import Report, run_probes
-from ifguard.runtime.types import Runtime
+from ifguard.config.model import Config
+from ifguard.network.drift import Drift, drift
+from ifguard.network.netprobe import Net
+from ifguard.network.probe import Report, run_probes
+from ifguard.network.readers.types import Runtime
 from ifguard.watch.alerts import Alert
 
 DRIFT_KEY = "drift"

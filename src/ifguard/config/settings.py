@@ -1,0 +1,107 @@
+"""Lint settings: rule selection, severity overrides, per-file ignores.
+
+Read from ``--config FILE``, else ``[tool.ifguard]`` in ./pyproject.toml, else
+``/etc/ifguard/ifguard.toml`` (under ``--root``). Unknown keys and bad values are errors:
+a typo in a config file must not silently disable a rule.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from ifguard.config.diagnostic import Severity
+from ifguard.system.errors import UsageError
+
+SYSTEM_CONFIG = "/etc/ifguard/ifguard.toml"
+_KEYS = {"select", "ignore", "extend-select", "severity", "per-file-ignores", "dialect"}
+
+
+class Settings(NamedTuple):
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = MappingProxyType({})
+    per_file_ignores: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    dialect: str | None = None
+    source: str = "defaults"
+
+    def enabled(self, code: str, name: str) -> bool:
+        return matches(code, name, self.select) and not matches(code, name, self.ignore)
+
+    def ignored_in(self, path: str, code: str, name: str) -> bool:
+        for pattern, codes in self.per_file_ignores.items():
+            if _path_matches(path, pattern) and matches(code, name, codes):
+                return True
+        return False
+
+
+def _path_matches(path: str, pattern: str) -> bool:
+    return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern)
+
+
+def matches(code: str, name: str, selectors: Iterable[str]) -> bool:
+    """``IFG1`` selects a family, ``IFG101`` one rule, a kebab name too, ``ALL`` everything."""
+    return any(s == "ALL" or code.startswith(s) or s == name for s in selectors)
+
+
+def _strings(value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"config: `{key}` must be a list of rule codes or names")
+    return tuple(v.strip() for v in value)
+
+
+def from_mapping(data: Mapping[str, Any], source: str) -> Settings:
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise UsageError(f"{source}: unknown setting(s): {', '.join(sorted(unknown))} "
+                         f"(known: {', '.join(sorted(_KEYS))})")
+    select = _strings(data.get("select", ["ALL"]), "select")
+    select += _strings(data.get("extend-select", []), "extend-select")
+    severity: dict[str, Severity] = {}
+    for code, level in dict(data.get("severity", {})).items():
+        try:
+            severity[code] = Severity(level)
+        except ValueError:
+            raise UsageError(f"{source}: severity of {code} must be error, warning or info, "
+                             f"not {level!r}") from None
+    pfi = {k: _strings(v, f"per-file-ignores.{k}")
+           for k, v in dict(data.get("per-file-ignores", {})).items()}
+    dialect = data.get("dialect")
+    if dialect is not None and not isinstance(dialect, str):
+        raise UsageError(f"{source}: `dialect` must be a string")
+    return Settings(select, _strings(data.get("ignore", []), "ignore"), severity, pfi,
+                    dialect, source)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_settings(config: Path | None, root: Path, cwd: Path) -> Settings:
+    if config is not None:
+        data = _read_toml(config)
+        table = data.get("tool", {}).get("ifguard", data) if config.name == "pyproject.toml" \
+            else data
+        return from_mapping(table, str(config))
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("ifguard")
+        if isinstance(table, dict):
+            return from_mapping(table, str(pyproject))
+    system = root / SYSTEM_CONFIG.lstrip("/")
+    if system.is_file():
+        return from_mapping(_read_toml(system), str(system))
+    return Settings()

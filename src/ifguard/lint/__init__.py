@@ -1,0 +1,3 @@
+"""Checking configuration: the rules, the engine that runs them, safe fixes and report
+formats. Imports ``ifguard.config`` and ``ifguard.system``.
+"""

@@ -1,0 +1,256 @@
+"""Recognise lines that are not configuration at all: pasted command output, shell prompts,
+heredoc and diff markers. Pure functions on text; the rules in ``rules/junk.py`` use them.
+
+A line is judged by its content, never by its indentation (no dialect gives indentation a
+meaning). Checks are ordered cheapest first: most lines start with a lower-case option name
+and are dismissed by one set lookup.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import NamedTuple
+
+from ifguard.config.lazyre import lazy
+from ifguard.config.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS, Document, Kind
+
+
+class Verdict(NamedTuple):
+    kind: str  # "output" | "shell" | "marker"
+    what: str  # human description: "output of `ip link`"
+
+
+_IP_STATES = frozenset({"UP", "DOWN", "UNKNOWN", "LOWERLAYERDOWN", "DORMANT", "NOTPRESENT"})
+
+# (pattern, description) — matched against the stripped line. Compiled on first use only:
+# most runs never leave the fast path, and `ifguard lint` start-up time matters.
+_OUTPUT_SOURCES: tuple[tuple[str, str], ...] = (
+        (r"^\d+:\s+\S+?(@\S+)?:\s+<[A-Z0-9_,-]*>", "output of `ip link` / `ip addr`"),
+        (r"^link/(ether|loopback|none|void|ppp|sit|gre|ipip|tunnel6|ieee802\.11|infiniband)\b",
+         "output of `ip link`"),
+        (r"^inet6?\s+\S+\s+(brd|scope|metric|peer)\b", "output of `ip addr`"),
+        (r"^inet6?\s+[0-9a-fA-F:.]+/\d+\s*$", "output of `ip addr`"),
+        (r"^valid_lft\s", "output of `ip addr`"),
+        (r"^altname\s+\S+$", "output of `ip link`"),
+        (r"^(RX|TX):\s+bytes\s+packets", "output of `ip -s link`"),
+        (r"^(\d+\s+){4,}\d+\s*$", "output of `ip -s link`"),
+        (r"^(bridge|bridge_slave|veth|vlan|vxlan|bond|bond_slave|openvswitch|"
+         r"openvswitch_slave|dummy|macvlan|tun|team|team_slave)\b.*\bnumtxqueues \d+ "
+         r"numrxqueues \d+", "output of `ip -d link`"),
+        (r"^bridge_slave state \S+ priority \d+ cost \d+", "output of `ip -d link`"),
+        (r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}\s+dev\s+\S+(\s|$)", "output of `bridge fdb`"),
+        (r"^port\s+vlan[- ]ids?\s*$", "output of `bridge vlan`"),
+        (r"^(default|\d+\.\d+\.\d+\.\d+(/\d+)?|[0-9a-f:]+::?[0-9a-f:]*/\d+)\s+(via|dev)\s+\S+.*"
+         r"\b(proto|scope|metric|dev)\b", "output of `ip route`"),
+        (r"^\S+\s+dev\s+\S+\s+lladdr\s", "output of `ip neigh`"),
+        (r"^\d+:\s+(not\s+)?from\s+\S+", "output of `ip rule`"),
+        (r"^\S+:\s+flags=\d+<", "output of `ifconfig`"),
+        (r"^\S+\s+Link encap:", "output of `ifconfig`"),
+        (r"^inet (addr:)?\d+\.\d+\.\d+\.\d+\s+(netmask|Bcast|Mask)", "output of `ifconfig`"),
+        (r"^(inet6 addr:|(ether|loop|unspec|infiniband|ppp|tunnel)\s+(\S+\s+)?txqueuelen)",
+         "output of `ifconfig`"),
+        (r"^inet6\s+\S+\s+prefixlen\s+\d+", "output of `ifconfig`"),
+        (r"^(RX|TX) (packets|errors|bytes)[ :]", "output of `ifconfig`"),
+        (r"^(collisions:\d+|Interrupt:\d+|Memory:[0-9a-f]+-|Base address:0x)",
+         "output of `ifconfig`"),
+        (r"^UP (BROADCAST|LOOPBACK|POINTOPOINT)", "output of `ifconfig`"),
+        (r"^bridge name\s+bridge id", "output of `brctl show`"),
+        (r"^\S+\s+8000\.[0-9a-f]{12}\s+(yes|no)\b", "output of `brctl show`"),
+        (r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+         "output of `ovs-vsctl show`"),
+        (r"^(Bridge|Port|Interface)\s+\"?[\w.:@-]+\"?$", "output of `ovs-vsctl show`"),
+        (r"^(type|tag|trunks|options|error|ovs_version|fail_mode|datapath_type|"
+         r"bond_mode|lacp_status|lacp_fallback_ab|active-backup primary|updelay|downdelay|"
+         r"lacp_time|next rebalance|active member mac|active slave mac):\s",
+         "output of `ovs-vsctl show` / `ovs-appctl bond/show`"),
+        (r"^---- \S+ ----$", "output of `ovs-appctl bond/show`"),
+        (r"^(bond may use recirculation|bond-hash-basis|lb_output action|all members active|"
+         r"all slaves active|active (member|slave) mac):", "output of `ovs-appctl bond/show`"),
+        (r"^active (member|slave)$", "output of `ovs-appctl bond/show`"),
+        (r"^(status|sys_id|sys_priority|aggregation key|port_id|port_priority|"
+         r"(actor|partner) (sys_id|sys_priority|port_id|port_priority|key|state)):\s",
+         "output of `ovs-appctl lacp/show`"),
+        (r"^(member|slave): \S+: (current|expired|defaulted)", "output of `ovs-appctl lacp/show`"),
+        (r"^(member|slave) \S+: (enabled|disabled)", "output of `ovs-appctl bond/show`"),
+        (r"^(may_enable|hash \d+):", "output of `ovs-appctl bond/show`"),
+        (r"^(Ethernet Channel Bonding Driver|Bonding Mode|Transmit Hash Policy|MII Status|"
+         r"MII Polling Interval \(ms\)|Up Delay \(ms\)|Down Delay \(ms\)|Slave Interface|"
+         r"Currently Active Slave|Primary Slave|Link Failure Count|Permanent HW addr|"
+         r"Slave queue ID|Aggregator ID|LACP rate|Min links|Aggregator selection policy|"
+         r"Active Aggregator Info|Number of ports|Actor Key|Partner Key|Partner Mac Address|"
+         r"System priority|System MAC address|Speed|Duplex|Peer Notification Delay \(ms\)|"
+         r"ARP Polling Interval \(ms\)|ARP IP target/s|802\.3ad info|details actor lacp pdu|"
+         r"details partner lacp pdu|port key|port priority|port number|port state|"
+         r"system priority|system mac address|oper key|Actor Churn State|Partner Churn State|"
+         r"Actor Churned Count|Partner Churned Count|LACP active|LACP port priority)(?!\w).*:",
+         "contents of `/proc/net/bonding/*`"),
+        (r"^Settings for \S+:$", "output of `ethtool`"),
+        (r"^802\.3ad info$", "contents of `/proc/net/bonding/*`"),
+        (r"^(Supported|Advertised|Link partner advertised) (pause frame use|"
+         r"auto-negotiation|FEC modes|link modes):", "output of `ethtool`"),
+        (r"^(Supports auto-negotiation|Supports Wake-on|MDI-X|Current message level):",
+         "output of `ethtool`"),
+        (r"^(\d+base[A-Za-z0-9]+/(Half|Full)\s*)+$", "output of `ethtool`"),
+        (r"^(drv|probe|link|timer|ifdown|ifup|rx_err|tx_err|tx_queued|intr|tx_done|rx_status|"
+         r"pktdata|hw|wol)( (drv|probe|link|timer|ifdown|ifup|rx_err|tx_err|tx_queued|intr|"
+         r"tx_done|rx_status|pktdata|hw|wol))+$", "output of `ethtool`"),
+        (r"^(Link detected|Supported link modes|Advertised link modes|Auto-negotiation|"
+         r"Supported ports|Port|PHYAD|Transceiver|Wake-on|Current message level):",
+         "output of `ethtool`"),
+        (r"^PING \S+ \(", "output of `ping`"),
+        (r"^\d+ bytes from ", "output of `ping`"),
+        (r"^--- \S+ ping statistics ---$", "output of `ping`"),
+        (r"^\d+ packets transmitted, ", "output of `ping`"),
+        (r"^(rtt|round-trip) min/avg/max", "output of `ping`"),
+        (r"^\[\s*\d+\.\d+\]\s", "output of `dmesg`"),
+        (r"^[●○×]\s+\S+\.(service|target|socket)\b", "output of `systemctl status`"),
+        (r"^(Loaded: (loaded|not-found|masked)|Active: (active|inactive|failed|activating))",
+         "output of `systemctl status`"),
+        (r"^(Main PID|Process|Tasks|Memory|CPU|CGroup): ", "output of `systemctl status`"),
+        (r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w@.-]+(\[\d+\])?: ",
+         "a syslog / journal line"),
+        (r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d", "a timestamped log line"),
+        (r"^(warning|error|debug|info): \S", "messages printed by ifupdown2 / ifquery"),
+)
+
+
+@functools.cache
+def _output_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p), d) for p, d in _OUTPUT_SOURCES)
+
+_PROMPT = lazy(
+    r"^(\[[\w.-]+@[\w.-]+[^\]]*\]|[\w.-]+@[\w.-]+(:[^\s#$]*)?|\(\S+\)\s*[\w.-]+@[\w.-]+\S*)"
+    r"\s?[#$%>](\s|$)"
+)
+_DOLLAR_PROMPT = lazy(r"^[$%]\s+\S")
+_SHELL_COMMANDS = frozenset(
+    {"sudo", "su", "cat", "echo", "printf", "tee", "nano", "vi", "vim", "emacs", "systemctl",
+     "service", "ifreload", "ifup", "ifdown", "ifquery", "ip", "ifconfig", "brctl", "bridge",
+     "ovs-vsctl", "ovs-appctl", "ovs-ofctl", "apt", "apt-get", "dpkg", "reboot", "cd", "ls",
+     "grep", "less", "more", "tail", "head", "journalctl", "dmesg", "ping", "ethtool", "nmcli",
+     "pvesh", "qm", "pct", "exit", "logout", "chmod", "cp", "mv", "rm", "sed", "awk", "curl",
+     "wget", "ssh", "scp", "export", "source-file", "watch", "tcpdump", "lsblk", "mount"}
+)
+_HEREDOC = lazy(r"<<-?\s*['\"]?[A-Za-z_]+['\"]?")
+_HEREDOC_END = frozenset({"EOF", "EOT", "END", "_EOF_", "__EOF__", "EOL", "HERE"})
+_DIFF = lazy(
+    r"^(diff --git |index [0-9a-f]{7,}\.\.[0-9a-f]{7,}|@@ -\d+(,\d+)? \+\d+(,\d+)? @@|"
+    r"(\+\+\+|---) (a/|b/|/|\S+\.(orig|new|bak|interfaces))|<{7}( |$)|={7}$|>{7}( |$))"
+)
+_DIFF_BODY = lazy(r"^[+-]\s*(\S+)")
+_VALID_NAME = lazy(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_KEYWORDS = STANZA_KEYWORDS | STATEMENT_KEYWORDS
+# Lower-case words that start pasted output or shell commands: never dismissed by the fast path.
+_SUSPECT_WORDS = (
+    frozenset({"inet", "inet6", "valid_lft", "altname", "default", "bridge", "member", "slave",
+               "ether", "link", "hash", "may_enable", "details", "port", "system", "oper",
+               "rtt", "round-trip", "diff", "index", "actor", "partner", "aggregation",
+               "all", "next", "active", "active-backup", "lb_output", "bond", "drv", "probe",
+               "loop", "unspec", "collisions"})
+    | _SHELL_COMMANDS
+)
+
+
+@functools.cache
+def valid_name(word: str) -> bool:
+    """Could ``word`` be an option name? (letters, digits, ``_ . -``; starts with a letter)."""
+    return bool(_VALID_NAME.match(word))
+
+
+# Output whose first word looks like an option name (an interface name): `ip -br`, `brctl show`,
+# old `ifconfig`. Lines containing one of these go through the full classification.
+_OUTPUT_HINTS = lazy(
+    r" UP| DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|8000\.|Link encap:|: flags=\d|"
+    r"txqueuelen|numrxqueues|cost \d+ hairpin"
+)
+
+
+@functools.cache
+def _plausible_head(head: str) -> bool:
+    if len(head) == 36 and head.count("-") == 4:  # a UUID (`ovs-vsctl show`)
+        return False
+    return head.islower() and bool(_VALID_NAME.match(head)) and head not in _SUSPECT_WORDS
+
+
+def _plausible(stripped: str) -> bool:
+    """Fast path: an ordinary ``option value`` line that cannot be junk."""
+    head = stripped.split(None, 1)[0]
+    if not _plausible_head(head):
+        return False
+    return not _OUTPUT_HINTS.search(stripped)
+
+
+def classify(text: str, *, statement: bool = False) -> Verdict | None:
+    """Say what a line is if it is not configuration; None when it may be configuration.
+
+    ``statement`` marks lines whose first word is a real keyword (``auto``, ``iface``...):
+    those are never junk.
+    """
+    stripped = text.strip(" \t\r\n")
+    if statement or not stripped or stripped.startswith("#"):
+        return None
+    if _plausible(stripped):
+        return None
+    words = stripped.split()
+    if len(words) >= 2 and words[1] in _IP_STATES:
+        return Verdict("output", "output of `ip -br link` / `ip -br addr`")
+    for pattern, what in _output_patterns():
+        if pattern.match(stripped):
+            return Verdict("output", what)
+    if _PROMPT.match(stripped) or _DOLLAR_PROMPT.match(stripped):
+        return Verdict("shell", "a shell prompt with a command")
+    if stripped in _HEREDOC_END:
+        return Verdict("marker", f"the end marker of a shell heredoc (`{stripped}`)")
+    if _DIFF.match(stripped):
+        return Verdict("marker", "a diff / patch / merge-conflict marker")
+    body = _DIFF_BODY.match(stripped)
+    if body and (body.group(1) in _KEYWORDS or body.group(1).startswith("allow-")):
+        return Verdict("marker", "a line of a diff (leading `+`/`-` before a keyword)")
+    first = words[0]
+    if first in _SHELL_COMMANDS and (len(words) > 1 or first in {"reboot", "exit", "logout"}):
+        if first == "bridge" and len(words) > 1 and words[1] not in {"link", "vlan", "fdb"}:
+            return None
+        return Verdict("shell", f"a shell command (`{first}`)")
+    if _HEREDOC.search(stripped) and (">" in stripped or first in _SHELL_COMMANDS):
+        return Verdict("shell", "a shell heredoc command")
+    return None
+
+
+def verdicts(doc: Document) -> dict[int, Verdict]:
+    """Verdicts for the option and unknown lines of a document, by line number in the
+    document (``Line.seq``); computed once and shared by every rule."""
+    cached = doc.cache.get("junk")
+    if cached is None:
+        judged = (Kind.OPTION, Kind.UNKNOWN)
+        found: dict[int, Verdict] = {}
+        hints = _OUTPUT_HINTS.compiled.search
+        for line in doc.lines:
+            if line.kind in judged:
+                # The fast path of classify() on the parser's keyword (the same first word),
+                # without slicing the body: most lines stop here.
+                if _plausible_head(line.keyword) and not hints(line.raw):
+                    continue
+                verdict = classify(line.body)
+                if verdict is not None:
+                    found[line.seq] = verdict
+        doc.cache["junk"] = cached = found
+    assert isinstance(cached, dict)
+    return cached
+
+
+# `27: enx60a4b758ba5b: <BROADCAST,...>` inside a value: an `ip link`/`ip addr` record glued
+# to the end of an option line (a file without a final newline, then `ip a >> file`).
+_EMBEDDED_IP = lazy(r"\d+: [^\s:]+(?:@[^\s:]+)?: <[A-Z0-9_,-]*>")
+
+
+def embedded_output(value: str) -> int | None:
+    """Where `ip` output starts inside an option's value: the offset of the first word it
+    touches (the record's index may be glued to the last real word, `vlan100127:`)."""
+    m = _EMBEDDED_IP.compiled.search(value)
+    if m is None:
+        return None
+    start = m.start()
+    while start > 0 and not value[start - 1].isspace():
+        start -= 1
+    return start

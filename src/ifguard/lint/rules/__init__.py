@@ -1,0 +1,77 @@
+"""The rule registry: one explicit tuple, grouped by family. Codes are never reused.
+
+1xx junk and encoding · 2xx syntax and schema · 3xx references · 4xx addressing ·
+5xx Open vSwitch · 6xx runtime and drift.
+"""
+
+from __future__ import annotations
+
+from ifguard.lint.rules import (
+    addressing,
+    encoding,
+    junk,
+    ovs,
+    ovs_options,
+    references,
+    sources,
+    stacking,
+    subnets,
+    syntax,
+    values,
+)
+from ifguard.lint.rules.base import Context, Finding, Rule
+
+RULES: tuple[Rule, ...] = (
+    # 1xx: lines that are not configuration, bytes the tools mis-read
+    junk.pasted_command_output,
+    junk.pasted_shell_command,
+    junk.stray_marker,
+    encoding.invalid_utf8,
+    encoding.control_character,
+    encoding.crlf_line_ending,
+    junk.misspelt_keyword,
+    junk.invalid_option_name,
+    encoding.trailing_comment,
+    junk.option_outside_stanza,
+    # 2xx: syntax and schema
+    sources.source_not_found,
+    sources.source_cycle,
+    syntax.malformed_iface_line,
+    syntax.missing_value,
+    syntax.duplicate_option,
+    syntax.keyword_not_in_dialect,
+    values.misspelt_attribute,
+    values.invalid_value,
+    values.vlan_id_out_of_range,
+    values.malformed_mac_address,
+    values.unreplaced_placeholder,
+    values.broken_shell_command,
+    ovs_options.invalid_ovs_option,
+    # 3xx: references between interfaces
+    references.undefined_interface,
+    references.duplicate_interface,
+    references.enslaved_twice,
+    references.dependency_loop,
+    references.duplicate_auto,
+    stacking.vlan_parent_missing,
+    stacking.mtu_above_parent,
+    stacking.address_on_port,
+    stacking.auto_without_stanza,
+    # 4xx: addressing
+    addressing.invalid_address,
+    addressing.gateway_outside_subnet,
+    addressing.multiple_default_gateways,
+    addressing.duplicate_address,
+    subnets.network_address_as_host,
+    subnets.netmask_conflicts_with_prefix,
+    subnets.overlapping_subnets,
+    # 5xx: Open vSwitch
+    ovs.ovs_bridge_port_mismatch,
+    ovs.ovs_bond_member_as_port,
+    ovs.ovs_bond_too_few_members,
+)
+
+BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
+
+__all__ = ["BY_CODE", "BY_NAME", "RULES", "Context", "Finding", "Rule"]

@@ -1,0 +1,2 @@
+"""Persistent state shared by apply and watch: the history of configuration versions.
+"""

@@ -1,0 +1,142 @@
+"""Health probes on recorded runtime snapshots with a scripted network (no root needed)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+from ifguard.network.netprobe import arp_request, is_arp_reply_from
+from ifguard.network.probe import parse_target, run_probes
+from ifguard.network.readers.types import OvsState
+
+from .conftest import incident_config, recorded
+
+
+class Net:
+    def __init__(self, arp: bool | None = True, ping: bool | None = True,
+                 tcp: str | None = None, delay: float = 0.0) -> None:
+        self._arp, self._ping, self._tcp, self.delay = arp, ping, tcp, delay
+        self.calls: list[tuple[str, ...]] = []
+        self.threads: set[int] = set()
+
+    def _call(self, *what: str) -> None:
+        self.calls.append(what)
+        self.threads.add(threading.get_ident())
+        time.sleep(self.delay)
+
+    def arp(self, dev: str, ip: str, timeout: float) -> bool | None:
+        self._call("arp", dev, ip)
+        return self._arp
+
+    def ping(self, host: str, timeout: float) -> bool | None:
+        self._call("ping", host)
+        return self._ping
+
+    def tcp(self, host: str, port: int, timeout: float) -> str | None:
+        self._call("tcp", host, str(port))
+        return self._tcp
+
+
+def statuses(report: object) -> dict[str, str]:
+    return {r.name: r.status for r in report.results}  # type: ignore[attr-defined]
+
+
+def test_healthy_lab() -> None:
+    net = Net()
+    report = run_probes(incident_config(), recorded("lab-healthy"), net)
+    assert report.healthy
+    assert statuses(report) == {
+        "bond bond0 members": "pass", "address 192.0.2.10/24 on vlan1": "pass",
+        "default route via 192.0.2.1": "pass", "gateway 192.0.2.1 reachable": "pass"}
+    assert net.calls == [("arp", "vlan1", "192.0.2.1")]  # ARP answered: no ping needed
+
+
+def test_one_member_down_is_a_warning_not_a_failure() -> None:
+    report = run_probes(incident_config(), recorded("lab-member-down"), Net())
+    bond = next(r for r in report.results if r.name == "bond bond0 members")
+    assert bond.status == "warn" and "down: enp1s0" in bond.detail and report.healthy
+
+
+def test_lacp_not_negotiated_fails() -> None:
+    rt = recorded("lab-healthy")
+    bonds = {"bond0": replace(rt.ovs.bonds["bond0"], lacp="configured")}
+    report = run_probes(incident_config(), replace(rt, ovs=replace(rt.ovs, bonds=bonds)), Net())
+    assert statuses(report)["bond bond0 members"] == "fail" and not report.healthy
+
+
+def test_bond_gone_from_ovs_and_ovs_not_running() -> None:
+    rt = recorded("lab-healthy")
+    gone = replace(rt, ovs=replace(rt.ovs, bonds={}))
+    assert statuses(run_probes(incident_config(), gone, Net()))["bond bond0 members"] == "fail"
+    stopped = replace(rt, ovs=OvsState("not running"))
+    r = next(x for x in run_probes(incident_config(), stopped, Net()).results
+             if x.name == "bond bond0 members")
+    assert r.status == "error" and "not running" in r.detail
+
+
+def test_gateway_silent_fails_and_icmp_fallback_passes() -> None:
+    rt = recorded("lab-healthy")
+    silent = run_probes(incident_config(), rt, Net(arp=False, ping=False))
+    assert statuses(silent)["gateway 192.0.2.1 reachable"] == "fail" and not silent.healthy
+    icmp = run_probes(incident_config(), rt, Net(arp=False, ping=True))
+    gw = next(r for r in icmp.results if r.name.startswith("gateway"))
+    assert gw.status == "pass" and gw.detail == "answers ICMP echo, not ARP"
+
+
+def test_a_probe_that_cannot_run_says_so() -> None:
+    report = run_probes(incident_config(), recorded("lab-healthy"), Net(arp=None, ping=None))
+    gw = next(r for r in report.results if r.name.startswith("gateway"))
+    assert gw.status == "error" and not report.healthy
+
+
+def test_missing_address_route_and_nic() -> None:
+    rt = recorded("lab-healthy")
+    links = dict(rt.links)
+    links["vlan1"] = replace(links["vlan1"], addresses=())
+    rt = replace(rt, links=links, routes=())
+    s = statuses(run_probes(incident_config(), rt, Net()))
+    assert s["address 192.0.2.10/24 on vlan1"] == "fail"
+    assert s["default route via 192.0.2.1"] == "fail"
+
+
+def test_network_probes_run_concurrently() -> None:
+    net = Net(arp=False, ping=True, delay=0.3)
+    start = time.monotonic()
+    report = run_probes(incident_config(), recorded("lab-healthy"), net,
+                        targets=["192.0.2.50", "192.0.2.50:22", "[2001:db8::1]:8006"])
+    assert report.healthy and len(net.threads) > 1
+    # 4 jobs of 0.3-0.6 s each, sequentially >= 1.5 s
+    assert time.monotonic() - start < 1.4
+
+
+@pytest.mark.parametrize(("text", "parsed"), [
+    ("192.0.2.5", ("ping", "192.0.2.5", None)),
+    ("pve2:8006", ("tcp", "pve2", 8006)),
+    ("[2001:db8::1]:22", ("tcp", "2001:db8::1", 22)),
+    ("2001:db8::1", ("ping", "2001:db8::1", None)),
+    ("tcp:10.0.0.1:22", ("tcp", "10.0.0.1", 22)),
+    ("ping:10.0.0.1", ("ping", "10.0.0.1", None)),
+])
+def test_parse_target(text: str, parsed: tuple[str, str, int | None]) -> None:
+    assert parse_target(text) == parsed
+
+
+@pytest.mark.parametrize("bad", ["", "host:0", "host:99999", "tcp:host", "host:x", "udp:h:1",
+                                 "ping:", "h:"])
+def test_parse_target_rejects(bad: str) -> None:
+    with pytest.raises(ValueError):
+        parse_target(bad)
+
+
+def test_arp_frames() -> None:
+    mac = bytes.fromhex("020000000001")
+    frame = arp_request(mac, "192.0.2.10", "192.0.2.1")
+    assert len(frame) == 60 and frame[:6] == b"\xff" * 6 and frame[12:14] == b"\x08\x06"
+    reply = bytearray(frame)
+    reply[20:22] = b"\x00\x02"
+    reply[28:32] = bytes([192, 0, 2, 1])
+    assert is_arp_reply_from(bytes(reply), "192.0.2.1")
+    assert not is_arp_reply_from(frame, "192.0.2.1")  # a request is no reply
