@@ -31,8 +31,12 @@ from tests.e2e.test_apply_lab import (  # noqa: E402
     wrong_gateway,
 )
 
-SCENARIOS = (("wait", ("--probe-timeout", "10")), ("wait", ()), ("kill", ("--probe-timeout", "10")),
-             ("hangup", ("--probe-timeout", "10")))
+SCENARIOS = (
+    ("wait", ("--probe-timeout", "10")),
+    ("wait", ()),
+    ("kill", ("--probe-timeout", "10")),
+    ("hangup", ("--probe-timeout", "10")),
+)
 
 
 def once(lab: Any, mode: str, timeout: str, extra: tuple[str, ...]) -> float | None:
@@ -61,8 +65,10 @@ def main() -> int:
             ok = [t for t in times if t is not None]
             label = f"{mode} --timeout {args.timeout} {' '.join(extra) or '(probe-timeout 20)'}"
             if ok:
-                print(f"{label:<48} median {statistics.median(ok):5.1f} s  max {max(ok):5.1f} s"
-                      f"  runs {len(ok)}/{len(times)}")
+                print(
+                    f"{label:<48} median {statistics.median(ok):5.1f} s  max {max(ok):5.1f} s"
+                    f"  runs {len(ok)}/{len(times)}"
+                )
             else:
                 print(f"{label:<48} no outage observed or never restored: {times}")
     finally:

@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import ClassVar
 
 GOOD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n"
-JUNK = (b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
-        b" master ovs-system state UP group default qlen 1000\n")
+JUNK = (
+    b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
+    b" master ovs-system state UP group default qlen 1000\n"
+)
 # `ifguard watch` as the command line builds it (runtime checks included), without the flap
 # rate limit so that every write of the benchmark is notified
 CHILD = """
@@ -60,8 +62,11 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 def cpu_rss(pid: int) -> tuple[float, int]:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    rss = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text()
-               .splitlines() if line.startswith("VmRSS:"))
+    rss = next(
+        int(line.split()[1])
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if line.startswith("VmRSS:")
+    )
     return cpu, rss * 1024
 
 
@@ -71,8 +76,10 @@ def idle(pid: int, seconds: float, label: str) -> None:
     time.sleep(seconds)
     cpu1, rss = cpu_rss(pid)
     wall = time.monotonic() - t0
-    print(f"{label}, {wall:.0f} s: CPU {100 * (cpu1 - cpu0) / wall:.3f} %  RSS "
-          f"{rss / 2**20:.1f} MB", flush=True)
+    print(
+        f"{label}, {wall:.0f} s: CPU {100 * (cpu1 - cpu0) / wall:.3f} %  RSS {rss / 2**20:.1f} MB",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -87,8 +94,19 @@ def main() -> None:
     conf.parent.mkdir(parents=True)
     conf.write_bytes(GOOD)
     url = f"json://127.0.0.1:{server.server_address[1]}/"
-    child = subprocess.Popen([sys.executable, "-c", CHILD, "--root", str(tmp / "root"),
-                              "--state-dir", str(tmp / "state"), "--notify", url])
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            "--root",
+            str(tmp / "root"),
+            "--state-dir",
+            str(tmp / "state"),
+            "--notify",
+            url,
+        ]
+    )
     time.sleep(3)
     idle(child.pid, a.idle, "idle from start, no alert sent yet")
     lat = []
@@ -105,12 +123,18 @@ def main() -> None:
         time.sleep(0.1)
     first, rest = lat[0], sorted(lat[1:])
     rest_p99 = rest[min(len(rest) - 1, int(len(rest) * 0.99))]
-    print(f"first alert (loads apprise): {first:.1f} ms; the other {len(rest)}: p50 "
-          f"{statistics.median(rest):.1f} ms  p99 {rest_p99:.1f} ms", flush=True)
+    print(
+        f"first alert (loads apprise): {first:.1f} ms; the other {len(rest)}: p50 "
+        f"{statistics.median(rest):.1f} ms  p99 {rest_p99:.1f} ms",
+        flush=True,
+    )
     lat.sort()
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
-    print(f"latency write->notification over {len(lat)} writes: p50 {statistics.median(lat):.1f} ms"
-          f"  p99 {p99:.1f} ms  max {lat[-1]:.1f} ms", flush=True)
+    print(
+        f"latency write->notification over {len(lat)} writes: p50 {statistics.median(lat):.1f} ms"
+        f"  p99 {p99:.1f} ms  max {lat[-1]:.1f} ms",
+        flush=True,
+    )
     time.sleep(2)
     idle(child.pid, a.idle, f"idle after {len(lat)} alerts")
     child.terminate()

@@ -38,11 +38,30 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 INCIDENT = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
-HOST_DIRS = ("etc/network", "run/network", "var/tmp/network", "run/openvswitch",
-             "etc/openvswitch", "var/log/openvswitch", "var/log/ifupdown2", "var/lib/ifguard")
+HOST_DIRS = (
+    "etc/network",
+    "run/network",
+    "var/tmp/network",
+    "run/openvswitch",
+    "etc/openvswitch",
+    "var/log/openvswitch",
+    "var/log/ifupdown2",
+    "var/lib/ifguard",
+)
 SWITCH_DIRS = ("run/openvswitch", "etc/openvswitch", "var/log/openvswitch")
-TOOLS = ("ip", "nsenter", "unshare", "mount", "ovsdb-server", "ovs-vswitchd", "ovsdb-tool",
-         "ovs-vsctl", "ovs-appctl", "ifreload", "ping")
+TOOLS = (
+    "ip",
+    "nsenter",
+    "unshare",
+    "mount",
+    "ovsdb-server",
+    "ovs-vswitchd",
+    "ovsdb-tool",
+    "ovs-vsctl",
+    "ovs-appctl",
+    "ifreload",
+    "ping",
+)
 WRAPPER = """#!/bin/sh
 # ifguard lab: the kernel has no openvswitch module, so every bridge gets the userspace
 # datapath; ifupdown2 calls /usr/bin/ovs-vsctl by absolute path, hence this bind mount.
@@ -91,15 +110,29 @@ class Node:
         for d in self.dirs:
             (self.root / d).mkdir(parents=True, exist_ok=True)
         holder = subprocess.Popen(
-            ["ip", "netns", "exec", self.ns, "unshare", "-m", "--propagation", "private",
-             "sleep", "infinity"], start_new_session=True, stdin=subprocess.DEVNULL)
+            [
+                "ip",
+                "netns",
+                "exec",
+                self.ns,
+                "unshare",
+                "-m",
+                "--propagation",
+                "private",
+                "sleep",
+                "infinity",
+            ],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+        )
         # the holder's pid is the unshare'd sleep (unshare execs it): wait until its mount
         # namespace differs from ours
         mine = os.readlink("/proc/self/ns/mnt")
         for _ in range(100):
             with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/{holder.pid}/ns/mnt") != mine and \
-                        Path(f"/proc/{holder.pid}/cmdline").read_bytes().startswith(b"sleep"):
+                if os.readlink(f"/proc/{holder.pid}/ns/mnt") != mine and Path(
+                    f"/proc/{holder.pid}/cmdline"
+                ).read_bytes().startswith(b"sleep"):
                     break
             time.sleep(0.02)
         self.pidfile.write_text(str(holder.pid))
@@ -115,8 +148,9 @@ class Node:
             return ["nsenter", "-t", self.pid, "-m", "-n", *argv]
         return ["ip", "netns", "exec", self.ns, *argv]
 
-    def run(self, argv: list[str], check: bool = False,
-            **kw: Any) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, argv: list[str], check: bool = False, **kw: Any
+    ) -> subprocess.CompletedProcess[str]:
         return sh(self.argv(argv), check=check, **kw)
 
     def destroy(self) -> None:
@@ -137,15 +171,37 @@ class Node:
 
     def start_ovs(self) -> None:
         run = "/run/openvswitch"
-        self.run(["ovsdb-tool", "create", "/etc/openvswitch/conf.db",
-                  "/usr/share/openvswitch/vswitch.ovsschema"], check=True)
-        self.run(["ovsdb-server", "/etc/openvswitch/conf.db", f"--remote=punix:{run}/db.sock",
-                  f"--pidfile={run}/ovsdb-server.pid", "--detach",
-                  "--log-file=/var/log/openvswitch/ovsdb-server.log"], check=True)
+        self.run(
+            [
+                "ovsdb-tool",
+                "create",
+                "/etc/openvswitch/conf.db",
+                "/usr/share/openvswitch/vswitch.ovsschema",
+            ],
+            check=True,
+        )
+        self.run(
+            [
+                "ovsdb-server",
+                "/etc/openvswitch/conf.db",
+                f"--remote=punix:{run}/db.sock",
+                f"--pidfile={run}/ovsdb-server.pid",
+                "--detach",
+                "--log-file=/var/log/openvswitch/ovsdb-server.log",
+            ],
+            check=True,
+        )
         self.run(["ovs-vsctl", "--no-wait", "init"], check=True)
         # default pid file names: ovs-appctl finds the daemons by them
-        self.run(["ovs-vswitchd", f"--pidfile={run}/ovs-vswitchd.pid", "--detach",
-                  "--log-file=/var/log/openvswitch/ovs-vswitchd.log"], check=True)
+        self.run(
+            [
+                "ovs-vswitchd",
+                f"--pidfile={run}/ovs-vswitchd.pid",
+                "--detach",
+                "--log-file=/var/log/openvswitch/ovs-vswitchd.log",
+            ],
+            check=True,
+        )
 
 
 class Lab:
@@ -182,8 +238,10 @@ class Lab:
         self.write_interfaces(config)
         self.ifreload()
         if not self.wait_reachable(timeout):
-            raise LabError(f"the admin does not reach {self.mgmt} after {timeout} s:\n"
-                           + self.host(["ovs-appctl", "lacp/show"]).stdout)
+            raise LabError(
+                f"the admin does not reach {self.mgmt} after {timeout} s:\n"
+                + self.host(["ovs-appctl", "lacp/show"]).stdout
+            )
 
     def down(self) -> None:
         for node in (self.h, self.s, self.a):
@@ -194,10 +252,40 @@ class Lab:
     def _wire(self) -> None:
         h, s, a = self.h.ns, self.s.ns, self.a.ns
         for nic, peer in zip(self.nics, ("sw1", "sw2"), strict=True):
-            sh(["ip", "link", "add", nic, "netns", h, "type", "veth", "peer", "name", peer,
-                "netns", s])
-        sh(["ip", "link", "add", "up0", "netns", s, "type", "veth", "peer", "name", "eth0",
-            "netns", a])
+            sh(
+                [
+                    "ip",
+                    "link",
+                    "add",
+                    nic,
+                    "netns",
+                    h,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    peer,
+                    "netns",
+                    s,
+                ]
+            )
+        sh(
+            [
+                "ip",
+                "link",
+                "add",
+                "up0",
+                "netns",
+                s,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "eth0",
+                "netns",
+                a,
+            ]
+        )
         # the stand-in for the kernel bond device ifupdown2 looks up (fidelity gap)
         sh(["ip", "-n", h, "tuntap", "add", "bond0", "mode", "tap"])
         for ns in (h, s):  # OVS members must not answer ARP for the namespace's addresses
@@ -224,29 +312,61 @@ class Lab:
 
     def _switch(self) -> None:
         vs = ["ovs-vsctl", "--"]
-        self.switch([*vs, "add-br", "br0", "--", "set", "bridge", "br0",
-                     "datapath_type=netdev"], check=True)
-        self.switch([*vs, "add-bond", "br0", "po1", "sw1", "sw2", "lacp=active",
-                     "bond_mode=balance-tcp", "vlan_mode=native-untagged", "tag=1"], check=True)
-        for port, tag, addr in (("gw1", "1", "192.0.2.1/24"),
-                                ("gw1001", "1001", "198.51.100.1/24")):
-            self.switch([*vs, "add-port", "br0", port, f"tag={tag}", "--", "set", "interface",
-                         port, "type=internal"], check=True)
+        self.switch(
+            [*vs, "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev"], check=True
+        )
+        self.switch(
+            [
+                *vs,
+                "add-bond",
+                "br0",
+                "po1",
+                "sw1",
+                "sw2",
+                "lacp=active",
+                "bond_mode=balance-tcp",
+                "vlan_mode=native-untagged",
+                "tag=1",
+            ],
+            check=True,
+        )
+        for port, tag, addr in (
+            ("gw1", "1", "192.0.2.1/24"),
+            ("gw1001", "1001", "198.51.100.1/24"),
+        ):
+            self.switch(
+                [
+                    *vs,
+                    "add-port",
+                    "br0",
+                    port,
+                    f"tag={tag}",
+                    "--",
+                    "set",
+                    "interface",
+                    port,
+                    "type=internal",
+                ],
+                check=True,
+            )
             self.switch(["ip", "addr", "add", addr, "dev", port], check=True)
             self.switch(["ip", "link", "set", port, "up"], check=True)
         self.switch(["ip", "link", "set", "br0", "up"], check=True)
 
     # --- running things -------------------------------------------------------------------
-    def host(self, argv: list[str], check: bool = False,
-             **kw: Any) -> subprocess.CompletedProcess[str]:
+    def host(
+        self, argv: list[str], check: bool = False, **kw: Any
+    ) -> subprocess.CompletedProcess[str]:
         return self.h.run(argv, check=check, **kw)
 
-    def switch(self, argv: list[str], check: bool = False,
-               **kw: Any) -> subprocess.CompletedProcess[str]:
+    def switch(
+        self, argv: list[str], check: bool = False, **kw: Any
+    ) -> subprocess.CompletedProcess[str]:
         return self.s.run(argv, check=check, **kw)
 
-    def admin(self, argv: list[str], check: bool = False,
-              **kw: Any) -> subprocess.CompletedProcess[str]:
+    def admin(
+        self, argv: list[str], check: bool = False, **kw: Any
+    ) -> subprocess.CompletedProcess[str]:
         return self.a.run(argv, check=check, **kw)
 
     @property
@@ -262,9 +382,12 @@ class Lab:
 
     def set_down_changed(self, value: bool) -> None:
         conf = self.h.root / "etc/network/ifupdown2/ifupdown2.conf"
-        lines = [("ifreload_down_changed=1" if value else "ifreload_down_changed=0")
-                 if ln.startswith("ifreload_down_changed=") else ln
-                 for ln in conf.read_text().splitlines()]
+        lines = [
+            ("ifreload_down_changed=1" if value else "ifreload_down_changed=0")
+            if ln.startswith("ifreload_down_changed=")
+            else ln
+            for ln in conf.read_text().splitlines()
+        ]
         conf.write_text("\n".join(lines) + "\n")
 
     def ifreload(self, down_changed: bool | None = None) -> subprocess.CompletedProcess[str]:
@@ -274,8 +397,7 @@ class Lab:
         return self.host(["ifreload", "-a"])
 
     def admin_reaches_host(self, timeout: int = 1) -> bool:
-        return self.admin(["ping", "-n", "-c", "1", "-W", str(timeout),
-                           self.mgmt]).returncode == 0
+        return self.admin(["ping", "-n", "-c", "1", "-W", str(timeout), self.mgmt]).returncode == 0
 
     def wait_reachable(self, timeout: float) -> bool:
         end = time.monotonic() + timeout
@@ -288,17 +410,21 @@ class Lab:
     def status(self) -> str:
         if not self.h.pid:
             return f"lab {self.prefix}: down"
-        return "\n".join([
-            f"lab {self.prefix}: up (host {self.h.ns}, switch {self.s.ns}, admin {self.a.ns})",
-            f"admin reaches {self.mgmt}: {'yes' if self.admin_reaches_host() else 'NO'}",
-            self.host(["ovs-vsctl", "show"]).stdout.rstrip(),
-            self.host(["ovs-appctl", "bond/show", "bond0"]).stdout.rstrip()])
+        return "\n".join(
+            [
+                f"lab {self.prefix}: up (host {self.h.ns}, switch {self.s.ns}, admin {self.a.ns})",
+                f"admin reaches {self.mgmt}: {'yes' if self.admin_reaches_host() else 'NO'}",
+                self.host(["ovs-vsctl", "show"]).stdout.rstrip(),
+                self.host(["ovs-appctl", "bond/show", "bond0"]).stdout.rstrip(),
+            ]
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="ifguard_lab.py",
-        description="Network-namespace copy of the incident host (real ifupdown2 + OVS).")
+        description="Network-namespace copy of the incident host (real ifupdown2 + OVS).",
+    )
     parser.add_argument("--prefix", default="ifgl", help="namespace name prefix (default ifgl)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("up", help="build the lab and bring the incident config up")

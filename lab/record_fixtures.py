@@ -17,8 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lab.ifguard_lab import Lab
 
 OUT = Path(__file__).resolve().parents[1] / "tests/fixtures/runtime"
-RECORD = ("import json; from ifguard.network.readers.netlink import PyrouteSource, record; "
-          "print(json.dumps(record(PyrouteSource())))")
+RECORD = (
+    "import json; from ifguard.network.readers.netlink import PyrouteSource, record; "
+    "print(json.dumps(record(PyrouteSource())))"
+)
 
 
 def capture(lab: Lab, name: str) -> None:

@@ -36,8 +36,9 @@ def corpus() -> Path:
     return found
 
 
-def lint_text(text: str | bytes, *, dialect: str | None = None,
-              path: str = "interfaces") -> list[Diagnostic]:
+def lint_text(
+    text: str | bytes, *, dialect: str | None = None, path: str = "interfaces"
+) -> list[Diagnostic]:
     return list(lint_loaded(load_text(text, path), Settings(), dialect=dialect).diagnostics)
 
 
@@ -58,6 +59,5 @@ def require_tool(name: str, package: str | None = None) -> str:
     """The path of a program the test drives for real (see ``unavailable``)."""
     found = shutil.which(name)
     if found is None:
-        unavailable(f"{name} not installed" + (f" (Debian package `{package}`)" if package
-                                                else ""))
+        unavailable(f"{name} not installed" + (f" (Debian package `{package}`)" if package else ""))
     return found

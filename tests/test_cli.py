@@ -18,10 +18,16 @@ INCIDENT = REPO / "examples" / "incident.interfaces"
 CLEAN = REPO / "examples" / "proxmox-ovs.interfaces"
 
 
-def ifguard(*args: str, stdin: str | None = None, cwd: Path | None = None
-            ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ifguard", *args], capture_output=True,
-                          text=True, input=stdin, cwd=cwd)
+def ifguard(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ifguard", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=cwd,
+    )
 
 
 def assert_usage_error(proc: subprocess.CompletedProcess[str], fragment: str) -> None:
@@ -44,15 +50,18 @@ def test_warnings_alone_exit_0(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "IFG106 warning" in proc.stdout
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (["lint", "/nonexistent/interfaces"], "no such file"),
-    (["lint", "/"], "is a directory"),
-    (["lint", "--frobnicate"], "unrecognized arguments"),
-    (["lint", "--select", "IFG999", str(CLEAN)], "unknown rule code"),
-    (["lint", "--format", "xml", str(CLEAN)], "invalid choice"),
-    (["lint", "--root", "/nonexistent-root"], "not a directory"),
-    (["lint", "/etc/passwd/interfaces"], "cannot read"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["lint", "/nonexistent/interfaces"], "no such file"),
+        (["lint", "/"], "is a directory"),
+        (["lint", "--frobnicate"], "unrecognized arguments"),
+        (["lint", "--select", "IFG999", str(CLEAN)], "unknown rule code"),
+        (["lint", "--format", "xml", str(CLEAN)], "invalid choice"),
+        (["lint", "--root", "/nonexistent-root"], "not a directory"),
+        (["lint", "/etc/passwd/interfaces"], "cannot read"),
+    ],
+)
 def test_usage_errors_are_one_line_exit_2(args: list[str], fragment: str) -> None:
     assert_usage_error(ifguard(*args), fragment)
 
@@ -93,12 +102,15 @@ def test_sourced_files_are_linted_and_cycles_reported(tmp_path: Path) -> None:
     (net / "interfaces.d").mkdir(parents=True)
     (net / "interfaces").write_text("auto lo\niface lo inet loopback\nsource interfaces.d/*\n")
     (net / "interfaces.d" / "vlans").write_text(
-        "iface eth0 inet manual\nroot@pve:~# ip a\nsource /etc/network/interfaces\n")
+        "iface eth0 inet manual\nroot@pve:~# ip a\nsource /etc/network/interfaces\n"
+    )
     (net / "interfaces.d" / ".vlans.ifguard-bak").write_text("junk junk\n")  # never read
     proc = ifguard("lint", "--root", str(tmp_path), "-q", "--format", "json")
     diags = json.loads(proc.stdout)["diagnostics"]
     assert {(Path(d["path"]).name, d["code"]) for d in diags} == {
-        ("vlans", "IFG102"), ("vlans", "IFG202")}
+        ("vlans", "IFG102"),
+        ("vlans", "IFG202"),
+    }
 
 
 def test_fix_removes_only_the_junk_line_keeps_mode_and_a_backup(tmp_path: Path) -> None:
@@ -112,8 +124,11 @@ def test_fix_removes_only_the_junk_line_keeps_mode_and_a_backup(tmp_path: Path) 
     fixed = ifguard("lint", "--fix", str(target))
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     after = target.read_bytes()
-    delta = [ln for ln in difflib.ndiff(original.decode().splitlines(), after.decode().splitlines())
-             if ln[:1] in "+-"]
+    delta = [
+        ln
+        for ln in difflib.ndiff(original.decode().splitlines(), after.decode().splitlines())
+        if ln[:1] in "+-"
+    ]
     assert len(delta) == 1 and delta[0].startswith("- 27: enx60a4b758ba5b")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert (tmp_path / ".interfaces.ifguard-bak").read_bytes() == original
@@ -148,15 +163,18 @@ def test_symlink_loop_is_a_usage_error(tmp_path: Path) -> None:
     assert_usage_error(ifguard("lint", str(tmp_path / "a")), "cannot read")
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (["lint", "--ignore", "IFG999", str(CLEAN)], "unknown rule code"),
-    (["explain", "IFG999"], "unknown rule"),
-    (["explain"], "required"),
-    (["rules", "--bogus"], "unrecognized arguments"),
-    (["no-such-command"], "invalid choice"),
-    (["lint", "--config", "/nonexistent.toml", str(CLEAN)], "cannot read config"),
-    (["lint", "--fix", "-"], "stdin"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["lint", "--ignore", "IFG999", str(CLEAN)], "unknown rule code"),
+        (["explain", "IFG999"], "unknown rule"),
+        (["explain"], "required"),
+        (["rules", "--bogus"], "unrecognized arguments"),
+        (["no-such-command"], "invalid choice"),
+        (["lint", "--config", "/nonexistent.toml", str(CLEAN)], "cannot read config"),
+        (["lint", "--fix", "-"], "stdin"),
+    ],
+)
 def test_more_usage_errors(args: list[str], fragment: str) -> None:
     assert_usage_error(ifguard(*args, stdin=""), fragment)
 
@@ -167,8 +185,11 @@ def test_no_command_prints_usage_and_exits_2() -> None:
 
 
 def test_binary_stdin_is_linted_not_a_crash() -> None:
-    proc = subprocess.run([sys.executable, "-m", "ifguard", "lint", "-"], capture_output=True,
-                          input=b"\xff\xfe\x00auto lo\n\x1b[31miface lo inet loopback\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "ifguard", "lint", "-"],
+        capture_output=True,
+        input=b"\xff\xfe\x00auto lo\n\x1b[31miface lo inet loopback\n",
+    )
     assert proc.returncode == 1 and b"Traceback" not in proc.stderr
     assert b"IFG104" in proc.stdout and proc.stderr == b""
 
@@ -192,8 +213,7 @@ def test_fix_reaches_a_fixpoint_when_fixes_overlap(tmp_path: Path) -> None:
     # CRLF conversion overlaps the removed junk line and the rewritten auto line: one --fix
     # must still leave nothing fixable, and a second --fix must change nothing.
     target = tmp_path / "interfaces"
-    original = (b"auto lo lo\r\niface lo inet loopback\r\n"
-                b"27: eth0: <BROADCAST,UP> mtu 1500\r\n")
+    original = b"auto lo lo\r\niface lo inet loopback\r\n27: eth0: <BROADCAST,UP> mtu 1500\r\n"
     target.write_bytes(original)
     assert ifguard("lint", "--fix", str(target)).returncode == 0
     after = target.read_bytes()

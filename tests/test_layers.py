@@ -22,8 +22,17 @@ ALLOWED: dict[str, set[str]] = {
     "apply": {"system", "config", "lint", "network", "store"},
     "watch": {"system", "config", "lint", "network", "store", "apply"},
     "install": {"system", "config"},
-    "commands": {"system", "config", "lint", "network", "store", "apply", "watch", "install",
-                 "commands"},
+    "commands": {
+        "system",
+        "config",
+        "lint",
+        "network",
+        "store",
+        "apply",
+        "watch",
+        "install",
+        "commands",
+    },
     "cli": {"system", "commands"},
     "__main__": {"cli"},
 }
@@ -85,8 +94,10 @@ def test_no_upward_imports() -> None:
 
 def test_no_import_cycles() -> None:
     modules = _modules()
-    graph = {m: {t for name, _ in _imports(p) if (t := _resolve(name, modules)) and t != m}
-             for m, p in modules.items()}
+    graph = {
+        m: {t for name, _ in _imports(p) if (t := _resolve(name, modules)) and t != m}
+        for m, p in modules.items()
+    }
     # a package's __init__ is imported whenever one of its modules is: not an edge of its own
     state: dict[str, int] = {}
     stack: list[str] = []
@@ -96,7 +107,7 @@ def test_no_import_cycles() -> None:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt):], nxt]
+                return [*stack[stack.index(nxt) :], nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         stack.pop()

@@ -56,16 +56,23 @@ def _load(name: str) -> ModuleType:
 
 
 def build_parser(only: str | None = None) -> Parser:
-    parser = Parser(prog="ifguard", description=DESCRIPTION,
-                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = Parser(
+        prog="ifguard",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"ifguard {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module_name in COMMANDS:
         if only and not module_name.endswith("." + only.replace("-", "_")):
             continue
         module = _load(module_name)
-        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.DESCRIPTION,
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        cmd = sub.add_parser(
+            module.NAME,
+            help=module.HELP,
+            description=module.DESCRIPTION,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.configure(cmd)
         cmd.set_defaults(_run=module.run)
     return parser

@@ -27,7 +27,7 @@ def reload_cmd(root: Path) -> str:
     """A reload that only records that it ran (no network is touched)."""
     log = root / "reloads.log"
     code = f"open({str(log)!r}, 'a').write('reload\\n')"
-    return f"{sys.executable} -c \"{code}\""
+    return f'{sys.executable} -c "{code}"'
 
 
 def reloads(root: Path) -> int:
@@ -40,8 +40,17 @@ def argv(root: Path, *args: str) -> list[str]:
 
 
 def apply_argv(root: Path, candidate: Path, *extra: str) -> list[str]:
-    return argv(root, "apply", str(candidate), "--reload-cmd", reload_cmd(root), "--no-probes",
-                "--spawner", "fork", *extra)
+    return argv(
+        root,
+        "apply",
+        str(candidate),
+        "--reload-cmd",
+        reload_cmd(root),
+        "--no-probes",
+        "--spawner",
+        "fork",
+        *extra,
+    )
 
 
 def ifguard(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

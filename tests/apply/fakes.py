@@ -41,7 +41,7 @@ class FakeClock:
 
 @dataclass
 class FakeRunner:
-    fail: set[str] = field(default_factory=set)   # argv[0] values that fail
+    fail: set[str] = field(default_factory=set)  # argv[0] values that fail
     calls: list[list[str]] = field(default_factory=list)
     on_run: Callable[[list[str]], None] | None = None
     message: str = "boom"
@@ -66,8 +66,12 @@ class FakeSpawner:
     def spawn(self, argv: Sequence[str]) -> None:
         self.argv = list(argv)
         txn_id = argv[-1]
-        update(self.env, txn_id, rec.OPEN_STATES, lambda t: replace(
-            t, guardian_pid=self.pid, guardian_ticks=start_ticks(self.pid)))
+        update(
+            self.env,
+            txn_id,
+            rec.OPEN_STATES,
+            lambda t: replace(t, guardian_pid=self.pid, guardian_ticks=start_ticks(self.pid)),
+        )
 
 
 class Probes:
@@ -95,11 +99,14 @@ class World:
     def main(self) -> Path:
         return self.root / MAIN.lstrip("/")
 
-    def begin(self, changes: dict[str, bytes | None] | None = None,
-              **kw: object) -> Transaction:
-        req = Request(root=self.root, changes=changes or {MAIN: NEW},
-                      snapshot_files={MAIN: self.main.read_bytes()},
-                      candidate_files={MAIN: NEW}, **kw)  # type: ignore[arg-type]
+    def begin(self, changes: dict[str, bytes | None] | None = None, **kw: object) -> Transaction:
+        req = Request(
+            root=self.root,
+            changes=changes or {MAIN: NEW},
+            snapshot_files={MAIN: self.main.read_bytes()},
+            candidate_files={MAIN: NEW},
+            **kw,
+        )  # type: ignore[arg-type]
         return begin(self.env, req, self.spawner, lambda i: ["guardian", i])
 
     def pending(self) -> Transaction | None:
@@ -120,7 +127,11 @@ def make_world(tmp: Path, probe: Callable[[], ProbeReport] | None = None) -> Wor
     clock = FakeClock()
     runner = FakeRunner()
     state = StateDir(root / "var/lib/ifguard")
-    env = Env(runner=runner, clock=clock, state=state,
-              history=History(state.path / "history.db", clock=clock.now),
-              probe=probe or Probes())
+    env = Env(
+        runner=runner,
+        clock=clock,
+        state=state,
+        history=History(state.path / "history.db", clock=clock.now),
+        probe=probe or Probes(),
+    )
     return World(root, env, clock, runner, FakeSpawner(env))

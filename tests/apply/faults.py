@@ -102,13 +102,13 @@ sys.exit(code)
 class Outcome:
     point: str
     phase: str
-    on_disk: str              # "old" | "new" | "TORN"
-    record: str               # state right after the kill ("none" when no record)
+    on_disk: str  # "old" | "new" | "TORN"
+    record: str  # state right after the kill ("none" when no record)
     guardian_alive: bool
-    armed_ok: bool            # a guardian is alive whenever one is needed
-    final: str                # "old" | "new" | "TORN" after the guardian finished
+    armed_ok: bool  # a guardian is alive whenever one is needed
+    final: str  # "old" | "new" | "TORN" after the guardian finished
     final_state: str
-    temp_files: int           # leftover hidden temp files next to the target
+    temp_files: int  # leftover hidden temp files next to the target
     next_apply_ok: bool
 
 
@@ -133,21 +133,28 @@ class Summary:
         return sum(not o.next_apply_ok for o in self.outcomes)
 
     def table(self) -> str:
-        rows = [f"{'point':>20}  {'phase':<42} {'disk':<5} {'record':<13} {'guardian':<8} "
-                f"{'final':<5} final-state"]
+        rows = [
+            f"{'point':>20}  {'phase':<42} {'disk':<5} {'record':<13} {'guardian':<8} "
+            f"{'final':<5} final-state"
+        ]
         for o in self.outcomes:
-            rows.append(f"{o.point:>20}  {o.phase:<42} {o.on_disk:<5} {o.record:<13} "
-                        f"{'alive' if o.guardian_alive else '-':<8} {o.final:<5} "
-                        f"{o.final_state}")
+            rows.append(
+                f"{o.point:>20}  {o.phase:<42} {o.on_disk:<5} {o.record:<13} "
+                f"{'alive' if o.guardian_alive else '-':<8} {o.final:<5} "
+                f"{o.final_state}"
+            )
         phases = Counter(o.phase for o in self.outcomes)
         rows.append("")
-        rows.append("points per phase: " + ", ".join(f"{k}: {v}" for k, v in
-                                                       sorted(phases.items())))
-        rows.append(f"kills: {len(self.outcomes)}; torn files: {self.torn}; rollback not armed "
-                    f"when needed: {self.unarmed}; old config not restored: "
-                    f"{self.not_restored}; next apply blocked: {self.blocked}; new content "
-                    f"on disk at kill: {sum(o.on_disk == 'new' for o in self.outcomes)}; "
-                    f"leftover temp files: {sum(o.temp_files for o in self.outcomes)}")
+        rows.append(
+            "points per phase: " + ", ".join(f"{k}: {v}" for k, v in sorted(phases.items()))
+        )
+        rows.append(
+            f"kills: {len(self.outcomes)}; torn files: {self.torn}; rollback not armed "
+            f"when needed: {self.unarmed}; old config not restored: "
+            f"{self.not_restored}; next apply blocked: {self.blocked}; new content "
+            f"on disk at kill: {sum(o.on_disk == 'new' for o in self.outcomes)}; "
+            f"leftover temp files: {sum(o.temp_files for o in self.outcomes)}"
+        )
         return "\n".join(rows)
 
 
@@ -156,16 +163,20 @@ def _content(path: Path, old: bytes, new: bytes) -> str:
     return "old" if data == old else "new" if data == new else "TORN"
 
 
-def _run(work: Path, point: int, anchor: str = "begin",
-         timeout: str = "1") -> tuple[Path, Path, dict[str, object]]:
+def _run(
+    work: Path, point: int, anchor: str = "begin", timeout: str = "1"
+) -> tuple[Path, Path, dict[str, object]]:
     work.mkdir(parents=True)
     root = make_root(work)
     cand = candidate(work, "tag=1001", "tag=1002")
     report = work / "report.json"
     argv = apply_argv(root, cand, "--timeout", timeout)[3:]  # drop python -m ifguard
-    proc = subprocess.run([sys.executable, "-c", TRACER, anchor, str(point), str(report),
-                           *argv],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", TRACER, anchor, str(point), str(report), *argv],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     info = json.loads(report.read_text()) if report.exists() else {}
     info["rc"] = proc.returncode
     info["stderr"] = proc.stderr
@@ -190,8 +201,11 @@ def _wait_closed(state: StateDir, limit: float = 60) -> None:
         txn = state.read()
         if txn is None or not txn.open:
             return
-        if txn.state == "armed" and not process_alive(txn.guardian_pid, txn.guardian_ticks) \
-                and not process_alive(txn.apply_pid, txn.apply_ticks):
+        if (
+            txn.state == "armed"
+            and not process_alive(txn.guardian_pid, txn.guardian_ticks)
+            and not process_alive(txn.apply_pid, txn.apply_ticks)
+        ):
             return  # stale: never started; the next apply cleans it
         time.sleep(0.1)
     raise AssertionError(f"transaction still open after {limit} s: {state.read()}")
@@ -203,8 +217,11 @@ def inject(work: Path, point: int, anchor: str = "begin") -> Outcome:
     main = root / MAIN
     state = StateDir(root / "var/lib/ifguard")
     killed = info["rc"] == -signal.SIGKILL
-    phase = str(info.get("phase", "finished before the point")) if killed else \
-        "finished before the point"
+    phase = (
+        str(info.get("phase", "finished before the point"))
+        if killed
+        else "finished before the point"
+    )
     on_disk = _content(main, old, new)
     txn = state.read()
     alive = bool(txn and process_alive(txn.guardian_pid, txn.guardian_ticks))
@@ -213,16 +230,36 @@ def inject(work: Path, point: int, anchor: str = "begin") -> Outcome:
     _wait_closed(state)
     final = _content(main, old, new)
     last = state.read() or state.last_result()
-    temps = [p for p in main.parent.iterdir() if p.name.startswith(".interfaces.")
-             and p.name.endswith(".tmp")]
-    again = subprocess.run(apply_argv(root, cand, "--no-wait", "--timeout", "30"),
-                           capture_output=True, text=True, timeout=120)
+    temps = [
+        p
+        for p in main.parent.iterdir()
+        if p.name.startswith(".interfaces.") and p.name.endswith(".tmp")
+    ]
+    again = subprocess.run(
+        apply_argv(root, cand, "--no-wait", "--timeout", "30"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     next_ok = again.returncode == 0
     if next_ok:
-        subprocess.run([*apply_argv(root, cand)[:3], "rollback", "--root", str(root)],
-                       capture_output=True, timeout=120)
-    return Outcome(f"{anchor}+{point}", phase, on_disk, txn.state if txn else "none", alive,
-                   armed_ok, final, last.state if last else "none", len(temps), next_ok)
+        subprocess.run(
+            [*apply_argv(root, cand)[:3], "rollback", "--root", str(root)],
+            capture_output=True,
+            timeout=120,
+        )
+    return Outcome(
+        f"{anchor}+{point}",
+        phase,
+        on_disk,
+        txn.state if txn else "none",
+        alive,
+        armed_ok,
+        final,
+        last.state if last else "none",
+        len(temps),
+        next_ok,
+    )
 
 
 def campaign(work: Path, kills: int, seed: int, in_write: int) -> Summary:

@@ -43,15 +43,20 @@ def names(report: object) -> dict[str, bool]:
 
 
 def prober(rt: Runtime, net: Net, clock: FakeClock, **kw: object) -> Any:
-    return builtin_prober(lambda: CONFIG, lambda: rt, net, clock, timeout=10, interval=1,
-                          announce=None, **kw)  # type: ignore[arg-type]
+    return builtin_prober(
+        lambda: CONFIG, lambda: rt, net, clock, timeout=10, interval=1, announce=None, **kw
+    )  # type: ignore[arg-type]
 
 
 def test_all_green_on_the_lab_snapshot() -> None:
     r = prober(recorded("lab-healthy"), Net(), FakeClock(), targets=["tcp:192.0.2.2:22"])()
-    assert names(r) == {"bond bond0 members": True, "address 192.0.2.10/24 on vlan1": True,
-                        "default route via 192.0.2.1": True,
-                        "gateway 192.0.2.1 reachable": True, "target tcp:192.0.2.2:22": True}
+    assert names(r) == {
+        "bond bond0 members": True,
+        "address 192.0.2.10/24 on vlan1": True,
+        "default route via 192.0.2.1": True,
+        "gateway 192.0.2.1 reachable": True,
+        "target tcp:192.0.2.2:22": True,
+    }
     assert r.ok
 
 
@@ -90,16 +95,30 @@ def test_management_addresses_are_announced_on_each_attempt() -> None:
     net.gateway_ok = False
     clock.hooks.append(lambda c: setattr(net, "gateway_ok", c.slept >= 2))
     rt = recorded("lab-healthy")
-    probe = builtin_prober(lambda: CONFIG, lambda: rt, net, clock, timeout=10, interval=1,
-                           announce=lambda i, m, a: sent.append((i, m, a)))
+    probe = builtin_prober(
+        lambda: CONFIG,
+        lambda: rt,
+        net,
+        clock,
+        timeout=10,
+        interval=1,
+        announce=lambda i, m, a: sent.append((i, m, a)),
+    )
     assert probe().ok
     mac = rt.links["vlan1"].mac
     assert sent == [("vlan1", mac, "192.0.2.10")] * 3
     links = {**rt.links, "vlan1": replace(rt.links["vlan1"], up=False)}
     down = replace(rt, links=links)  # a down interface is not announced
     sent.clear()
-    builtin_prober(lambda: CONFIG, lambda: down, net, clock, timeout=1, interval=1,
-                   announce=lambda i, m, a: sent.append((i, m, a)))()
+    builtin_prober(
+        lambda: CONFIG,
+        lambda: down,
+        net,
+        clock,
+        timeout=1,
+        interval=1,
+        announce=lambda i, m, a: sent.append((i, m, a)),
+    )()
     assert sent == []
 
 
@@ -129,5 +148,5 @@ def test_gratuitous_arp_frame(monkeypatch: pytest.MonkeyPatch) -> None:
     (f,) = frames
     mac, ip = bytes.fromhex("020000000001"), bytes([192, 0, 2, 10])
     assert len(f) == 60 and f[:6] == b"\xff" * 6 and f[6:12] == mac and f[12:14] == b"\x08\x06"
-    assert f[20:22] == b"\x00\x01"                   # request
+    assert f[20:22] == b"\x00\x01"  # request
     assert f[22:28] == mac and f[28:32] == ip and f[38:42] == ip  # sender ip == target ip

@@ -88,8 +88,12 @@ def test_pending_proxmox_file_is_applied_and_confirmed_elsewhere(tmp_path: Path)
 def test_unconfirmed_change_is_rolled_back_after_sigkill(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
-    proc = subprocess.Popen(apply_argv(root, cand, "--timeout", "2"), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        apply_argv(root, cand, "--timeout", "2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout is not None
     for line in proc.stdout:
         if "change applied" in line:
@@ -114,8 +118,14 @@ def _spawn_in_pty(argv: list[str]) -> tuple[subprocess.Popen[bytes], int]:
     def controlling_tty() -> None:
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
-                            start_new_session=True, preexec_fn=controlling_tty)
+    proc = subprocess.Popen(
+        argv,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        preexec_fn=controlling_tty,
+    )
     os.close(slave)
     return proc, master
 
@@ -198,8 +208,12 @@ def test_boot_check_restores_files_without_reloading(tmp_path: Path) -> None:
 def test_auto_confirm_keeps_a_green_change_off_the_management_path(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
-    proc = subprocess.run(apply_argv(root, cand, "--auto-confirm", "--settle", "0"),
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        apply_argv(root, cand, "--auto-confirm", "--settle", "0"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc
     assert "the management path is untouched" in proc.stdout
     assert (root / MAIN).read_bytes() == cand.read_bytes()
@@ -210,8 +224,12 @@ def test_auto_confirm_keeps_a_green_change_off_the_management_path(tmp_path: Pat
 def test_auto_confirm_is_ignored_on_the_management_path(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *ON_PATH)
-    proc = subprocess.run(apply_argv(root, cand, "--auto-confirm", "--settle", "0",
-                                     "--no-wait"), capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        apply_argv(root, cand, "--auto-confirm", "--settle", "0", "--no-wait"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc
     assert "! vlan1: gateway 192.0.2.1 -> 192.0.2.254" in proc.stdout
     assert "--auto-confirm ignored" in proc.stdout
@@ -219,14 +237,16 @@ def test_auto_confirm_is_ignored_on_the_management_path(tmp_path: Path) -> None:
     assert ifguard(root, "rollback").returncode == 0
 
 
-def test_unattended_auto_confirm_trusts_the_probes_on_the_management_path(
-        tmp_path: Path) -> None:
+def test_unattended_auto_confirm_trusts_the_probes_on_the_management_path(tmp_path: Path) -> None:
     """What `watch --self-heal` uses: nobody is there to confirm, green probes keep it."""
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *ON_PATH)
-    proc = subprocess.run(apply_argv(root, cand, "--auto-confirm", "--unattended",
-                                     "--settle", "0"), capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(
+        apply_argv(root, cand, "--auto-confirm", "--unattended", "--settle", "0"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc
     assert "--unattended: confirmed by the probes alone" in proc.stdout
     assert not status(root)["pending"]
@@ -236,8 +256,12 @@ def test_unattended_auto_confirm_trusts_the_probes_on_the_management_path(
 def test_ctrl_c_while_waiting_rolls_back_now(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
-    proc = subprocess.Popen(apply_argv(root, cand, "--timeout", "300"), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        apply_argv(root, cand, "--timeout", "300"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout is not None
     for line in proc.stdout:
         if "change applied" in line:
@@ -254,8 +278,9 @@ def test_unwritable_target_is_a_usage_error(tmp_path: Path) -> None:
         pytest.skip("root can write anywhere")
     root = make_root(tmp_path)
     (root / "etc/network").chmod(0o555)
-    proc = subprocess.run(apply_argv(root, candidate(tmp_path, *OFF_PATH)), capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        apply_argv(root, candidate(tmp_path, *OFF_PATH)), capture_output=True, text=True
+    )
     assert proc.returncode == 2 and "not writable" in proc.stderr
 
 

@@ -26,16 +26,26 @@ from tests.apply.fakes import DEAD_PID, make_world
 
 
 def test_systemd_run_argv_is_a_transient_service_outside_the_session(tmp_path: Path) -> None:
-    inner = guardian_argv("20250101T000000-abcdef", tmp_path / "state", "/",
-                          python="/usr/bin/python3")
+    inner = guardian_argv(
+        "20250101T000000-abcdef", tmp_path / "state", "/", python="/usr/bin/python3"
+    )
     argv = systemd_run_argv("20250101T000000-abcdef", inner)
     assert argv[0] == "systemd-run"
     assert "--unit=ifguard-guardian-20250101T000000-abcdef" in argv
     assert "--scope" not in argv and "--user" not in argv  # a system service, not a scope
     assert "--collect" in argv and "--service-type=exec" in argv
-    assert argv[argv.index("--") + 1:] == [
-        "/usr/bin/python3", "-m", "ifguard", "apply", "--guardian", "20250101T000000-abcdef",
-        "--state-dir", str(tmp_path / "state"), "--root", "/"]
+    assert argv[argv.index("--") + 1 :] == [
+        "/usr/bin/python3",
+        "-m",
+        "ifguard",
+        "apply",
+        "--guardian",
+        "20250101T000000-abcdef",
+        "--state-dir",
+        str(tmp_path / "state"),
+        "--root",
+        "/",
+    ]
 
 
 def test_spawner_choice(tmp_path: Path) -> None:
@@ -68,10 +78,10 @@ def test_double_fork_detaches_for_real(tmp_path: Path) -> None:
             time.sleep(0.05)
         info = json.loads(out.read_text())
         assert info["pid"] == pid
-        assert info["ppid"] != os.getpid()          # not our child: reparented
-        assert info["sid"] != os.getsid(0)          # its own session: no controlling tty
-        assert info["sid"] != pid                   # not a session leader: cannot get one
-        assert info["pgid"] != os.getpgid(0)        # not in our process group
+        assert info["ppid"] != os.getpid()  # not our child: reparented
+        assert info["sid"] != os.getsid(0)  # its own session: no controlling tty
+        assert info["sid"] != pid  # not a session leader: cannot get one
+        assert info["pgid"] != os.getpgid(0)  # not in our process group
         assert info["sighup_ignored"]
         assert info["stdin"] == "/dev/null" and info["cwd"] == "/"
         assert info["fds"][:3] == [0, 1, 2] and len(info["fds"]) <= 4  # +1: listdir's own fd
@@ -90,21 +100,21 @@ def test_due_decisions(tmp_path: Path) -> None:
     now = t.created
     alive = replace(t, apply_pid=me, apply_ticks=ticks)
     dead = replace(t, apply_pid=DEAD_PID, apply_ticks=None)
-    assert due(alive, now, 1) is None                        # armed, CLI working
-    assert due(dead, now, 1) is not None                     # armed, CLI gone: abort
+    assert due(alive, now, 1) is None  # armed, CLI working
+    assert due(dead, now, 1) is not None  # armed, CLI gone: abort
     applied = replace(alive, state=rec.APPLIED, phase="waiting", deadline=now + 10)
     assert due(applied, now + 9.9, 1) is None
     assert due(applied, now + 10, 1) == "not confirmed within 10 s"
     reloading = replace(applied, phase="reloading", phase_since=now, reload_timeout=100)
-    assert due(reloading, now + 50, 1) is None               # slow reload, CLI alive
-    assert due(reloading, now + 111, 1) is not None          # reload hung: give up
+    assert due(reloading, now + 50, 1) is None  # slow reload, CLI alive
+    assert due(reloading, now + 111, 1) is not None  # reload hung: give up
     assert due(replace(reloading, apply_pid=DEAD_PID, apply_ticks=None), now + 10, 1)
     probing = replace(applied, phase="probing", phase_since=now, probe_timeout=20)
-    assert due(probing, now + 25, 1) is None                 # probes retrying, CLI alive
+    assert due(probing, now + 25, 1) is None  # probes retrying, CLI alive
     assert due(probing, now + 31, 1) is not None
     assert due(replace(probing, apply_pid=DEAD_PID, apply_ticks=None), now + 10, 1)
     rolling = replace(applied, state=rec.ROLLING_BACK, actor_pid=me, actor_ticks=ticks)
-    assert due(rolling, now + 100, 1) is None                # someone alive rolls back
+    assert due(rolling, now + 100, 1) is None  # someone alive rolls back
     assert due(replace(rolling, actor_pid=DEAD_PID), now, 1) is not None
     assert due(replace(applied, state=rec.CONFIRMED), now + 100, 1) is None
     # pid reuse: same pid, different start time -> not the same process

@@ -61,8 +61,10 @@ def test_failed_probes_roll_back_at_once(tmp_path: Path) -> None:
     assert "probes failed" in final.outcome
     assert w.main.read_bytes() == OLD
     assert w.runner.calls == [["ifreload", "-a"], ["ifreload", "-a"]]
-    assert final.rollback_probes == {"ok": True, "checks": [
-        {"name": "gateway answers", "ok": True, "detail": ""}]}
+    assert final.rollback_probes == {
+        "ok": True,
+        "checks": [{"name": "gateway answers", "ok": True, "detail": ""}],
+    }
     assert w.pending() is None
     assert w.env.history is not None and w.env.history.last_known_good() is None
 
@@ -157,9 +159,18 @@ def test_guardian_waits_for_a_slow_reload_while_the_cli_lives(tmp_path: Path) ->
     w = make_world(tmp_path)
     txn = w.begin(timeout=10, reload_timeout=100)
     # simulate: candidate written, reload running for longer than the timeout
-    update(w.env, txn.id, frozenset({rec.ARMED}), lambda t: replace(
-        t, state=rec.APPLIED, phase="reloading", phase_since=w.clock.now(),
-        deadline=w.clock.now() + 10))
+    update(
+        w.env,
+        txn.id,
+        frozenset({rec.ARMED}),
+        lambda t: replace(
+            t,
+            state=rec.APPLIED,
+            phase="reloading",
+            phase_since=w.clock.now(),
+            deadline=w.clock.now() + 10,
+        ),
+    )
     w.clock.hooks.append(lambda c: w.die() if c.t > txn.created + 50 else None)
     guard(w.env, txn.id)
     # not rolled back at +10 s (CLI alive, reload running); rolled back once the CLI died
@@ -181,8 +192,12 @@ def test_guardian_resumes_an_interrupted_rollback(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
     assert txn is not None
-    update(w.env, txn.id, frozenset({rec.APPLIED}), lambda t: replace(
-        t, state=rec.ROLLING_BACK, actor_pid=DEAD_PID, actor_ticks=None))
+    update(
+        w.env,
+        txn.id,
+        frozenset({rec.APPLIED}),
+        lambda t: replace(t, state=rec.ROLLING_BACK, actor_pid=DEAD_PID, actor_ticks=None),
+    )
     guard(w.env, txn.id)
     assert w.main.read_bytes() == OLD
     result = w.env.state.last_result()
@@ -193,8 +208,12 @@ def test_rollback_by_a_live_other_actor_is_refused(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
     assert txn is not None
-    update(w.env, txn.id, frozenset({rec.APPLIED}), lambda t: replace(
-        t, state=rec.ROLLING_BACK, actor_pid=1, actor_ticks=None))
+    update(
+        w.env,
+        txn.id,
+        frozenset({rec.APPLIED}),
+        lambda t: replace(t, state=rec.ROLLING_BACK, actor_pid=1, actor_ticks=None),
+    )
     with pytest.raises(ApplyError, match="already being rolled back"):
         rollback(w.env, txn.id, "second")
 
@@ -210,8 +229,12 @@ def test_stale_armed_record_is_cleaned(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = w.begin()
     w.die()
-    update(w.env, txn.id, rec.OPEN_STATES, lambda t: replace(t, guardian_pid=DEAD_PID,
-                                                             guardian_ticks=None))
+    update(
+        w.env,
+        txn.id,
+        rec.OPEN_STATES,
+        lambda t: replace(t, guardian_pid=DEAD_PID, guardian_ticks=None),
+    )
     assert recover_stale(w.env) is None
     assert w.pending() is None
     w.begin()  # a new transaction can start
@@ -222,8 +245,12 @@ def test_stale_applied_record_blocks_until_the_operator_decides(tmp_path: Path) 
     txn = apply_candidate(w.env, w.begin())
     assert txn is not None
     w.die()
-    update(w.env, txn.id, rec.OPEN_STATES, lambda t: replace(t, guardian_pid=DEAD_PID,
-                                                             guardian_ticks=None))
+    update(
+        w.env,
+        txn.id,
+        rec.OPEN_STATES,
+        lambda t: replace(t, guardian_pid=DEAD_PID, guardian_ticks=None),
+    )
     with pytest.raises(ApplyError, match="guardian NOT running"):
         w.begin()
     rollback(w.env, txn.id, "operator")
@@ -291,8 +318,9 @@ def test_wait_final_returns_the_guardians_outcome(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
     assert txn is not None
-    w.clock.hooks.append(lambda c: rollback(w.env, txn.id, "elsewhere")
-                         if w.pending() is not None else None)
+    w.clock.hooks.append(
+        lambda c: rollback(w.env, txn.id, "elsewhere") if w.pending() is not None else None
+    )
     done = wait_final(w.env, txn.id)
     assert done is not None and done.state == rec.ROLLED_BACK
 

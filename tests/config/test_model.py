@@ -37,9 +37,13 @@ def _config():  # type: ignore[no-untyped-def]
 def test_interfaces_and_families() -> None:
     cfg = _config()
     assert [(i.name, i.family, i.method, i.stanza) for i in cfg.interfaces] == [
-        ("lo", "inet", "loopback", "iface"), ("bond0", "inet", "manual", "iface"),
-        ("vmbr0", "inet", "static", "iface"), ("vmbr0", "inet6", "static", "iface"),
-        ("tpl", "", "", "template"), ("", "", "", "iface")]
+        ("lo", "inet", "loopback", "iface"),
+        ("bond0", "inet", "manual", "iface"),
+        ("vmbr0", "inet", "static", "iface"),
+        ("vmbr0", "inet6", "static", "iface"),
+        ("tpl", "", "", "template"),
+        ("", "", "", "iface"),
+    ]
     assert len(cfg.by_name["vmbr0"]) == 2 and cfg.iface("vmbr0") is cfg.by_name["vmbr0"][0]
     assert cfg.iface("tpl") is None and cfg.defined("tpl")
 
@@ -49,8 +53,10 @@ def test_attribute_names_compare_with_underscore_equal_to_dash() -> None:
     assert bond is not None
     assert bond.get("ovs-bonds") == bond.get("ovs_bonds") == "enp1s0 enx60a4b758ba5b"
     assert bond.get("ovs_type") == "OVSBond"
-    assert bond.get_all("ovs-options") == ["bond_mode=balance-tcp lacp=active",
-                                           "other_config:lacp-time=fast"]
+    assert bond.get_all("ovs-options") == [
+        "bond_mode=balance-tcp lacp=active",
+        "other_config:lacp-time=fast",
+    ]
     assert bond.words("ovs_bonds") == ["enp1s0", "enx60a4b758ba5b"]
     assert [a.key for a in bond.find("ovs_options")] == ["ovs-options", "ovs-options"]
     assert bond.get("missing") is None and canonical("a_b_c") == "a-b-c"
@@ -71,8 +77,7 @@ def test_auto_allow_and_statements() -> None:
     cfg = _config()
     assert cfg.auto == {"lo", "vmbr0", "eth9"}
     assert cfg.allow == {"hotplug": {"enp1s0"}, "ovs": {"vmbr0"}}  # allow-auto is `auto`
-    assert [(s.keyword, s.arguments) for s in cfg.statements][-1] == (
-        "source", ("interfaces.d/*",))
+    assert [(s.keyword, s.arguments) for s in cfg.statements][-1] == ("source", ("interfaces.d/*",))
 
 
 def test_empty_and_junk_documents_build() -> None:

@@ -18,8 +18,11 @@ def kinds(text: str) -> list[tuple[str, str]]:
 def test_structure_of_a_small_file() -> None:
     text = "# c\nauto eth0\niface eth0 inet static\n  address 192.0.2.1/24\n\n"
     assert kinds(text) == [
-        ("comment", ""), ("statement", "auto"), ("stanza", "iface"),
-        ("option", "address"), ("blank", ""),
+        ("comment", ""),
+        ("statement", "auto"),
+        ("stanza", "iface"),
+        ("option", "address"),
+        ("blank", ""),
     ]
 
 
@@ -40,8 +43,9 @@ def test_statement_ends_the_stanza() -> None:
 
 
 def test_continuation_lines_form_one_logical_line() -> None:
-    doc = parse("iface b inet manual\n  ovs_options bond_mode=balance-tcp \\\n"
-                "    lacp=active\nauto x\n")
+    doc = parse(
+        "iface b inet manual\n  ovs_options bond_mode=balance-tcp \\\n    lacp=active\nauto x\n"
+    )
     opt = doc.lines[1]
     assert opt.keyword == "ovs_options" and opt.physical_lines == 2
     assert opt.value == "bond_mode=balance-tcp lacp=active"
@@ -65,10 +69,22 @@ def test_spans_count_characters_not_bytes() -> None:
     assert (span.line, span.column, span.end_column) == (2, 1, 8)
 
 
-@pytest.mark.parametrize("data", [
-    b"", b"\n", b"auto lo", b"\r\n\r\n", b"\x00\xff\xfe", b"iface a\\\n", b"\\", b"a\\\r\nb",
-    b"\xef\xbb\xbfauto lo\n", "iface é inet dhcp\n".encode(), b"\x0c\x1c\n\x85 x\n",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\n",
+        b"auto lo",
+        b"\r\n\r\n",
+        b"\x00\xff\xfe",
+        b"iface a\\\n",
+        b"\\",
+        b"a\\\r\nb",
+        b"\xef\xbb\xbfauto lo\n",
+        "iface é inet dhcp\n".encode(),
+        b"\x0c\x1c\n\x85 x\n",
+    ],
+)
 def test_round_trip_edge_cases(data: bytes) -> None:
     assert parse(data).render() == data
 
@@ -112,8 +128,10 @@ def test_positions_across_crlf_tabs_and_multibyte() -> None:
 
 
 def test_positions_after_a_continuation_count_physical_lines() -> None:
-    text = ("iface b inet manual\r\n  ovs_options bond_mode=balance-tcp \\\r\n"
-            "    lacp=active\r\n  mtu 9000\r\n")
+    text = (
+        "iface b inet manual\r\n  ovs_options bond_mode=balance-tcp \\\r\n"
+        "    lacp=active\r\n  mtu 9000\r\n"
+    )
     doc = parse(text)
     cont, mtu = doc.lines[1], doc.lines[2]
     assert cont.lineno == 2 and mtu.lineno == 4
@@ -137,8 +155,17 @@ def test_offsets_map_back_to_positions_for_every_character() -> None:
     assert doc.position(len(text)) == (row, col)
 
 
-@pytest.mark.parametrize("data", [b"\x00auto lo\x00\n", b"iface a inet manual\n\\\n\\\n",
-                                  b"\r\r\n\r", b"  \\\r\n\\", b"\xc3\n\xa9\n", b"\xed\xa0\x80\n"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00auto lo\x00\n",
+        b"iface a inet manual\n\\\n\\\n",
+        b"\r\r\n\r",
+        b"  \\\r\n\\",
+        b"\xc3\n\xa9\n",
+        b"\xed\xa0\x80\n",
+    ],
+)
 def test_round_trip_more_edge_cases(data: bytes) -> None:
     doc = parse(data)
     assert doc.render() == data
@@ -153,4 +180,9 @@ def test_diagnostic_positions_exclude_crlf_and_indentation() -> None:
     crlf, d = lint_text(text)
     assert crlf.code == "IFG106" and (crlf.line, crlf.column) == (1, 11)
     assert (d.code, d.line, d.column, d.end_line, d.end_column) == (
-        "IFG101", 3, 4, 3, 4 + len(line))
+        "IFG101",
+        3,
+        4,
+        3,
+        4 + len(line),
+    )

@@ -25,8 +25,7 @@ def test_select_ignore_severity_and_per_file_ignores() -> None:
     assert codes(JUNK) == ["IFG101:error"]
     assert codes(JUNK, from_mapping({"ignore": ["IFG101"]}, "t")) == []
     assert codes(JUNK, from_mapping({"select": ["IFG2"]}, "t")) == []
-    assert codes(JUNK, from_mapping({"severity": {"IFG101": "warning"}}, "t")) == [
-        "IFG101:warning"]
+    assert codes(JUNK, from_mapping({"severity": {"IFG101": "warning"}}, "t")) == ["IFG101:warning"]
     assert codes(JUNK, from_mapping({"per-file-ignores": {"interfaces": ["IFG1"]}}, "t")) == []
 
 
@@ -41,8 +40,10 @@ def test_suppression_comments() -> None:
     assert codes("iface eth0 inet manual\n# ifguard: ignore[IFG101]\n27: x: <UP> mtu 1\n") == []
     assert codes("iface eth0 inet manual\n# ifguard: ignore\n\n27: x: <UP> mtu 1\n") == []
     assert codes("iface eth0 inet manual\n# ifguard: ignore[IFG102]\n27: x: <UP> mtu 1\n") == [
-        "IFG101:error"]
+        "IFG101:error"
+    ]
     # only the next configuration line is covered
     assert codes("iface e inet manual\n# ifguard: ignore[IFG101]\n  mtu 1500\n27: x: <UP>\n") == [
-        "IFG101:error"]
+        "IFG101:error"
+    ]
     assert codes("# ifguard: ignore-file[pasted-command-output]\n" + JUNK) == []

@@ -23,20 +23,22 @@ def _names(tmp: Path) -> list[str]:
 
 
 def test_source_glob_and_source_directory_follow_run_parts_rules(tmp_path: Path) -> None:
-    _tree(tmp_path, {
-        "interfaces": "auto lo\niface lo inet loopback\nsource interfaces.d/*\n"
-                      "source-directory d2\nsource /etc/network/nomatch*\n",
-        "interfaces.d/b": "iface b inet manual\n",
-        "interfaces.d/a.cfg": "iface a inet manual\n",
-        "d2/nodot": "iface c inet manual\n",
-        "d2/with.dot": "iface d inet manual\n",  # run-parts skips names with dots
-    })
+    _tree(
+        tmp_path,
+        {
+            "interfaces": "auto lo\niface lo inet loopback\nsource interfaces.d/*\n"
+            "source-directory d2\nsource /etc/network/nomatch*\n",
+            "interfaces.d/b": "iface b inet manual\n",
+            "interfaces.d/a.cfg": "iface a inet manual\n",
+            "d2/nodot": "iface c inet manual\n",
+            "d2/with.dot": "iface d inet manual\n",  # run-parts skips names with dots
+        },
+    )
     assert _names(tmp_path) == ["interfaces", "interfaces.d/a.cfg", "interfaces.d/b", "d2/nodot"]
 
 
 def test_absolute_source_paths_are_resolved_under_the_root(tmp_path: Path) -> None:
-    _tree(tmp_path, {"interfaces": "source /etc/network/extra\n",
-                     "extra": "iface e inet manual\n"})
+    _tree(tmp_path, {"interfaces": "source /etc/network/extra\n", "extra": "iface e inet manual\n"})
     assert _names(tmp_path) == ["interfaces", "extra"]
 
 
@@ -53,8 +55,13 @@ def test_cycles_are_read_once(tmp_path: Path) -> None:
 
 
 def test_pending_interfaces_new_is_a_second_main(tmp_path: Path) -> None:
-    _tree(tmp_path, {"interfaces": "auto lo\niface lo inet loopback\n",
-                     "interfaces.new": "auto lo\niface lo inet loopback\n"})
+    _tree(
+        tmp_path,
+        {
+            "interfaces": "auto lo\niface lo inet loopback\n",
+            "interfaces.new": "auto lo\niface lo inet loopback\n",
+        },
+    )
     loaded = load(None, Root(tmp_path))
     assert [Path(d.path).name for d in loaded.mains] == ["interfaces", "interfaces.new"]
 
@@ -68,8 +75,13 @@ def test_load_text_is_lossless_for_bytes_and_text() -> None:
 
 
 def test_junk_in_a_sourced_file_is_reported_in_that_file(tmp_path: Path) -> None:
-    _tree(tmp_path, {"interfaces": "source interfaces.d/*\n",
-                     "interfaces.d/vlan": "iface v inet manual\nroot@pve:~# ip a\n"})
+    _tree(
+        tmp_path,
+        {
+            "interfaces": "source interfaces.d/*\n",
+            "interfaces.d/vlan": "iface v inet manual\nroot@pve:~# ip a\n",
+        },
+    )
     from ifguard.config.settings import Settings
     from ifguard.lint.engine import lint_paths
 

@@ -29,8 +29,10 @@ pytestmark = pytest.mark.e2e
 GOAL_S = 30.0
 # random kill points per run (IFGUARD_E2E_KILLS=20 for the full campaign, run by hand)
 KILLS = int(os.environ.get("IFGUARD_E2E_KILLS", "8"))
-INCIDENT_LINE = ("27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc "
-                 "pfifo_fast master ovs-system state UP group default qlen 1000\n")
+INCIDENT_LINE = (
+    "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc "
+    "pfifo_fast master ovs-system state UP group default qlen 1000\n"
+)
 
 # Runs INSIDE the lab host (via lab.host): starts `ifguard apply`, optionally SIGKILLs it
 # or hangs up its terminal right after the reload (or after a delay), reports as JSON.
@@ -153,12 +155,16 @@ class Watch:
             time.sleep(0.2)
 
 
-def drive(lab: Any, candidate: str, mode: str, *args: str, delay: float = 0.0
-          ) -> dict[str, Any]:
+def drive(lab: Any, candidate: str, mode: str, *args: str, delay: float = 0.0) -> dict[str, Any]:
     import base64
 
-    cfg = {"candidate": base64.b64encode(candidate.encode()).decode(), "mode": mode,
-           "args": list(args), "delay": delay, "state_dir": "/var/lib/ifguard"}
+    cfg = {
+        "candidate": base64.b64encode(candidate.encode()).decode(),
+        "mode": mode,
+        "args": list(args),
+        "delay": delay,
+        "state_dir": "/var/lib/ifguard",
+    }
     proc = lab.host([sys.executable, "-c", DRIVER, json.dumps(cfg)])
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -178,14 +184,18 @@ def wait_closed(lab: Any, limit: float = 120) -> dict[str, Any]:
         if not data["pending"]:
             return data
         txn = data["transaction"]
-        if (txn["state"] == "armed" and not data["guardian_alive"]
-                and lab.host(["test", "-d", f"/proc/{txn['apply_pid']}"]).returncode != 0):
+        if (
+            txn["state"] == "armed"
+            and not data["guardian_alive"]
+            and lab.host(["test", "-d", f"/proc/{txn['apply_pid']}"]).returncode != 0
+        ):
             return data
         assert time.time() < end, data
         time.sleep(0.5)
 
 
 # --- candidates, derived from whatever configuration the lab runs -------------------------
+
 
 def management(text: str) -> tuple[str, NetState]:
     state = state_from_config(build(load_text(text).documents))
@@ -197,7 +207,7 @@ def management(text: str) -> tuple[str, NetState]:
 def stanza_span(text: str, name: str) -> tuple[int, int]:
     m = re.search(rf"^iface {re.escape(name)}\b.*$", text, re.M)
     assert m, name
-    nxt = re.search(r"^(auto|allow-\S+|iface|source|mapping)\b", text[m.end():], re.M)
+    nxt = re.search(r"^(auto|allow-\S+|iface|source|mapping)\b", text[m.end() :], re.M)
     return m.start(), m.end() + (nxt.start() if nxt else len(text) - m.end())
 
 
@@ -229,11 +239,13 @@ def wrong_bridge(text: str) -> str:
     assert bridge
     text = in_stanza(text, mgmt, rf"(ovs_bridge\s+){bridge}\b", r"\g<1>vmbr9")
     text = in_stanza(text, bridge, rf"(ovs_ports\s.*)\b{mgmt}\b", r"\g<1>")
-    options = re.search(r"^\s*ovs_options\s+(.*datapath_type=\S+.*)$",
-                        text[slice(*stanza_span(text, bridge))], re.M)
+    options = re.search(
+        r"^\s*ovs_options\s+(.*datapath_type=\S+.*)$", text[slice(*stanza_span(text, bridge))], re.M
+    )
     extra = f"\tovs_options {options.group(1)}\n" if options else ""
-    return text + (f"\nauto vmbr9\niface vmbr9 inet manual\n\tovs_type OVSBridge\n"
-                   f"\tovs_ports {mgmt}\n{extra}")
+    return text + (
+        f"\nauto vmbr9\niface vmbr9 inet manual\n\tovs_type OVSBridge\n\tovs_ports {mgmt}\n{extra}"
+    )
 
 
 def unrelated_vlan(text: str, subnet: str = "198.18.55") -> str:
@@ -242,20 +254,24 @@ def unrelated_vlan(text: str, subnet: str = "198.18.55") -> str:
     bridge = state.ports[mgmt].master
     assert bridge
     text = in_stanza(text, bridge, r"^(\s*ovs_ports\s.*)$", r"\g<1> vlan55")
-    return text + (f"\nauto vlan55\niface vlan55 inet static\n\taddress {subnet}.5/24\n"
-                   f"\tovs_type OVSIntPort\n\tovs_bridge {bridge}\n\tovs_options tag=55\n")
+    return text + (
+        f"\nauto vlan55\niface vlan55 inet static\n\taddress {subnet}.5/24\n"
+        f"\tovs_type OVSIntPort\n\tovs_bridge {bridge}\n\tovs_options tag=55\n"
+    )
 
 
 def uplink_out_of_bond(text: str) -> str:
     m = re.search(r"^(\s*ovs_bonds\s+)(\S+)\s+(\S+)(.*)$", text, re.M)
     assert m, "the lab configuration has no OVS bond"
-    return text[:m.start()] + f"{m.group(1)}{m.group(2)}{m.group(4)}" + text[m.end():]
+    return text[: m.start()] + f"{m.group(1)}{m.group(2)}{m.group(4)}" + text[m.end() :]
 
 
 # --- the scenarios ----------------------------------------------------------------------------
 
-def _rolled_back(host: Any, good: str, mode: str, candidate: str, *extra: str,
-                 label: str = "wrong-gateway") -> float:
+
+def _rolled_back(
+    host: Any, good: str, mode: str, candidate: str, *extra: str, label: str = "wrong-gateway"
+) -> float:
     watch = Watch(host)
     try:
         res = drive(host, candidate, mode, "--timeout", "20", "--probe-timeout", "10", *extra)
@@ -265,12 +281,15 @@ def _rolled_back(host: Any, good: str, mode: str, candidate: str, *extra: str,
             # Seen once in 20 runs (CI, cause not found): the CLI was not ended by the
             # hang-up and finished the transaction itself. The rollback must still happen;
             # the output says which path was taken.
-            print(f"\n[apply e2e] hangup: the CLI survived the hang-up (rc={res['rc']}, record "
-                  f"{res['record_state']}); it rolled back by itself")
+            print(
+                f"\n[apply e2e] hangup: the CLI survived the hang-up (rc={res['rc']}, record "
+                f"{res['record_state']}); it rolled back by itself"
+            )
         elif mode in ("kill", "hangup"):
             assert res["guardian_alive"] and res["record_state"] == "applied", (
                 f"rc={res['rc']} record={res['record_state']} guardian_alive="
-                f"{res['guardian_alive']} output tail={res['output'][-300:]!r}")
+                f"{res['guardian_alive']} output tail={res['output'][-300:]!r}"
+            )
         final = wait_closed(host)
         watch.wait_reachable(60)
     finally:
@@ -280,17 +299,23 @@ def _rolled_back(host: Any, good: str, mode: str, candidate: str, *extra: str,
     lost, seconds = watch.restored_after(res["t_reload"])
     assert lost, "the candidate did not cut the management path in this lab"
     assert seconds is not None, "connectivity did not come back"
-    print(f"\n[apply e2e] {label}, {mode}: reload -> admin reaches host again: "
-          f"{seconds:.1f} s; outcome: {final['transaction']['outcome'][-90:]}")
+    print(
+        f"\n[apply e2e] {label}, {mode}: reload -> admin reaches host again: "
+        f"{seconds:.1f} s; outcome: {final['transaction']['outcome'][-90:]}"
+    )
     return seconds
 
 
-@pytest.mark.parametrize("make", [wrong_gateway, wrong_tag, wrong_bridge],
-                         ids=["wrong-gateway", "wrong-tag", "wrong-ovs_bridge"])
+@pytest.mark.parametrize(
+    "make",
+    [wrong_gateway, wrong_tag, wrong_bridge],
+    ids=["wrong-gateway", "wrong-tag", "wrong-ovs_bridge"],
+)
 def test_candidate_cutting_the_management_path_is_rolled_back(host: Any, make: Any) -> None:
     good = current(host)
-    seconds = _rolled_back(host, good, "wait", make(good), "--force",
-                           label=make.__name__.replace("_", "-"))
+    seconds = _rolled_back(
+        host, good, "wait", make(good), "--force", label=make.__name__.replace("_", "-")
+    )
     assert seconds < GOAL_S
 
 
@@ -346,11 +371,13 @@ def test_plan_sees_a_vlan_that_would_capture_the_ssh_client(host: Any) -> None:
 
 
 def drive_plan(lab: Any, candidate: str, ssh: str = "") -> str:
-    script = ("import os,sys,tempfile,subprocess;f=tempfile.NamedTemporaryFile('w',delete=False);"
-              "f.write(sys.argv[1]);f.close();env=dict(os.environ);env.pop('SSH_CONNECTION',None)"
-              ";env.update({'SSH_CONNECTION':sys.argv[2]} if sys.argv[2] else {});"
-              "r=subprocess.run([sys.executable,'-m','ifguard','plan',f.name],env=env,"
-              "capture_output=True,text=True);print(r.stdout+r.stderr)")
+    script = (
+        "import os,sys,tempfile,subprocess;f=tempfile.NamedTemporaryFile('w',delete=False);"
+        "f.write(sys.argv[1]);f.close();env=dict(os.environ);env.pop('SSH_CONNECTION',None)"
+        ";env.update({'SSH_CONNECTION':sys.argv[2]} if sys.argv[2] else {});"
+        "r=subprocess.run([sys.executable,'-m','ifguard','plan',f.name],env=env,"
+        "capture_output=True,text=True);print(r.stdout+r.stderr)"
+    )
     return str(lab.host([sys.executable, "-c", script, candidate, ssh]).stdout)
 
 
@@ -371,8 +398,10 @@ def test_killed_at_random_moments_the_file_is_whole_and_rolled_back(host: Any) -
             assert ifguard(host, "rollback", "--if-pending").returncode == 0
         if current(host) == good:
             counts["restored"] += 1
-        print(f"\n[apply e2e] kill {delay:.2f} s after start: disk {disk}, record "
-              f"{res['record_state']}, guardian {'alive' if res['guardian_alive'] else '-'}")
+        print(
+            f"\n[apply e2e] kill {delay:.2f} s after start: disk {disk}, record "
+            f"{res['record_state']}, guardian {'alive' if res['guardian_alive'] else '-'}"
+        )
     print(f"[apply e2e] random kills: {counts}")
     assert counts["torn"] == 0 and counts["unarmed"] == 0 and counts["restored"] == KILLS
     end = time.time() + 60
@@ -387,8 +416,17 @@ def test_reboot_mid_transaction_is_undone_by_the_boot_check(host: Any) -> None:
     good = current(host)
     # no probes (they would roll the bad change back at once); a failing reload would roll
     # back too, hence `|| true`
-    res = drive(host, wrong_gateway(good), "wait", "--timeout", "300", "--no-probes",
-                "--no-wait", "--reload-cmd", "sh -c 'ifreload -a || true'")
+    res = drive(
+        host,
+        wrong_gateway(good),
+        "wait",
+        "--timeout",
+        "300",
+        "--no-probes",
+        "--no-wait",
+        "--reload-cmd",
+        "sh -c 'ifreload -a || true'",
+    )
     assert res["rc"] == 0, res["output"]
     status = json.loads(ifguard(host, "status", "--format", "json").stdout)
     assert status["pending"] and status["guardian_alive"]

@@ -18,8 +18,7 @@ def drift(lab: Any) -> tuple[int, set[tuple[str, str, str, str]]]:
     proc = ifguard(lab, "drift", "--format", "json")
     assert proc.returncode in (0, 1), proc.stderr
     found = json.loads(proc.stdout)["drift"]
-    return proc.returncode, {(d["interface"], d["kind"], d["expected"], d["actual"])
-                             for d in found}
+    return proc.returncode, {(d["interface"], d["kind"], d["expected"], d["actual"]) for d in found}
 
 
 def probe(lab: Any, *args: str) -> tuple[int, dict[str, tuple[str, str]]]:
@@ -34,8 +33,7 @@ def test_clean_lab_has_no_drift_and_is_healthy(lab: Any) -> None:
     assert drift(lab) == (0, set())
     rc, probes = probe(lab, "--target", lab.admin_ip)
     assert rc == 0 and probes[f"target {lab.admin_ip}"][0] == "pass"
-    assert probes["bond bond0 members"] == (
-        "pass", "up: enp1s0 enx60a4b758ba5b; LACP negotiated")
+    assert probes["bond bond0 members"] == ("pass", "up: enp1s0 enx60a4b758ba5b; LACP negotiated")
     text = ifguard(lab, "drift").stdout
     assert "no drift" in text
 
@@ -82,7 +80,8 @@ def test_gateway_stops_answering(lab: Any) -> None:
     assert probes["gateway 192.0.2.1 reachable"] == ("fail", "no ARP or ICMP reply")
     # everything local is still fine: the probe says what is wrong, not just "down"
     assert {name for name, (status, _) in probes.items() if status == "fail"} == {
-        "gateway 192.0.2.1 reachable"}
+        "gateway 192.0.2.1 reachable"
+    }
     text = ifguard(lab, "probe", "--timeout", "1").stdout
     assert "FAIL  gateway 192.0.2.1 reachable: no ARP or ICMP reply" in text
     assert "NOT healthy" in text

@@ -22,8 +22,10 @@ from .conftest import ifguard
 
 pytestmark = pytest.mark.e2e
 
-JUNK = ("27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast "
-        "master ovs-system state UP group default qlen 1000\n")
+JUNK = (
+    "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast "
+    "master ovs-system state UP group default qlen 1000\n"
+)
 
 # Runs inside the lab host: samples ports, LACP status and drift every few ms until
 # /tmp/ifguard-sampler.stop exists; one JSON line per sample.
@@ -50,8 +52,9 @@ while not stop.exists():
 
 def sample_during(lab: Any, action: Any) -> tuple[Any, list[dict[str, Any]]]:
     lab.host(["rm", "-f", "/tmp/ifguard-sampler.stop"])
-    proc = subprocess.Popen(lab.h.argv([sys.executable, "-c", SAMPLER]),
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        lab.h.argv([sys.executable, "-c", SAMPLER]), stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "ready"
     time.sleep(0.2)
@@ -105,8 +108,11 @@ def test_seed_incident_end_to_end(lab: Any) -> None:
     assert all("bond0" in s["ports"] for s in samples0) and samples0
     assert lab.admin_reaches_host()
     assert drift_json(lab) == [] and probe_json(lab)["healthy"]
-    report["down_changed=0"] = {"rc": reload0.returncode, "samples": len(samples0),
-                                "bond0 always in vmbr0": True}
+    report["down_changed=0"] = {
+        "rc": reload0.returncode,
+        "samples": len(samples0),
+        "bond0 always in vmbr0": True,
+    }
 
     # 2. ifreload_down_changed=1 (from a clean saved state): vmbr0 counts as changed
     lab.write_interfaces(good)
@@ -127,20 +133,26 @@ def test_seed_incident_end_to_end(lab: Any) -> None:
     lacp_states = [s["lacp"] for s in samples1]
     back = [s for s in samples1 if s["t"] > window[1]]
     negotiated = next((s["t"] for s in back if s["lacp"] == "negotiated"), None)
-    report["lacp negotiated ms after bond0 is back"] = None if negotiated is None else round(
-        1000 * (negotiated - back[0]["t"]))
+    report["lacp negotiated ms after bond0 is back"] = (
+        None if negotiated is None else round(1000 * (negotiated - back[0]["t"]))
+    )
     mac_after = lab.host(["cat", "/sys/class/net/vlan1/address"]).stdout.strip()
     neigh = lab.switch(["ip", "neigh", "show", lab.mgmt]).stdout.strip()
     assert mac_after != mac_before  # the re-created int-port has a new MAC
     outage = seconds_until_reachable(lab, 60)
     report["down_changed=1"] = {
-        "rc": done.returncode, "bond0 gone for ms": round(1000 * (window[1] - window[0])),
-        "samples": len(samples1), "samples without bond0": len(gone),
+        "rc": done.returncode,
+        "bond0 gone for ms": round(1000 * (window[1] - window[0])),
+        "samples": len(samples1),
+        "samples without bond0": len(gone),
         "drift seen during the window": seen,
         "lacp states seen": sorted({str(x) for x in lacp_states}),
-        "vlan1 MAC": f"{mac_before} -> {mac_after}", "gateway neighbour": neigh,
-        "admin reaches the host again, s after the reload began": None if outage is None
-        else round(time.time() - t_reload, 1)}
+        "vlan1 MAC": f"{mac_before} -> {mac_after}",
+        "gateway neighbour": neigh,
+        "admin reaches the host again, s after the reload began": None
+        if outage is None
+        else round(time.time() - t_reload, 1),
+    }
     assert mac_before in neigh  # the gateway still sends to the old MAC
     assert outage is None or outage > 5
     assert drift_json(lab) == [] and probe_json(lab)["healthy"]
@@ -169,8 +181,10 @@ def test_seed_wrapped_option_line_cuts_the_host_off_and_is_caught(lab: Any) -> N
     probe = probe_json(lab)
     failed = {p["name"] for p in probe["probes"] if p["status"] == "fail"}
     assert not probe["healthy"] and failed == {"gateway 192.0.2.1 reachable"}
-    print(f"\n[incident seed] wrapped ovs_options: ifreload rc 0, bond0 tag {port}, "
-          f"admin cut off; lint IFG108; probe failed: {sorted(failed)}")
+    print(
+        f"\n[incident seed] wrapped ovs_options: ifreload rc 0, bond0 tag {port}, "
+        f"admin cut off; lint IFG108; probe failed: {sorted(failed)}"
+    )
 
 
 def test_seed_junk_joined_to_the_last_line(lab: Any) -> None:

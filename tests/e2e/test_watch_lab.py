@@ -66,22 +66,40 @@ def wait_for(pred: Any, limit: float, what: str) -> float:
     return time.monotonic() - start
 
 
-def test_self_heal_restores_connectivity_after_someone_elses_reload(lab: Any,
-                                                                    tmp_path: Path) -> None:
+def test_self_heal_restores_connectivity_after_someone_elses_reload(
+    lab: Any, tmp_path: Path
+) -> None:
     good = lab.read_interfaces()
     bad = drop_uplink(good)
     assert "bond0" not in bad.split("iface vmbr0")[1] and "iface bond0" not in bad
     assert ifguard(lab, "lint", "-").returncode in (0, 1)  # smoke: the CLI runs in the host
     got = tmp_path / "notifications.jsonl"
-    receiver = subprocess.Popen(lab.h.argv([sys.executable, "-c", RECEIVER, str(got)]),
-                                stdout=subprocess.PIPE, text=True)
+    receiver = subprocess.Popen(
+        lab.h.argv([sys.executable, "-c", RECEIVER, str(got)]), stdout=subprocess.PIPE, text=True
+    )
     assert receiver.stdout is not None
     port = int(receiver.stdout.readline())
     log = (tmp_path / "watch.log").open("w")
-    watch = subprocess.Popen(lab.h.argv([
-        sys.executable, "-m", "ifguard", "watch", "--self-heal", "--heal-after", "5",
-        "--notify", f"json://127.0.0.1:{port}/", "-v"]), stdout=log, stderr=log)
+    watch = subprocess.Popen(
+        lab.h.argv(
+            [
+                sys.executable,
+                "-m",
+                "ifguard",
+                "watch",
+                "--self-heal",
+                "--heal-after",
+                "5",
+                "--notify",
+                f"json://127.0.0.1:{port}/",
+                "-v",
+            ]
+        ),
+        stdout=log,
+        stderr=log,
+    )
     try:
+
         def known_good() -> bool:
             hist = json.loads(ifguard(lab, "history", "--format", "json").stdout)
             return any(v["known_good"] for v in hist["versions"])
@@ -96,12 +114,17 @@ def test_self_heal_restores_connectivity_after_someone_elses_reload(lab: Any,
         restored = time.monotonic() - t_reload
         assert lab.read_interfaces() == good
         titles = lambda: [n.get("title", "") for n in notifications(got)]  # noqa: E731
-        wait_for(lambda: any("self-heal: restored" in t for t in titles()), 60,
-                 "the self-heal notification")
+        wait_for(
+            lambda: any("self-heal: restored" in t for t in titles()),
+            60,
+            "the self-heal notification",
+        )
         assert any("probe failed: gateway 192.0.2.1 reachable" in t for t in titles())
-        print(f"\n[watch e2e] known-good after {settled:.1f} s; uplink dropped by ifreload; "
-              f"connectivity restored {restored:.1f} s after the reload; notifications: "
-              f"{titles()}")
+        print(
+            f"\n[watch e2e] known-good after {settled:.1f} s; uplink dropped by ifreload; "
+            f"connectivity restored {restored:.1f} s after the reload; notifications: "
+            f"{titles()}"
+        )
     finally:
         stop(watch)
         receiver.kill()
@@ -128,19 +151,26 @@ def test_metrics_follow_a_cut_uplink(lab: Any, tmp_path: Path) -> None:
     textfile = tmp_path / "prom"
     textfile.mkdir()
     log = (tmp_path / "watch.log").open("w")
-    watch = subprocess.Popen(lab.h.argv([
-        sys.executable, "-m", "ifguard", "watch", "--textfile-dir", str(textfile)]),
-        stdout=log, stderr=log)
+    watch = subprocess.Popen(
+        lab.h.argv([sys.executable, "-m", "ifguard", "watch", "--textfile-dir", str(textfile)]),
+        stdout=log,
+        stderr=log,
+    )
     prom = textfile / "ifguard.prom"
     try:
-        wait_for(lambda: _members(prom) == {"enp1s0": 1.0, "enx60a4b758ba5b": 1.0}, 30,
-                 "the first runtime metrics")
+        wait_for(
+            lambda: _members(prom) == {"enp1s0": 1.0, "enx60a4b758ba5b": 1.0},
+            30,
+            "the first runtime metrics",
+        )
         lab.switch(["ip", "link", "set", "sw1", "down"], check=True)
         seen = wait_for(lambda: _members(prom).get("enp1s0") == 0.0, 10, "member down")
         lab.switch(["ip", "link", "set", "sw1", "up"], check=True)
         back = wait_for(lambda: _members(prom).get("enp1s0") == 1.0, 10, "member up")
-        print(f"\n[watch e2e] cable cut -> ifguard_bond_member_up 0 after {seen:.2f} s; "
-              f"restored -> 1 after {back:.2f} s")
+        print(
+            f"\n[watch e2e] cable cut -> ifguard_bond_member_up 0 after {seen:.2f} s; "
+            f"restored -> 1 after {back:.2f} s"
+        )
     finally:
         stop(watch)
         log.close()

@@ -17,8 +17,10 @@ from ifguard.system.root import Root
 from ifguard.watch.daemon import Watcher
 
 GOOD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n"
-JUNK = (b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
-        b" master ovs-system state UP group default qlen 1000\n")
+JUNK = (
+    b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
+    b" master ovs-system state UP group default qlen 1000\n"
+)
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):

@@ -44,24 +44,32 @@ def snapshot(root: Path) -> Snapshot:
         for name in dirnames + filenames:
             p = Path(dirpath) / name
             st = p.lstat()
-            data = (os.readlink(p).encode() if stat.S_ISLNK(st.st_mode) else
-                    p.read_bytes() if stat.S_ISREG(st.st_mode) else None)
+            data = (
+                os.readlink(p).encode()
+                if stat.S_ISLNK(st.st_mode)
+                else p.read_bytes()
+                if stat.S_ISREG(st.st_mode)
+                else None
+            )
             out[str(p.relative_to(root))] = (st.st_mode, data)
     return out
 
 
 def do_install(root: Path, runner: FakeRunner | None = None, **kw: bool) -> tuple[int, list[str]]:
     lines: list[str] = []
-    rc = ops.install(ops.Options(root=root, ifguard=IFGUARD, **kw), runner or FakeRunner(),
-                     out=lines.append)
+    rc = ops.install(
+        ops.Options(root=root, ifguard=IFGUARD, **kw), runner or FakeRunner(), out=lines.append
+    )
     return rc, lines
 
 
-def do_uninstall(root: Path, runner: FakeRunner | None = None,
-                 manage_systemd: bool = False) -> tuple[int, list[str]]:
+def do_uninstall(
+    root: Path, runner: FakeRunner | None = None, manage_systemd: bool = False
+) -> tuple[int, list[str]]:
     lines: list[str] = []
-    rc = ops.uninstall(root, runner or FakeRunner(), manage_systemd=manage_systemd,
-                       out=lines.append)
+    rc = ops.uninstall(
+        root, runner or FakeRunner(), manage_systemd=manage_systemd, out=lines.append
+    )
     return rc, lines
 
 
@@ -84,21 +92,27 @@ def test_install_writes_the_files(tmp_path: Path) -> None:
     rc, lines = do_install(root, runner)
     assert rc == 0 and runner.calls == []
     assert [line for line in lines if not line.startswith("systemd")] == [
-        f"created {p}" for p in (F.WATCH_UNIT, F.BOOT_UNIT, F.DROPIN, F.APT_HOOK)]
+        f"created {p}" for p in (F.WATCH_UNIT, F.BOOT_UNIT, F.DROPIN, F.APT_HOOK)
+    ]
     assert "systemctl daemon-reload && systemctl enable" in lines[-1]
     after = snapshot(root)
     new = {"/" + p for p, (mode, _) in after.items() if stat.S_ISREG(mode)} - {
-        "/etc/network/interfaces", "/etc/systemd/system/ssh.service"}
+        "/etc/network/interfaces",
+        "/etc/systemd/system/ssh.service",
+    }
     assert new == INSTALLED | {F.MANIFEST}
     assert F.under(root, F.WATCH_UNIT).read_text() == templates.WATCH_UNIT.format(
-        ifguard=IFGUARD, watch_args="")
+        ifguard=IFGUARD, watch_args=""
+    )
     assert F.under(root, F.BOOT_UNIT).read_text() == templates.BOOT_UNIT.format(ifguard=IFGUARD)
     assert F.under(root, F.DROPIN).read_text() == templates.NETWORKING_DROPIN.format(
-        ifguard=IFGUARD)
+        ifguard=IFGUARD
+    )
     assert F.under(root, F.APT_HOOK).read_text() == (
-        f'// ifguard: package scripts (ifupdown2\'s postinst) reload the network; refuse while '
+        f"// ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while "
         f'it is broken.\nDPkg::Pre-Invoke {{ "if [ -x {IFGUARD} ]; then {IFGUARD} lint '
-        f'--quiet; fi"; }};\n')
+        f'--quiet; fi"; }};\n'
+    )
     assert stat.S_IMODE(F.under(root, F.STATE_DIR).stat().st_mode) == 0o700
     assert stat.S_IMODE(F.under(root, F.MANIFEST).stat().st_mode) == 0o600
     manifest = F.Manifest.load(root)
@@ -189,16 +203,19 @@ def test_systemctl_only_when_managing_systemd(tmp_path: Path) -> None:
     root = host(tmp_path)
     runner = FakeRunner()
     assert do_install(root, runner, manage_systemd=True)[0] == 0
-    assert runner.calls == [["systemctl", "daemon-reload"],
-                            ["systemctl", "enable", "ifguard-boot.service",
-                             "ifguard-watch.service"]]
+    assert runner.calls == [
+        ["systemctl", "daemon-reload"],
+        ["systemctl", "enable", "ifguard-boot.service", "ifguard-watch.service"],
+    ]
     failing = FakeRunner(rc=1)
     rc, lines = do_install(root, failing, manage_systemd=True)
     assert rc == 1 and "warning: `systemctl daemon-reload` failed" in lines
     runner = FakeRunner()
     assert do_uninstall(root, runner, manage_systemd=True)[0] == 0
-    assert runner.calls == [["systemctl", "disable", "--now", "ifguard-boot.service",
-                             "ifguard-watch.service"], ["systemctl", "daemon-reload"]]
+    assert runner.calls == [
+        ["systemctl", "disable", "--now", "ifguard-boot.service", "ifguard-watch.service"],
+        ["systemctl", "daemon-reload"],
+    ]
     assert not any("networking" in " ".join(c) for c in runner.calls)
 
 
@@ -215,10 +232,15 @@ def test_dpkg_divert_for_real(tmp_path: Path) -> None:
     (root / "var/lib/dpkg/diversions").touch()
     original = (root / "usr/sbin/ifreload").read_bytes()
     before = {k: v for k, v in snapshot(root).items() if not k.startswith("var/lib/dpkg/")}
-    assert ops.install(ops.Options(root=root, ifguard=IFGUARD, divert_ifreload=True),
-                       ops.run_command) == 0
+    assert (
+        ops.install(ops.Options(root=root, ifguard=IFGUARD, divert_ifreload=True), ops.run_command)
+        == 0
+    )
     assert (root / "var/lib/dpkg/diversions").read_text().splitlines() == [
-        F.IFRELOAD, F.IFRELOAD_ORIG, ":"]
+        F.IFRELOAD,
+        F.IFRELOAD_ORIG,
+        ":",
+    ]
     assert (root / "usr/sbin/ifguard-orig-ifreload").read_bytes() == original
     manifest = F.Manifest.load(root)
     assert manifest is not None and manifest.diversion is not None
@@ -231,9 +253,11 @@ def test_dpkg_divert_for_real(tmp_path: Path) -> None:
 
 # --- the wrapper, run for real -------------------------------------------------------------
 
+
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ifguard", *args], capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ifguard", *args], capture_output=True, text=True, check=False
+    )
 
 
 def wrapped(tmp_path: Path, interfaces: str, ifguard: str = IFGUARD) -> Path:
@@ -245,8 +269,13 @@ def wrapped(tmp_path: Path, interfaces: str, ifguard: str = IFGUARD) -> Path:
 
 
 def ifreload(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(root / "usr/sbin/ifreload"), *args], capture_output=True,
-                          text=True, check=False, env={**os.environ, **env})
+    return subprocess.run(
+        [str(root / "usr/sbin/ifreload"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **env},
+    )
 
 
 def test_wrapper_passes_a_clean_file_to_the_original(tmp_path: Path) -> None:

@@ -34,8 +34,9 @@ def _verify(unit: Path, *, unit_path: Path | None = None) -> subprocess.Complete
     env = dict(os.environ)
     if unit_path is not None:
         env["SYSTEMD_UNIT_PATH"] = f"{unit_path}:"  # trailing ':' keeps the default path too
-    return subprocess.run([_analyze(), "verify", str(unit)], capture_output=True, text=True,
-                          check=False, env=env)
+    return subprocess.run(
+        [_analyze(), "verify", str(unit)], capture_output=True, text=True, check=False, env=env
+    )
 
 
 def _installed(root: Path) -> None:
@@ -62,8 +63,11 @@ def test_networking_dropin_verifies(tmp_path: Path) -> None:
     (unit_dir / "networking.service").write_text(STUB_NETWORKING)
     done = _verify(unit_dir / "networking.service", unit_path=unit_dir)
     # the drop-in is read: a bad key or a missing executable names it or its command
-    problems = [line for line in done.stderr.splitlines()
-                if "ifguard.conf" in line or IFGUARD in line or "ifreload" in line]
+    problems = [
+        line
+        for line in done.stderr.splitlines()
+        if "ifguard.conf" in line or IFGUARD in line or "ifreload" in line
+    ]
     assert done.returncode == 0 and problems == [], done.stderr
 
 

@@ -59,8 +59,17 @@ SHELL = [
     "systemctl restart networking",
     "sudo nano /etc/network/interfaces",
 ]
-MARKERS = ["EOF", "<<<<<<< HEAD", "=======", ">>>>>>> branch", "--- a/interfaces",
-           "+++ b/interfaces", "@@ -1,4 +1,5 @@", "+iface eth1 inet dhcp", "-auto eth0"]
+MARKERS = [
+    "EOF",
+    "<<<<<<< HEAD",
+    "=======",
+    ">>>>>>> branch",
+    "--- a/interfaces",
+    "+++ b/interfaces",
+    "@@ -1,4 +1,5 @@",
+    "+iface eth1 inet dhcp",
+    "-auto eth0",
+]
 LEGIT = [
     "post-up iptables -t nat -A POSTROUTING -s '10.10.10.0/24' -o vmbr0 -j MASQUERADE",
     "up ip route add default via 192.0.2.1 dev eth0 || true",
@@ -116,8 +125,7 @@ def test_legit_options_raise_no_junk_rule(line: str) -> None:
 
 @pytest.mark.parametrize("indent", ["", "    ", "\t"])
 def test_incident_line_is_an_error_on_its_exact_line_whatever_the_indentation(indent: str) -> None:
-    text = ("auto vmbr0\niface vmbr0 inet static\n    address 192.0.2.10/24\n"
-            f"{indent}{PASTED[0]}\n")
+    text = f"auto vmbr0\niface vmbr0 inet static\n    address 192.0.2.10/24\n{indent}{PASTED[0]}\n"
     diags = lint_text(text)
     assert [(d.code, d.line, d.severity.value) for d in diags] == [("IFG101", 4, "error")]
     assert "`vmbr0`" in diags[0].message and "ip link" in diags[0].message
@@ -125,8 +133,10 @@ def test_incident_line_is_an_error_on_its_exact_line_whatever_the_indentation(in
 
 
 def test_output_pasted_after_a_backslash_becomes_part_of_a_value() -> None:
-    text = ("iface bond0 inet manual\n    ovs_bonds enp1s0 \\\n"
-            "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n")
+    text = (
+        "iface bond0 inet manual\n    ovs_bonds enp1s0 \\\n"
+        "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n"
+    )
     diags = lint_text(text)
     assert [(d.code, d.line) for d in diags] == [("IFG101", 3)]
     assert "ovs_bonds" in diags[0].message and diags[0].fix is None
@@ -139,8 +149,10 @@ def test_keyword_typos_are_suggested() -> None:
 
 
 def test_wrapped_command_is_explained_not_deleted() -> None:
-    text = ("iface vmbr0 inet static\n    post-up iptables -t nat -A POSTROUTING -s 10.0.0.0/24\n"
-            "    -j MASQUERADE\n")
+    text = (
+        "iface vmbr0 inet static\n    post-up iptables -t nat -A POSTROUTING -s 10.0.0.0/24\n"
+        "    -j MASQUERADE\n"
+    )
     (diag,) = lint_text(text)
     assert diag.code == "IFG108" and "wrapped" in diag.message
     assert diag.fix is not None and not diag.fix.safe
@@ -164,7 +176,8 @@ def test_junk_fixtures_exist() -> None:
 @pytest.mark.parametrize("path", JUNK_FILES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("indent", ["", "    "])
 def test_every_line_of_real_output_is_an_error_when_pasted_into_a_stanza(
-        path: Path, indent: str) -> None:
+    path: Path, indent: str
+) -> None:
     lines = path.read_text().splitlines()
     diags = lint_text(HEAD + "".join(f"{indent}{line}\n" for line in lines))
     errors = {d.line for d in diags if d.severity.value == "error"}
@@ -192,14 +205,28 @@ MORE_LEGIT = [
     "post-up ip rule add from 192.0.2.10 table 200",
     "post-up ifconfig eth0 promisc up",
     "down ifconfig eth0 down",
-    "bond-mode 802.3ad", "bond-xmit-hash-policy layer3+4", "bond_primary eth0",
-    "ovs_options bond_mode=active-backup", "ovs_options tag=10 vlan_mode=access",
-    "ovs_type OVSIntPort", "ovs_bonds enp1s0 enx60a4b758ba5b", "ovs_mtu 9000",
-    "address 2001:db8::10/64", "gateway fe80::1", "link-speed 1000", "link-duplex full",
-    'alias "uplink to core: port 1"', 'description "Port 1: uplink"', "accept_ra 2",
-    "mstpctl-portpathcost swp1=0 swp2=0", "bridge-ports glob swp1-4",
-    "bridge-ports regex (swp[1-4])", "clagd-sys-mac 44:38:39:ff:00:01", "scope link",
-    "post-up sysctl -w net.ipv4.conf.all.rp_filter=0", "pointopoint 192.0.2.1",
+    "bond-mode 802.3ad",
+    "bond-xmit-hash-policy layer3+4",
+    "bond_primary eth0",
+    "ovs_options bond_mode=active-backup",
+    "ovs_options tag=10 vlan_mode=access",
+    "ovs_type OVSIntPort",
+    "ovs_bonds enp1s0 enx60a4b758ba5b",
+    "ovs_mtu 9000",
+    "address 2001:db8::10/64",
+    "gateway fe80::1",
+    "link-speed 1000",
+    "link-duplex full",
+    'alias "uplink to core: port 1"',
+    'description "Port 1: uplink"',
+    "accept_ra 2",
+    "mstpctl-portpathcost swp1=0 swp2=0",
+    "bridge-ports glob swp1-4",
+    "bridge-ports regex (swp[1-4])",
+    "clagd-sys-mac 44:38:39:ff:00:01",
+    "scope link",
+    "post-up sysctl -w net.ipv4.conf.all.rp_filter=0",
+    "pointopoint 192.0.2.1",
 ]
 
 
@@ -210,47 +237,58 @@ def test_more_configuration_is_not_junk(line: str) -> None:
     assert not [d for d in diags if d.code.startswith("IFG1")], diags
 
 
-@pytest.mark.parametrize("text", [
-    "auto enx60a4b758ba5b\niface enx60a4b758ba5b inet manual\n",
-    "auto eth0:1\niface eth0:1 inet static\n    address 192.0.2.2/24\n",
-    "auto vmbr0.100\niface vmbr0.100 inet static\n    address 192.0.2.2/24\n",
-    "auto swp1-4\niface swp1-4\n    mtu 9000\n",
-    "auto ETH0\niface ETH0 inet dhcp\n",
-    "mapping eth0\n    script /usr/local/sbin/map-scheme\n    map 11:22:33:44:55:66 home\n",
-    "%for v in range(1, 3):\nauto vmbr${v}\niface vmbr${v}\n    bridge-ports none\n%endfor\n",
-    "% for v in range(1, 3):\nauto vmbr${v}\niface vmbr${v}\n    bridge-ports none\n% endfor\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "auto enx60a4b758ba5b\niface enx60a4b758ba5b inet manual\n",
+        "auto eth0:1\niface eth0:1 inet static\n    address 192.0.2.2/24\n",
+        "auto vmbr0.100\niface vmbr0.100 inet static\n    address 192.0.2.2/24\n",
+        "auto swp1-4\niface swp1-4\n    mtu 9000\n",
+        "auto ETH0\niface ETH0 inet dhcp\n",
+        "mapping eth0\n    script /usr/local/sbin/map-scheme\n    map 11:22:33:44:55:66 home\n",
+        "%for v in range(1, 3):\nauto vmbr${v}\niface vmbr${v}\n    bridge-ports none\n%endfor\n",
+        "% for v in range(1, 3):\nauto vmbr${v}\niface vmbr${v}\n    bridge-ports none\n% endfor\n",
+    ],
+)
 def test_names_and_templates_are_not_junk(text: str) -> None:
     diags = lint_text(text)
     assert not [d for d in diags if d.code.startswith("IFG1")], diags
+
 
 def test_wrapped_ovs_options_is_joined_not_deleted() -> None:
     """Seen in the lab (tests/e2e/test_incident_seed.py): deleting the wrapped tail drops
     bond0's tag and cuts the host off, so the only fix offered is joining the lines."""
     from ifguard.lint.fixer import apply_edits
 
-    text = ("iface bond0 inet manual\n    ovs_bonds enp1s0 enp2s0\n"
-            "    ovs_options vlan_mode=native-untagged lacp=active\n"
-            "bond_mode=balance-tcp tag=1\n")
+    text = (
+        "iface bond0 inet manual\n    ovs_bonds enp1s0 enp2s0\n"
+        "    ovs_options vlan_mode=native-untagged lacp=active\n"
+        "bond_mode=balance-tcp tag=1\n"
+    )
     (diag,) = lint_text(text)
     assert diag.code == "IFG108" and diag.line == 4 and "wrapped" in diag.message
     assert diag.fix is not None and not diag.fix.safe
     assert apply_edits(text, diag.fix.edits) == (
         "iface bond0 inet manual\n    ovs_bonds enp1s0 enp2s0\n"
-        "    ovs_options vlan_mode=native-untagged lacp=active bond_mode=balance-tcp tag=1\n")
+        "    ovs_options vlan_mode=native-untagged lacp=active bond_mode=balance-tcp tag=1\n"
+    )
 
 
 def test_ip_output_glued_to_a_value_is_reported_once() -> None:
     """`ip a >> interfaces` on a file without a final newline (seen in the lab seed test)."""
-    text = ("auto vmbr0\niface vmbr0 inet manual\n    ovs_type OVSBridge\n"
-            "    ovs_ports vlan1001"
-            "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast\n")
+    text = (
+        "auto vmbr0\niface vmbr0 inet manual\n    ovs_type OVSBridge\n"
+        "    ovs_ports vlan1001"
+        "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast\n"
+    )
     diags = lint_text(text)
     assert [(d.code, d.line, d.column) for d in diags] == [("IFG101", 4, 15)]
     assert "vlan100127:" in diags[0].message and diags[0].fix is None
 
 
 def test_angle_brackets_in_an_ordinary_value_are_not_output() -> None:
-    text = ("iface eth0 inet manual\n    post-up echo '1: x: <y>' > /dev/null\n"
-            "    up logger 'link 3: eth0: <UP> seen'\n")
+    text = (
+        "iface eth0 inet manual\n    post-up echo '1: x: <y>' > /dev/null\n"
+        "    up logger 'link 3: eth0: <UP> seen'\n"
+    )
     assert [d.code for d in lint_text(text) if d.code == "IFG101"] == []

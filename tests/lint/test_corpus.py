@@ -41,8 +41,10 @@ def test_invalid_file_round_trips_and_lints(path: Path, tmp_path: Path) -> None:
 
 def test_incident_file_gets_the_junk_error(corpus: Path, tmp_path: Path) -> None:
     path = corpus / "invalid" / "gh-postmortem-ovs-pasted-ip-output.interfaces"
-    codes = [(d.code, d.line) for d in _lint(path, tmp_path).diagnostics
-             if d.severity is Severity.ERROR]
-    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1)
-                if text.startswith("27: "))
+    codes = [
+        (d.code, d.line) for d in _lint(path, tmp_path).diagnostics if d.severity is Severity.ERROR
+    ]
+    line = next(
+        i for i, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("27: ")
+    )
     assert ("IFG101", line) in codes

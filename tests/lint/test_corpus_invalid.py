@@ -46,8 +46,9 @@ def test_table_covers_every_invalid_file(corpus: Path) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_invalid_file_gets_the_described_diagnostics(name: str, corpus: Path,
-                                                     tmp_path: Path) -> None:
+def test_invalid_file_gets_the_described_diagnostics(
+    name: str, corpus: Path, tmp_path: Path
+) -> None:
     path = corpus / "invalid" / f"{name}.interfaces"
     codes = {d.code for d in lint_paths([path], Root(tmp_path), Settings()).diagnostics}
     assert EXPECTED[name] <= codes, f"missing {EXPECTED[name] - codes}; got {sorted(codes)}"

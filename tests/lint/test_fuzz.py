@@ -30,18 +30,42 @@ SCALE = float(os.environ.get("IFGUARD_FUZZ_SCALE", "0.5"))
 _CORPUS = corpus_dir()
 _EXAMPLES = Path(__file__).parents[2] / "examples"
 SEEDS = ([p.read_bytes() for p in sorted(_CORPUS.glob("*/*"))] if _CORPUS else []) + [
-    p.read_bytes() for p in sorted(_EXAMPLES.glob("*.interfaces"))]
+    p.read_bytes() for p in sorted(_EXAMPLES.glob("*.interfaces"))
+]
 _JUNK_DIR = Path(__file__).parents[1] / "fixtures" / "junk"
-JUNK = [b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n",
-        b"root@pve:~# ip a\n", b"EOF\n", b"\x00\xff\r\n", b"\\\n", b"\t- \n", b"\xef\xbb\xbf",
-        b"iface\n", b"auto\n", b"source\n", b"%for x in y:\n", b"address 1.2.3.4/99 # x\n",
-        b"<<<<<<< HEAD\n", b"=======\n", b"source-directory /\n", b"source ../../*\n",
-        b"iface vmbr0 inet static\n", b"  ovs_type OVSBond\n", b"  ovs_bonds a b \\\n",
-        b"\xc3\x28\n", b"\xed\xa0\x80\n", b"\x1b[31mred\x1b[0m\n", b"\r", b"\\\r\n", b"\x00\n",
-        b"  address 192.0.2.1/33\n", b"  gateway 192.0.2.1\n", b"  bridge-ports vmbr0\n",
-        b"  vlan-raw-device vmbr0\n", b"auto vmbr0.4095\n", b"iface vmbr0.10 inet6 static\n",
-        ] + [ln + b"\n" for f in sorted(_JUNK_DIR.glob("*.txt"))
-             for ln in f.read_bytes().splitlines()[:4]]
+JUNK = [
+    b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n",
+    b"root@pve:~# ip a\n",
+    b"EOF\n",
+    b"\x00\xff\r\n",
+    b"\\\n",
+    b"\t- \n",
+    b"\xef\xbb\xbf",
+    b"iface\n",
+    b"auto\n",
+    b"source\n",
+    b"%for x in y:\n",
+    b"address 1.2.3.4/99 # x\n",
+    b"<<<<<<< HEAD\n",
+    b"=======\n",
+    b"source-directory /\n",
+    b"source ../../*\n",
+    b"iface vmbr0 inet static\n",
+    b"  ovs_type OVSBond\n",
+    b"  ovs_bonds a b \\\n",
+    b"\xc3\x28\n",
+    b"\xed\xa0\x80\n",
+    b"\x1b[31mred\x1b[0m\n",
+    b"\r",
+    b"\\\r\n",
+    b"\x00\n",
+    b"  address 192.0.2.1/33\n",
+    b"  gateway 192.0.2.1\n",
+    b"  bridge-ports vmbr0\n",
+    b"  vlan-raw-device vmbr0\n",
+    b"auto vmbr0.4095\n",
+    b"iface vmbr0.10 inet6 static\n",
+] + [ln + b"\n" for f in sorted(_JUNK_DIR.glob("*.txt")) for ln in f.read_bytes().splitlines()[:4]]
 RUNS: Counter[str] = Counter()
 
 
@@ -69,8 +93,23 @@ def _check(data: bytes, kind: str) -> None:
 def mutated(draw: st.DrawFn) -> bytes:
     lines = draw(st.sampled_from(SEEDS)).splitlines(keepends=True) or [b""]
     for _ in range(draw(st.integers(0, 8))):
-        op = draw(st.sampled_from(["insert", "delete", "dup", "flip", "crlf", "nul", "utf8",
-                                   "backslash", "strip-eol", "indent", "bytes"]))
+        op = draw(
+            st.sampled_from(
+                [
+                    "insert",
+                    "delete",
+                    "dup",
+                    "flip",
+                    "crlf",
+                    "nul",
+                    "utf8",
+                    "backslash",
+                    "strip-eol",
+                    "indent",
+                    "bytes",
+                ]
+            )
+        )
         i = draw(st.integers(0, max(0, len(lines) - 1)))
         if op == "insert":
             lines.insert(i, draw(st.sampled_from(JUNK)))
@@ -96,8 +135,9 @@ def mutated(draw: st.DrawFn) -> bytes:
             bad = draw(st.sampled_from([b"\xff", b"\xc3", b"\xe2\x82", b"\xed\xb2\x80", b"\x80"]))
             lines[i] = lines[i][:at] + bad + lines[i][at:]
         elif op == "backslash":
-            lines[i] = lines[i].rstrip(b"\r\n") + b"\\" + (b"\n" if lines[i].endswith(b"\n")
-                                                           else b"")
+            lines[i] = (
+                lines[i].rstrip(b"\r\n") + b"\\" + (b"\n" if lines[i].endswith(b"\n") else b"")
+            )
         elif op == "strip-eol":
             lines[i] = lines[i].rstrip(b"\r\n")
         elif op == "indent":

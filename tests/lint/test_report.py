@@ -14,10 +14,22 @@ from ifguard.lint.engine import lint_loaded
 from ifguard.lint.report import github, sarif, text
 from ifguard.lint.report import json as json_report
 
-SOURCE = ("auto vmbr0\niface vmbr0 inet static\n    address 192.0.2.10/24 # main\n"
-          "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n")
-KEYS = {"path", "line", "column", "end_line", "end_column", "code", "name", "severity",
-        "message", "fix"}
+SOURCE = (
+    "auto vmbr0\niface vmbr0 inet static\n    address 192.0.2.10/24 # main\n"
+    "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n"
+)
+KEYS = {
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "code",
+    "name",
+    "severity",
+    "message",
+    "fix",
+}
 
 
 def _result():  # type: ignore[no-untyped-def]
@@ -37,8 +49,16 @@ def test_json_shape() -> None:
     junk = diags[2]
     assert (junk["line"], junk["column"], junk["end_line"]) == (4, 1, 4)
     assert junk["fix"]["safe"] is True
-    assert junk["fix"]["edits"] == [{"path": "interfaces", "line": 4, "column": 1,
-                                     "end_line": 5, "end_column": 1, "replacement": ""}]
+    assert junk["fix"]["edits"] == [
+        {
+            "path": "interfaces",
+            "line": 4,
+            "column": 1,
+            "end_line": 5,
+            "end_column": 1,
+            "replacement": "",
+        }
+    ]
     assert diags[0]["fix"] is None
 
 
@@ -74,9 +94,11 @@ def test_text_has_location_source_line_caret_and_no_colour() -> None:
 # npm package @microsoft/jest-sarif 1.0.0-beta.0 (lib/schemas/sarif-2.1.0-rtm.5.json): the
 # tests validate offline.
 SARIF_SCHEMA = Path(__file__).parents[1] / "fixtures" / "sarif-schema-2.1.0.json"
-MESSY = ("auto vmbr0\r\niface vmbr0 inet static\r\n\taddress 192.0.2.10/24 # é\r\n"
-         "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\r\n"
-         "root@pve:~# ifreload -a\nEOF\n    ovs_bonds a \\\n  b\n\x00\xff\n")
+MESSY = (
+    "auto vmbr0\r\niface vmbr0 inet static\r\n\taddress 192.0.2.10/24 # é\r\n"
+    "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\r\n"
+    "root@pve:~# ifreload -a\nEOF\n    ovs_bonds a \\\n  b\n\x00\xff\n"
+)
 
 
 def _validator():  # type: ignore[no-untyped-def]
@@ -92,8 +114,10 @@ def test_sarif_validates_against_the_official_schema(source: str) -> None:
     log = json.loads(sarif.render(r.diagnostics, r.loaded.documents))
     errors = sorted(_validator().iter_errors(log), key=str)
     assert not errors, errors[0]
-    uris = {res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for res in log["runs"][0]["results"]}
+    uris = {
+        res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for res in log["runs"][0]["results"]
+    }
     assert uris <= {"file:///etc/network/interfaces"}
     assert len(log["runs"][0]["results"]) == len(r.diagnostics)
 

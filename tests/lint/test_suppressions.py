@@ -18,11 +18,17 @@ def test_unsuppressed_baseline() -> None:
     assert codes(HEAD + JUNK + "\n") == [("IFG101", 3)]
 
 
-@pytest.mark.parametrize("comment", [
-    "# ifguard: ignore[IFG101]", "    # ifguard: ignore[IFG101]", "#ifguard:ignore[IFG101]",
-    "# ifguard: ignore[pasted-command-output]", "# ifguard: ignore[IFG106, IFG101]",
-    "# ifguard: ignore",
-])
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# ifguard: ignore[IFG101]",
+        "    # ifguard: ignore[IFG101]",
+        "#ifguard:ignore[IFG101]",
+        "# ifguard: ignore[pasted-command-output]",
+        "# ifguard: ignore[IFG106, IFG101]",
+        "# ifguard: ignore",
+    ],
+)
 def test_comment_covers_the_next_configuration_line(comment: str) -> None:
     assert codes(f"{HEAD}{comment}\n{JUNK}\n") == []
 
@@ -38,8 +44,7 @@ def test_suppression_covers_only_the_next_line_and_only_its_codes() -> None:
 
 
 def test_suppression_covers_every_physical_line_of_a_continued_line() -> None:
-    text = ("iface bond0 inet manual\n# ifguard: ignore[IFG101]\n    ovs_bonds enp1s0 \\\n"
-            f"{JUNK}\n")
+    text = f"iface bond0 inet manual\n# ifguard: ignore[IFG101]\n    ovs_bonds enp1s0 \\\n{JUNK}\n"
     assert codes(text) == []
 
 

@@ -29,10 +29,13 @@ def test_port_removed_from_the_bridge_behind_ifupdown2s_back() -> None:
     del ports["bond0"]
     rt = with_ovs(rt, bridges={"vmbr0": ("vlan1", "vlan1001", "vmbr0")}, ports=ports)
     found = drift(incident_config(), rt)
-    assert {(d.interface, d.kind) for d in found} == {("vmbr0", "port-missing"),
-                                                      ("bond0", "missing")}
-    assert any(d.expected == "bond0" and "not a port of OVS bridge vmbr0" in d.message
-               for d in found)
+    assert {(d.interface, d.kind) for d in found} == {
+        ("vmbr0", "port-missing"),
+        ("bond0", "missing"),
+    }
+    assert any(
+        d.expected == "bond0" and "not a port of OVS bridge vmbr0" in d.message for d in found
+    )
 
 
 def test_changed_tag_and_vlan_mode() -> None:
@@ -40,10 +43,14 @@ def test_changed_tag_and_vlan_mode() -> None:
     ports = dict(rt.ovs.ports)
     ports["vlan1"] = replace(ports["vlan1"], tag=99)
     ports["bond0"] = replace(ports["bond0"], vlan_mode="trunk")
-    found = {(d.interface, d.kind, d.expected, d.actual)
-             for d in drift(incident_config(), with_ovs(rt, ports=ports))}
-    assert found == {("vlan1", "tag", "1", "99"),
-                     ("bond0", "vlan-mode", "native-untagged", "trunk")}
+    found = {
+        (d.interface, d.kind, d.expected, d.actual)
+        for d in drift(incident_config(), with_ovs(rt, ports=ports))
+    }
+    assert found == {
+        ("vlan1", "tag", "1", "99"),
+        ("bond0", "vlan-mode", "native-untagged", "trunk"),
+    }
 
 
 def test_bond_member_moved_out_and_extra_port() -> None:
@@ -64,10 +71,18 @@ def test_address_gateway_mtu_and_down() -> None:
     links["vlan1"] = replace(links["vlan1"], addresses=("192.0.2.99/24",), mtu=9000)
     links["vlan1001"] = replace(links["vlan1001"], up=False)
     rt = replace(rt, links=links, routes=tuple(r for r in rt.routes if r.dst != "default"))
-    text = incident_config().documents[0].text.replace(
-        "\tgateway 192.0.2.1\n", "\tgateway 192.0.2.1\n\tmtu 1500\n")
-    assert kinds(rt, text) == {("vlan1", "address-missing"), ("vlan1", "address-extra"),
-                               ("vlan1", "gateway"), ("vlan1", "mtu"), ("vlan1001", "down")}
+    text = (
+        incident_config()
+        .documents[0]
+        .text.replace("\tgateway 192.0.2.1\n", "\tgateway 192.0.2.1\n\tmtu 1500\n")
+    )
+    assert kinds(rt, text) == {
+        ("vlan1", "address-missing"),
+        ("vlan1", "address-extra"),
+        ("vlan1", "gateway"),
+        ("vlan1", "mtu"),
+        ("vlan1001", "down"),
+    }
 
 
 def test_missing_nic_and_ovs_not_running() -> None:
@@ -104,13 +119,22 @@ def test_linux_bridge_and_bond_membership_and_vlan_filtering() -> None:
         "eno2": Link("eno2", 3, up=True, carrier=True),
         "eno3": Link("eno3", 4, master="bond0", up=True, carrier=True),
         "bond0": Link("bond0", 5, "bond", master="vmbr0", up=True, carrier=True),
-        "vmbr0": Link("vmbr0", 6, "bridge", up=True, carrier=True, vlan_filtering=False,
-                      addresses=("10.0.0.2/24", "fe80::1/64")),
+        "vmbr0": Link(
+            "vmbr0",
+            6,
+            "bridge",
+            up=True,
+            carrier=True,
+            vlan_filtering=False,
+            addresses=("10.0.0.2/24", "fe80::1/64"),
+        ),
         "tap100i0": Link("tap100i0", 7, "tun", master="vmbr0", up=True),
     }
     from ifguard.network.readers.types import Route
 
-    rt = Runtime(links, (Route(4, "default", "10.0.0.1", "vmbr0"),), {},
-                 OvsState("not installed"))
-    assert kinds(rt, LINUX) == {("bond0", "member-missing"), ("bond0", "member-extra"),
-                                ("vmbr0", "vlan-filtering")}
+    rt = Runtime(links, (Route(4, "default", "10.0.0.1", "vmbr0"),), {}, OvsState("not installed"))
+    assert kinds(rt, LINUX) == {
+        ("bond0", "member-missing"),
+        ("bond0", "member-extra"),
+        ("vmbr0", "vlan-filtering"),
+    }

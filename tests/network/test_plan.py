@@ -78,23 +78,34 @@ def test_moving_the_uplink_out_of_the_bond_touches_the_path() -> None:
 
 
 def test_an_unrelated_vlan_leaves_the_path_untouched() -> None:
-    extra = ("\nauto vlan55\niface vlan55 inet static\n\taddress 203.0.113.5/24\n"
-             "\tovs_type OVSIntPort\n\tovs_bridge vmbr0\n\tovs_options tag=55\n")
-    p = compare(OVS, OVS.replace("ovs_ports bond0 vlan1 vlan1001",
-                                 "ovs_ports bond0 vlan1 vlan1001 vlan55") + extra)
+    extra = (
+        "\nauto vlan55\niface vlan55 inet static\n\taddress 203.0.113.5/24\n"
+        "\tovs_type OVSIntPort\n\tovs_bridge vmbr0\n\tovs_options tag=55\n"
+    )
+    p = compare(
+        OVS,
+        OVS.replace("ovs_ports bond0 vlan1 vlan1001", "ovs_ports bond0 vlan1 vlan1001 vlan55")
+        + extra,
+    )
     assert not p.touches_management
-    assert {(c.name, c.what) for c in p.changes} == {("vlan55", "created"),
-                                                     ("vmbr0", "members")}
+    assert {(c.name, c.what) for c in p.changes} == {("vlan55", "created"), ("vmbr0", "members")}
     assert "the management path is untouched" in plan.render(p, against="current file")
 
 
-@pytest.mark.parametrize(("old", "new", "name", "what"), [
-    ("gateway 192.0.2.1", "gateway 192.0.2.254", "vlan1", "gateway"),
-    ("address 192.0.2.10/24", "address 192.0.2.11/24", "vlan1", "addresses"),
-    ("ovs_options tag=1\n", "ovs_options tag=2\n", "vlan1", "tag"),
-    ("ovs_bridge vmbr0\n\tovs_options tag=1\n", "ovs_bridge vmbr1\n\tovs_options tag=1\n",
-     "vlan1", "moved"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "name", "what"),
+    [
+        ("gateway 192.0.2.1", "gateway 192.0.2.254", "vlan1", "gateway"),
+        ("address 192.0.2.10/24", "address 192.0.2.11/24", "vlan1", "addresses"),
+        ("ovs_options tag=1\n", "ovs_options tag=2\n", "vlan1", "tag"),
+        (
+            "ovs_bridge vmbr0\n\tovs_options tag=1\n",
+            "ovs_bridge vmbr1\n\tovs_options tag=1\n",
+            "vlan1",
+            "moved",
+        ),
+    ],
+)
 def test_changes_on_the_path(old: str, new: str, name: str, what: str) -> None:
     assert old in OVS
     p = compare(OVS, OVS.replace(old, new, 1))
@@ -131,15 +142,31 @@ def test_plan_command(tmp_path: Path) -> None:
     cand = tmp_path / "cand"
     cand.write_text(OVS.replace("ovs_bonds enp1s0 enx60a4b758ba5b", "ovs_bonds enp1s0"))
     env = {"SSH_CONNECTION": "192.0.2.50 5555 192.0.2.10 22", "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-m", "ifguard", "plan", str(cand), "--root",
-                           str(root), "--format", "json"], capture_output=True, text=True,
-                          env=env)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ifguard",
+            "plan",
+            str(cand),
+            "--root",
+            str(root),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 0, proc
     data = json.loads(proc.stdout)
     assert data["touches_management_path"]
     assert data["management_path"]["roots"] == {"vlan1": "SSH server address 192.0.2.10"}
-    none = subprocess.run([sys.executable, "-m", "ifguard", "plan", "--root", str(root)],
-                          capture_output=True, text=True)
+    none = subprocess.run(
+        [sys.executable, "-m", "ifguard", "plan", "--root", str(root)],
+        capture_output=True,
+        text=True,
+    )
     assert none.returncode == 0 and "nothing to plan" in none.stdout
 
 

@@ -16,8 +16,13 @@ from .conftest import incident_config, recorded
 
 
 class Net:
-    def __init__(self, arp: bool | None = True, ping: bool | None = True,
-                 tcp: str | None = None, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        arp: bool | None = True,
+        ping: bool | None = True,
+        tcp: str | None = None,
+        delay: float = 0.0,
+    ) -> None:
         self._arp, self._ping, self._tcp, self.delay = arp, ping, tcp, delay
         self.calls: list[tuple[str, ...]] = []
         self.threads: set[int] = set()
@@ -49,8 +54,11 @@ def test_healthy_lab() -> None:
     report = run_probes(incident_config(), recorded("lab-healthy"), net)
     assert report.healthy
     assert statuses(report) == {
-        "bond bond0 members": "pass", "address 192.0.2.10/24 on vlan1": "pass",
-        "default route via 192.0.2.1": "pass", "gateway 192.0.2.1 reachable": "pass"}
+        "bond bond0 members": "pass",
+        "address 192.0.2.10/24 on vlan1": "pass",
+        "default route via 192.0.2.1": "pass",
+        "gateway 192.0.2.1 reachable": "pass",
+    }
     assert net.calls == [("arp", "vlan1", "192.0.2.1")]  # ARP answered: no ping needed
 
 
@@ -72,8 +80,11 @@ def test_bond_gone_from_ovs_and_ovs_not_running() -> None:
     gone = replace(rt, ovs=replace(rt.ovs, bonds={}))
     assert statuses(run_probes(incident_config(), gone, Net()))["bond bond0 members"] == "fail"
     stopped = replace(rt, ovs=OvsState("not running"))
-    r = next(x for x in run_probes(incident_config(), stopped, Net()).results
-             if x.name == "bond bond0 members")
+    r = next(
+        x
+        for x in run_probes(incident_config(), stopped, Net()).results
+        if x.name == "bond bond0 members"
+    )
     assert r.status == "error" and "not running" in r.detail
 
 
@@ -105,27 +116,35 @@ def test_missing_address_route_and_nic() -> None:
 def test_network_probes_run_concurrently() -> None:
     net = Net(arp=False, ping=True, delay=0.3)
     start = time.monotonic()
-    report = run_probes(incident_config(), recorded("lab-healthy"), net,
-                        targets=["192.0.2.50", "192.0.2.50:22", "[2001:db8::1]:8006"])
+    report = run_probes(
+        incident_config(),
+        recorded("lab-healthy"),
+        net,
+        targets=["192.0.2.50", "192.0.2.50:22", "[2001:db8::1]:8006"],
+    )
     assert report.healthy and len(net.threads) > 1
     # 4 jobs of 0.3-0.6 s each, sequentially >= 1.5 s
     assert time.monotonic() - start < 1.4
 
 
-@pytest.mark.parametrize(("text", "parsed"), [
-    ("192.0.2.5", ("ping", "192.0.2.5", None)),
-    ("pve2:8006", ("tcp", "pve2", 8006)),
-    ("[2001:db8::1]:22", ("tcp", "2001:db8::1", 22)),
-    ("2001:db8::1", ("ping", "2001:db8::1", None)),
-    ("tcp:10.0.0.1:22", ("tcp", "10.0.0.1", 22)),
-    ("ping:10.0.0.1", ("ping", "10.0.0.1", None)),
-])
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("192.0.2.5", ("ping", "192.0.2.5", None)),
+        ("pve2:8006", ("tcp", "pve2", 8006)),
+        ("[2001:db8::1]:22", ("tcp", "2001:db8::1", 22)),
+        ("2001:db8::1", ("ping", "2001:db8::1", None)),
+        ("tcp:10.0.0.1:22", ("tcp", "10.0.0.1", 22)),
+        ("ping:10.0.0.1", ("ping", "10.0.0.1", None)),
+    ],
+)
 def test_parse_target(text: str, parsed: tuple[str, str, int | None]) -> None:
     assert parse_target(text) == parsed
 
 
-@pytest.mark.parametrize("bad", ["", "host:0", "host:99999", "tcp:host", "host:x", "udp:h:1",
-                                 "ping:", "h:"])
+@pytest.mark.parametrize(
+    "bad", ["", "host:0", "host:99999", "tcp:host", "host:x", "udp:h:1", "ping:", "h:"]
+)
 def test_parse_target_rejects(bad: str) -> None:
     with pytest.raises(ValueError):
         parse_target(bad)

@@ -40,7 +40,11 @@ def test_ovs_snapshot_bridges_ports_options() -> None:
     bond = rt.ovs.ports["bond0"]
     assert bond.interfaces == ("enp1s0", "enx60a4b758ba5b")
     assert (bond.tag, bond.vlan_mode, bond.bond_mode, bond.lacp) == (
-        1, "native-untagged", "balance-tcp", "active")
+        1,
+        "native-untagged",
+        "balance-tcp",
+        "active",
+    )
     assert rt.ovs.ports["vlan1001"].tag == 1001
     assert rt.ovs.interfaces["vlan1"].type == "internal"
     assert rt.ovs.interfaces["enp1s0"].link_state == "up"
@@ -50,10 +54,14 @@ def test_ovs_bond_and_lacp_status() -> None:
     healthy = recorded("lab-healthy").ovs.bonds["bond0"]
     assert healthy.lacp == "negotiated" and healthy.mode == "balance-tcp"
     assert [(m.name, m.up, m.lacp) for m in healthy.members] == [
-        ("enp1s0", True, "current attached"), ("enx60a4b758ba5b", True, "current attached")]
+        ("enp1s0", True, "current attached"),
+        ("enx60a4b758ba5b", True, "current attached"),
+    ]
     degraded = recorded("lab-member-down").ovs.bonds["bond0"]
     assert [(m.name, m.up) for m in degraded.members] == [
-        ("enp1s0", False), ("enx60a4b758ba5b", True)]
+        ("enp1s0", False),
+        ("enx60a4b758ba5b", True),
+    ]
     assert degraded.members[0].lacp == "expired attached"
 
 
@@ -65,7 +73,8 @@ def test_ovs_trunks_and_maps_parse() -> None:
         '"headings":["_uuid","name","interfaces","tag","trunks","vlan_mode","bond_mode",'
         '"lacp","other_config"]}\n'
         '{"data":[[["uuid","i1"],"eth9","",["set",[]],"up",["set",[]]]],'
-        '"headings":["_uuid","name","type","link_state","admin_state","error"]}\n')
+        '"headings":["_uuid","name","type","link_state","admin_state","error"]}\n'
+    )
     bridges, ports, ifaces = ovs.parse_vsctl(out)
     assert bridges == {"vmbr1": ("trunk0",)}
     assert ports["trunk0"].trunks == (10, 20) and ports["trunk0"].tag is None
@@ -85,9 +94,17 @@ class Runner:
 
 def test_ovs_absent_or_stopped_is_a_status_not_a_crash() -> None:
     assert ovs.read_ovs(Runner({})).status == "not installed"
-    stopped = Runner({"ovs-vsctl": Completed(1, "", "ovs-vsctl: unix:/var/run/openvswitch/"
-                                             "db.sock: database connection failed (No such "
-                                             "file or directory)\n")})
+    stopped = Runner(
+        {
+            "ovs-vsctl": Completed(
+                1,
+                "",
+                "ovs-vsctl: unix:/var/run/openvswitch/"
+                "db.sock: database connection failed (No such "
+                "file or directory)\n",
+            )
+        }
+    )
     assert ovs.read_ovs(stopped).status == "not running"
     garbage = Runner({"ovs-vsctl": Completed(0, "{not json", "")})
     assert ovs.read_ovs(garbage).status.startswith("error: unexpected ovs-vsctl output")
@@ -95,8 +112,12 @@ def test_ovs_absent_or_stopped_is_a_status_not_a_crash() -> None:
 
 def test_ovs_reader_asks_appctl_only_when_there_is_a_bond() -> None:
     d = FIXTURES / "lab-healthy"
-    runner = Runner({"ovs-vsctl": Completed(0, (d / "ovs-vsctl.json").read_text(), ""),
-                     "ovs-appctl": Completed(0, (d / "bond-show.txt").read_text(), "")})
+    runner = Runner(
+        {
+            "ovs-vsctl": Completed(0, (d / "ovs-vsctl.json").read_text(), ""),
+            "ovs-appctl": Completed(0, (d / "bond-show.txt").read_text(), ""),
+        }
+    )
     state = ovs.read_ovs(runner)
     assert state.available and state.bonds["bond0"].lacp == "negotiated"
     assert [c[0] for c in runner.calls] == ["ovs-vsctl", "ovs-appctl", "ovs-appctl"]

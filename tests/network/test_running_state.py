@@ -33,7 +33,9 @@ def test_running_ovs_topology() -> None:
     assert s.ports["vmbr0"].kind == "ovs-bridge"
     assert s.ports["vmbr0"].lower == ("bond0", "tap100i0")
     assert s.ports["bond0"].kind == "ovs-bond" and set(s.ports["bond0"].members) == {
-        "enx60a4b758ba5b", "enp1s0"}
+        "enx60a4b758ba5b",
+        "enp1s0",
+    }
     assert s.ports["enp1s0"].master == "bond0"
     assert s.ports["vlan1"].kind == "ovs-intport" and s.ports["vlan1"].tag == "1"
     assert s.ports["vlan1"].addresses == ("192.0.2.10/24",)  # link-local left out
@@ -65,5 +67,4 @@ def test_without_ovs_or_netlink() -> None:
     rt = replace(recorded("lab-healthy"), ovs=OvsState("not running"))
     s = running_state(rt)
     assert s is not None and s.ports["vmbr0"].kind == "physical"
-    assert running_state(Runtime({}, (), {}, OvsState("not installed"), ("netlink: no",))) \
-        is None
+    assert running_state(Runtime({}, (), {}, OvsState("not installed"), ("netlink: no",))) is None

@@ -15,8 +15,10 @@ from pathlib import Path
 from ifguard.store.history import History, content_hash, default_path
 
 A = {"/etc/network/interfaces": b"auto lo\niface lo inet loopback\n"}
-B = {"/etc/network/interfaces": b"auto lo\niface lo inet loopback\nsource /etc/x/*\n",
-     "/etc/x/a": b"iface a inet manual\n"}
+B = {
+    "/etc/network/interfaces": b"auto lo\niface lo inet loopback\nsource /etc/x/*\n",
+    "/etc/x/a": b"iface a inet manual\n",
+}
 
 
 class Tick:
@@ -85,8 +87,10 @@ def test_probes_are_stored(tmp_path: Path) -> None:
     v = h.record_version(A, source="apply", errors=0, warnings=0)
     h.record_probes(v, {"ok": True, "checks": [{"name": "carrier enp1s0", "ok": True}]})
     got = h.get(v)
-    assert got is not None and got.probes == {"ok": True,
-                                              "checks": [{"name": "carrier enp1s0", "ok": True}]}
+    assert got is not None and got.probes == {
+        "ok": True,
+        "checks": [{"name": "carrier enp1s0", "ok": True}],
+    }
 
 
 def test_directory_is_private_and_wal(tmp_path: Path) -> None:
@@ -101,8 +105,9 @@ def test_directory_is_private_and_wal(tmp_path: Path) -> None:
 def _writer(path: str, n: int, worker: int) -> None:
     h = History(Path(path))
     for i in range(n):
-        vid = h.record_version({"/f": f"{worker}-{i % 5}".encode()}, source="watch",
-                               errors=0, warnings=0)
+        vid = h.record_version(
+            {"/f": f"{worker}-{i % 5}".encode()}, source="watch", errors=0, warnings=0
+        )
         h.record_event("seen", {"worker": worker, "i": i}, version_id=vid)
 
 
@@ -138,16 +143,19 @@ while True:
 def test_sigkill_mid_write_leaves_a_consistent_database(tmp_path: Path) -> None:
     path = tmp_path / "h.db"
     for _ in range(3):
-        proc = subprocess.Popen([sys.executable, "-c", _CRASHER, str(path)],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CRASHER, str(path)], stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
         time.sleep(0.3)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        orphans = db.execute("SELECT count(*) FROM versions v WHERE NOT EXISTS "
-                             "(SELECT 1 FROM files f WHERE f.version_id = v.id)").fetchone()[0]
+        orphans = db.execute(
+            "SELECT count(*) FROM versions v WHERE NOT EXISTS "
+            "(SELECT 1 FROM files f WHERE f.version_id = v.id)"
+        ).fetchone()[0]
         assert orphans == 0
     h = History(path)
     assert all(v.files for v in (h.get(x.id) for x in h.versions(limit=5)) if v)

@@ -22,8 +22,9 @@ from tests.apply.cli_helpers import (
 def applied(tmp_path: Path) -> tuple[Path, Path]:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, "tag=1001", "tag=1002")
-    proc = subprocess.run(apply_argv(root, cand, "--auto-confirm", "--settle", "0"),
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        apply_argv(root, cand, "--auto-confirm", "--settle", "0"), capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc
     return root, cand
 
@@ -66,8 +67,17 @@ def test_restore_is_a_guarded_apply(tmp_path: Path) -> None:
     root, _ = applied(tmp_path)
     h = History(root / "var/lib/ifguard/history.db")
     old = h.versions()[1]
-    proc = ifguard(root, "restore", str(old.id), "--reload-cmd", reload_cmd(root),
-                   "--no-probes", "--spawner", "fork", "--no-wait")
+    proc = ifguard(
+        root,
+        "restore",
+        str(old.id),
+        "--reload-cmd",
+        reload_cmd(root),
+        "--no-probes",
+        "--spawner",
+        "fork",
+        "--no-wait",
+    )
     assert proc.returncode == 0, proc
     assert "restoring version" in proc.stdout and "guardian armed" in proc.stdout
     assert (root / MAIN).read_bytes() == CLEAN.read_bytes()

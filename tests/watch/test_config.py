@@ -11,8 +11,10 @@ from ifguard.system.root import Root
 from ifguard.watch.config import ConfigMonitor
 
 GOOD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n"
-JUNK = (b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
-        b" master ovs-system state UP group default qlen 1000\n")
+JUNK = (
+    b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
+    b" master ovs-system state UP group default qlen 1000\n"
+)
 
 
 def test_break_then_fix(tmp_path: Path) -> None:

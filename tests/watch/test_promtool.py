@@ -15,12 +15,20 @@ def _promtool() -> str:
 
 
 def test_rules_are_valid() -> None:
-    done = subprocess.run([_promtool(), "check", "rules", str(RULES / "ifguard.rules.yml")],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [_promtool(), "check", "rules", str(RULES / "ifguard.rules.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_rule_unit_tests_pass() -> None:
-    done = subprocess.run([_promtool(), "test", "rules", str(RULES / "ifguard.rules.test.yml")],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [_promtool(), "test", "rules", str(RULES / "ifguard.rules.test.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -21,8 +21,9 @@ class Clock:
 
 def monitor(state: dict[str, Runtime], net: Net, clock: Clock) -> RuntimeMonitor:
     config = incident_config()
-    return RuntimeMonitor(lambda: config, lambda: state["rt"], net, clock, grace=1.0,
-                          drift_grace=10.0)
+    return RuntimeMonitor(
+        lambda: config, lambda: state["rt"], net, clock, grace=1.0, drift_grace=10.0
+    )
 
 
 def test_metrics_from_a_healthy_snapshot() -> None:
@@ -30,8 +31,10 @@ def test_metrics_from_a_healthy_snapshot() -> None:
     verdict, alerts = monitor({"rt": recorded("lab-healthy")}, Net(), clock).check()
     assert verdict.healthy and alerts == [] and verdict.drift == []
     assert verdict.links["enp1s0"] and verdict.links["vlan1"] and "lo" not in verdict.links
-    assert verdict.bond_members == {("bond0", "enp1s0", "ovs"): True,
-                                    ("bond0", "enx60a4b758ba5b", "ovs"): True}
+    assert verdict.bond_members == {
+        ("bond0", "enp1s0", "ovs"): True,
+        ("bond0", "enx60a4b758ba5b", "ovs"): True,
+    }
 
 
 def test_member_down_is_a_metric_not_an_alert() -> None:
@@ -48,14 +51,12 @@ def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:
     assert not verdict.healthy and alerts == [] and verdict.recheck_in == 1.0  # grace
     clock.t += 1.0
     _, alerts = m.check()
-    assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable",
-                                                   "firing")]
+    assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable", "firing")]
     clock.t += 5
     assert m.check()[1] == []  # no repeat
     net._arp = True
     _, alerts = m.check()
-    assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable",
-                                                   "resolved")]
+    assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable", "resolved")]
 
 
 def test_a_blip_shorter_than_the_grace_is_not_alerted() -> None:
@@ -100,12 +101,14 @@ class History:
 
 
 def healer(h: History, enabled: bool = True) -> SelfHealer:
-    return SelfHealer(h.known, h.mark, h.restore, enabled=enabled, after=30, settle=10,
-                      max_attempts=2, backoff=60)
+    return SelfHealer(
+        h.known, h.mark, h.restore, enabled=enabled, after=30, settle=10, max_attempts=2, backoff=60
+    )
 
 
-def obs(t: float, healthy: bool, version: int = 2, errors: int = 0,
-        pending: bool = False) -> Observation:
+def obs(
+    t: float, healthy: bool, version: int = 2, errors: int = 0, pending: bool = False
+) -> Observation:
     return Observation(t, healthy, errors, version, pending)
 
 
@@ -128,8 +131,8 @@ def test_heals_after_the_delay_with_backoff_and_a_cap() -> None:
     assert s.observe(obs(0, False)) == [] and s.observe(obs(29, False)) == []
     (alert,) = s.observe(obs(30, False))
     assert h.restored == [1] and "restored known-good version 1" in alert.title
-    assert s.observe(obs(60, False)) == []           # back-off 60 s
-    assert len(s.observe(obs(90, False))) == 1       # second attempt
+    assert s.observe(obs(60, False)) == []  # back-off 60 s
+    assert len(s.observe(obs(90, False))) == 1  # second attempt
     assert s.observe(obs(1000, False)) == [] and h.restored == [1, 1]  # capped at 2
 
 

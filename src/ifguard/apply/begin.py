@@ -24,17 +24,17 @@ from ifguard.system.root import Root
 @dataclass(frozen=True)
 class Request:
     root: Path
-    changes: Mapping[str, bytes | None]         # system path -> new content (None: remove)
+    changes: Mapping[str, bytes | None]  # system path -> new content (None: remove)
     timeout: float = 120.0
     reload_cmd: tuple[tuple[str, ...], ...] = (("ifreload", "-a"),)
     reload_timeout: float = 120.0
     auto_confirm: bool = False
     management_touched: bool = False
-    snapshot_files: Mapping[str, bytes] | None = None   # whole current config, for history
-    snapshot_lint: tuple[int, int] = (0, 0)             # errors, warnings
+    snapshot_files: Mapping[str, bytes] | None = None  # whole current config, for history
+    snapshot_lint: tuple[int, int] = (0, 0)  # errors, warnings
     candidate_files: Mapping[str, bytes] | None = None  # whole candidate config
     candidate_lint: tuple[int, int] = (0, 0)
-    source: str = "apply"                               # history source of the candidate
+    source: str = "apply"  # history source of the candidate
     probe_targets: tuple[str, ...] = ()
     probe_timeout: float = 20.0
     probes_enabled: bool = True
@@ -54,12 +54,18 @@ def pending_conflict(txn: Transaction) -> ApplyError:
     return ApplyError(
         f"transaction {txn.id} is still open ({txn.state}, guardian "
         f"{'running' if alive else 'NOT running'}): run `ifguard confirm` to keep it or "
-        "`ifguard rollback` to undo it first")
+        "`ifguard rollback` to undo it first"
+    )
 
 
-def begin(env: Env, req: Request, spawner: Spawner,
-          guardian_argv: Callable[[str], Sequence[str]], *,
-          ready_timeout: float = 15.0) -> Transaction:
+def begin(
+    env: Env,
+    req: Request,
+    spawner: Spawner,
+    guardian_argv: Callable[[str], Sequence[str]],
+    *,
+    ready_timeout: float = 15.0,
+) -> Transaction:
     root = Root(req.root)
     env.state.ensure()
     stale = recover_stale(env)
@@ -75,41 +81,71 @@ def begin(env: Env, req: Request, spawner: Spawner,
             before: bytes | None = real.read_bytes()
         except FileNotFoundError:
             before = None
-        targets.append(Target(
-            path=str(real), system_path=system_path,
-            before=None if before is None else save_blob(directory / "before", str(n), before),
-            after=None if after is None else save_blob(directory / "after", str(n), after),
-            before_hash=sha256(before), after_hash=sha256(after)))
+        targets.append(
+            Target(
+                path=str(real),
+                system_path=system_path,
+                before=None if before is None else save_blob(directory / "before", str(n), before),
+                after=None if after is None else save_blob(directory / "after", str(n), after),
+                before_hash=sha256(before),
+                after_hash=sha256(after),
+            )
+        )
     snapshot_version = candidate_version = None
     if env.history is not None:
         if req.snapshot_files is not None:
             snapshot_version = env.history.record_version(
-                req.snapshot_files, source="snapshot", errors=req.snapshot_lint[0],
-                warnings=req.snapshot_lint[1])
+                req.snapshot_files,
+                source="snapshot",
+                errors=req.snapshot_lint[0],
+                warnings=req.snapshot_lint[1],
+            )
         if req.candidate_files is not None:
             candidate_version = env.history.record_version(
-                req.candidate_files, source=req.source, errors=req.candidate_lint[0],
-                warnings=req.candidate_lint[1])
+                req.candidate_files,
+                source=req.source,
+                errors=req.candidate_lint[0],
+                warnings=req.candidate_lint[1],
+            )
     digest = hashlib.sha256()
     for t in targets:
         digest.update(f"{t.system_path}\0{t.after_hash}\0".encode())
     txn = Transaction(
-        id=txn_id, created=now, timeout=req.timeout, deadline=now + req.timeout,
-        state=rec.ARMED, root=str(req.root), targets=tuple(targets),
-        reload_cmd=req.reload_cmd, candidate_hash=digest.hexdigest(),
-        snapshot_version=snapshot_version, candidate_version=candidate_version,
-        reload_timeout=req.reload_timeout, auto_confirm=req.auto_confirm,
-        management_touched=req.management_touched, apply_pid=env.pid, apply_ticks=env.ticks,
-        guardian_kind=spawner.kind, probe_targets=req.probe_targets,
-        probe_timeout=req.probe_timeout, probes_enabled=req.probes_enabled, ssh=req.ssh,
-        log=(f"{now:.3f} armed",))
+        id=txn_id,
+        created=now,
+        timeout=req.timeout,
+        deadline=now + req.timeout,
+        state=rec.ARMED,
+        root=str(req.root),
+        targets=tuple(targets),
+        reload_cmd=req.reload_cmd,
+        candidate_hash=digest.hexdigest(),
+        snapshot_version=snapshot_version,
+        candidate_version=candidate_version,
+        reload_timeout=req.reload_timeout,
+        auto_confirm=req.auto_confirm,
+        management_touched=req.management_touched,
+        apply_pid=env.pid,
+        apply_ticks=env.ticks,
+        guardian_kind=spawner.kind,
+        probe_targets=req.probe_targets,
+        probe_timeout=req.probe_timeout,
+        probes_enabled=req.probes_enabled,
+        ssh=req.ssh,
+        log=(f"{now:.3f} armed",),
+    )
     with env.state.locked():
         current = env.state.read()
         if current is not None and current.open:
             raise pending_conflict(current)
         env.state.write(txn)
-    env.event("apply-started", txn, snapshot_version=snapshot_version,
-              files=[t.system_path for t in targets], guardian=spawner.kind)
+    env.event(
+        "apply-started",
+        txn,
+        snapshot_version=snapshot_version,
+        files=[t.system_path for t in targets],
+        guardian=spawner.kind,
+    )
     try:
         spawner.spawn(guardian_argv(txn_id))
     except (ApplyError, OSError) as exc:
@@ -128,6 +164,7 @@ def wait_guardian(env: Env, txn_id: str, ready_timeout: float) -> Transaction:
             return current
         if env.clock.now() >= end:
             rollback(env, txn_id, "the guardian did not report in")
-            raise ApplyError(f"the guardian did not start within {ready_timeout:g} s; "
-                             "nothing was changed")
+            raise ApplyError(
+                f"the guardian did not start within {ready_timeout:g} s; nothing was changed"
+            )
         env.clock.sleep(0.05)

@@ -36,8 +36,9 @@ def gratuitous_arp(ifname: str, mac: str, ip: str) -> None:
         s.send(frame)
 
 
-def announce_all(state: NetState, path: ManagementPath, links: Mapping[str, Link],
-                 announce: Announce) -> None:
+def announce_all(
+    state: NetState, path: ManagementPath, links: Mapping[str, Link], announce: Announce
+) -> None:
     for root in path.roots:
         port, link = state.ports.get(root), links.get(root)
         if port is None or link is None or not link.mac or not link.up:
@@ -51,16 +52,34 @@ def announce_all(state: NetState, path: ManagementPath, links: Mapping[str, Link
 
 def as_report(report: probe.Report) -> ProbeReport:
     """A transaction's view: warnings (a degraded bond) do not fail the change."""
-    return ProbeReport(tuple(
-        Check(r.name, r.ok, r.detail if r.status in ("pass", "fail") else
-              f"{r.status}: {r.detail}" if r.detail else r.status)
-        for r in report.results))
+    return ProbeReport(
+        tuple(
+            Check(
+                r.name,
+                r.ok,
+                r.detail
+                if r.status in ("pass", "fail")
+                else f"{r.status}: {r.detail}"
+                if r.detail
+                else r.status,
+            )
+            for r in report.results
+        )
+    )
 
 
-def builtin_prober(load_config: Callable[[], Config], read_runtime: Callable[[], Runtime],
-                   net: Net, clock: Clock, *, targets: Sequence[str] = (),
-                   ssh: tuple[str, str] | None = None, timeout: float = 20.0,
-                   interval: float = 1.0, announce: Announce | None = gratuitous_arp) -> Prober:
+def builtin_prober(
+    load_config: Callable[[], Config],
+    read_runtime: Callable[[], Runtime],
+    net: Net,
+    clock: Clock,
+    *,
+    targets: Sequence[str] = (),
+    ssh: tuple[str, str] | None = None,
+    timeout: float = 20.0,
+    interval: float = 1.0,
+    announce: Announce | None = gratuitous_arp,
+) -> Prober:
     """A prober that re-reads the configuration and the running state on each attempt and
     retries until green; each attempt first announces the management addresses."""
 
@@ -73,8 +92,9 @@ def builtin_prober(load_config: Callable[[], Config], read_runtime: Callable[[],
             rt = read_runtime()
             if announce is not None:
                 announce_all(state, path, rt.links, announce)
-            report = probe.run_probes(config, rt, net, targets=targets, ssh=ssh,
-                                      timeout=max(0.5, min(2.0, timeout / 4)))
+            report = probe.run_probes(
+                config, rt, net, targets=targets, ssh=ssh, timeout=max(0.5, min(2.0, timeout / 4))
+            )
             if report.healthy or clock.now() >= end:
                 return as_report(report)
             clock.sleep(interval)

@@ -28,18 +28,23 @@ from ifguard.system.runner import Runner, SubprocessRunner
 RELOAD: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "ifupdown2": (("ifreload", "-a"),),
     # classic ifupdown and ifupdown-ng deconfigure from the file that configured the system
-    "ifupdown": (("ifdown", "-a", "--exclude=lo", "-i", PREVIOUS),
-                 ("ifup", "-a", "--exclude=lo")),
+    "ifupdown": (("ifdown", "-a", "--exclude=lo", "-i", PREVIOUS), ("ifup", "-a", "--exclude=lo")),
     "ifupdown-ng": (("ifdown", "-a", "-i", PREVIOUS), ("ifup", "-a")),
 }
 
 
 def add_location_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--root", metavar="DIR", default="/",
-                   help="treat DIR as / for the configuration files (default: /)")
-    p.add_argument("--state-dir", metavar="DIR",
-                   help=f"transaction state and history (default: {DEFAULT_STATE_DIR} "
-                        "under --root)")
+    p.add_argument(
+        "--root",
+        metavar="DIR",
+        default="/",
+        help="treat DIR as / for the configuration files (default: /)",
+    )
+    p.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help=f"transaction state and history (default: {DEFAULT_STATE_DIR} under --root)",
+    )
 
 
 def root_of(args: argparse.Namespace) -> Path:
@@ -59,8 +64,10 @@ def history_of(state_dir: Path) -> History:
     try:
         return History(state_dir / "history.db")
     except (OSError, sqlite3.Error) as exc:
-        raise UsageError(f"{state_dir / 'history.db'}: cannot open the history: "
-                         f"{getattr(exc, 'strerror', None) or exc} (run as root?)") from None
+        raise UsageError(
+            f"{state_dir / 'history.db'}: cannot open the history: "
+            f"{getattr(exc, 'strerror', None) or exc} (run as root?)"
+        ) from None
 
 
 def check_writable(root: Path, system_paths: Sequence[str]) -> None:
@@ -71,16 +78,23 @@ def check_writable(root: Path, system_paths: Sequence[str]) -> None:
             raise UsageError(f"{directory}: not writable: cannot apply (run as root?)")
 
 
-def make_env(args: argparse.Namespace, *, runner: Runner | None = None,
-             clock: Clock | None = None, quiet: bool = False) -> Env:
+def make_env(
+    args: argparse.Namespace,
+    *,
+    runner: Runner | None = None,
+    clock: Clock | None = None,
+    quiet: bool = False,
+) -> Env:
     state_dir = state_dir_of(args)
     state = StateDir(state_dir)
     try:
         state.ensure()
         history = history_of(state_dir)
     except (OSError, sqlite3.Error) as exc:
-        raise UsageError(f"{state_dir}: cannot use the state directory: "
-                         f"{getattr(exc, 'strerror', None) or exc} (run as root?)") from None
+        raise UsageError(
+            f"{state_dir}: cannot use the state directory: "
+            f"{getattr(exc, 'strerror', None) or exc} (run as root?)"
+        ) from None
 
     def say(message: str) -> None:
         if not quiet:
@@ -88,8 +102,13 @@ def make_env(args: argparse.Namespace, *, runner: Runner | None = None,
             with contextlib.suppress(OSError, ValueError):
                 print(f"ifguard: {message}", file=sys.stderr, flush=True)
 
-    return Env(runner=runner or SubprocessRunner(), clock=clock or SystemClock(),
-               state=state, history=history, say=say)
+    return Env(
+        runner=runner or SubprocessRunner(),
+        clock=clock or SystemClock(),
+        state=state,
+        history=history,
+        say=say,
+    )
 
 
 def reload_commands(dialect: str, override: str | None) -> tuple[tuple[str, ...], ...]:
@@ -110,8 +129,11 @@ def current_files(root: Path, main: str = DEFAULT_INTERFACES) -> dict[str, bytes
     if not path.exists():
         return {}
     loaded = load([path], r)
-    return {r.system_path(Path(d.path)): Path(d.path).read_bytes() for d in loaded.documents
-            if Path(d.path).exists()}
+    return {
+        r.system_path(Path(d.path)): Path(d.path).read_bytes()
+        for d in loaded.documents
+        if Path(d.path).exists()
+    }
 
 
 def config_on_disk(root: Path) -> Config:
@@ -128,8 +150,9 @@ def state_on_disk(root: Path) -> NetState:
     return state_from_config(config_on_disk(root))
 
 
-def before_state(root: Path, after: NetState, against: str = "auto",
-                 runner: Runner | None = None) -> tuple[NetState, str]:
+def before_state(
+    root: Path, after: NetState, against: str = "auto", runner: Runner | None = None
+) -> tuple[NetState, str]:
     """What the candidate is compared with: the running state (``against`` running, or auto
     when --root is / and ``ip`` works) restricted to the names in the files, else the current
     file. Returns the state and a label for the output."""
@@ -143,27 +166,43 @@ def before_state(root: Path, after: NetState, against: str = "auto",
     running = running_state(rt)
     if running is None:
         if against == "running":
-            raise UsageError("cannot read the running state: " + ("; ".join(rt.errors)
-                                                                  or "no links over netlink"))
+            raise UsageError(
+                "cannot read the running state: "
+                + ("; ".join(rt.errors) or "no links over netlink")
+            )
         return current, "current file (running state unavailable)"
     return restrict(running, set(current.ports) | set(after.ports)), "running state"
 
 
-def make_prober(root: Path, runner: Runner, clock: Clock, targets: Sequence[str],
-                ssh: tuple[str, str] | None, timeout: float) -> Prober:
+def make_prober(
+    root: Path,
+    runner: Runner,
+    clock: Clock,
+    targets: Sequence[str],
+    ssh: tuple[str, str] | None,
+    timeout: float,
+) -> Prober:
     from ifguard.apply.checks import builtin_prober
     from ifguard.network.netprobe import SystemNet
     from ifguard.network.readers import read_runtime
 
-    return builtin_prober(lambda: config_on_disk(root), lambda: read_runtime(runner, root),
-                          SystemNet(runner), clock, targets=targets, ssh=ssh, timeout=timeout)
+    return builtin_prober(
+        lambda: config_on_disk(root),
+        lambda: read_runtime(runner, root),
+        SystemNet(runner),
+        clock,
+        targets=targets,
+        ssh=ssh,
+        timeout=timeout,
+    )
 
 
 def prober_for(env: Env, txn: Transaction) -> Prober:
     if not txn.probes_enabled:
         return no_probes
-    return make_prober(Path(txn.root), env.runner, env.clock, txn.probe_targets, txn.ssh,
-                       txn.probe_timeout)
+    return make_prober(
+        Path(txn.root), env.runner, env.clock, txn.probe_targets, txn.ssh, txn.probe_timeout
+    )
 
 
 def ssh_of_environment() -> tuple[str, str] | None:

@@ -38,19 +38,38 @@ class Spawner(Protocol):
     def spawn(self, argv: Sequence[str]) -> None: ...
 
 
-def guardian_argv(txn_id: str, state_dir: Path, root: str, *,
-                  python: str = sys.executable) -> list[str]:
-    return [python, "-m", "ifguard", "apply", "--guardian", txn_id,
-            "--state-dir", str(state_dir), "--root", root]
+def guardian_argv(
+    txn_id: str, state_dir: Path, root: str, *, python: str = sys.executable
+) -> list[str]:
+    return [
+        python,
+        "-m",
+        "ifguard",
+        "apply",
+        "--guardian",
+        txn_id,
+        "--state-dir",
+        str(state_dir),
+        "--root",
+        root,
+    ]
 
 
 def systemd_run_argv(txn_id: str, argv: Sequence[str]) -> list[str]:
     """A transient service (not a scope: it must not belong to the caller's session)."""
-    return ["systemd-run", f"--unit=ifguard-guardian-{txn_id}",
-            f"--description=ifguard rollback guardian for transaction {txn_id}",
-            "--collect", "--quiet", "--no-ask-password", "--service-type=exec",
-            "--property=KillMode=mixed", "--property=TimeoutStopSec=180",
-            "--", *argv]
+    return [
+        "systemd-run",
+        f"--unit=ifguard-guardian-{txn_id}",
+        f"--description=ifguard rollback guardian for transaction {txn_id}",
+        "--collect",
+        "--quiet",
+        "--no-ask-password",
+        "--service-type=exec",
+        "--property=KillMode=mixed",
+        "--property=TimeoutStopSec=180",
+        "--",
+        *argv,
+    ]
 
 
 class SystemdRunSpawner:
@@ -61,8 +80,9 @@ class SystemdRunSpawner:
 
         txn_id = argv[argv.index("--guardian") + 1]
         cmd = systemd_run_argv(txn_id, argv)
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
+        )
         if proc.returncode != 0:
             raise ApplyError(f"systemd-run failed ({proc.returncode}): {proc.stderr.strip()}")
 
@@ -135,11 +155,17 @@ def due(txn: Transaction, now: float, me: int) -> str | None:
         return "an interrupted rollback is resumed"
     if txn.state != rec.APPLIED:
         return None
-    if (txn.phase in ("writing", "reloading") and apply_alive
-            and now < txn.phase_since + txn.reload_timeout + txn.timeout):
+    if (
+        txn.phase in ("writing", "reloading")
+        and apply_alive
+        and now < txn.phase_since + txn.reload_timeout + txn.timeout
+    ):
         return None  # a slow reload in progress: the CLI extends the deadline when it ends
-    if (txn.phase == "probing" and apply_alive
-            and now < txn.phase_since + txn.probe_timeout + txn.timeout):
+    if (
+        txn.phase == "probing"
+        and apply_alive
+        and now < txn.phase_since + txn.probe_timeout + txn.timeout
+    ):
         return None  # probes still retrying: the CLI rolls back itself if they stay red
     if now >= txn.deadline:
         return f"not confirmed within {txn.timeout:g} s"
@@ -150,8 +176,14 @@ def guard(env: Env, txn_id: str, *, max_interval: float = 1.0) -> int:
     """The guardian's main loop. Returns the exit status."""
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     now = env.clock.now()
-    started = update(env, txn_id, rec.OPEN_STATES, lambda t: t.with_log(
-        now, f"guardian up (pid {env.pid})", guardian_pid=env.pid, guardian_ticks=env.ticks))
+    started = update(
+        env,
+        txn_id,
+        rec.OPEN_STATES,
+        lambda t: t.with_log(
+            now, f"guardian up (pid {env.pid})", guardian_pid=env.pid, guardian_ticks=env.ticks
+        ),
+    )
     if started is None:
         return 0
     while True:

@@ -32,15 +32,21 @@ class ProbeReport:
         return tuple(c for c in self.checks if not c.ok)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok,
-                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks]}
+        return {
+            "ok": self.ok,
+            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> ProbeReport:
         if not data:
             return cls()
-        return cls(tuple(Check(str(c.get("name", "")), bool(c.get("ok")), str(c.get("detail", "")))
-                         for c in data.get("checks", ())))
+        return cls(
+            tuple(
+                Check(str(c.get("name", "")), bool(c.get("ok")), str(c.get("detail", "")))
+                for c in data.get("checks", ())
+            )
+        )
 
     def summary(self) -> str:
         if not self.checks:
@@ -49,7 +55,8 @@ class ProbeReport:
         if not bad:
             return f"{len(self.checks)} probes green"
         return f"{len(bad)}/{len(self.checks)} probes failed: " + "; ".join(
-            f"{c.name} ({c.detail})" if c.detail else c.name for c in bad)
+            f"{c.name} ({c.detail})" if c.detail else c.name for c in bad
+        )
 
 
 Prober = Callable[[], ProbeReport]

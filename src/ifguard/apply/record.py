@@ -32,13 +32,13 @@ DEFAULT_STATE_DIR = "/var/lib/ifguard"
 PENDING = "pending.json"
 
 # states of a transaction
-ARMED = "armed"                # guardian up, nothing written yet
-APPLIED = "applied"            # candidate written (reload/probes running or done), unconfirmed
+ARMED = "armed"  # guardian up, nothing written yet
+APPLIED = "applied"  # candidate written (reload/probes running or done), unconfirmed
 CONFIRMED = "confirmed"
 ROLLING_BACK = "rolling-back"
 ROLLED_BACK = "rolled-back"
 ROLLBACK_FAILED = "rollback-failed"  # files restored, but the reload failed
-ABORTED = "aborted"            # given up before anything was written
+ABORTED = "aborted"  # given up before anything was written
 OPEN_STATES = frozenset({ARMED, APPLIED, ROLLING_BACK})
 FINAL_STATES = frozenset({CONFIRMED, ROLLED_BACK, ROLLBACK_FAILED, ABORTED})
 
@@ -51,10 +51,10 @@ class LockTimeout(Exception):
 class Target:
     """A file the transaction writes: where it is, what it held before, what it will hold."""
 
-    path: str                  # real path (under the root)
-    system_path: str           # the path as the host sees it
-    before: str | None         # snapshot file in the txn dir; None: the file did not exist
-    after: str | None          # candidate file in the txn dir; None: the file is removed
+    path: str  # real path (under the root)
+    system_path: str  # the path as the host sees it
+    before: str | None  # snapshot file in the txn dir; None: the file did not exist
+    after: str | None  # candidate file in the txn dir; None: the file is removed
     before_hash: str | None = None
     after_hash: str | None = None
 
@@ -72,7 +72,7 @@ class Transaction:
     candidate_hash: str
     snapshot_version: int | None = None
     candidate_version: int | None = None
-    phase: str = ""                      # "writing", "reloading", "probing", "settling"
+    phase: str = ""  # "writing", "reloading", "probing", "settling"
     phase_since: float = 0.0
     reload_timeout: float = 120.0
     auto_confirm: bool = False
@@ -81,8 +81,8 @@ class Transaction:
     apply_ticks: int | None = None
     guardian_pid: int | None = None
     guardian_ticks: int | None = None
-    guardian_kind: str = ""              # "systemd-run" | "fork"
-    actor_pid: int | None = None          # who is rolling back
+    guardian_kind: str = ""  # "systemd-run" | "fork"
+    actor_pid: int | None = None  # who is rolling back
     actor_ticks: int | None = None
     probe_targets: tuple[str, ...] = ()
     probe_timeout: float = 20.0
@@ -90,8 +90,8 @@ class Transaction:
     ssh: tuple[str, str] | None = None
     probes: Mapping[str, Any] | None = None
     rollback_probes: Mapping[str, Any] | None = None
-    reload_error: str = ""               # the reload failed but probes were green
-    outcome: str = ""                    # human-readable reason of the final state
+    reload_error: str = ""  # the reload failed but probes were green
+    outcome: str = ""  # human-readable reason of the final state
     finished: float | None = None
     log: tuple[str, ...] = field(default_factory=tuple)
 

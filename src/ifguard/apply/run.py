@@ -39,8 +39,8 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Candidate:
-    changes: Mapping[str, bytes | None]   # system path -> content (None: delete)
-    lint_path: Path                       # the file to lint and plan
+    changes: Mapping[str, bytes | None]  # system path -> content (None: delete)
+    lint_path: Path  # the file to lint and plan
     label: str
     files: Mapping[str, bytes] | None = None  # the whole candidate, for the history
 
@@ -61,14 +61,20 @@ def lint_gate(args: argparse.Namespace, root: Path, path: Path) -> tuple[Result,
     errors = result.errors
     warnings = sum(d.severity is Severity.WARNING for d in result.diagnostics)
     if result.diagnostics:
-        sys.stdout.write(text.render(result.diagnostics, result.loaded.documents, color=False,
-                                     quiet=False))
+        sys.stdout.write(
+            text.render(result.diagnostics, result.loaded.documents, color=False, quiet=False)
+        )
     if errors and not args.force:
-        raise Refused(f"{path}: {errors} lint error(s): nothing was changed (fix them, or "
-                      "--force to apply anyway)")
+        raise Refused(
+            f"{path}: {errors} lint error(s): nothing was changed (fix them, or "
+            "--force to apply anyway)"
+        )
     if errors:
-        print(f"ifguard: WARNING: applying {path} DESPITE {errors} lint error(s) (--force)",
-              file=sys.stderr, flush=True)
+        print(
+            f"ifguard: WARNING: applying {path} DESPITE {errors} lint error(s) (--force)",
+            file=sys.stderr,
+            flush=True,
+        )
     return result, errors, warnings
 
 
@@ -110,22 +116,36 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
     unattended = bool(getattr(args, "unattended", False))
     auto = bool(args.auto_confirm) and (unattended or not touched)
     if args.auto_confirm and touched and unattended:
-        out("ifguard: the change touches the management path; --unattended: confirmed by "
-            "the probes alone")
+        out(
+            "ifguard: the change touches the management path; --unattended: confirmed by "
+            "the probes alone"
+        )
     elif args.auto_confirm and touched:
-        out("ifguard: --auto-confirm ignored: the change touches the management path; "
-            "confirm with `ifguard confirm` (from any session) once you can still log in")
+        out(
+            "ifguard: --auto-confirm ignored: the change touches the management path; "
+            "confirm with `ifguard confirm` (from any session) once you can still log in"
+        )
     current = ctx.current_files(root)
     ctx.check_writable(root, list(cand.changes))
     env = ctx.make_env(args)
     reload_cmd = ctx.reload_commands(dialect, args.reload_cmd)
-    req = Request(root=root, changes=cand.changes, timeout=args.timeout,
-                  reload_cmd=reload_cmd, reload_timeout=args.reload_timeout,
-                  auto_confirm=auto, management_touched=touched, snapshot_files=current,
-                  candidate_files=cand.files or candidate_files(result, root, cand.lint_path),
-                  candidate_lint=(errors, warnings), source=source,
-                  probe_targets=tuple(args.probe or ()), probe_timeout=args.probe_timeout,
-                  probes_enabled=not args.no_probes, ssh=ssh)
+    req = Request(
+        root=root,
+        changes=cand.changes,
+        timeout=args.timeout,
+        reload_cmd=reload_cmd,
+        reload_timeout=args.reload_timeout,
+        auto_confirm=auto,
+        management_touched=touched,
+        snapshot_files=current,
+        candidate_files=cand.files or candidate_files(result, root, cand.lint_path),
+        candidate_lint=(errors, warnings),
+        source=source,
+        probe_targets=tuple(args.probe or ()),
+        probe_timeout=args.probe_timeout,
+        probes_enabled=not args.no_probes,
+        ssh=ssh,
+    )
     state_dir = ctx.state_dir_of(args)
     spawner = choose_spawner(state_dir, args.spawner)
     try:
@@ -133,9 +153,11 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
     except ApplyError as exc:
         raise UsageError(str(exc)) from None
     env.probe = ctx.prober_for(env, txn)
-    out(f"ifguard: transaction {txn.id}: guardian armed ({spawner.kind}, pid "
+    out(
+        f"ifguard: transaction {txn.id}: guardian armed ({spawner.kind}, pid "
         f"{txn.guardian_pid}); without confirmation the change is rolled back "
-        f"{args.timeout:g} s after the reload")
+        f"{args.timeout:g} s after the reload"
+    )
     try:
         applied = apply_candidate(env, txn)
         final = finish(args, env, txn.id, applied, auto)
@@ -145,22 +167,29 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
     return report(final, txn.id)
 
 
-def finish(args: argparse.Namespace, env: Env, txn_id: str, applied: Transaction | None,
-           auto: bool) -> Transaction | None:
+def finish(
+    args: argparse.Namespace, env: Env, txn_id: str, applied: Transaction | None, auto: bool
+) -> Transaction | None:
     if applied is None or applied.state != rec.APPLIED:
         if applied is not None and not applied.open:
             return applied
-        out("ifguard: the transaction was taken over (confirmed or rolled back elsewhere); "
-            "waiting for its outcome")
+        out(
+            "ifguard: the transaction was taken over (confirmed or rolled back elsewhere); "
+            "waiting for its outcome"
+        )
         return wait_final(env, txn_id)
     if auto and applied.auto_confirm:
-        out(f"ifguard: probes green; confirming automatically after {args.settle:g} s of "
-            "green probes")
+        out(
+            f"ifguard: probes green; confirming automatically after {args.settle:g} s of "
+            "green probes"
+        )
         return settle(env, applied, args.settle)
     deadline = time.strftime("%H:%M:%S", time.localtime(applied.deadline))
-    out(f"ifguard: change applied; keep it with `ifguard confirm` before {deadline} "
+    out(
+        f"ifguard: change applied; keep it with `ifguard confirm` before {deadline} "
         f"(from this or any other session){', or press Enter here' if _tty() else ''}; "
-        "otherwise it is rolled back")
+        "otherwise it is rolled back"
+    )
     if args.no_wait:
         return applied
     return wait_final(env, txn_id, on_tick=_enter_pressed if _tty() else None)
@@ -186,8 +215,9 @@ def report(final: Transaction | None, txn_id: str) -> int:
         out(f"ifguard: transaction {txn_id}: outcome unknown (see `ifguard status`)")
         return 1
     if final.open:
-        out(f"ifguard: transaction {final.id} is pending ({final.state}); "
-            "`ifguard status` shows it")
+        out(
+            f"ifguard: transaction {final.id} is pending ({final.state}); `ifguard status` shows it"
+        )
         return 0
     out(f"ifguard: transaction {final.id}: {final.state}: {final.outcome}")
     return 0 if final.state == rec.CONFIRMED else 1
@@ -204,8 +234,9 @@ def pending_candidate(args: argparse.Namespace) -> Candidate | None:
     pending = r.path(PROXMOX_PENDING)
     if not pending.is_file():
         return None
-    return Candidate({DEFAULT_INTERFACES: pending.read_bytes(), PROXMOX_PENDING: None},
-                     pending, PROXMOX_PENDING)
+    return Candidate(
+        {DEFAULT_INTERFACES: pending.read_bytes(), PROXMOX_PENDING: None}, pending, PROXMOX_PENDING
+    )
 
 
 def run_apply(args: argparse.Namespace) -> int:

@@ -48,12 +48,14 @@ class Env:
 
     def event(self, kind: str, txn: Transaction, **detail: object) -> None:
         if self.history is not None:
-            self.history.record_event(kind, {"txn": txn.id, **detail},
-                                      version_id=txn.candidate_version)
+            self.history.record_event(
+                kind, {"txn": txn.id, **detail}, version_id=txn.candidate_version
+            )
 
 
-def update(env: Env, txn_id: str, expect: frozenset[str],
-           change: Callable[[Transaction], Transaction]) -> Transaction | None:
+def update(
+    env: Env, txn_id: str, expect: frozenset[str], change: Callable[[Transaction], Transaction]
+) -> Transaction | None:
     """Apply ``change`` to the pending record if it is ``txn_id`` in one of ``expect`` states;
     returns the new record, or None (and changes nothing) otherwise."""
     with env.state.locked():
@@ -95,8 +97,9 @@ def reload_argv(txn: Transaction, previous: str) -> list[list[str]]:
     (classic ifupdown's ``ifdown -i FILE`` must deconfigure what the *old* file set up)."""
     first = txn.targets[0] if txn.targets else None
     blob = (first.before if previous == "before" else first.after) if first else None
-    return [[(blob or "/dev/null") if w == PREVIOUS else w for w in argv]
-            for argv in txn.reload_cmd]
+    return [
+        [(blob or "/dev/null") if w == PREVIOUS else w for w in argv] for argv in txn.reload_cmd
+    ]
 
 
 def remove_temp_files(txn: Transaction) -> None:
@@ -109,8 +112,9 @@ def remove_temp_files(txn: Transaction) -> None:
                 leftover.unlink()
 
 
-def reload(env: Env, txn: Transaction, *, previous: str = "before", attempts: int = 1,
-           pause: float = 3.0) -> tuple[bool, str]:
+def reload(
+    env: Env, txn: Transaction, *, previous: str = "before", attempts: int = 1, pause: float = 3.0
+) -> tuple[bool, str]:
     """Run the reload commands in order; stop at the first failure. A rollback retries a few
     times: an ``ifreload`` orphaned by a killed CLI may still hold ifupdown2's lock."""
     why = ""
@@ -122,8 +126,7 @@ def reload(env: Env, txn: Transaction, *, previous: str = "before", attempts: in
             done = env.runner.run(argv, timeout=txn.reload_timeout)
             if not done.ok:
                 detail = (done.err or done.out).strip().splitlines()
-                why = f"`{' '.join(argv)}` exited {done.rc}" + (
-                    f": {detail[-1]}" if detail else "")
+                why = f"`{' '.join(argv)}` exited {done.rc}" + (f": {detail[-1]}" if detail else "")
                 busy = any(_BUSY in line.lower() for line in detail for _BUSY in _BUSY_WORDS)
                 break
         else:
@@ -137,26 +140,51 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
     """ARMED -> APPLIED: write, reload, probe. Returns the record after probing, or None when
     the transaction was taken over (rolled back or confirmed elsewhere) meanwhile."""
     now = env.clock.now()
-    started = update(env, txn.id, frozenset({rec.ARMED}), lambda t: t.with_log(
-        now, "writing candidate", state=rec.APPLIED, phase="writing", phase_since=now,
-        deadline=now + t.timeout))
+    started = update(
+        env,
+        txn.id,
+        frozenset({rec.ARMED}),
+        lambda t: t.with_log(
+            now,
+            "writing candidate",
+            state=rec.APPLIED,
+            phase="writing",
+            phase_since=now,
+            deadline=now + t.timeout,
+        ),
+    )
     if started is None:
         return None
     write_targets(started, "after")
     env.event("apply-written", started)
     now = env.clock.now()
-    reloading = update(env, txn.id, frozenset({rec.APPLIED}), lambda t: t.with_log(
-        now, "reloading", phase="reloading", phase_since=now))
+    reloading = update(
+        env,
+        txn.id,
+        frozenset({rec.APPLIED}),
+        lambda t: t.with_log(now, "reloading", phase="reloading", phase_since=now),
+    )
     if reloading is None:
         return None
     env.say(f"reloading: {' && '.join(' '.join(c) for c in txn.reload_cmd)}")
     ok, why = reload(env, reloading)
     now = env.clock.now()
-    env.say(f"reload finished after {now - reloading.phase_since:.1f} s"
-            + ("" if ok else " with errors"))
-    probing = update(env, txn.id, frozenset({rec.APPLIED}), lambda t: t.with_log(
-        now, "reload ok" if ok else f"reload failed: {why}", phase="probing",
-        phase_since=now, deadline=now + t.timeout))
+    env.say(
+        f"reload finished after {now - reloading.phase_since:.1f} s"
+        + ("" if ok else " with errors")
+    )
+    probing = update(
+        env,
+        txn.id,
+        frozenset({rec.APPLIED}),
+        lambda t: t.with_log(
+            now,
+            "reload ok" if ok else f"reload failed: {why}",
+            phase="probing",
+            phase_since=now,
+            deadline=now + t.timeout,
+        ),
+    )
     if probing is None:
         return None
     if not ok:
@@ -166,18 +194,31 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
     if env.history is not None and probing.candidate_version is not None:
         env.history.record_probes(probing.candidate_version, report.to_dict())
     now = env.clock.now()
-    probed = update(env, txn.id, frozenset({rec.APPLIED}), lambda t: t.with_log(
-        now, report.summary(), phase="waiting", phase_since=now, probes=report.to_dict(),
-        deadline=max(t.deadline, now + t.timeout),
-        reload_error=why))
+    probed = update(
+        env,
+        txn.id,
+        frozenset({rec.APPLIED}),
+        lambda t: t.with_log(
+            now,
+            report.summary(),
+            phase="waiting",
+            phase_since=now,
+            probes=report.to_dict(),
+            deadline=max(t.deadline, now + t.timeout),
+            reload_error=why,
+        ),
+    )
     if probed is None:
         return None
     if not report.ok:
-        return rollback(env, txn.id, (f"reload failed ({why}) and " if not ok else "")
-                        + f"probes failed after reload: {report.summary()}")
+        return rollback(
+            env,
+            txn.id,
+            (f"reload failed ({why}) and " if not ok else "")
+            + f"probes failed after reload: {report.summary()}",
+        )
     if not ok and not report.checks:
-        return rollback(env, txn.id, f"reload failed: {why} (no probes to show the network "
-                                     "works)")
+        return rollback(env, txn.id, f"reload failed: {why} (no probes to show the network works)")
     if not ok:  # ifupdown2 exits 1 for many non-fatal problems: the probes decide
         env.say("the reload reported errors but the probes are green")
     return probed
@@ -201,8 +242,12 @@ def settle(env: Env, txn: Transaction, seconds: float, interval: float = 2.0) ->
 
 def confirm(env: Env, txn_id: str, why: str = "confirmed") -> Transaction | None:
     now = env.clock.now()
-    done = update(env, txn_id, frozenset({rec.APPLIED}), lambda t: t.with_log(
-        now, why, state=rec.CONFIRMED, phase="", outcome=why, finished=now))
+    done = update(
+        env,
+        txn_id,
+        frozenset({rec.APPLIED}),
+        lambda t: t.with_log(now, why, state=rec.CONFIRMED, phase="", outcome=why, finished=now),
+    )
     if done is None:
         return None
     if env.history is not None and done.candidate_version is not None:
@@ -219,14 +264,24 @@ def rollback(env: Env, txn_id: str, why: str, *, boot: bool = False) -> Transact
 
     def take(t: Transaction) -> Transaction:
         if t.state == rec.ARMED:  # nothing written yet
-            return t.with_log(now, f"aborted: {why}", state=rec.ABORTED, outcome=why,
-                              finished=now)
-        if (t.state == rec.ROLLING_BACK and t.actor_pid != env.pid
-                and process_alive(t.actor_pid, t.actor_ticks)):
-            raise ApplyError(f"transaction {t.id} is already being rolled back by pid "
-                             f"{t.actor_pid}")
-        return t.with_log(now, f"rolling back: {why}", state=rec.ROLLING_BACK, phase="",
-                          actor_pid=env.pid, actor_ticks=env.ticks, outcome=why)
+            return t.with_log(now, f"aborted: {why}", state=rec.ABORTED, outcome=why, finished=now)
+        if (
+            t.state == rec.ROLLING_BACK
+            and t.actor_pid != env.pid
+            and process_alive(t.actor_pid, t.actor_ticks)
+        ):
+            raise ApplyError(
+                f"transaction {t.id} is already being rolled back by pid {t.actor_pid}"
+            )
+        return t.with_log(
+            now,
+            f"rolling back: {why}",
+            state=rec.ROLLING_BACK,
+            phase="",
+            actor_pid=env.pid,
+            actor_ticks=env.ticks,
+            outcome=why,
+        )
 
     taken = update(env, txn_id, mine, take)
     if taken is None:
@@ -246,17 +301,33 @@ def rollback(env: Env, txn_id: str, why: str, *, boot: bool = False) -> Transact
         report = env.probe()
         # as for the apply: a reload error is judged by the probes
         ok = report.ok and (reloaded or bool(report.checks))
-        env.say(f"rollback reload {'ok' if reloaded else 'reported errors: ' + detail}; "
-                f"probes: {report.summary()}")
+        env.say(
+            f"rollback reload {'ok' if reloaded else 'reported errors: ' + detail}; "
+            f"probes: {report.summary()}"
+        )
         detail = ("" if reloaded else f"reload: {detail}; ") + report.summary()
     now = env.clock.now()
     final = rec.ROLLED_BACK if ok else rec.ROLLBACK_FAILED
-    done = update(env, txn_id, frozenset({rec.ROLLING_BACK}), lambda t: t.with_log(
-        now, f"{final}: {detail or report.summary()}", state=final, finished=now,
-        rollback_probes=report.to_dict()))
+    done = update(
+        env,
+        txn_id,
+        frozenset({rec.ROLLING_BACK}),
+        lambda t: t.with_log(
+            now,
+            f"{final}: {detail or report.summary()}",
+            state=final,
+            finished=now,
+            rollback_probes=report.to_dict(),
+        ),
+    )
     result = done or taken
-    env.event("apply-rolled-back" if ok else "apply-rollback-failed", result, reason=why,
-              probes_ok=report.ok, boot=boot)
+    env.event(
+        "apply-rolled-back" if ok else "apply-rollback-failed",
+        result,
+        reason=why,
+        probes_ok=report.ok,
+        boot=boot,
+    )
     return result
 
 
@@ -275,8 +346,13 @@ def recover_stale(env: Env) -> Transaction | None:
     return current
 
 
-def wait_final(env: Env, txn_id: str, *, poll: float = 0.5,
-               on_tick: Callable[[Transaction], bool] | None = None) -> Transaction | None:
+def wait_final(
+    env: Env,
+    txn_id: str,
+    *,
+    poll: float = 0.5,
+    on_tick: Callable[[Transaction], bool] | None = None,
+) -> Transaction | None:
     """Wait until the transaction is over (confirmed or rolled back by anyone). ``on_tick``
     may return True to confirm (e.g. the operator pressed Enter)."""
     while True:

@@ -33,8 +33,12 @@ exit status: 0 change kept (or pending with --no-wait), 1 refused or rolled back
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("candidate", nargs="?", metavar="CANDIDATE",
-                   help="the new interfaces file (default: /etc/network/interfaces.new)")
+    p.add_argument(
+        "candidate",
+        nargs="?",
+        metavar="CANDIDATE",
+        help="the new interfaces file (default: /etc/network/interfaces.new)",
+    )
     configure_transaction(p)
 
 
@@ -42,37 +46,83 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     """The options of a guarded change (shared with `ifguard restore`)."""
     from ifguard.apply.context import add_location_args
 
-    p.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
-                   help="roll back unless confirmed within SECONDS of the reload (default 120)")
-    p.add_argument("--auto-confirm", action="store_true",
-                   help="confirm by itself when probes stay green for --settle seconds")
-    p.add_argument("--unattended", action="store_true",
-                   help="with --auto-confirm, confirm by the probes even when the change "
-                        "touches the management path (nobody is there to confirm; used by "
-                        "`watch --self-heal`)")
-    p.add_argument("--settle", type=_seconds, default=10.0, metavar="SECONDS",
-                   help="how long probes must stay green for --auto-confirm (default 10)")
-    p.add_argument("--probe", action="append", metavar="TARGET",
-                   help="extra health check: tcp:HOST:PORT or ping:HOST (repeatable)")
-    p.add_argument("--probe-timeout", type=_seconds, default=20.0, metavar="SECONDS",
-                   help="how long probes may take to turn green after a reload (default 20)")
-    p.add_argument("--no-probes", action="store_true",
-                   help="skip the health probes (rely on the deadline and `ifguard confirm`)")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=120.0,
+        metavar="SECONDS",
+        help="roll back unless confirmed within SECONDS of the reload (default 120)",
+    )
+    p.add_argument(
+        "--auto-confirm",
+        action="store_true",
+        help="confirm by itself when probes stay green for --settle seconds",
+    )
+    p.add_argument(
+        "--unattended",
+        action="store_true",
+        help="with --auto-confirm, confirm by the probes even when the change "
+        "touches the management path (nobody is there to confirm; used by "
+        "`watch --self-heal`)",
+    )
+    p.add_argument(
+        "--settle",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long probes must stay green for --auto-confirm (default 10)",
+    )
+    p.add_argument(
+        "--probe",
+        action="append",
+        metavar="TARGET",
+        help="extra health check: tcp:HOST:PORT or ping:HOST (repeatable)",
+    )
+    p.add_argument(
+        "--probe-timeout",
+        type=_seconds,
+        default=20.0,
+        metavar="SECONDS",
+        help="how long probes may take to turn green after a reload (default 20)",
+    )
+    p.add_argument(
+        "--no-probes",
+        action="store_true",
+        help="skip the health probes (rely on the deadline and `ifguard confirm`)",
+    )
     p.add_argument("--force", action="store_true", help="apply despite lint errors")
-    p.add_argument("--dialect", choices=("ifupdown", "ifupdown2", "ifupdown-ng"),
-                   help="override dialect detection (chooses the reload command)")
-    p.add_argument("--reload-cmd", metavar="CMD",
-                   help="reload command instead of the dialect's (argv split like a shell; "
-                        "`;;` separates commands; {previous} = the file in force before)")
-    p.add_argument("--reload-timeout", type=_seconds, default=120.0, metavar="SECONDS",
-                   help="give up on a reload command after SECONDS (default 120)")
-    p.add_argument("--against", choices=("auto", "running", "file"), default="auto",
-                   help="plan against the running state or the current file (see `ifguard "
-                        "plan --help`)")
-    p.add_argument("--no-wait", action="store_true",
-                   help="return after the probes; confirm later with `ifguard confirm`")
-    p.add_argument("--spawner", choices=("auto", "systemd-run", "fork"), default="auto",
-                   help=argparse.SUPPRESS)
+    p.add_argument(
+        "--dialect",
+        choices=("ifupdown", "ifupdown2", "ifupdown-ng"),
+        help="override dialect detection (chooses the reload command)",
+    )
+    p.add_argument(
+        "--reload-cmd",
+        metavar="CMD",
+        help="reload command instead of the dialect's (argv split like a shell; "
+        "`;;` separates commands; {previous} = the file in force before)",
+    )
+    p.add_argument(
+        "--reload-timeout",
+        type=_seconds,
+        default=120.0,
+        metavar="SECONDS",
+        help="give up on a reload command after SECONDS (default 120)",
+    )
+    p.add_argument(
+        "--against",
+        choices=("auto", "running", "file"),
+        default="auto",
+        help="plan against the running state or the current file (see `ifguard plan --help`)",
+    )
+    p.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="return after the probes; confirm later with `ifguard confirm`",
+    )
+    p.add_argument(
+        "--spawner", choices=("auto", "systemd-run", "fork"), default="auto", help=argparse.SUPPRESS
+    )
     p.add_argument("--guardian", metavar="ID", help=argparse.SUPPRESS)
     add_location_args(p)
 

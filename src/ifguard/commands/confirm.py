@@ -37,8 +37,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"ifguard: nothing to confirm: no pending transaction{tail}")
         return 1
     if txn.state == record.ARMED:
-        print(f"ifguard: transaction {txn.id} has not written anything yet; confirm once "
-              "the change is applied")
+        print(
+            f"ifguard: transaction {txn.id} has not written anything yet; confirm once "
+            "the change is applied"
+        )
         return 1
     done = confirm(env, txn.id, "confirmed with `ifguard confirm`")
     if done is None:

@@ -25,12 +25,19 @@ exit status: 0 no drift, 1 drift found, 2 could not run (unreadable file, no net
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", nargs="?", metavar="PATH",
-                   help="interfaces file (default: /etc/network/interfaces under --root)")
+    p.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="interfaces file (default: /etc/network/interfaces under --root)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--root", metavar="DIR", default="/",
-                   help="treat DIR as / for the configuration and /proc/net/bonding "
-                        "(default: /)")
+    p.add_argument(
+        "--root",
+        metavar="DIR",
+        default="/",
+        help="treat DIR as / for the configuration and /proc/net/bonding (default: /)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,12 +57,21 @@ def run(args: argparse.Namespace) -> int:
     config = build(load([path], root).documents)
     rt = read_runtime(root=Path(args.root))
     if not rt.links:
-        raise UsageError("cannot read the running state: " + ("; ".join(rt.errors)
-                                                              or "no links over netlink"))
+        raise UsageError(
+            "cannot read the running state: " + ("; ".join(rt.errors) or "no links over netlink")
+        )
     found = drift(config, rt)
     if args.format == "json":
-        print(json.dumps({"drift": [asdict(d) for d in found], "ovs": rt.ovs.status,
-                          "errors": list(rt.errors)}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "drift": [asdict(d) for d in found],
+                    "ovs": rt.ovs.status,
+                    "errors": list(rt.errors),
+                },
+                indent=1,
+            )
+        )
     else:
         for d in found:
             print(f"{d.interface}: {d.kind}: {d.message}")
@@ -63,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
         notes += list(rt.errors)
         for note in notes:
             print(f"note: {note}")
-        print(f"{len(found)} difference{'s' if len(found) != 1 else ''} between {path} and "
-              "the running state" if found else f"no drift: the running state matches {path}")
+        print(
+            f"{len(found)} difference{'s' if len(found) != 1 else ''} between {path} and "
+            "the running state"
+            if found
+            else f"no drift: the running state matches {path}"
+        )
     return 1 if found else 0

@@ -28,7 +28,9 @@ def run(args: argparse.Namespace) -> int:
     if r is None:
         raise UsageError(f"unknown rule: {args.rule} (see `ifguard rules`)")
     fix = "yes (safe fix with --fix)" if r.fixable else "no"
-    print(f"{r.code} {r.name}\n\nSeverity: {r.severity.value}    Fixable: {fix}    "
-          f"Dialects: {', '.join(sorted(d.value for d in r.dialects))}\n")
+    print(
+        f"{r.code} {r.name}\n\nSeverity: {r.severity.value}    Fixable: {fix}    "
+        f"Dialects: {', '.join(sorted(d.value for d in r.dialects))}\n"
+    )
     print(r.doc)
     return 0

@@ -23,8 +23,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     from ifguard.apply.context import add_location_args
 
     p.add_argument("-n", "--limit", type=int, default=20, help="versions to list (default 20)")
-    p.add_argument("--events", type=int, default=10, metavar="N",
-                   help="events to list (default 10; 0: none)")
+    p.add_argument(
+        "--events", type=int, default=10, metavar="N", help="events to list (default 10; 0: none)"
+    )
     p.add_argument("--kind", help="only events of this kind")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_location_args(p)
@@ -40,14 +41,38 @@ def run(args: argparse.Namespace) -> int:
     versions = history.versions(args.limit)
     events = history.events(args.events, args.kind) if args.events > 0 else []
     if args.format == "json":
-        print(json.dumps({
-            "versions": [{"id": v.id, "hash": v.hash, "created": v.created,
-                          "last_seen": v.last_seen, "source": v.source, "errors": v.errors,
-                          "warnings": v.warnings, "known_good": v.known_good,
-                          "probes": v.probes} for v in versions],
-            "events": [{"id": e.id, "time": e.time, "kind": e.kind,
-                        "version_id": e.version_id, "detail": e.detail} for e in events],
-        }, indent=1, sort_keys=True))
+        print(
+            json.dumps(
+                {
+                    "versions": [
+                        {
+                            "id": v.id,
+                            "hash": v.hash,
+                            "created": v.created,
+                            "last_seen": v.last_seen,
+                            "source": v.source,
+                            "errors": v.errors,
+                            "warnings": v.warnings,
+                            "known_good": v.known_good,
+                            "probes": v.probes,
+                        }
+                        for v in versions
+                    ],
+                    "events": [
+                        {
+                            "id": e.id,
+                            "time": e.time,
+                            "kind": e.kind,
+                            "version_id": e.version_id,
+                            "detail": e.detail,
+                        }
+                        for e in events
+                    ],
+                },
+                indent=1,
+                sort_keys=True,
+            )
+        )
         return 0
 
     def when(t: float) -> str:
@@ -59,8 +84,10 @@ def run(args: argparse.Namespace) -> int:
         print("  ID  HASH          LAST SEEN            SOURCE    LINT      GOOD")
         for v in versions:
             lint = f"{v.errors}E {v.warnings}W"
-            print(f"{v.id:>4}  {v.short}  {when(v.last_seen)}  {v.source:<8}  {lint:<8}  "
-                  f"{'yes' if v.known_good else ''}")
+            print(
+                f"{v.id:>4}  {v.short}  {when(v.last_seen)}  {v.source:<8}  {lint:<8}  "
+                f"{'yes' if v.known_good else ''}"
+            )
     if events:
         print("\nevents:")
         for e in events:

@@ -35,13 +35,16 @@ exit status: 0 installed, 1 a systemctl command failed, 2 could not run.
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--root", metavar="DIR", default="/",
-                   help="treat DIR as / (default: /)")
-    p.add_argument("--divert-ifreload", action="store_true",
-                   help="divert /usr/sbin/ifreload and install a wrapper that lints first")
+    p.add_argument("--root", metavar="DIR", default="/", help="treat DIR as / (default: /)")
+    p.add_argument(
+        "--divert-ifreload",
+        action="store_true",
+        help="divert /usr/sbin/ifreload and install a wrapper that lints first",
+    )
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
-    p.add_argument("--ifguard", metavar="PATH",
-                   help="the ifguard executable the files run (default: this one)")
+    p.add_argument(
+        "--ifguard", metavar="PATH", help="the ifguard executable the files run (default: this one)"
+    )
 
 
 def executable() -> str:
@@ -53,8 +56,10 @@ def executable() -> str:
     from ifguard.system.errors import UsageError
 
     argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
-    candidates = [argv0 if argv0 is not None and argv0.name == "ifguard" else None,
-                  Path(sys.executable).with_name("ifguard")]
+    candidates = [
+        argv0 if argv0 is not None and argv0.name == "ifguard" else None,
+        Path(sys.executable).with_name("ifguard"),
+    ]
     found = shutil.which("ifguard")
     candidates.append(Path(found) if found else None)
     for c in candidates:
@@ -85,9 +90,13 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--ifguard {args.ifguard}: not an executable file")
     else:
         exe = executable()
-    opts = ops.Options(root=root, ifguard=exe, divert_ifreload=args.divert_ifreload,
-                       dry_run=args.dry_run,
-                       manage_systemd=root == Path("/") and ops.systemd_is_pid1())
+    opts = ops.Options(
+        root=root,
+        ifguard=exe,
+        divert_ifreload=args.divert_ifreload,
+        dry_run=args.dry_run,
+        manage_systemd=root == Path("/") and ops.systemd_is_pid1(),
+    )
     try:
         return ops.install(opts, ops.run_command)
     except OSError as exc:

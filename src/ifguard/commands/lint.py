@@ -28,31 +28,65 @@ suppress one line with a comment above it:  # ifguard: ignore[IFG101]
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files to check ('-' for stdin); default: /etc/network/interfaces "
-                        "and interfaces.new under --root")
-    p.add_argument("--root", metavar="DIR", default="/",
-                   help="treat DIR as / when resolving the default files and `source` lines")
-    p.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                   help="output format (default: text)")
-    p.add_argument("--select", metavar="CODES", help="comma-separated codes, prefixes (IFG1) or "
-                   "names to check (default: all)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files to check ('-' for stdin); default: /etc/network/interfaces "
+        "and interfaces.new under --root",
+    )
+    p.add_argument(
+        "--root",
+        metavar="DIR",
+        default="/",
+        help="treat DIR as / when resolving the default files and `source` lines",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="output format (default: text)",
+    )
+    p.add_argument(
+        "--select",
+        metavar="CODES",
+        help="comma-separated codes, prefixes (IFG1) or names to check (default: all)",
+    )
     p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or names to skip")
-    p.add_argument("--config", metavar="FILE", type=Path,
-                   help="settings file (default: [tool.ifguard] in ./pyproject.toml, "
-                        "else /etc/ifguard/ifguard.toml)")
-    p.add_argument("--dialect", choices=("ifupdown", "ifupdown2", "ifupdown-ng"),
-                   help="override dialect detection")
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help="settings file (default: [tool.ifguard] in ./pyproject.toml, "
+        "else /etc/ifguard/ifguard.toml)",
+    )
+    p.add_argument(
+        "--dialect",
+        choices=("ifupdown", "ifupdown2", "ifupdown-ng"),
+        help="override dialect detection",
+    )
     p.add_argument("--no-follow", action="store_true", help="do not read sourced files")
     fixes = p.add_mutually_exclusive_group()
-    fixes.add_argument("--fix", action="store_true",
-                       help="apply safe fixes in place (atomic write, backup .NAME.ifguard-bak)")
-    fixes.add_argument("--diff", action="store_true",
-                       help="print the safe fixes as a unified diff; write nothing")
-    p.add_argument("-q", "--quiet", action="store_true",
-                   help="only the diagnostic lines, no source excerpt or summary")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                   help="colour text output (default: when writing to a terminal)")
+    fixes.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply safe fixes in place (atomic write, backup .NAME.ifguard-bak)",
+    )
+    fixes.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a unified diff; write nothing"
+    )
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="only the diagnostic lines, no source excerpt or summary",
+    )
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour text output (default: when writing to a terminal)",
+    )
 
 
 _FIX_PASSES = 5
@@ -91,8 +125,9 @@ def run(args: argparse.Namespace) -> int:
         result = lint.lint_loaded(loaded, settings, dialect=args.dialect)
     else:
         paths = [Path(p) for p in args.paths] or None
-        result = lint.lint_paths(paths, Root(root), settings, dialect=args.dialect,
-                                 follow=not args.no_follow)
+        result = lint.lint_paths(
+            paths, Root(root), settings, dialect=args.dialect, follow=not args.no_follow
+        )
     diagnostics = result.diagnostics
     docs = result.loaded.documents
     if args.fix or args.diff:
@@ -116,8 +151,13 @@ def run(args: argparse.Namespace) -> int:
                 atomic_write(Path(path), f.data, backup=path not in backed_up)
                 backed_up.add(path)
                 print(f"fixed {f.applied} problem(s) in {path}", file=sys.stderr)
-            result = lint.lint_paths([Path(d.path) for d in result.loaded.mains], Root(root),
-                                     settings, dialect=args.dialect, follow=not args.no_follow)
+            result = lint.lint_paths(
+                [Path(d.path) for d in result.loaded.mains],
+                Root(root),
+                settings,
+                dialect=args.dialect,
+                follow=not args.no_follow,
+            )
             diagnostics, docs = result.diagnostics, result.loaded.documents
             fixed = fixer.fix(docs, diagnostics)
     _print(args, diagnostics, docs)
@@ -150,8 +190,9 @@ def _print(args: argparse.Namespace, diagnostics: object, docs: object) -> None:
     else:
         from ifguard.lint.report import text
 
-        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
-                                           and not os.environ.get("NO_COLOR"))
+        color = args.color == "always" or (
+            args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        )
         out = text.render(diagnostics, docs, color=color, quiet=args.quiet)
         if color:
             from rich.console import Console

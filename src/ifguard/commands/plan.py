@@ -27,12 +27,20 @@ exit status: 0 (plan printed), 2 could not run.
 def configure(p: argparse.ArgumentParser) -> None:
     from ifguard.apply.context import add_location_args
 
-    p.add_argument("candidate", nargs="?", metavar="CANDIDATE",
-                   help="the new interfaces file (default: /etc/network/interfaces.new)")
+    p.add_argument(
+        "candidate",
+        nargs="?",
+        metavar="CANDIDATE",
+        help="the new interfaces file (default: /etc/network/interfaces.new)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--against", choices=("auto", "running", "file"), default="auto",
-                   help="compare with the running state or the current file (default: "
-                        "running when --root is / and `ip` works, else the file)")
+    p.add_argument(
+        "--against",
+        choices=("auto", "running", "file"),
+        default="auto",
+        help="compare with the running state or the current file (default: "
+        "running when --root is / and `ip` works, else the file)",
+    )
     add_location_args(p)
 
 
@@ -61,13 +69,19 @@ def run(args: argparse.Namespace) -> int:
     before, against = context.before_state(root, after, args.against)
     result = plan.compare(before, after, ssh=context.ssh_of_environment())
     if args.format == "json":
-        print(json.dumps({
-            "against": against,
-            "touches_management_path": result.touches_management,
-            "management_path": asdict(result.path_before),
-            "management_path_after": asdict(result.path_after),
-            "changes": [asdict(c) for c in result.changes],
-        }, indent=1, sort_keys=True))
+        print(
+            json.dumps(
+                {
+                    "against": against,
+                    "touches_management_path": result.touches_management,
+                    "management_path": asdict(result.path_before),
+                    "management_path_after": asdict(result.path_after),
+                    "changes": [asdict(c) for c in result.changes],
+                },
+                indent=1,
+                sort_keys=True,
+            )
+        )
         return 0
     print(plan.render(result, against=against), end="")
     return 0

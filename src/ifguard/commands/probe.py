@@ -26,16 +26,33 @@ exit status: 0 healthy, 1 a probe failed or could not run, 2 bad arguments/unrea
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", nargs="?", metavar="PATH",
-                   help="interfaces file (default: /etc/network/interfaces under --root)")
-    p.add_argument("--target", action="append", default=[], metavar="HOST[:PORT]",
-                   help="also probe HOST by ICMP echo, or HOST:PORT ([V6]:PORT) by TCP "
-                        "connect; repeatable")
-    p.add_argument("--timeout", type=float, default=2.0, metavar="SECONDS",
-                   help="bound of each network probe (default: 2)")
+    p.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="interfaces file (default: /etc/network/interfaces under --root)",
+    )
+    p.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="also probe HOST by ICMP echo, or HOST:PORT ([V6]:PORT) by TCP connect; repeatable",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="bound of each network probe (default: 2)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--root", metavar="DIR", default="/",
-                   help="treat DIR as / for the configuration (default: /)")
+    p.add_argument(
+        "--root",
+        metavar="DIR",
+        default="/",
+        help="treat DIR as / for the configuration (default: /)",
+    )
 
 
 MARK = {"pass": "ok  ", "warn": "WARN", "fail": "FAIL", "error": "ERR ", "skip": "skip"}
@@ -61,9 +78,14 @@ def run(args: argparse.Namespace) -> int:
     root = Root(Path(args.root))
     path = Path(args.path) if args.path else root.path(DEFAULT_INTERFACES)
     config = build(load([path], root).documents)
-    report = run_probes(config, read_runtime(root=Path(args.root)), SystemNet(),
-                        targets=args.target, ssh=ssh_endpoints(os.environ),
-                        timeout=args.timeout)
+    report = run_probes(
+        config,
+        read_runtime(root=Path(args.root)),
+        SystemNet(),
+        targets=args.target,
+        ssh=ssh_endpoints(os.environ),
+        timeout=args.timeout,
+    )
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=1))
     else:
@@ -71,6 +93,10 @@ def run(args: argparse.Namespace) -> int:
             detail = f": {r.detail}" if r.detail else ""
             print(f"{MARK.get(r.status, r.status)}  {r.name}{detail}")
         bad = [r for r in report.results if not r.ok]
-        print("healthy" if report.healthy else f"NOT healthy: {len(bad)} probe"
-              f"{'s' if len(bad) != 1 else ''} failed or could not run")
+        print(
+            "healthy"
+            if report.healthy
+            else f"NOT healthy: {len(bad)} probe"
+            f"{'s' if len(bad) != 1 else ''} failed or could not run"
+        )
     return 0 if report.healthy else 1

@@ -24,8 +24,11 @@ exit status: 0 change kept, 1 refused or rolled back, 2 could not run.
 def configure(p: argparse.ArgumentParser) -> None:
     from ifguard.commands.apply import configure_transaction
 
-    p.add_argument("version", metavar="ID",
-                   help="version id, hash prefix, or `good` (the last known-good version)")
+    p.add_argument(
+        "version",
+        metavar="ID",
+        help="version id, hash prefix, or `good` (the last known-good version)",
+    )
     configure_transaction(p)
 
 
@@ -42,8 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--guardian belongs to `ifguard apply`")
     state_dir = context.state_dir_of(args)
     history = context.history_of(state_dir)
-    version = (history.last_known_good() if args.version == "good"
-               else history.find(args.version))
+    version = history.last_known_good() if args.version == "good" else history.find(args.version)
     if version is None:
         raise UsageError(f"no version {args.version!r} in the history (see `ifguard history`)")
     main = version.files.get(DEFAULT_INTERFACES)
@@ -51,6 +53,5 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"version {version.id} has no {DEFAULT_INTERFACES}")
     lint_path = Path(save_blob(state_dir / "restore", f"{version.id}.interfaces", main))
     print(f"ifguard: restoring version {version.id} ({version.short}, {version.source})")
-    cand = Candidate(dict(version.files), lint_path, f"version {version.id}",
-                     files=version.files)
+    cand = Candidate(dict(version.files), lint_path, f"version {version.id}", files=version.files)
     return guarded(args, cand, "restore")

@@ -27,11 +27,15 @@ the rollback reload failed.
 def configure(p: argparse.ArgumentParser) -> None:
     from ifguard.apply.context import add_location_args
 
-    p.add_argument("--if-pending", action="store_true",
-                   help="exit 0 quietly when no transaction is pending")
-    p.add_argument("--boot", action="store_true",
-                   help="restore the files only, do not reload or probe (boot check, "
-                        "ordered before networking)")
+    p.add_argument(
+        "--if-pending", action="store_true", help="exit 0 quietly when no transaction is pending"
+    )
+    p.add_argument(
+        "--boot",
+        action="store_true",
+        help="restore the files only, do not reload or probe (boot check, "
+        "ordered before networking)",
+    )
     add_location_args(p)
 
 

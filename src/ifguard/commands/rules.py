@@ -25,8 +25,16 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.lint.rules import RULES
 
     if args.format == "json":
-        rows = [{"code": r.code, "name": r.name, "severity": r.severity.value,
-                 "fixable": r.fixable, "summary": r.summary} for r in RULES]
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "fixable": r.fixable,
+                "summary": r.summary,
+            }
+            for r in RULES
+        ]
         print(json.dumps({"rules": rows}, indent=2))
         return 0
     width = max(len(r.name) for r in RULES)

@@ -41,9 +41,18 @@ def run(args: argparse.Namespace) -> int:
     shown = txn if pending else env.state.last_result()
     alive = bool(txn and process_alive(txn.guardian_pid, txn.guardian_ticks))
     if args.format == "json":
-        print(json.dumps({"pending": pending, "guardian_alive": alive,
-                          "transaction": asdict(shown) if shown else None},
-                         indent=1, sort_keys=True, default=str))
+        print(
+            json.dumps(
+                {
+                    "pending": pending,
+                    "guardian_alive": alive,
+                    "transaction": asdict(shown) if shown else None,
+                },
+                indent=1,
+                sort_keys=True,
+                default=str,
+            )
+        )
         return 1 if pending and not alive else 0
     if shown is None:
         print("no pending transaction; none recorded yet")
@@ -59,14 +68,21 @@ def run(args: argparse.Namespace) -> int:
     print(f"  started:   {when(shown.created)}")
     if pending:
         left = shown.deadline - now
-        print(f"  deadline:  {when(shown.deadline)} ({left:.0f} s left; rollback then unless "
-              "`ifguard confirm`)" if left > 0 else f"  deadline:  {when(shown.deadline)} "
-              "(passed)")
-        print(f"  guardian:  {shown.guardian_kind} pid {shown.guardian_pid} "
-              f"{'running' if alive else 'NOT RUNNING: run `ifguard rollback` or confirm'}")
+        print(
+            f"  deadline:  {when(shown.deadline)} ({left:.0f} s left; rollback then unless "
+            "`ifguard confirm`)"
+            if left > 0
+            else f"  deadline:  {when(shown.deadline)} (passed)"
+        )
+        print(
+            f"  guardian:  {shown.guardian_kind} pid {shown.guardian_pid} "
+            f"{'running' if alive else 'NOT RUNNING: run `ifguard rollback` or confirm'}"
+        )
     else:
-        print(f"  outcome:   {shown.outcome}" + (f" at {when(shown.finished)}"
-                                                  if shown.finished else ""))
+        print(
+            f"  outcome:   {shown.outcome}"
+            + (f" at {when(shown.finished)}" if shown.finished else "")
+        )
     for t in shown.targets:
         print(f"  file:      {t.system_path}")
     for label, data in (("probes", shown.probes), ("rollback probes", shown.rollback_probes)):
@@ -74,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
             report = ProbeReport.from_dict(data)
             print(f"  {label}: {report.summary()}")
             for c in report.checks:
-                print(f"    {'ok  ' if c.ok else 'FAIL'} {c.name}" +
-                      (f" ({c.detail})" if c.detail else ""))
+                print(
+                    f"    {'ok  ' if c.ok else 'FAIL'} {c.name}"
+                    + (f" ({c.detail})" if c.detail else "")
+                )
     return 1 if pending and not alive else 0

@@ -23,8 +23,7 @@ exit status: 0 removed (or nothing to do), 1 something was left in place, 2 coul
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--root", metavar="DIR", default="/",
-                   help="treat DIR as / (default: /)")
+    p.add_argument("--root", metavar="DIR", default="/", help="treat DIR as / (default: /)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
 
     root = root_arg(args.root)
     try:
-        return ops.uninstall(root, ops.run_command,
-                             manage_systemd=root == Path("/") and ops.systemd_is_pid1())
+        return ops.uninstall(
+            root, ops.run_command, manage_systemd=root == Path("/") and ops.systemd_is_pid1()
+        )
     except OSError as exc:
         raise UsageError(f"{exc.filename or 'uninstall'}: {exc.strerror or exc}") from None

@@ -46,24 +46,53 @@ def configure(p: argparse.ArgumentParser) -> None:
     from ifguard.apply.context import add_location_args
 
     add_location_args(p)
-    p.add_argument("--notify", action="append", default=[], metavar="URL",
-                   help="apprise notification URL (repeatable)")
-    p.add_argument("--metrics-port", type=int, metavar="PORT",
-                   help="serve Prometheus metrics on this port")
-    p.add_argument("--textfile-dir", metavar="DIR",
-                   help="write ifguard.prom for node_exporter's textfile collector")
-    p.add_argument("--no-runtime", action="store_true",
-                   help="watch the files only, not links, bonds, OVS and the gateway")
-    p.add_argument("--probe-interval", type=float, default=60.0, metavar="SECONDS",
-                   help="probe also when no netlink/OVS event arrived for this long "
-                        "(default: 60)")
-    p.add_argument("--target", action="append", default=[], metavar="HOST[:PORT]",
-                   help="extra probe target, as for `ifguard probe` (repeatable)")
-    p.add_argument("--self-heal", action="store_true",
-                   help="when probes fail for --heal-after seconds after a change ifguard did "
-                        "not make, restore the last known-good configuration (guarded apply)")
-    p.add_argument("--heal-after", type=float, default=30.0, metavar="SECONDS",
-                   help="how long probes must fail before --self-heal acts (default: 30)")
+    p.add_argument(
+        "--notify",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="apprise notification URL (repeatable)",
+    )
+    p.add_argument(
+        "--metrics-port", type=int, metavar="PORT", help="serve Prometheus metrics on this port"
+    )
+    p.add_argument(
+        "--textfile-dir",
+        metavar="DIR",
+        help="write ifguard.prom for node_exporter's textfile collector",
+    )
+    p.add_argument(
+        "--no-runtime",
+        action="store_true",
+        help="watch the files only, not links, bonds, OVS and the gateway",
+    )
+    p.add_argument(
+        "--probe-interval",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="probe also when no netlink/OVS event arrived for this long (default: 60)",
+    )
+    p.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="extra probe target, as for `ifguard probe` (repeatable)",
+    )
+    p.add_argument(
+        "--self-heal",
+        action="store_true",
+        help="when probes fail for --heal-after seconds after a change ifguard did "
+        "not make, restore the last known-good configuration (guarded apply)",
+    )
+    p.add_argument(
+        "--heal-after",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long probes must fail before --self-heal acts (default: 30)",
+    )
     p.add_argument("-v", "--verbose", action="count", default=0)
 
 
@@ -73,9 +102,14 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.system.errors import UsageError
     from ifguard.watch.daemon import start_metrics
 
-    logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else
-                        logging.INFO if args.verbose else logging.WARNING,
-                        format="ifguard watch: %(levelname)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG
+        if args.verbose > 1
+        else logging.INFO
+        if args.verbose
+        else logging.WARNING,
+        format="ifguard watch: %(levelname)s: %(message)s",
+    )
     watcher = make_watcher(args)
     try:
         start_metrics(watcher, args.metrics_port)
@@ -112,16 +146,32 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     history = context.history_of(state_dir)
     runtime = healer = None
     if not args.no_runtime:
-        runtime = RuntimeMonitor(lambda: context.config_on_disk(root.prefix),
-                                 lambda: read_runtime(SubprocessRunner(), root.prefix),
-                                 SystemNet(), time.time, targets=args.target)
-        healer = SelfHealer(lambda: _known_good(history), history.mark_known_good,
-                            lambda vid: _restore(vid, root.prefix, state_dir),
-                            enabled=args.self_heal, after=args.heal_after)
+        runtime = RuntimeMonitor(
+            lambda: context.config_on_disk(root.prefix),
+            lambda: read_runtime(SubprocessRunner(), root.prefix),
+            SystemNet(),
+            time.time,
+            targets=args.target,
+        )
+        healer = SelfHealer(
+            lambda: _known_good(history),
+            history.mark_known_good,
+            lambda vid: _restore(vid, root.prefix, state_dir),
+            enabled=args.self_heal,
+            after=args.heal_after,
+        )
     elif args.self_heal:
         raise UsageError("--self-heal needs the runtime checks (drop --no-runtime)")
-    return Watcher(root, state_dir, args.notify, history, textfile, runtime=runtime,
-                   healer=healer, interval=args.probe_interval)
+    return Watcher(
+        root,
+        state_dir,
+        args.notify,
+        history,
+        textfile,
+        runtime=runtime,
+        healer=healer,
+        interval=args.probe_interval,
+    )
 
 
 def _known_good(history: History) -> int | None:
@@ -134,6 +184,19 @@ def _restore(version_id: int, root: Path, state_dir: Path) -> int:
     import subprocess
     import sys
 
-    argv = [sys.executable, "-m", "ifguard", "restore", str(version_id), "--auto-confirm",
-            "--unattended", "--timeout", "120", "--root", str(root), "--state-dir", str(state_dir)]
+    argv = [
+        sys.executable,
+        "-m",
+        "ifguard",
+        "restore",
+        str(version_id),
+        "--auto-confirm",
+        "--unattended",
+        "--timeout",
+        "120",
+        "--root",
+        str(root),
+        "--state-dir",
+        str(state_dir),
+    ]
     return subprocess.run(argv, check=False, stdin=subprocess.DEVNULL).returncode

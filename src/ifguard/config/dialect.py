@@ -25,8 +25,19 @@ _NG_HINTS = frozenset({"use", "inherit", "requires"})
 _NG_STANZAS = frozenset({"template"})
 _CLASSIC_HINTS = frozenset({"mapping", "no-auto-down", "no-scripts", "rename", "source-directory"})
 _IFUPDOWN2_HINTS = frozenset(
-    {"bridge-vids", "bridge-pvid", "bridge-vlan-aware", "bridge-access", "vrf", "vrf-table",
-     "vxlan-id", "clag-id", "address-virtual", "link-type", "mstpctl-portadminedge"}
+    {
+        "bridge-vids",
+        "bridge-pvid",
+        "bridge-vlan-aware",
+        "bridge-access",
+        "vrf",
+        "vrf-table",
+        "vxlan-id",
+        "clag-id",
+        "address-virtual",
+        "link-type",
+        "mstpctl-portadminedge",
+    }
 )
 
 _IFUPDOWN2_HINTS_ANY = _IFUPDOWN2_HINTS | {h.replace("-", "_") for h in _IFUPDOWN2_HINTS}

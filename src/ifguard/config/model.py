@@ -123,7 +123,8 @@ def _interface(doc: Document, header: Line, body: Sequence[Line]) -> Interface:
     option = Kind.OPTION
     attributes = tuple(
         Attribute(line.keyword, line.value, line, doc, _key(line.keyword))
-        for line in body if line.kind is option
+        for line in body
+        if line.kind is option
     )
     return Interface(name, family, method, attributes, header, doc, header.keyword)
 

@@ -73,7 +73,7 @@ class Line(NamedTuple):
     @property
     def raw(self) -> str:
         table, seq = self.table, self.seq
-        return table.text[table.starts[seq]:table.starts[seq + 1]]
+        return table.text[table.starts[seq] : table.starts[seq + 1]]
 
     @property
     def end(self) -> int:
@@ -122,7 +122,7 @@ class Line(NamedTuple):
             return known
         raw = self.raw
         if "\\" not in raw:  # fast path: no continuation
-            return raw.strip()[len(self.keyword):].strip() if self.keyword else raw.strip()
+            return raw.strip()[len(self.keyword) :].strip() if self.keyword else raw.strip()
         logical = self.logical
         cut = len(self.keyword)
         return logical[cut:].strip(_WS) if logical.startswith(self.keyword) else logical
@@ -246,7 +246,7 @@ def _iter_physical(text: str) -> Iterator[str]:
         if end < 0:
             yield text[pos:]
             return
-        yield text[pos:end + 1]
+        yield text[pos : end + 1]
         pos = end + 1
 
 

@@ -58,8 +58,10 @@ def _strings(value: Any, key: str) -> tuple[str, ...]:
 def from_mapping(data: Mapping[str, Any], source: str) -> Settings:
     unknown = set(data) - _KEYS
     if unknown:
-        raise UsageError(f"{source}: unknown setting(s): {', '.join(sorted(unknown))} "
-                         f"(known: {', '.join(sorted(_KEYS))})")
+        raise UsageError(
+            f"{source}: unknown setting(s): {', '.join(sorted(unknown))} "
+            f"(known: {', '.join(sorted(_KEYS))})"
+        )
     select = _strings(data.get("select", ["ALL"]), "select")
     select += _strings(data.get("extend-select", []), "extend-select")
     severity: dict[str, Severity] = {}
@@ -67,15 +69,19 @@ def from_mapping(data: Mapping[str, Any], source: str) -> Settings:
         try:
             severity[code] = Severity(level)
         except ValueError:
-            raise UsageError(f"{source}: severity of {code} must be error, warning or info, "
-                             f"not {level!r}") from None
-    pfi = {k: _strings(v, f"per-file-ignores.{k}")
-           for k, v in dict(data.get("per-file-ignores", {})).items()}
+            raise UsageError(
+                f"{source}: severity of {code} must be error, warning or info, not {level!r}"
+            ) from None
+    pfi = {
+        k: _strings(v, f"per-file-ignores.{k}")
+        for k, v in dict(data.get("per-file-ignores", {})).items()
+    }
     dialect = data.get("dialect")
     if dialect is not None and not isinstance(dialect, str):
         raise UsageError(f"{source}: `dialect` must be a string")
-    return Settings(select, _strings(data.get("ignore", []), "ignore"), severity, pfi,
-                    dialect, source)
+    return Settings(
+        select, _strings(data.get("ignore", []), "ignore"), severity, pfi, dialect, source
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -93,8 +99,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def load_settings(config: Path | None, root: Path, cwd: Path) -> Settings:
     if config is not None:
         data = _read_toml(config)
-        table = data.get("tool", {}).get("ifguard", data) if config.name == "pyproject.toml" \
-            else data
+        table = (
+            data.get("tool", {}).get("ifguard", data) if config.name == "pyproject.toml" else data
+        )
         return from_mapping(table, str(config))
     pyproject = cwd / "pyproject.toml"
     if pyproject.is_file():

@@ -40,9 +40,12 @@ class Loaded:
 
     __slots__ = ("documents", "issues", "mains")
 
-    def __init__(self, documents: list[Document] | None = None,
-                 issues: list[SourceIssue] | None = None,
-                 mains: list[Document] | None = None) -> None:
+    def __init__(
+        self,
+        documents: list[Document] | None = None,
+        issues: list[SourceIssue] | None = None,
+        mains: list[Document] | None = None,
+    ) -> None:
         self.documents: list[Document] = documents if documents is not None else []
         self.issues: list[SourceIssue] = issues if issues is not None else []
         self.mains: list[Document] = mains if mains is not None else []

@@ -52,11 +52,11 @@ class File:
 
 def render(root: Path, ifguard: str, *, divert_ifreload: bool) -> list[File]:
     """The files for a host whose ``/`` is ``root``; ``ifguard`` is the executable's path."""
-    watch_args = (f" --textfile-dir {TEXTFILE_DIR}"
-                  if under(root, TEXTFILE_DIR).is_dir() else "")
+    watch_args = f" --textfile-dir {TEXTFILE_DIR}" if under(root, TEXTFILE_DIR).is_dir() else ""
     files = [
-        File(WATCH_UNIT, install.WATCH_UNIT.format(ifguard=ifguard,
-                                                   watch_args=watch_args).encode()),
+        File(
+            WATCH_UNIT, install.WATCH_UNIT.format(ifguard=ifguard, watch_args=watch_args).encode()
+        ),
         File(BOOT_UNIT, install.BOOT_UNIT.format(ifguard=ifguard).encode()),
         File(DROPIN, install.NETWORKING_DROPIN.format(ifguard=ifguard).encode()),
         File(APT_HOOK, install.APT_HOOK.format(ifguard=ifguard).encode()),
@@ -72,9 +72,12 @@ def render_wrapper(root: Path, ifguard: str) -> str:
     q = shlex.quote
     real = "/" if root == Path("/") else str(root)
     return install.IFRELOAD_WRAPPER.format(
-        ifguard=q(ifguard), orig=q(str(under(root, IFRELOAD_ORIG))), root=q(real),
+        ifguard=q(ifguard),
+        orig=q(str(under(root, IFRELOAD_ORIG))),
+        root=q(real),
         config=q(str(under(root, INTERFACES))),
-        pending=q(str(under(root, f"{STATE_DIR}/pending.json"))))
+        pending=q(str(under(root, f"{STATE_DIR}/pending.json"))),
+    )
 
 
 @dataclass
@@ -100,12 +103,16 @@ class Manifest:
         try:
             raw = json.loads(path.read_bytes())
             diversions = raw.get("diversions") or []
-            return cls(files={f["path"]: f["sha256"] for f in raw["files"]},
-                       dirs=[str(d) for d in raw.get("dirs", [])],
-                       diversion=dict(diversions[0]) if diversions else None,
-                       ifguard=str(raw.get("ifguard", "")))
+            return cls(
+                files={f["path"]: f["sha256"] for f in raw["files"]},
+                dirs=[str(d) for d in raw.get("dirs", [])],
+                diversion=dict(diversions[0]) if diversions else None,
+                ifguard=str(raw.get("ifguard", "")),
+            )
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            raise UsageError(f"{path}: unreadable install manifest ({exc}); "
-                             "see docs/install.md to remove by hand") from None
+            raise UsageError(
+                f"{path}: unreadable install manifest ({exc}); "
+                "see docs/install.md to remove by hand"
+            ) from None

@@ -59,15 +59,24 @@ def _divert_argv(root: Path, remove: bool) -> list[str] | None:
         if not F.under(root, "/var/lib/dpkg/status").is_file():
             return None
         argv += ["--root", str(root)]
-    return [*argv, "--local", "--rename", "--divert", F.IFRELOAD_ORIG,
-            "--remove" if remove else "--add", F.IFRELOAD]
+    return [
+        *argv,
+        "--local",
+        "--rename",
+        "--divert",
+        F.IFRELOAD_ORIG,
+        "--remove" if remove else "--add",
+        F.IFRELOAD,
+    ]
 
 
 def _check_divertable(root: Path) -> None:
     real, orig = F.under(root, F.IFRELOAD), F.under(root, F.IFRELOAD_ORIG)
     if orig.exists() or orig.is_symlink():
-        raise UsageError(f"{F.IFRELOAD_ORIG} already exists but the install manifest records no "
-                         "diversion; see docs/install.md (remove by hand)")
+        raise UsageError(
+            f"{F.IFRELOAD_ORIG} already exists but the install manifest records no "
+            "diversion; see docs/install.md (remove by hand)"
+        )
     if not (real.is_file() or real.is_symlink()):  # ifupdown2 ships a symlink
         raise UsageError(f"{F.IFRELOAD} not found under {root}: is ifupdown2 installed?")
 
@@ -123,22 +132,27 @@ def install(opts: Options, runner: Runner, out: Out = print) -> int:
         if f.path == F.IFRELOAD and new_diversion:
             current = None  # the real ifreload moves away first
         elif current is not None and f.path not in manifest.files and current != f.data:
-            raise UsageError(f"{f.path} exists and was not written by ifguard; "
-                             "move it away first (nothing was changed)")
-        statuses.append((f, "unchanged" if current == f.data else
-                         "created" if current is None else "updated"))
+            raise UsageError(
+                f"{f.path} exists and was not written by ifguard; "
+                "move it away first (nothing was changed)"
+            )
+        statuses.append(
+            (f, "unchanged" if current == f.data else "created" if current is None else "updated")
+        )
     if opts.dry_run:
         if new_diversion:
             argv = _divert_argv(root, remove=False)
-            out(f"would divert {F.IFRELOAD} to {F.IFRELOAD_ORIG} ("
-                + (" ".join(argv) if argv else "rename") + ")")
+            out(
+                f"would divert {F.IFRELOAD} to {F.IFRELOAD_ORIG} ("
+                + (" ".join(argv) if argv else "rename")
+                + ")"
+            )
         for f, status in statuses:
             out(f"{'' if status == 'unchanged' else 'would be '}{status} {f.path}")
         if opts.manage_systemd:
             _systemd_advice(opts, out)
         return 0
-    _make_dirs(root, [F.STATE_DIR, *sorted({str(Path(f.path).parent) for f in rendered})],
-               manifest)
+    _make_dirs(root, [F.STATE_DIR, *sorted({str(Path(f.path).parent) for f in rendered})], manifest)
     manifest.ifguard = opts.ifguard
     _save(root, manifest)
     if new_diversion:
@@ -155,8 +169,11 @@ def install(opts: Options, runner: Runner, out: Out = print) -> int:
     if not opts.manage_systemd:
         _systemd_advice(opts, out)
         return 0
-    failed = [argv for argv in (["systemctl", "daemon-reload"], ["systemctl", "enable", *F.UNITS])
-              if runner(argv) != 0]
+    failed = [
+        argv
+        for argv in (["systemctl", "daemon-reload"], ["systemctl", "enable", *F.UNITS])
+        if runner(argv) != 0
+    ]
     for argv in failed:
         out(f"warning: `{' '.join(argv)}` failed")
     return 1 if failed else 0
@@ -167,8 +184,10 @@ def _systemd_advice(opts: Options, out: Out) -> None:
     if opts.manage_systemd:
         out(f"would run: systemctl daemon-reload && systemctl enable {units}")
     else:
-        out("systemd not managed here (--root is not / or systemd is not running); "
-            f"on the host run: systemctl daemon-reload && systemctl enable --now {units}")
+        out(
+            "systemd not managed here (--root is not / or systemd is not running); "
+            f"on the host run: systemctl daemon-reload && systemctl enable --now {units}"
+        )
 
 
 def uninstall(root: Path, runner: Runner, *, manage_systemd: bool, out: Out = print) -> int:
@@ -197,8 +216,15 @@ def uninstall(root: Path, runner: Runner, *, manage_systemd: bool, out: Out = pr
             _undivert(root, diversion, runner, out)
             diversion = None
     if diversion is not None:
-        _save(root, F.Manifest(files={F.IFRELOAD: left[F.IFRELOAD]}, dirs=manifest.dirs,
-                               diversion=diversion, ifguard=manifest.ifguard))
+        _save(
+            root,
+            F.Manifest(
+                files={F.IFRELOAD: left[F.IFRELOAD]},
+                dirs=manifest.dirs,
+                diversion=diversion,
+                ifguard=manifest.ifguard,
+            ),
+        )
     else:
         F.under(root, F.MANIFEST).unlink()
     for d in reversed(manifest.dirs):
@@ -215,9 +241,11 @@ def _undivert(root: Path, diversion: dict[str, str], runner: Runner, out: Out) -
     if diversion.get("method") == "dpkg-divert":
         argv = _divert_argv(root, remove=True)
         if argv is None or runner(argv) != 0:
-            raise UsageError(f"could not remove the diversion of {F.IFRELOAD}"
-                             + (f" (`{' '.join(argv)}` failed)" if argv else
-                                " (dpkg-divert not found)") + "; see docs/install.md")
+            raise UsageError(
+                f"could not remove the diversion of {F.IFRELOAD}"
+                + (f" (`{' '.join(argv)}` failed)" if argv else " (dpkg-divert not found)")
+                + "; see docs/install.md"
+            )
     elif orig.exists() and not real.exists():
         os.rename(orig, real)
     else:

@@ -56,12 +56,15 @@ class Suppressions:
             if line.kind is Kind.COMMENT:
                 match = _SUPPRESS.search(line.raw)
                 if match:
-                    codes = (frozenset(c.strip().lower() for c in match.group(2).split(",")
-                                       if c.strip())
-                             if match.group(2) else None)
+                    codes = (
+                        frozenset(c.strip().lower() for c in match.group(2).split(",") if c.strip())
+                        if match.group(2)
+                        else None
+                    )
                     if match.group(1).lower() == "ignore-file":
-                        self._files[doc.path] = _union(self._files.get(doc.path, frozenset()),
-                                                       codes)
+                        self._files[doc.path] = _union(
+                            self._files.get(doc.path, frozenset()), codes
+                        )
                     else:
                         pending.append(codes)
                 continue
@@ -75,8 +78,10 @@ class Suppressions:
             pending = []
 
     def covers(self, diag: Diagnostic) -> bool:
-        for codes in (self._files.get(diag.path, frozenset()),
-                      self._lines.get((diag.path, diag.line), frozenset())):
+        for codes in (
+            self._files.get(diag.path, frozenset()),
+            self._lines.get((diag.path, diag.line), frozenset()),
+        ):
             if codes is None:
                 return True
             if codes and (diag.code.lower() in codes or diag.name in codes):  # any case
@@ -98,8 +103,9 @@ def run_rules(ctx: Context, rules: Sequence[Rule], settings: Settings) -> list[D
             continue
         default = settings.severity.get(r.code) or settings.severity.get(r.name)
         for f in r.run(ctx):
-            diag = Diagnostic(f.span, r.code, r.name, default or f.severity or r.severity,
-                              f.message, f.fix)
+            diag = Diagnostic(
+                f.span, r.code, r.name, default or f.severity or r.severity, f.message, f.fix
+            )
             if settings.ignored_in(diag.path, r.code, r.name) or suppress.covers(diag):
                 continue
             out.append(diag)
@@ -107,8 +113,13 @@ def run_rules(ctx: Context, rules: Sequence[Rule], settings: Settings) -> list[D
     return out
 
 
-def lint_loaded(loaded: Loaded, settings: Settings, *, dialect: str | None = None,
-                nics: frozenset[str] | None = None) -> Result:
+def lint_loaded(
+    loaded: Loaded,
+    settings: Settings,
+    *,
+    dialect: str | None = None,
+    nics: frozenset[str] | None = None,
+) -> Result:
     config = build(loaded.documents)
     chosen = dialect or settings.dialect
     detected = dialects.Dialect(chosen) if chosen else dialects.detect(loaded.documents)
@@ -116,7 +127,13 @@ def lint_loaded(loaded: Loaded, settings: Settings, *, dialect: str | None = Non
     return Result(loaded, config, detected, tuple(run_rules(ctx, RULES, settings)))
 
 
-def lint_paths(paths: Sequence[Path] | None, root: Root, settings: Settings, *,
-               dialect: str | None = None, follow: bool = True) -> Result:
+def lint_paths(
+    paths: Sequence[Path] | None,
+    root: Root,
+    settings: Settings,
+    *,
+    dialect: str | None = None,
+    follow: bool = True,
+) -> Result:
     loaded = load(paths, root, follow=follow)
     return lint_loaded(loaded, settings, dialect=dialect, nics=inventory(root))

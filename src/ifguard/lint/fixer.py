@@ -31,15 +31,16 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     out: list[str] = []
     pos = 0
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        out.append(text[pos:e.start])
+        out.append(text[pos : e.start])
         out.append(e.replacement)
         pos = e.end
     out.append(text[pos:])
     return "".join(out)
 
 
-def fix(documents: Sequence[Document], diagnostics: Sequence[Diagnostic], *,
-        unsafe: bool = False) -> list[FixedFile]:
+def fix(
+    documents: Sequence[Document], diagnostics: Sequence[Diagnostic], *, unsafe: bool = False
+) -> list[FixedFile]:
     """The fixed text of every document some safe fix touches (first fix wins on overlap)."""
     by_path = {d.path: d for d in documents}
     chosen: dict[str, list[Edit]] = {}
@@ -53,8 +54,11 @@ def fix(documents: Sequence[Document], diagnostics: Sequence[Diagnostic], *,
         for e in edits:
             chosen.setdefault(e.path, []).append(e)
         counts[edits[0].path] = counts.get(edits[0].path, 0) + 1
-    return [FixedFile(by_path[p], apply_edits(by_path[p].text, edits), counts.get(p, 0))
-            for p, edits in chosen.items() if p in by_path and edits]
+    return [
+        FixedFile(by_path[p], apply_edits(by_path[p].text, edits), counts.get(p, 0))
+        for p, edits in chosen.items()
+        if p in by_path and edits
+    ]
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:

@@ -26,8 +26,13 @@ class Net(Protocol):
 
 
 def arp_request(src_mac: bytes, src_ip: str, target: str) -> bytes:
-    arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + src_mac + socket.inet_aton(src_ip) \
-        + b"\x00" * 6 + socket.inet_aton(target)
+    arp = (
+        struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1)
+        + src_mac
+        + socket.inet_aton(src_ip)
+        + b"\x00" * 6
+        + socket.inet_aton(target)
+    )
     return (b"\xff" * 6 + src_mac + struct.pack("!H", ETH_P_ARP) + arp).ljust(60, b"\x00")
 
 

@@ -19,7 +19,7 @@ from ifguard.network.state import ManagementPath, NetState, management_path
 @dataclass(frozen=True)
 class Change:
     name: str
-    what: str                              # created, removed, kind, master, members, ...
+    what: str  # created, removed, kind, master, members, ...
     detail: str
     on_path: bool = False
 
@@ -36,8 +36,8 @@ class Plan:
     @property
     def touches_management(self) -> bool:
         return any(c.on_path for c in self.changes) or (
-            set(self.path_before.interfaces) != set(self.path_after.interfaces))
-
+            set(self.path_before.interfaces) != set(self.path_after.interfaces)
+        )
 
 
 def _fmt(values: Iterable[str]) -> str:
@@ -45,8 +45,7 @@ def _fmt(values: Iterable[str]) -> str:
     return " ".join(items) if items else "-"
 
 
-def compare(before: NetState, after: NetState, *,
-            ssh: tuple[str, str] | None = None) -> Plan:
+def compare(before: NetState, after: NetState, *, ssh: tuple[str, str] | None = None) -> Plan:
     path_b, path_a = management_path(before, ssh), management_path(after, ssh)
     on_path = set(path_b.interfaces) | set(path_a.interfaces)
     changes: list[Change] = []
@@ -60,8 +59,7 @@ def compare(before: NetState, after: NetState, *,
             add(name, "created", f"{new.kind}" + (f" in {new.master}" if new.master else ""))
             continue
         if new is None and old is not None:
-            add(name, "removed", f"{old.kind}" + (f" (was in {old.master})" if old.master
-                                                   else ""))
+            add(name, "removed", f"{old.kind}" + (f" (was in {old.master})" if old.master else ""))
             continue
         assert old is not None and new is not None
         if old.kind != new.kind:
@@ -71,10 +69,16 @@ def compare(before: NetState, after: NetState, *,
         gone = [m for m in old.members if m not in new.members]
         came = [m for m in new.members if m not in old.members]
         if gone or came:  # on the path only when a changed member is (not a new VLAN port)
-            add(name, "members", " ".join([f"-{m}" for m in gone] + [f"+{m}" for m in came]),
-                name in on_path and any(m in on_path for m in gone + came))
-        for what, a, b in (("addresses", old.addresses, new.addresses),
-                           ("gateway", old.gateways, new.gateways)):
+            add(
+                name,
+                "members",
+                " ".join([f"-{m}" for m in gone] + [f"+{m}" for m in came]),
+                name in on_path and any(m in on_path for m in gone + came),
+            )
+        for what, a, b in (
+            ("addresses", old.addresses, new.addresses),
+            ("gateway", old.gateways, new.gateways),
+        ):
             if set(a) != set(b) and not (before.source == "running" and new.dynamic):
                 add(name, what, f"{_fmt(a)} -> {_fmt(b)}")
         for what, x, y in (("tag", old.tag, new.tag), ("mtu", old.mtu, new.mtu)):
@@ -94,8 +98,10 @@ def render(plan: Plan, *, against: str) -> str:
         mark = "!" if c.on_path else " "
         lines.append(f" {mark} {c.name}: {c.what} {c.detail}")
     if plan.touches_management:
-        lines.append("! = on the management path: this change can cut you off; apply asks "
-                     "for an explicit `ifguard confirm` (no auto-confirm)")
+        lines.append(
+            "! = on the management path: this change can cut you off; apply asks "
+            "for an explicit `ifguard confirm` (no auto-confirm)"
+        )
     else:
         lines.append("the management path is untouched")
     lines.extend(plan.notes)

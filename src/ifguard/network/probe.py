@@ -77,8 +77,9 @@ def parse_target(text: str) -> tuple[str, str, int | None]:
     else:
         host, port = body, ""
         if ":" in host and not _is_ipv6(host):
-            raise ValueError(f"bad probe target {text!r} (an IPv6 address with a port is "
-                             "written [ADDRESS]:PORT)")
+            raise ValueError(
+                f"bad probe target {text!r} (an IPv6 address with a port is written [ADDRESS]:PORT)"
+            )
     if not host or (text.startswith("tcp:") and not port):
         raise ValueError(f"bad probe target {text!r} (expected HOST, HOST:PORT or [V6]:PORT)")
     if not port:
@@ -108,8 +109,9 @@ def _lacp_wanted(config: Config, name: str) -> bool:
     return (iface.get("bond-mode") or "").lower() in ("802.3ad", "4")
 
 
-def _bond_result(name: str, bond: Bond | None, want_lacp: bool, rt: Runtime,
-                 configured: Sequence[str]) -> Result:
+def _bond_result(
+    name: str, bond: Bond | None, want_lacp: bool, rt: Runtime, configured: Sequence[str]
+) -> Result:
     label = f"bond {name} members"
     if bond is None:
         if rt.ovs.status != "ok" and rt.ovs.status != "not installed":
@@ -122,14 +124,18 @@ def _bond_result(name: str, bond: Bond | None, want_lacp: bool, rt: Runtime,
         return Result(label, "fail", f"LACP {bond.lacp} (no partner): traffic does not flow")
     if not up:
         return Result(label, "fail", f"no member up (down: {' '.join(down) or 'none'})")
-    detail = f"up: {' '.join(up)}" + (f"; down: {' '.join(down)}" if down else "") + (
-        f"; not in bond: {' '.join(missing)}" if missing else "") + (
-        f"; LACP {bond.lacp}" if want_lacp else "")
+    detail = (
+        f"up: {' '.join(up)}"
+        + (f"; down: {' '.join(down)}" if down else "")
+        + (f"; not in bond: {' '.join(missing)}" if missing else "")
+        + (f"; LACP {bond.lacp}" if want_lacp else "")
+    )
     return Result(label, "warn" if down or missing else "pass", detail)
 
 
-def state_checks(config: Config, rt: Runtime, path: ManagementPath,
-                 state: NetState) -> Iterator[Result]:
+def state_checks(
+    config: Config, rt: Runtime, path: ManagementPath, state: NetState
+) -> Iterator[Result]:
     if rt.errors and not rt.links:
         yield Result("running state", "error", "; ".join(rt.errors))
         return
@@ -138,8 +144,7 @@ def state_checks(config: Config, rt: Runtime, path: ManagementPath,
         port = state.ports.get(name)
         if port and port.kind in ("bond", "ovs-bond"):
             in_bond.update(port.members)
-            yield _bond_result(name, rt.bond(name), _lacp_wanted(config, name), rt,
-                               port.members)
+            yield _bond_result(name, rt.bond(name), _lacp_wanted(config, name), rt, port.members)
     for nic in path.nics:
         if nic in in_bond:
             continue
@@ -148,24 +153,34 @@ def state_checks(config: Config, rt: Runtime, path: ManagementPath,
             yield Result(f"carrier {nic}", "fail", "no such device")
         else:
             ok = link.up and link.carrier
-            yield Result(f"carrier {nic}", "pass" if ok else "fail",
-                         "" if ok else f"{'up' if link.up else 'admin down'}, "
-                                       f"{'carrier' if link.carrier else 'no carrier'}")
+            yield Result(
+                f"carrier {nic}",
+                "pass" if ok else "fail",
+                ""
+                if ok
+                else f"{'up' if link.up else 'admin down'}, "
+                f"{'carrier' if link.carrier else 'no carrier'}",
+            )
     for root in path.roots:
         port = state.ports[root]
         link = rt.links.get(root)
         have = set(link.addresses) if link else set()
         for address in port.addresses:
-            yield Result(f"address {address} on {root}",
-                         "pass" if address in have else "fail",
-                         "" if link else f"{root} does not exist")
+            yield Result(
+                f"address {address} on {root}",
+                "pass" if address in have else "fail",
+                "" if link else f"{root} does not exist",
+            )
         for gw in port.gateways:
             routes = [r for r in rt.defaults() if r.gateway == gw]
             if not routes:
                 yield Result(f"default route via {gw}", "fail", "absent")
             elif all(r.dev != root for r in routes):
-                yield Result(f"default route via {gw}", "fail",
-                             f"goes out {routes[0].dev}, configured on {root}")
+                yield Result(
+                    f"default route via {gw}",
+                    "fail",
+                    f"goes out {routes[0].dev}, configured on {root}",
+                )
             else:
                 yield Result(f"default route via {gw}", "pass", f"dev {root}")
 
@@ -195,21 +210,34 @@ def _target(net: Net, text: str, timeout: float) -> tuple[str, str]:
     kind, host, port = parse_target(text)
     if kind == "ping":
         ok = net.ping(host, timeout)
-        return ("error", "ping could not run") if ok is None else (
-            ("pass", "") if ok else ("fail", "no reply"))
+        return (
+            ("error", "ping could not run")
+            if ok is None
+            else (("pass", "") if ok else ("fail", "no reply"))
+        )
     assert port is not None
     error = net.tcp(host, port, timeout)
     return ("pass", "") if error is None else ("fail", error)
 
 
-def run_probes(config: Config, rt: Runtime, net: Net, *, targets: Sequence[str] = (),
-               ssh: tuple[str, str] | None = None, timeout: float = 2.0) -> Report:
+def run_probes(
+    config: Config,
+    rt: Runtime,
+    net: Net,
+    *,
+    targets: Sequence[str] = (),
+    ssh: tuple[str, str] | None = None,
+    timeout: float = 2.0,
+) -> Report:
     state = state_from_config(config)
     path = management_path(state, ssh)
     results = list(state_checks(config, rt, path, state))
     if not path.roots:
-        results.append(Result("management path", "skip",
-                              "no default gateway or SSH address in the configuration"))
+        results.append(
+            Result(
+                "management path", "skip", "no default gateway or SSH address in the configuration"
+            )
+        )
     jobs: list[tuple[str, Callable[[], tuple[str, str]]]] = []
     for root in path.roots:
         for gw in state.ports[root].gateways:

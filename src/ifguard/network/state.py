@@ -14,35 +14,41 @@ from dataclasses import dataclass
 from ifguard.config import topology
 from ifguard.config.model import Config, Interface
 
-_OVS_KINDS = {"ovsbridge": "ovs-bridge", "ovsbond": "ovs-bond", "ovsintport": "ovs-intport",
-              "ovsport": "ovs-port", "ovspatchport": "ovs-patch", "ovstunnel": "ovs-tunnel"}
+_OVS_KINDS = {
+    "ovsbridge": "ovs-bridge",
+    "ovsbond": "ovs-bond",
+    "ovsintport": "ovs-intport",
+    "ovsport": "ovs-port",
+    "ovspatchport": "ovs-patch",
+    "ovstunnel": "ovs-tunnel",
+}
 
 
 @dataclass(frozen=True)
 class Port:
     name: str
-    kind: str                              # physical, bond, bridge, vlan, ovs-*, loopback
-    master: str | None = None              # the bridge/bond this interface is enslaved to
-    members: tuple[str, ...] = ()          # bond slaves, bridge/OVS ports
-    lower: tuple[str, ...] = ()            # devices towards the wire
-    addresses: tuple[str, ...] = ()        # CIDR
+    kind: str  # physical, bond, bridge, vlan, ovs-*, loopback
+    master: str | None = None  # the bridge/bond this interface is enslaved to
+    members: tuple[str, ...] = ()  # bond slaves, bridge/OVS ports
+    lower: tuple[str, ...] = ()  # devices towards the wire
+    addresses: tuple[str, ...] = ()  # CIDR
     gateways: tuple[str, ...] = ()
-    tag: str | None = None                 # VLAN id / OVS access tag
+    tag: str | None = None  # VLAN id / OVS access tag
     mtu: str | None = None
-    dynamic: bool = False                  # addresses come from DHCP/SLAAC, not the file
+    dynamic: bool = False  # addresses come from DHCP/SLAAC, not the file
 
 
 @dataclass(frozen=True)
 class NetState:
     ports: Mapping[str, Port]
-    source: str = "file"                   # "file" or "running"
+    source: str = "file"  # "file" or "running"
 
 
 @dataclass(frozen=True)
 class ManagementPath:
-    roots: Mapping[str, str]               # interface -> why it is on the path
-    interfaces: tuple[str, ...]            # roots and everything below them
-    nics: tuple[str, ...]                  # where the walk ends (physical NICs)
+    roots: Mapping[str, str]  # interface -> why it is on the path
+    interfaces: tuple[str, ...]  # roots and everything below them
+    nics: tuple[str, ...]  # where the walk ends (physical NICs)
 
     def describe(self) -> str:
         if not self.roots:
@@ -124,8 +130,18 @@ def state_from_config(config: Config) -> NetState:
         addresses = tuple(a for i in ifs for a in _cidr(i))
         gateways = tuple(g for i in ifs for g in i.words("gateway"))
         dynamic = any(i.method in ("dhcp", "auto", "bootp", "ppp") for i in ifs)
-        ports[name] = Port(name, kind, masters.get(name), mine, lower, addresses, gateways,
-                           _tag(first), first.get("mtu"), dynamic)
+        ports[name] = Port(
+            name,
+            kind,
+            masters.get(name),
+            mine,
+            lower,
+            addresses,
+            gateways,
+            _tag(first),
+            first.get("mtu"),
+            dynamic,
+        )
     for member, master in masters.items():  # enslaved NICs without a stanza of their own
         if member not in ports:
             ports[member] = Port(member, "physical", master)

@@ -1,2 +1,1 @@
-"""Persistent state shared by apply and watch: the history of configuration versions.
-"""
+"""Persistent state shared by apply and watch: the history of configuration versions."""

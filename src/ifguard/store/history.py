@@ -146,8 +146,9 @@ class History:
 
     # --- versions -------------------------------------------------------------------------
 
-    def record_version(self, files: Mapping[str, bytes], *, source: str, errors: int,
-                       warnings: int) -> int:
+    def record_version(
+        self, files: Mapping[str, bytes], *, source: str, errors: int, warnings: int
+    ) -> int:
         """Store a version (or find the same content already stored); returns its id."""
         digest = content_hash(files)
         now = self._clock()
@@ -158,38 +159,52 @@ class History:
                 return int(row[0])
             cur = db.execute(
                 "INSERT INTO versions (hash, created, last_seen, source, errors, warnings)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (digest, now, now, source, errors, warnings))
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (digest, now, now, source, errors, warnings),
+            )
             vid = int(cur.lastrowid or 0)
             db.executemany(
                 "INSERT INTO files (version_id, seq, path, content) VALUES (?, ?, ?, ?)",
-                [(vid, n, p, bytes(d)) for n, (p, d) in enumerate(files.items())])
+                [(vid, n, p, bytes(d)) for n, (p, d) in enumerate(files.items())],
+            )
             return vid
 
     def mark_known_good(self, version_id: int) -> None:
         with self._connect(write=True) as db:
-            db.execute("UPDATE versions SET known_good = 1, good_since = ? WHERE id = ?",
-                       (self._clock(), version_id))
+            db.execute(
+                "UPDATE versions SET known_good = 1, good_since = ? WHERE id = ?",
+                (self._clock(), version_id),
+            )
 
     def record_probes(self, version_id: int, probes: Mapping[str, Any]) -> None:
         with self._connect(write=True) as db:
-            db.execute("UPDATE versions SET probes = ? WHERE id = ?",
-                       (json.dumps(probes, sort_keys=True, default=str), version_id))
+            db.execute(
+                "UPDATE versions SET probes = ? WHERE id = ?",
+                (json.dumps(probes, sort_keys=True, default=str), version_id),
+            )
 
     def last_known_good(self) -> Version | None:
         with self._connect() as db:
-            row = db.execute("SELECT id FROM versions WHERE known_good = 1"
-                             " ORDER BY good_since DESC, id DESC LIMIT 1").fetchone()
+            row = db.execute(
+                "SELECT id FROM versions WHERE known_good = 1"
+                " ORDER BY good_since DESC, id DESC LIMIT 1"
+            ).fetchone()
         return self.get(int(row[0])) if row else None
 
     def get(self, version_id: int) -> Version | None:
         with self._connect() as db:
-            row = db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE id = ?",
-                             (version_id,)).fetchone()
+            row = db.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM versions WHERE id = ?", (version_id,)
+            ).fetchone()
             if row is None:
                 return None
-            files = {p: bytes(c) for p, c in db.execute(
-                "SELECT path, content FROM files WHERE version_id = ? ORDER BY seq",
-                (version_id,))}
+            files = {
+                p: bytes(c)
+                for p, c in db.execute(
+                    "SELECT path, content FROM files WHERE version_id = ? ORDER BY seq",
+                    (version_id,),
+                )
+            }
         return _version(row, files)
 
     def find(self, ref: str) -> Version | None:
@@ -202,26 +217,35 @@ class History:
         if len(ref) < 4 or any(c not in "0123456789abcdef" for c in ref):
             return None
         with self._connect() as db:
-            rows = db.execute("SELECT id FROM versions WHERE hash LIKE ? LIMIT 2",
-                              (ref + "%",)).fetchall()
+            rows = db.execute(
+                "SELECT id FROM versions WHERE hash LIKE ? LIMIT 2", (ref + "%",)
+            ).fetchall()
         return self.get(int(rows[0][0])) if len(rows) == 1 else None
 
     def versions(self, limit: int = 50) -> list[Version]:
         """Newest (most recently seen) first, without file contents (use ``get`` for those)."""
         with self._connect() as db:
-            rows = db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions"
-                              " ORDER BY last_seen DESC, id DESC LIMIT ?", (limit,)).fetchall()
+            rows = db.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM versions ORDER BY last_seen DESC, id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
         return [_version(r, {}) for r in rows]
 
     # --- events ---------------------------------------------------------------------------
 
-    def record_event(self, kind: str, detail: Mapping[str, object],
-                     version_id: int | None = None) -> int:
+    def record_event(
+        self, kind: str, detail: Mapping[str, object], version_id: int | None = None
+    ) -> int:
         with self._connect(write=True) as db:
             cur = db.execute(
                 "INSERT INTO events (time, kind, version_id, detail) VALUES (?, ?, ?, ?)",
-                (self._clock(), kind, version_id, json.dumps(dict(detail), sort_keys=True,
-                                                             default=str)))
+                (
+                    self._clock(),
+                    kind,
+                    version_id,
+                    json.dumps(dict(detail), sort_keys=True, default=str),
+                ),
+            )
             return int(cur.lastrowid or 0)
 
     def count_events(self, kind: str) -> int:
@@ -238,19 +262,34 @@ class History:
             params = (kind,)
         with self._connect() as db:
             rows = db.execute(query + " ORDER BY id DESC LIMIT ?", (*params, limit)).fetchall()
-        return [Event(int(r[0]), float(r[1]), str(r[2]),
-                      None if r[3] is None else int(r[3]), json.loads(r[4])) for r in rows]
+        return [
+            Event(
+                int(r[0]),
+                float(r[1]),
+                str(r[2]),
+                None if r[3] is None else int(r[3]),
+                json.loads(r[4]),
+            )
+            for r in rows
+        ]
 
 
-_VERSION_COLUMNS = ("id, hash, created, last_seen, source, errors, warnings, known_good,"
-                    " probes")
+_VERSION_COLUMNS = "id, hash, created, last_seen, source, errors, warnings, known_good, probes"
 
 
 def _version(row: tuple[Any, ...], files: Mapping[str, bytes]) -> Version:
-    return Version(id=int(row[0]), hash=str(row[1]), created=float(row[2]),
-                   last_seen=float(row[3]), source=str(row[4]), errors=int(row[5]),
-                   warnings=int(row[6]), known_good=bool(row[7]), files=files,
-                   probes=None if row[8] is None else json.loads(row[8]))
+    return Version(
+        id=int(row[0]),
+        hash=str(row[1]),
+        created=float(row[2]),
+        last_seen=float(row[3]),
+        source=str(row[4]),
+        errors=int(row[5]),
+        warnings=int(row[6]),
+        known_good=bool(row[7]),
+        files=files,
+        probes=None if row[8] is None else json.loads(row[8]),
+    )
 
 
 def default_path(root: Path) -> Path:

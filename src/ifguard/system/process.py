@@ -14,7 +14,7 @@ def start_ticks(pid: int) -> int | None:
     except OSError:
         return None
     # the command name (field 2) is in parentheses and may contain spaces or parentheses
-    rest = stat[stat.rfind(b")") + 2:].split()
+    rest = stat[stat.rfind(b")") + 2 :].split()
     try:
         if rest[0] == b"Z":  # a zombie has finished its work
             return None
@@ -34,4 +34,3 @@ def process_alive(pid: int | None, ticks: int | None) -> bool:
 def systemd_is_pid1() -> bool:
     """The test ``sd_booted()`` uses: /run/systemd/system exists."""
     return os.path.isdir("/run/systemd/system")
-

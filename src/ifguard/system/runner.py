@@ -30,9 +30,15 @@ class SubprocessRunner:
 
     def run(self, argv: Sequence[str], *, timeout: float | None = None) -> Completed:
         try:
-            proc = subprocess.run(list(argv), capture_output=True, text=True,
-                                  errors="replace", timeout=timeout,
-                                  stdin=subprocess.DEVNULL, check=False)
+            proc = subprocess.run(
+                list(argv),
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=timeout,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
         except FileNotFoundError:
             return Completed(127, "", f"{argv[0]}: command not found")
         except subprocess.TimeoutExpired as exc:

@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-_SECRET = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<auth>[^/@\s]*@)?(?P<rest>[^\s]*)",
-                     re.IGNORECASE)
-_QUERY_SECRET = re.compile(r"([?&](?:token|key|pass|password|secret|apikey)=)[^&\s]*",
-                           re.IGNORECASE)
+_SECRET = re.compile(
+    r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<auth>[^/@\s]*@)?(?P<rest>[^\s]*)", re.IGNORECASE
+)
+_QUERY_SECRET = re.compile(
+    r"([?&](?:token|key|pass|password|secret|apikey)=)[^&\s]*", re.IGNORECASE
+)
 
 _HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
 
@@ -37,6 +39,7 @@ CREATE TABLE IF NOT EXISTS alerts (
 
 def redact(url: str) -> str:
     """``scheme://user:pass@host/path?token=x`` -> ``scheme://***@host/***?token=***``."""
+
     def one(m: re.Match[str]) -> str:
         rest = m.group("rest")
         host, sep, _path = rest.partition("/")
@@ -45,12 +48,13 @@ def redact(url: str) -> str:
             host = "***"  # e.g. tgram://BOT_TOKEN/CHAT: the "host" is the secret
         auth = "***@" if m.group("auth") else ""
         return f"{m.group('scheme')}{auth}{host}{sep}{'***' if sep else ''}"
+
     return _SECRET.sub(one, url)
 
 
 class Alert(NamedTuple):
-    key: str      # what the alert is about, e.g. "config:/etc/network/interfaces"
-    state: str    # "firing" or "resolved"; a repeat of the same (key, state) is dropped
+    key: str  # what the alert is about, e.g. "config:/etc/network/interfaces"
+    state: str  # "firing" or "resolved"; a repeat of the same (key, state) is dropped
     title: str
     body: str
 
@@ -62,8 +66,13 @@ class Sender(Protocol):
 class Queue:
     """Alerts waiting for delivery, oldest first; survives restarts."""
 
-    def __init__(self, path: Path, clock: Callable[[], float],
-                 base_delay: float = 1.0, max_delay: float = 300.0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        clock: Callable[[], float],
+        base_delay: float = 1.0,
+        max_delay: float = 300.0,
+    ) -> None:
         self.path, self.clock = path, clock
         self.base_delay, self.max_delay = base_delay, max_delay
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -82,8 +91,10 @@ class Queue:
     def put(self, key: str, title: str, body: str) -> None:
         now = self.clock()
         with self._db() as db:
-            db.execute("INSERT INTO alerts (key, title, body, created, next_try)"
-                       " VALUES (?, ?, ?, ?, ?)", (key, title, body, now, now))
+            db.execute(
+                "INSERT INTO alerts (key, title, body, created, next_try) VALUES (?, ?, ?, ?, ?)",
+                (key, title, body, now, now),
+            )
 
     def pending(self) -> int:
         with self._db() as db:
@@ -94,8 +105,10 @@ class Queue:
         """Try every alert that is due, in order; return how many were delivered."""
         now, sent = self.clock(), 0
         with self._db() as db:
-            due = db.execute("SELECT id, title, body, attempts FROM alerts WHERE next_try <= ?"
-                             " ORDER BY id", (now,)).fetchall()
+            due = db.execute(
+                "SELECT id, title, body, attempts FROM alerts WHERE next_try <= ? ORDER BY id",
+                (now,),
+            ).fetchall()
         for ident, title, body, attempts in due:
             ok = sender.send(title, body)
             with self._db() as db:
@@ -103,9 +116,11 @@ class Queue:
                     db.execute("DELETE FROM alerts WHERE id = ?", (ident,))
                     sent += 1
                 else:
-                    delay = min(self.max_delay, self.base_delay * 2 ** attempts)
-                    db.execute("UPDATE alerts SET attempts = ?, next_try = ? WHERE id = ?",
-                               (attempts + 1, now + delay, ident))
+                    delay = min(self.max_delay, self.base_delay * 2**attempts)
+                    db.execute(
+                        "UPDATE alerts SET attempts = ?, next_try = ? WHERE id = ?",
+                        (attempts + 1, now + delay, ident),
+                    )
             if not ok:
                 break  # keep order: later alerts wait behind the first undelivered one
         return sent
@@ -124,8 +139,7 @@ class Alerter:
             return False
         now = self.queue.clock()
         last = self._last.get(alert.key)
-        if (alert.state == "firing" and last is not None
-                and now - last < self.min_interval):
+        if alert.state == "firing" and last is not None and now - last < self.min_interval:
             return False
         self._state[alert.key], self._last[alert.key] = alert.state, now
         self.queue.put(alert.key, f"[{self.hostname}] {alert.title}", alert.body)

@@ -20,15 +20,16 @@ MAX_LISTED = 5
 
 
 class Store(Protocol):
-    def record_version(self, files: Mapping[str, bytes], *, source: str, errors: int,
-                       warnings: int) -> int: ...
+    def record_version(
+        self, files: Mapping[str, bytes], *, source: str, errors: int, warnings: int
+    ) -> int: ...
 
 
 class Verdict(NamedTuple):
     errors: int
     warnings: int
-    counts: Mapping[tuple[str, str], int]   # (severity, code) -> count, for metrics
-    files: tuple[Path, ...]                 # every real file read: what to watch
+    counts: Mapping[tuple[str, str], int]  # (severity, code) -> count, for metrics
+    files: tuple[Path, ...]  # every real file read: what to watch
     version: int | None
 
 
@@ -55,22 +56,32 @@ class ConfigMonitor:
         files = tuple(Path(doc.path) for doc in result.loaded.documents)
         version = None
         if self.store is not None and result.loaded.documents:
-            contents = {self.root.system_path(Path(doc.path)): doc.data
-                        for doc in result.loaded.documents}
-            version = self.store.record_version(contents, source="watch", errors=len(errors),
-                                                warnings=warnings)
+            contents = {
+                self.root.system_path(Path(doc.path)): doc.data for doc in result.loaded.documents
+            }
+            version = self.store.record_version(
+                contents, source="watch", errors=len(errors), warnings=warnings
+            )
         counts = Counter((str(d.severity), d.code) for d in diags)
         verdict = Verdict(len(errors), warnings, dict(counts), files, version)
         alerts: list[Alert] = []
         broken = bool(errors)
         if broken and self.broken is not True:
-            pending = any(p.name == "interfaces.new" for p in
-                          (Path(d.span.path) for d in errors))
+            pending = any(p.name == "interfaces.new" for p in (Path(d.span.path) for d in errors))
             what = "pending interfaces.new" if pending else "network configuration"
-            alerts.append(Alert(KEY, "firing", f"{what} has {len(errors)} error(s)",
-                                describe(errors, self.root)))
+            alerts.append(
+                Alert(
+                    KEY, "firing", f"{what} has {len(errors)} error(s)", describe(errors, self.root)
+                )
+            )
         elif not broken and self.broken is True:
-            alerts.append(Alert(KEY, "resolved", "network configuration is clean again",
-                                "ifguard lint finds no errors."))
+            alerts.append(
+                Alert(
+                    KEY,
+                    "resolved",
+                    "network configuration is clean again",
+                    "ifguard lint finds no errors.",
+                )
+            )
         self.broken = broken
         return verdict, alerts

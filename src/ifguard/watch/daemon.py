@@ -38,8 +38,7 @@ log = logging.getLogger("ifguard.watch")
 # of latency in benchmarks/watch_latency.py).
 STEP_MS = 50
 DEBOUNCE_FILES = 0.05
-DEBOUNCE = 0.3          # seconds: events of one reload are checked together
-
+DEBOUNCE = 0.3  # seconds: events of one reload are checked together
 
 
 # run in a child at start: the URLs are checked without loading apprise into the daemon
@@ -63,8 +62,14 @@ class AppriseSender:
         """The URLs apprise does not understand (checked in a child process)."""
         if self.empty:
             return []
-        done = subprocess.run([sys.executable, "-c", _CHECK_URLS], input=json.dumps(self.urls),
-                              capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", _CHECK_URLS],
+            input=json.dumps(self.urls),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         try:
             return [self.urls[i] for i in json.loads(done.stdout)]
         except (ValueError, IndexError, TypeError):
@@ -84,9 +89,18 @@ class AppriseSender:
 
 
 class Watcher:
-    def __init__(self, root: Root, state_dir: Path, urls: Sequence[str], store: Store | None,
-                 textfile_dir: Path | None = None, *, runtime: RuntimeMonitor | None = None,
-                 healer: SelfHealer | None = None, interval: float = 60.0) -> None:
+    def __init__(
+        self,
+        root: Root,
+        state_dir: Path,
+        urls: Sequence[str],
+        store: Store | None,
+        textfile_dir: Path | None = None,
+        *,
+        runtime: RuntimeMonitor | None = None,
+        healer: SelfHealer | None = None,
+        interval: float = 60.0,
+    ) -> None:
         self.root, self.textfile_dir, self.state_dir = root, textfile_dir, state_dir
         # runtime checks run on netlink/OVS events, and every `interval` seconds without
         # one (a gateway that stops answering sends no event)
@@ -111,8 +125,7 @@ class Watcher:
         self.lint_errors, self.version = verdict.errors, verdict.version
         s = self.metrics.snapshot
         s.config_valid, s.diagnostics = verdict.errors == 0, verdict.counts
-        s.last_change = max((p.stat().st_mtime for p in verdict.files if p.exists()),
-                            default=0.0)
+        s.last_change = max((p.stat().st_mtime for p in verdict.files if p.exists()), default=0.0)
         net = self.root.path("/etc/network")
         self.dirs = {p.parent for p in verdict.files} | {net, net / "interfaces.d"}
         self._raise(alerts)
@@ -138,8 +151,9 @@ class Watcher:
         s.rollbacks = self._rollbacks()
         if self.healer is not None:
             pending = (self.state_dir / PENDING).exists()
-            alerts += self.healer.observe(Observation(time.time(), verdict.healthy,
-                                                      self.lint_errors, self.version, pending))
+            alerts += self.healer.observe(
+                Observation(time.time(), verdict.healthy, self.lint_errors, self.version, pending)
+            )
         self._raise(alerts)
         due = [] if verdict.recheck_in is None else [verdict.recheck_in]
         if self.healer is not None:  # counting towards known-good or towards a heal
@@ -220,9 +234,15 @@ class Watcher:
     def _run_watchfiles(self, dirs: list[Path]) -> None:
         import watchfiles
 
-        for _changes in watchfiles.watch(*dirs, stop_event=self.stop, step=STEP_MS,
-                                         debounce=int(DEBOUNCE_FILES * 1000), recursive=False,
-                                         raise_interrupt=False, yield_on_timeout=False):
+        for _changes in watchfiles.watch(
+            *dirs,
+            stop_event=self.stop,
+            step=STEP_MS,
+            debounce=int(DEBOUNCE_FILES * 1000),
+            recursive=False,
+            raise_interrupt=False,
+            yield_on_timeout=False,
+        ):
             if self._changed():
                 return
 

@@ -19,8 +19,10 @@ log = logging.getLogger("ifguard.watch")
 RTMGRP = 0x1 | 0x10 | 0x40 | 0x100 | 0x400
 NETLINK_ROUTE = 0
 OVSDB = "unix:/run/openvswitch/db.sock"
-OVS_TABLES = (("Interface", "name,link_state,admin_state,lacp_current"),
-              ("Port", "name,interfaces,tag,trunks,vlan_mode,bond_mode,lacp"))
+OVS_TABLES = (
+    ("Interface", "name,link_state,admin_state,lacp_current"),
+    ("Port", "name,interfaces,tag,trunks,vlan_mode,bond_mode,lacp"),
+)
 
 
 class NetlinkEvents:
@@ -40,8 +42,9 @@ class NetlinkEvents:
             log.error("netlink events unavailable: %s", exc)
             return False
         self._sock = sock
-        threading.Thread(target=self._run, args=(sock,), name="ifguard-netlink",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._run, args=(sock,), name="ifguard-netlink", daemon=True
+        ).start()
         return True
 
     def _run(self, sock: socket.socket) -> None:
@@ -66,27 +69,44 @@ class NetlinkEvents:
 class OvsEvents:
     """One ``ovsdb-client monitor`` per table; restarted (slowly) while OVS is down."""
 
-    def __init__(self, on_event: Callable[[], None], stop: threading.Event,
-                 retry: float = 30.0, server: str = OVSDB) -> None:
+    def __init__(
+        self,
+        on_event: Callable[[], None],
+        stop: threading.Event,
+        retry: float = 30.0,
+        server: str = OVSDB,
+    ) -> None:
         self.on_event, self.stop_event, self.retry, self.server = on_event, stop, retry, server
         self._procs: list[subprocess.Popen[str]] = []
 
     def argv(self, table: str, columns: str) -> Sequence[str]:
-        return ["ovsdb-client", "monitor", self.server, "Open_vSwitch", table, columns,
-                "--format=json"]
+        return [
+            "ovsdb-client",
+            "monitor",
+            self.server,
+            "Open_vSwitch",
+            table,
+            columns,
+            "--format=json",
+        ]
 
     def start(self) -> None:
         for table, columns in OVS_TABLES:
-            threading.Thread(target=self._run, args=(table, columns), daemon=True,
-                             name=f"ifguard-ovsdb-{table}").start()
+            threading.Thread(
+                target=self._run, args=(table, columns), daemon=True, name=f"ifguard-ovsdb-{table}"
+            ).start()
 
     def _run(self, table: str, columns: str) -> None:
         first = True
         while not self.stop_event.is_set():
             try:
-                proc = subprocess.Popen(self.argv(table, columns), stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                                        text=True)
+                proc = subprocess.Popen(
+                    self.argv(table, columns),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    stdin=subprocess.DEVNULL,
+                    text=True,
+                )
             except OSError:
                 if first:
                     log.info("Open vSwitch events unavailable (ovsdb-client not installed)")
@@ -101,8 +121,10 @@ class OvsEvents:
                 initial = False
             proc.wait()
             if first and initial:
-                log.info("Open vSwitch events unavailable (not running?); retrying every "
-                         "%.0f s", self.retry)
+                log.info(
+                    "Open vSwitch events unavailable (not running?); retrying every %.0f s",
+                    self.retry,
+                )
             first = False
             self.stop_event.wait(self.retry)
 

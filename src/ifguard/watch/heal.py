@@ -26,20 +26,29 @@ class Observation:
     now: float
     healthy: bool
     lint_errors: int
-    version: int | None          # the history id of the files on disk
-    pending: bool                # an `ifguard apply` transaction is open
+    version: int | None  # the history id of the files on disk
+    pending: bool  # an `ifguard apply` transaction is open
 
 
 class SelfHealer:
-    def __init__(self, known_good: Callable[[], int | None], mark: Callable[[int], None],
-                 restore: Callable[[int], int], *, enabled: bool, after: float = 30.0,
-                 settle: float = 10.0, max_attempts: int = 3, backoff: float = 60.0) -> None:
+    def __init__(
+        self,
+        known_good: Callable[[], int | None],
+        mark: Callable[[int], None],
+        restore: Callable[[int], int],
+        *,
+        enabled: bool,
+        after: float = 30.0,
+        settle: float = 10.0,
+        max_attempts: int = 3,
+        backoff: float = 60.0,
+    ) -> None:
         self.known_good, self.mark, self.restore = known_good, mark, restore
         self.enabled, self.after, self.settle = enabled, after, settle
         self.max_attempts, self.backoff = max_attempts, backoff
-        self.healthy_since: float | None = None   # healthy since, with this version
+        self.healthy_since: float | None = None  # healthy since, with this version
         self.healthy_version: int | None = None
-        self.marked: int | None = None            # the version last found/marked known-good
+        self.marked: int | None = None  # the version last found/marked known-good
         self.unhealthy_since: float | None = None
         self.attempts = 0
         self.next_attempt = 0.0
@@ -82,20 +91,34 @@ class SelfHealer:
             if self.reported_same:
                 return []
             self.reported_same = True
-            why = ("no known-good configuration in the history" if good is None else
-                   "the files on disk are the last known-good version")
-            return [Alert(KEY, "firing", "unhealthy, not self-healing",
-                          f"Probes have failed for {o.now - self.unhealthy_since:.0f} s, but "
-                          f"{why}: restoring would not help. Look at the host.")]
+            why = (
+                "no known-good configuration in the history"
+                if good is None
+                else "the files on disk are the last known-good version"
+            )
+            return [
+                Alert(
+                    KEY,
+                    "firing",
+                    "unhealthy, not self-healing",
+                    f"Probes have failed for {o.now - self.unhealthy_since:.0f} s, but "
+                    f"{why}: restoring would not help. Look at the host.",
+                )
+            ]
         if self.attempts >= self.max_attempts or o.now < self.next_attempt:
             return []
         self.attempts += 1
         self.next_attempt = o.now + self.backoff * 2 ** (self.attempts - 1)
         rc = self.restore(good)
         outcome = {0: "restored and kept", 1: "refused or rolled back"}.get(rc, f"exit {rc}")
-        return [Alert(f"{KEY}:{self.attempts}", "firing",
-                      f"self-heal: restored known-good version {good} ({outcome})",
-                      f"Probes failed for {o.now - self.unhealthy_since:.0f} s after a change "
-                      f"ifguard did not make (version {o.version}); attempt {self.attempts} of "
-                      f"{self.max_attempts}: `ifguard restore {good} --auto-confirm` -> "
-                      f"{outcome}.")]
+        return [
+            Alert(
+                f"{KEY}:{self.attempts}",
+                "firing",
+                f"self-heal: restored known-good version {good} ({outcome})",
+                f"Probes failed for {o.now - self.unhealthy_since:.0f} s after a change "
+                f"ifguard did not make (version {o.version}); attempt {self.attempts} of "
+                f"{self.max_attempts}: `ifguard restore {good} --auto-confirm` -> "
+                f"{outcome}.",
+            )
+        ]

@@ -31,8 +31,17 @@ IN_Q_OVERFLOW = 0x4000
 IN_ONLYDIR = 0x1000000
 IN_CLOEXEC = 0o2000000
 IN_NONBLOCK = 0o4000
-MASK = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE
-        | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
+MASK = (
+    IN_MODIFY
+    | IN_ATTRIB
+    | IN_CLOSE_WRITE
+    | IN_MOVED_FROM
+    | IN_MOVED_TO
+    | IN_CREATE
+    | IN_DELETE
+    | IN_DELETE_SELF
+    | IN_MOVE_SELF
+)
 HEADER = struct.Struct("iIII")
 
 
@@ -64,7 +73,7 @@ class Inotify:
             offset = 0
             while offset + HEADER.size <= len(data):
                 wd, mask, _cookie, length = HEADER.unpack_from(data, offset)
-                name = data[offset + HEADER.size:offset + HEADER.size + length].rstrip(b"\0")
+                name = data[offset + HEADER.size : offset + HEADER.size + length].rstrip(b"\0")
                 offset += HEADER.size + length
                 base = self.wd.get(wd)
                 if mask & IN_Q_OVERFLOW or base is None:

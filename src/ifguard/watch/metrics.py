@@ -32,33 +32,46 @@ class Collector:
         from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
         s = self.snapshot
-        yield GaugeMetricFamily("ifguard_config_valid",
-                                "1 if the network configuration lints without errors.",
-                                value=int(s.config_valid))
-        diag = GaugeMetricFamily("ifguard_lint_diagnostics", "Lint diagnostics by severity/code.",
-                                 labels=["severity", "code"])
+        yield GaugeMetricFamily(
+            "ifguard_config_valid",
+            "1 if the network configuration lints without errors.",
+            value=int(s.config_valid),
+        )
+        diag = GaugeMetricFamily(
+            "ifguard_lint_diagnostics",
+            "Lint diagnostics by severity/code.",
+            labels=["severity", "code"],
+        )
         for (severity, code), n in sorted(s.diagnostics.items()):
             diag.add_metric([severity, code], n)
         yield diag
-        yield GaugeMetricFamily("ifguard_config_last_change_timestamp_seconds",
-                                "When a watched configuration file last changed.",
-                                value=s.last_change)
-        link = GaugeMetricFamily("ifguard_link_up", "1 if the interface has carrier.",
-                                 labels=["interface"])
+        yield GaugeMetricFamily(
+            "ifguard_config_last_change_timestamp_seconds",
+            "When a watched configuration file last changed.",
+            value=s.last_change,
+        )
+        link = GaugeMetricFamily(
+            "ifguard_link_up", "1 if the interface has carrier.", labels=["interface"]
+        )
         for name, up in sorted(s.links.items()):
             link.add_metric([name], int(up))
         yield link
-        member = GaugeMetricFamily("ifguard_bond_member_up",
-                                   "1 if the bond member is up (linux bonding or OVS bond).",
-                                   labels=["bond", "member", "kind"])
+        member = GaugeMetricFamily(
+            "ifguard_bond_member_up",
+            "1 if the bond member is up (linux bonding or OVS bond).",
+            labels=["bond", "member", "kind"],
+        )
         for (bond, name, kind), up in sorted(s.bond_members.items()):
             member.add_metric([bond, name, kind], int(up))
         yield member
-        yield GaugeMetricFamily("ifguard_drift",
-                                "Differences between the configuration and the running state.",
-                                value=s.drift)
-        yield CounterMetricFamily("ifguard_apply_rollbacks", "Rolled-back network changes.",
-                                  value=s.rollbacks)
+        yield GaugeMetricFamily(
+            "ifguard_drift",
+            "Differences between the configuration and the running state.",
+            value=s.drift,
+        )
+        yield CounterMetricFamily(
+            "ifguard_apply_rollbacks", "Rolled-back network changes.", value=s.rollbacks
+        )
 
 
 def write_textfile(collector: Collector, directory: Path) -> None:

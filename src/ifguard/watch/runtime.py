@@ -28,7 +28,7 @@ class RuntimeVerdict:
     drift: list[Drift]
     links: dict[str, bool] = field(default_factory=dict)
     bond_members: dict[tuple[str, str, str], bool] = field(default_factory=dict)
-    recheck_in: float | None = None   # a pending grace period ends then
+    recheck_in: float | None = None  # a pending grace period ends then
 
     @property
     def healthy(self) -> bool:
@@ -36,9 +36,17 @@ class RuntimeVerdict:
 
 
 class RuntimeMonitor:
-    def __init__(self, load_config: Callable[[], Config], read: Callable[[], Runtime],
-                 net: Net, clock: Callable[[], float], *, targets: Sequence[str] = (),
-                 grace: float = 1.0, drift_grace: float = 10.0) -> None:
+    def __init__(
+        self,
+        load_config: Callable[[], Config],
+        read: Callable[[], Runtime],
+        net: Net,
+        clock: Callable[[], float],
+        *,
+        targets: Sequence[str] = (),
+        grace: float = 1.0,
+        drift_grace: float = 10.0,
+    ) -> None:
         self.load_config, self.read, self.net, self.clock = load_config, read, net, clock
         self.targets, self.grace, self.drift_grace = targets, grace, drift_grace
         self.bad_since: dict[str, float] = {}
@@ -54,11 +62,15 @@ class RuntimeMonitor:
         bad: dict[str, tuple[str, str]] = {}
         for r in report.results:
             if not r.ok:
-                bad[f"probe:{r.name}"] = (f"probe failed: {r.name}",
-                                          f"{r.status}: {r.detail}" if r.detail else r.status)
+                bad[f"probe:{r.name}"] = (
+                    f"probe failed: {r.name}",
+                    f"{r.status}: {r.detail}" if r.detail else r.status,
+                )
         if found:
-            bad[DRIFT_KEY] = (f"running state differs from the configuration ({len(found)})",
-                              "\n".join(f"{d.interface}: {d.message}" for d in found[:5]))
+            bad[DRIFT_KEY] = (
+                f"running state differs from the configuration ({len(found)})",
+                "\n".join(f"{d.interface}: {d.message}" for d in found[:5]),
+            )
         alerts: list[Alert] = []
         waits: list[float] = []
         for key, (title, body) in bad.items():
@@ -76,18 +88,23 @@ class RuntimeMonitor:
             if key in self.firing:
                 self.firing.discard(key)
                 what = "drift" if key == DRIFT_KEY else key.split(":", 1)[1]
-                alerts.append(Alert(key, "resolved", f"resolved: {what}",
-                                    "The running state is healthy again."))
+                alerts.append(
+                    Alert(
+                        key, "resolved", f"resolved: {what}", "The running state is healthy again."
+                    )
+                )
         verdict.recheck_in = min(waits) if waits else None
         return verdict, alerts
 
     @staticmethod
-    def _metrics(config: Config, rt: Runtime) -> tuple[dict[str, bool],
-                                                       dict[tuple[str, str, str], bool]]:
+    def _metrics(
+        config: Config, rt: Runtime
+    ) -> tuple[dict[str, bool], dict[tuple[str, str, str], bool]]:
         names = {i.name for i in config.interfaces if i.stanza == "iface"}
-        links = {n: lk.up and lk.carrier for n, lk in rt.links.items()
-                 if n in names and n != "lo"}
-        members = {(bond.name, m.name, bond.kind): m.up
-                   for bond in (*rt.bonds.values(), *rt.ovs.bonds.values())
-                   for m in bond.members}
+        links = {n: lk.up and lk.carrier for n, lk in rt.links.items() if n in names and n != "lo"}
+        members = {
+            (bond.name, m.name, bond.kind): m.up
+            for bond in (*rt.bonds.values(), *rt.ovs.bonds.values())
+            for m in bond.members
+        }
         return links, members

@@ -60,31 +60,42 @@ def _lint_as_host_file(tmp: Path, text: str, rule: Rule) -> list[str]:
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.code}-{r.name}")
 def test_example_fires_and_use_instead_does_not(rule: Rule, tmp_path: Path) -> None:
     example = _example(rule, "Example")
-    assert rule.code in _lint_as_host_file(tmp_path / "a", example, rule), \
+    assert rule.code in _lint_as_host_file(tmp_path / "a", example, rule), (
         f"{rule.code} does not fire on its own Example:\n{example}"
+    )
     fixed = _example(rule, "Use instead")
-    assert rule.code not in _lint_as_host_file(tmp_path / "b", fixed, rule), \
+    assert rule.code not in _lint_as_host_file(tmp_path / "b", fixed, rule), (
         f"{rule.code} fires on its Use-instead:\n{fixed}"
+    )
 
 
 def test_explain_prints_the_docstring() -> None:
-    out = subprocess.run([sys.executable, "-m", "ifguard", "explain", "IFG101"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "ifguard", "explain", "IFG101"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "pasted-command-output" in out and "## Why is this bad?" in out
 
 
 def test_explain_by_name_and_unknown_code() -> None:
-    ok = subprocess.run([sys.executable, "-m", "ifguard", "explain", "crlf-line-ending"],
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "ifguard", "explain", "crlf-line-ending"],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0 and "IFG106" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "ifguard", "explain", "IFG999"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "ifguard", "explain", "IFG999"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("ifguard: error: unknown rule")
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.code}-{r.name}")
-def test_explain_prints_every_rules_docstring(rule: Rule, capsys: pytest.CaptureFixture[str]
-                                              ) -> None:
+def test_explain_prints_every_rules_docstring(
+    rule: Rule, capsys: pytest.CaptureFixture[str]
+) -> None:
     from ifguard.cli import main
 
     assert main(["explain", rule.code]) == 0
@@ -96,8 +107,11 @@ def test_explain_prints_every_rules_docstring(rule: Rule, capsys: pytest.Capture
 
 
 # The source rules (IFG201/IFG202) need files on disk to point at: covered by the host-file test.
-@pytest.mark.parametrize("rule", [r for r in RULES if r.code not in {"IFG201", "IFG202"}],
-                         ids=lambda r: f"{r.code}-{r.name}")
+@pytest.mark.parametrize(
+    "rule",
+    [r for r in RULES if r.code not in {"IFG201", "IFG202"}],
+    ids=lambda r: f"{r.code}-{r.name}",
+)
 def test_examples_alone_fire_their_rule_when_linted_as_a_single_file(rule: Rule) -> None:
     """The Example block linted by itself (not as a host file with sources): the rule still
     fires, so `ifguard explain` never shows an example that `ifguard lint FILE` accepts."""

@@ -90,24 +90,62 @@ ALL_ATTRIBUTES: frozenset[str] = frozenset().union(*ATTRIBUTES.values())
 
 COMMAND_ATTRIBUTES = frozenset(_COMMANDS.split())
 
-BOND_MODES = frozenset({
-    "balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb",
-    "balance-alb", "0", "1", "2", "3", "4", "5", "6",
-})
+BOND_MODES = frozenset(
+    {
+        "balance-rr",
+        "active-backup",
+        "balance-xor",
+        "broadcast",
+        "802.3ad",
+        "balance-tlb",
+        "balance-alb",
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+    }
+)
 ENUMS: dict[str, frozenset[str]] = {
     "bond-mode": BOND_MODES,
-    "bond-xmit-hash-policy": frozenset({
-        "layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4", "vlan+srcmac",
-        "0", "1", "2", "3", "4", "5"}),
+    "bond-xmit-hash-policy": frozenset(
+        {
+            "layer2",
+            "layer2+3",
+            "layer3+4",
+            "encap2+3",
+            "encap3+4",
+            "vlan+srcmac",
+            "0",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+        }
+    ),
     "bond-lacp-rate": frozenset({"slow", "fast", "0", "1"}),
     "bond-ad-select": frozenset({"stable", "bandwidth", "count", "0", "1", "2"}),
     "bond-primary-reselect": frozenset({"always", "better", "failure", "0", "1", "2"}),
     "bond-fail-over-mac": frozenset({"none", "active", "follow", "0", "1", "2"}),
     "bridge-stp": frozenset({"on", "off", "yes", "no", "0", "1"}),
     "bridge-vlan-aware": frozenset({"yes", "no", "on", "off", "0", "1"}),
-    "ovs-type": frozenset({"OVSBridge", "OVSBond", "OVSPort", "OVSIntPort", "OVSPatchPort",
-                           "OVSTunnel", "OVSUserspaceBridge", "OVSDPDKPort", "OVSDPDKBond",
-                           "OVSDPDKVhostUserPort"}),
+    "ovs-type": frozenset(
+        {
+            "OVSBridge",
+            "OVSBond",
+            "OVSPort",
+            "OVSIntPort",
+            "OVSPatchPort",
+            "OVSTunnel",
+            "OVSUserspaceBridge",
+            "OVSDPDKPort",
+            "OVSDPDKBond",
+            "OVSDPDKVhostUserPort",
+        }
+    ),
 }
 # attribute → (low, high) inclusive, integer values
 RANGES: dict[str, tuple[int, int]] = {
@@ -124,12 +162,31 @@ RANGES: dict[str, tuple[int, int]] = {
     "bridge-maxwait": (0, 2**31 - 1),
 }
 # attributes that take exactly one value, at most once per stanza
-SINGLE = frozenset({
-    "mtu", "hwaddress", "netmask", "bond-mode", "bond-miimon", "bond-lacp-rate",
-    "bond-xmit-hash-policy", "bridge-stp", "bridge-fd", "bridge-vlan-aware", "bridge-pvid",
-    "vlan-raw-device", "vlan-id", "ovs-type", "ovs-bridge", "ovs-mtu", "link-type", "vrf",
-    "vrf-table", "vxlan-id", "bond-master",
-})
+SINGLE = frozenset(
+    {
+        "mtu",
+        "hwaddress",
+        "netmask",
+        "bond-mode",
+        "bond-miimon",
+        "bond-lacp-rate",
+        "bond-xmit-hash-policy",
+        "bridge-stp",
+        "bridge-fd",
+        "bridge-vlan-aware",
+        "bridge-pvid",
+        "vlan-raw-device",
+        "vlan-id",
+        "ovs-type",
+        "ovs-bridge",
+        "ovs-mtu",
+        "link-type",
+        "vrf",
+        "vrf-table",
+        "vxlan-id",
+        "bond-master",
+    }
+)
 
 
 def is_known_attribute(name: str) -> bool:

@@ -24,9 +24,14 @@ def render(diagnostics: Sequence[Diagnostic], documents: Sequence[Document]) -> 
     for d in diagnostics:
         props = ",".join(
             f"{k}={_escape_property(str(v))}"
-            for k, v in (("file", d.path), ("line", d.line), ("col", d.column),
-                         ("endLine", d.end_line), ("endColumn", d.end_column),
-                         ("title", f"{d.code} {d.name}"))
+            for k, v in (
+                ("file", d.path),
+                ("line", d.line),
+                ("col", d.column),
+                ("endLine", d.end_line),
+                ("endColumn", d.end_column),
+                ("title", f"{d.code} {d.name}"),
+            )
         )
         lines.append(f"::{_LEVEL[d.severity]} {props}::{_escape_data(f'{d.code} {d.message}')}")
     return utf8("".join(line + "\n" for line in lines))

@@ -20,8 +20,16 @@ def fix_dict(fix: Fix | None, documents: Sequence[Document]) -> dict[str, Any] |
         doc = by_path.get(e.path)
         start = doc.position(e.start) if doc else (0, 0)
         end = doc.position(e.end) if doc else (0, 0)
-        edits.append({"path": e.path, "line": start[0], "column": start[1], "end_line": end[0],
-                      "end_column": end[1], "replacement": e.replacement})
+        edits.append(
+            {
+                "path": e.path,
+                "line": start[0],
+                "column": start[1],
+                "end_line": end[0],
+                "end_column": end[1],
+                "replacement": e.replacement,
+            }
+        )
     return {"description": fix.description, "safe": fix.safe, "edits": edits}
 
 

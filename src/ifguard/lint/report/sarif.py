@@ -42,13 +42,19 @@ def render(diagnostics: Sequence[Diagnostic], documents: Sequence[Document]) -> 
             "ruleId": d.code,
             "level": _LEVEL[d.severity],
             "message": {"text": d.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(d.path)},
-                    "region": {"startLine": d.line, "startColumn": d.column,
-                               "endLine": d.end_line, "endColumn": max(d.end_column, 1)},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(d.path)},
+                        "region": {
+                            "startLine": d.line,
+                            "startColumn": d.column,
+                            "endLine": d.end_line,
+                            "endColumn": max(d.end_column, 1),
+                        },
+                    }
                 }
-            }],
+            ],
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]
@@ -56,11 +62,19 @@ def render(diagnostics: Sequence[Diagnostic], documents: Sequence[Document]) -> 
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "ifguard", "version": __version__,
-                                "informationUri": "https://ifguard.invalid/", "rules": rules}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "ifguard",
+                        "version": __version__,
+                        "informationUri": "https://ifguard.invalid/",
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     return utf8(json.dumps(log, indent=2, ensure_ascii=False) + "\n")

@@ -38,8 +38,13 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     return text
 
 
-def render(diagnostics: Sequence[Diagnostic], documents: Sequence[Document], *,
-           color: bool = False, quiet: bool = False) -> str:
+def render(
+    diagnostics: Sequence[Diagnostic],
+    documents: Sequence[Document],
+    *,
+    color: bool = False,
+    quiet: bool = False,
+) -> str:
     by_path = {doc.path: doc for doc in documents}
     chunks: list[str] = []
     for d in diagnostics:
@@ -65,6 +70,7 @@ def _color(text: str, d: Diagnostic, color: bool) -> str:
     if not color:
         return text
     from rich.markup import escape
+
     return f"[{_STYLE[d.severity]}]{escape(text)}[/]"
 
 

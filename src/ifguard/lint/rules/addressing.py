@@ -30,7 +30,8 @@ _TEMPLATE_CHARS = frozenset("$%{}<>…")
 
 def _skip(word: str) -> bool:
     return not _TEMPLATE_CHARS.isdisjoint(word) or (
-        ("x" in word or "X" in word or "#" in word) and _placeholder(word) is not None)
+        ("x" in word or "X" in word or "#" in word) and _placeholder(word) is not None
+    )
 
 
 def _netmask_prefix(iface: Interface) -> int | None:
@@ -126,8 +127,10 @@ def invalid_address(ctx: Context) -> Iterator[Finding]:
     for a in addresses(ctx):
         counts[id(a.attr.line)] = counts.get(id(a.attr.line), 0) + 1
     for iface, attr in ctx.attrs("address", "gateway", "netmask"):
-        if attr.key == "address" and counts.get(id(attr.line), 0) == sum(
-                not _skip(w) for w in attr.value.split()) > 0:
+        if (
+            attr.key == "address"
+            and counts.get(id(attr.line), 0) == sum(not _skip(w) for w in attr.value.split()) > 0
+        ):
             continue  # every word parsed
         words = attr.value.split() or [""]
         checked = words if attr.key == "address" else words[:1]
@@ -234,9 +237,12 @@ def multiple_default_gateways(ctx: Context) -> Iterator[Finding]:
             first[key] = (iface, str(gw))
         elif first[key][0].name != iface.name:
             other, other_gw = first[key]
-            yield Finding(attr.span, f"second IPv{gw.version} default gateway {gw} on "
-                          f"`{iface.name}`; `{other.name}` already sets {other_gw} "
-                          f"(line {other.line.lineno})")
+            yield Finding(
+                attr.span,
+                f"second IPv{gw.version} default gateway {gw} on "
+                f"`{iface.name}`; `{other.name}` already sets {other_gw} "
+                f"(line {other.line.lineno})",
+            )
 
 
 @rule("IFG404", "duplicate-address", Severity.WARNING)
@@ -280,5 +286,8 @@ def duplicate_address(ctx: Context) -> Iterator[Finding]:
         if first is None:
             owner[key] = addr
         elif first.iface.name != addr.iface.name:
-            yield Finding(addr.attr.span, f"{key[1]} is also configured on `{first.iface.name}` "
-                          f"(line {first.attr.line.lineno})")
+            yield Finding(
+                addr.attr.span,
+                f"{key[1]} is also configured on `{first.iface.name}` "
+                f"(line {first.attr.line.lineno})",
+            )

@@ -33,9 +33,14 @@ class Context:
 
     __slots__ = ("config", "dialect", "inventory", "loaded", "options")
 
-    def __init__(self, loaded: Loaded, config: Config, dialect: Dialect,
-                 inventory: frozenset[str] | None = None,
-                 options: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        loaded: Loaded,
+        config: Config,
+        dialect: Dialect,
+        inventory: frozenset[str] | None = None,
+        options: dict[str, object] | None = None,
+    ) -> None:
         self.loaded = loaded
         self.config = config
         self.dialect = dialect
@@ -53,8 +58,9 @@ class Context:
         attributes they check instead of each walking every attribute of every stanza."""
         index = self._index()
         owner = self._owners()
-        pairs = [(owner[(id(a.document), a.line.stanza)], a) for k in keys
-                 for a in index.get(k, ())]
+        pairs = [
+            (owner[(id(a.document), a.line.stanza)], a) for k in keys for a in index.get(k, ())
+        ]
         if len(keys) > 1:
             pairs.sort(key=lambda p: (p[1].document.path, p[1].line.seq))
         return pairs

@@ -10,13 +10,9 @@ from ifguard.config.parse import Kind
 from ifguard.lint.rules.base import Context, Finding, rule
 
 _SURROGATE = lazy("[\udc80-\udcff]+")
-_CONTROL = lazy(
-    "\x1b\\[[0-9;?]*[A-Za-z~]|\x1b\\][^\x07]*\x07|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-)
+_CONTROL = lazy("\x1b\\[[0-9;?]*[A-Za-z~]|\x1b\\][^\x07]*\x07|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HASH_AFTER_SPACE = lazy(r"[ \t]#")
-_COMMANDS = frozenset(
-    {"up", "down", "pre-up", "post-up", "pre-down", "post-down", "script", "map"}
-)
+_COMMANDS = frozenset({"up", "down", "pre-up", "post-up", "pre-down", "post-down", "script", "map"})
 
 
 @rule("IFG104", "invalid-utf8", Severity.ERROR)
@@ -46,9 +42,11 @@ def invalid_utf8(ctx: Context) -> Iterator[Finding]:
             continue
         for match in _SURROGATE.finditer(doc.text):
             raw = match.group().encode("utf-8", "surrogateescape")
-            yield Finding(doc.span(match.start(), match.end()),
-                          f"invalid UTF-8 byte(s) {raw.hex(' ')}; re-save the file as UTF-8 "
-                          "and check what wrote binary data into it")
+            yield Finding(
+                doc.span(match.start(), match.end()),
+                f"invalid UTF-8 byte(s) {raw.hex(' ')}; re-save the file as UTF-8 "
+                "and check what wrote binary data into it",
+            )
 
 
 @rule("IFG105", "control-character", Severity.ERROR, fixable=True)
@@ -78,18 +76,27 @@ def control_character(ctx: Context) -> Iterator[Finding]:
         text = doc.text
         if text.startswith("\ufeff"):
             fix = Fix("remove the byte-order mark", (Edit(doc.path, 0, 1, ""),), True)
-            yield Finding(doc.span(0, 1), "file starts with a UTF-8 byte-order mark: the first "
-                          "keyword is not recognised", fix)
+            yield Finding(
+                doc.span(0, 1),
+                "file starts with a UTF-8 byte-order mark: the first keyword is not recognised",
+                fix,
+            )
         if text.isprintable() or not _CONTROL.search(text):
             continue
         for match in _CONTROL.finditer(text):
             raw = match.group()
             shown = raw.encode("unicode_escape").decode("ascii")
-            fix = Fix("remove the control characters",
-                      (Edit(doc.path, match.start(), match.end(), ""),), safe=raw[0] == "\x1b")
-            yield Finding(doc.span(match.start(), match.end()),
-                          f"control character(s) `{shown}` in the file (pasted terminal output "
-                          "or binary data); remove them", fix)
+            fix = Fix(
+                "remove the control characters",
+                (Edit(doc.path, match.start(), match.end(), ""),),
+                safe=raw[0] == "\x1b",
+            )
+            yield Finding(
+                doc.span(match.start(), match.end()),
+                f"control character(s) `{shown}` in the file (pasted terminal output "
+                "or binary data); remove them",
+                fix,
+            )
 
 
 @rule("IFG106", "crlf-line-ending", Severity.WARNING, fixable=True)
@@ -124,9 +131,11 @@ def crlf_line_ending(ctx: Context) -> Iterator[Finding]:
             for idx in _cr_positions(line.raw)
         )
         first = edits[0].start
-        yield Finding(doc.span(first, first + 1),
-                      f"{len(edits)} line(s) end with CRLF; convert the file to LF line endings",
-                      Fix("convert CRLF line endings to LF", edits, True))
+        yield Finding(
+            doc.span(first, first + 1),
+            f"{len(edits)} line(s) end with CRLF; convert the file to LF line endings",
+            Fix("convert CRLF line endings to LF", edits, True),
+        )
 
 
 def _cr_positions(raw: str) -> Iterator[int]:
@@ -174,9 +183,11 @@ def trailing_comment(ctx: Context) -> Iterator[Finding]:
                 continue
             end = len(body.rstrip(" \t\r"))
             what = "interface names" if line.kind is not Kind.OPTION else "the value"
-            yield Finding(doc.span(line.start + pos, line.start + end),
-                          f"`#` here does not start a comment: the text is read as part of "
-                          f"{what} of `{line.keyword}`; move the comment to its own line")
+            yield Finding(
+                doc.span(line.start + pos, line.start + end),
+                f"`#` here does not start a comment: the text is read as part of "
+                f"{what} of `{line.keyword}`; move the comment to its own line",
+            )
 
 
 def _comment_start(body: str) -> int:

@@ -11,6 +11,7 @@ def delete_line(doc: Document, line: Line, description: str, *, safe: bool = Tru
     return Fix(description, (Edit(doc.path, line.start, line.end, ""),), safe)
 
 
-def replace(doc: Document, start: int, end: int, text: str, description: str,
-            *, safe: bool = False) -> Fix:
+def replace(
+    doc: Document, start: int, end: int, text: str, description: str, *, safe: bool = False
+) -> Fix:
     return Fix(description, (Edit(doc.path, start, end, text),), safe)

@@ -20,8 +20,10 @@ def _owner(doc: Document, line: Line) -> str:
         return "it is outside any stanza: ifupdown2 rejects the file with 'error processing line'"
     words = doc.lines[line.stanza].words
     name = words[1] if len(words) > 1 else "?"
-    return (f"ifupdown2 silently stores it as an attribute `{line.keyword}` of `{name}` "
-            "and `ifquery`/`ifreload` exit 0")
+    return (
+        f"ifupdown2 silently stores it as an attribute `{line.keyword}` of `{name}` "
+        "and `ifquery`/`ifreload` exit 0"
+    )
 
 
 def _junk(ctx: Context, kinds: tuple[str, ...]) -> Iterator[tuple[Document, Line, Verdict]]:
@@ -37,12 +39,14 @@ def _glued_output(doc: Document, line: Line) -> Iterator[Finding]:
     if at is None:
         return
     end = len(raw.rstrip(" \t\r\n"))
-    yield Finding(doc.span(line.start + at, line.start + end),
-                  f"the value of `{line.keyword}` ends in pasted `ip` output ("
-                  f"`{raw[at:end][:40]}…`), most likely a line appended to a file without a "
-                  "final newline: ifupdown2 reads every word of it as part of the value. Delete "
-                  "it and repair the word it was glued to (no automatic fix: where that word "
-                  "ended is a guess)")
+    yield Finding(
+        doc.span(line.start + at, line.start + end),
+        f"the value of `{line.keyword}` ends in pasted `ip` output ("
+        f"`{raw[at:end][:40]}…`), most likely a line appended to a file without a "
+        "final newline: ifupdown2 reads every word of it as part of the value. Delete "
+        "it and repair the word it was glued to (no automatic fix: where that word "
+        "ended is a guess)",
+    )
 
 
 def _report(doc: Document, line: Line, verdict: Verdict, advice: str) -> Finding:
@@ -93,8 +97,13 @@ def pasted_command_output(ctx: Context) -> Iterator[Finding]:
             continue
         junk = verdicts(doc)
         for line in doc.lines:
-            if (line.kind is Kind.OPTION and line.seq not in junk and ": <" in line.raw
-                    and line.keyword not in _COMMANDS and "\\\n" not in line.raw):
+            if (
+                line.kind is Kind.OPTION
+                and line.seq not in junk
+                and ": <" in line.raw
+                and line.keyword not in _COMMANDS
+                and "\\\n" not in line.raw
+            ):
                 yield from _glued_output(doc, line)  # (commands may echo anything)
 
 
@@ -139,8 +148,12 @@ def pasted_shell_command(ctx: Context) -> Iterator[Finding]:
     ```
     """
     for doc, line, verdict in _junk(ctx, ("shell",)):
-        yield _report(doc, line, verdict, "Delete it; commands that must run belong in "
-                      "`post-up`/`pre-up` options.")
+        yield _report(
+            doc,
+            line,
+            verdict,
+            "Delete it; commands that must run belong in `post-up`/`pre-up` options.",
+        )
 
 
 @rule("IFG103", "stray-marker", Severity.ERROR, fixable=True)
@@ -195,8 +208,11 @@ def invalid_option_name(ctx: Context) -> Iterator[Finding]:
     """
     for doc in ctx.documents:
         for line in doc.lines:
-            if (line.kind is Kind.OPTION and not valid_name(line.keyword)
-                    and line.seq not in verdicts(doc)):
+            if (
+                line.kind is Kind.OPTION
+                and not valid_name(line.keyword)
+                and line.seq not in verdicts(doc)
+            ):
                 yield _invalid_name(doc, line)
 
 
@@ -207,29 +223,51 @@ _OPTION_LIST = re.compile(r"^(ovs[-_]options|ovs[-_]extra|bond[-_]options|bridge
 
 def _invalid_name(doc: Document, line: Line) -> Finding:
     prev = doc.lines[line.seq - 1] if line.seq else None
-    if line.keyword.startswith("-") and len(line.keyword) > 1 and prev is not None \
-            and prev.kind is Kind.OPTION and prev.keyword in _COMMANDS:
+    if (
+        line.keyword.startswith("-")
+        and len(line.keyword) > 1
+        and prev is not None
+        and prev.kind is Kind.OPTION
+        and prev.keyword in _COMMANDS
+    ):
         # `-j MASQUERADE` under `post-up iptables ...`: a command wrapped without a backslash.
         eol = prev.eol
         at = prev.end - len(eol)
         fix = replace(doc, at, at, " \\", "end the line above with a backslash to continue it")
-        return Finding(doc.line_span(line),
-                       f"`{line.body.strip()}` looks like the rest of the `{prev.keyword}` command "
-                       "above, wrapped without a trailing backslash: the command runs without it "
-                       f"and {_owner(doc, line)}", fix)
-    if prev is not None and prev.kind is Kind.OPTION and _OPTION_LIST.match(prev.keyword) \
-            and all("=" in w for w in line.words):
+        return Finding(
+            doc.line_span(line),
+            f"`{line.body.strip()}` looks like the rest of the `{prev.keyword}` command "
+            "above, wrapped without a trailing backslash: the command runs without it "
+            f"and {_owner(doc, line)}",
+            fix,
+        )
+    if (
+        prev is not None
+        and prev.kind is Kind.OPTION
+        and _OPTION_LIST.match(prev.keyword)
+        and all("=" in w for w in line.words)
+    ):
         # `bond_mode=balance-tcp tag=1` under `ovs_options ...`: a long line wrapped by a
         # paste. Deleting it would drop settings (the incident lab lost its tag that way).
         at = prev.end - len(prev.eol)
-        fix = replace(doc, at, line.start + len(line.indent), " ",
-                      f"join it to the `{prev.keyword}` line above")
-        return Finding(doc.line_span(line),
-                       f"`{line.body.strip()}` looks like the rest of the `{prev.keyword}` line "
-                       f"above, wrapped onto its own line: those settings are not applied and "
-                       f"{_owner(doc, line)}. Join it to the line above", fix)
-    msg = (f"`{line.keyword}` is not an option name; {_owner(doc, line)}. "
-           "Delete the line or turn it into a `#` comment.")
+        fix = replace(
+            doc,
+            at,
+            line.start + len(line.indent),
+            " ",
+            f"join it to the `{prev.keyword}` line above",
+        )
+        return Finding(
+            doc.line_span(line),
+            f"`{line.body.strip()}` looks like the rest of the `{prev.keyword}` line "
+            f"above, wrapped onto its own line: those settings are not applied and "
+            f"{_owner(doc, line)}. Join it to the line above",
+            fix,
+        )
+    msg = (
+        f"`{line.keyword}` is not an option name; {_owner(doc, line)}. "
+        "Delete the line or turn it into a `#` comment."
+    )
     return Finding(doc.line_span(line), msg, delete_line(doc, line, "remove the line"))
 
 
@@ -336,10 +374,11 @@ def misspelt_keyword(ctx: Context) -> Iterator[Finding]:
                 continue
             guess = _typo(line)
             if guess:
-                where = ("" if line.kind is Kind.UNKNOWN else
-                         f"; as written, {_owner(doc, line)}")
-                yield Finding(doc.word_span(line, 0),
-                              f"`{line.keyword}` is not a keyword; did you mean `{guess}`?{where}")
+                where = "" if line.kind is Kind.UNKNOWN else f"; as written, {_owner(doc, line)}"
+                yield Finding(
+                    doc.word_span(line, 0),
+                    f"`{line.keyword}` is not a keyword; did you mean `{guess}`?{where}",
+                )
 
 
 @rule("IFG110", "option-outside-stanza", Severity.ERROR)
@@ -371,6 +410,8 @@ def option_outside_stanza(ctx: Context) -> Iterator[Finding]:
             if line.kind is not Kind.UNKNOWN or line.seq in verdicts(doc):
                 continue
             if _typo(line) is None:
-                yield Finding(doc.line_span(line),
-                              f"`{line.keyword}` is outside any iface stanza; move it under the "
-                              "`iface` line it belongs to")
+                yield Finding(
+                    doc.line_span(line),
+                    f"`{line.keyword}` is outside any iface stanza; move it under the "
+                    "`iface` line it belongs to",
+                )

@@ -61,20 +61,30 @@ def ovs_bridge_port_mismatch(ctx: Context) -> Iterator[Finding]:
                 other = ctx.config.iface(target)
                 # Undefined or without ovs_type: it may be completed in another file.
                 if other is not None and ovs_type(other) is not None:
-                    yield Finding(attr.span, f"`{iface.name}` names `{target}` as its OVS "
-                                  "bridge, but that stanza is not an OVSBridge")
+                    yield Finding(
+                        attr.span,
+                        f"`{iface.name}` names `{target}` as its OVS "
+                        "bridge, but that stanza is not an OVSBridge",
+                    )
             elif iface.name not in listed[target]:
-                yield Finding(attr.span, f"`{iface.name}` says `ovs_bridge {target}`, but "
-                              f"`{target}`'s `ovs_ports` does not list it")
+                yield Finding(
+                    attr.span,
+                    f"`{iface.name}` says `ovs_bridge {target}`, but "
+                    f"`{target}`'s `ovs_ports` does not list it",
+                )
     for name, br in bridges.items():
         for attr in br.find("ovs-ports"):
             for port in member_names(attr):
                 stanzas = [i for i in ctx.config.by_name.get(port, ()) if i.stanza == "iface"]
-                targets = {v.split()[0] for i in stanzas
-                           if (v := i.get("ovs-bridge")) and v.split()}
+                targets = {
+                    v.split()[0] for i in stanzas if (v := i.get("ovs-bridge")) and v.split()
+                }
                 if targets and name not in targets:
-                    yield Finding(attr.span, f"`{name}` lists `{port}` in `ovs_ports`, but "
-                                  f"`{port}` says `ovs_bridge {sorted(targets)[0]}`")
+                    yield Finding(
+                        attr.span,
+                        f"`{name}` lists `{port}` in `ovs_ports`, but "
+                        f"`{port}` says `ovs_bridge {sorted(targets)[0]}`",
+                    )
 
 
 @rule("IFG502", "ovs-bond-member-as-port", Severity.ERROR)
@@ -116,8 +126,11 @@ def ovs_bond_member_as_port(ctx: Context) -> Iterator[Finding]:
         for attr in br.find("ovs-ports"):
             for port in member_names(attr):
                 if port in members:
-                    yield Finding(attr.span, f"`{port}` is a member of OVS bond "
-                                  f"`{members[port].name}` and also a port of `{br.name}`")
+                    yield Finding(
+                        attr.span,
+                        f"`{port}` is a member of OVS bond "
+                        f"`{members[port].name}` and also a port of `{br.name}`",
+                    )
 
 
 @rule("IFG503", "ovs-bond-too-few-members", Severity.ERROR)
@@ -150,5 +163,8 @@ def ovs_bond_too_few_members(ctx: Context) -> Iterator[Finding]:
             continue
         names = [n for a in iface.find("ovs-bonds") for n in member_names(a)]
         if len(names) < 2:
-            yield Finding(iface.span, f"OVS bond `{iface.name}` has {len(names)} member(s) in "
-                          "`ovs_bonds`; it needs at least two")
+            yield Finding(
+                iface.span,
+                f"OVS bond `{iface.name}` has {len(names)} member(s) in "
+                "`ovs_bonds`; it needs at least two",
+            )

@@ -8,25 +8,60 @@ from ifguard.config.diagnostic import Severity
 from ifguard.config.topology import ovs_type
 from ifguard.lint.rules.base import Context, Finding, rule
 
-_PORT_KEYS = frozenset({"tag", "trunks", "vlan_mode", "qos", "mac", "fake_bridge", "cvlans",
-                        "protected", "bond_fake_iface", "rstp_enable"})
-_BOND_KEYS = _PORT_KEYS | {"bond_mode", "lacp", "bond_updelay", "bond_downdelay",
-                           "bond_active_slave", "bond_active_member"}
-_BRIDGE_KEYS = frozenset({"stp_enable", "rstp_enable", "fail_mode", "protocols",
-                          "mcast_snooping_enable", "datapath_type", "flood_vlans",
-                          "auto_attach", "netflow", "sflow", "ipfix", "mirrors"})
+_PORT_KEYS = frozenset(
+    {
+        "tag",
+        "trunks",
+        "vlan_mode",
+        "qos",
+        "mac",
+        "fake_bridge",
+        "cvlans",
+        "protected",
+        "bond_fake_iface",
+        "rstp_enable",
+    }
+)
+_BOND_KEYS = _PORT_KEYS | {
+    "bond_mode",
+    "lacp",
+    "bond_updelay",
+    "bond_downdelay",
+    "bond_active_slave",
+    "bond_active_member",
+}
+_BRIDGE_KEYS = frozenset(
+    {
+        "stp_enable",
+        "rstp_enable",
+        "fail_mode",
+        "protocols",
+        "mcast_snooping_enable",
+        "datapath_type",
+        "flood_vlans",
+        "auto_attach",
+        "netflow",
+        "sflow",
+        "ipfix",
+        "mirrors",
+    }
+)
 _MAPS = frozenset({"other_config", "external_ids", "options", "status"})
 KEYS: dict[str, frozenset[str]] = {
-    "OVSBond": _BOND_KEYS, "OVSDPDKBond": _BOND_KEYS,
-    "OVSPort": _PORT_KEYS, "OVSIntPort": _PORT_KEYS, "OVSPatchPort": _PORT_KEYS,
-    "OVSTunnel": _PORT_KEYS, "OVSDPDKPort": _PORT_KEYS,
-    "OVSBridge": _BRIDGE_KEYS, "OVSUserspaceBridge": _BRIDGE_KEYS,
+    "OVSBond": _BOND_KEYS,
+    "OVSDPDKBond": _BOND_KEYS,
+    "OVSPort": _PORT_KEYS,
+    "OVSIntPort": _PORT_KEYS,
+    "OVSPatchPort": _PORT_KEYS,
+    "OVSTunnel": _PORT_KEYS,
+    "OVSDPDKPort": _PORT_KEYS,
+    "OVSBridge": _BRIDGE_KEYS,
+    "OVSUserspaceBridge": _BRIDGE_KEYS,
 }
 CHOICES: dict[str, frozenset[str]] = {
     "bond_mode": frozenset({"active-backup", "balance-slb", "balance-tcp"}),
     "lacp": frozenset({"active", "passive", "off"}),
-    "vlan_mode": frozenset({"access", "trunk", "native-tagged", "native-untagged",
-                            "dot1q-tunnel"}),
+    "vlan_mode": frozenset({"access", "trunk", "native-tagged", "native-untagged", "dot1q-tunnel"}),
     "fail_mode": frozenset({"standalone", "secure"}),
     "stp_enable": frozenset({"true", "false"}),
     "rstp_enable": frozenset({"true", "false"}),

@@ -28,8 +28,7 @@ def _close(name: str, candidates: frozenset[str]) -> str | None:
     (`eth1` is not a typo of `eth0`, `enp010` is one of `enp0s10`)."""
     if len(name) <= 3:
         return None
-    near = sorted(c for c in candidates
-                  if _distance(name, c) == 1 and _shape(c) != _shape(name))
+    near = sorted(c for c in candidates if _distance(name, c) == 1 and _shape(c) != _shape(name))
     return near[0] if near else None
 
 
@@ -76,14 +75,20 @@ def undefined_interface(ctx: Context) -> Iterator[Finding]:
         where = f"`{edge.attribute.name}` of `{edge.master.name}`"
         if nics is not None:
             hint = f"; did you mean `{typo}`?" if typo else ""
-            yield Finding(edge.attribute.span, f"`{name}` in {where} is neither defined nor a "
-                          f"network interface of this host{hint}", severity=Severity.ERROR)
+            yield Finding(
+                edge.attribute.span,
+                f"`{name}` in {where} is neither defined nor a "
+                f"network interface of this host{hint}",
+                severity=Severity.ERROR,
+            )
         elif typo:
-            yield Finding(edge.attribute.span, f"`{name}` in {where} is not defined; "
-                          f"did you mean `{typo}`?")
+            yield Finding(
+                edge.attribute.span, f"`{name}` in {where} is not defined; did you mean `{typo}`?"
+            )
         elif looks_virtual(name) or edge.relation == "ovs-bridge":
-            yield Finding(edge.attribute.span, f"`{name}` in {where} has no stanza: "
-                          "nothing creates it")
+            yield Finding(
+                edge.attribute.span, f"`{name}` in {where} has no stanza: nothing creates it"
+            )
 
 
 @rule("IFG302", "conflicting-duplicate-interface", Severity.ERROR)
@@ -121,8 +126,11 @@ def duplicate_interface(ctx: Context) -> Iterator[Finding]:
                 continue
             conflict = _conflict(first, iface)
             if conflict:
-                yield Finding(iface.span, f"`{name}` ({family}) is defined again (first at line "
-                              f"{first.line.lineno}) and the two disagree: {conflict}")
+                yield Finding(
+                    iface.span,
+                    f"`{name}` ({family}) is defined again (first at line "
+                    f"{first.line.lineno}) and the two disagree: {conflict}",
+                )
 
 
 def _conflict(a: Interface, b: Interface) -> str:
@@ -175,11 +183,16 @@ def enslaved_twice(ctx: Context) -> Iterator[Finding]:
         first = owners.get(key)
         if first is None:
             owners[key] = edge
-        elif first.master.name != edge.master.name and \
-                {first.relation, edge.relation} != {"ovs-bond", "ovs-bridge"}:  # IFG502's case
-            yield Finding(edge.attribute.span, f"`{edge.member}` is claimed by `{edge.master.name}`"
-                          f" ({edge.attribute.name}) and already by `{first.master.name}` "
-                          f"({first.attribute.name}, line {first.attribute.line.lineno})")
+        elif first.master.name != edge.master.name and {first.relation, edge.relation} != {
+            "ovs-bond",
+            "ovs-bridge",
+        }:  # IFG502's case
+            yield Finding(
+                edge.attribute.span,
+                f"`{edge.member}` is claimed by `{edge.master.name}`"
+                f" ({edge.attribute.name}) and already by `{first.master.name}` "
+                f"({first.attribute.name}, line {first.attribute.line.lineno})",
+            )
 
 
 @rule("IFG304", "dependency-loop", Severity.ERROR)
@@ -250,7 +263,7 @@ def _cycles(graph: dict[str, set[str]]) -> Iterator[list[str]]:
                 path.pop()
                 state[node] = 2
             elif state.get(child) == 1:
-                yield path[path.index(child):]
+                yield path[path.index(child) :]
             elif not state.get(child):
                 state[child] = 1
                 path.append(child)
@@ -294,10 +307,13 @@ def duplicate_auto(ctx: Context) -> Iterator[Finding]:
         doc, line = st.document, st.line
         body_end = line.start + len(line.body)
         if fresh:
-            replacement = line.raw[: len(line.raw) - len(line.raw.lstrip(" \t"))] + \
-                f"{st.keyword} {' '.join(fresh)}"
-            fix = Fix("drop the repeated name(s)",
-                      (Edit(doc.path, line.start, body_end, replacement),))
+            replacement = (
+                line.raw[: len(line.raw) - len(line.raw.lstrip(" \t"))]
+                + f"{st.keyword} {' '.join(fresh)}"
+            )
+            fix = Fix(
+                "drop the repeated name(s)", (Edit(doc.path, line.start, body_end, replacement),)
+            )
         else:
             fix = Fix("remove the repeated auto line", (Edit(doc.path, line.start, line.end, ""),))
         yield Finding(doc.line_span(line), f"`{' '.join(dups)}` is already marked `auto`", fix)

@@ -31,8 +31,10 @@ def source_not_found(ctx: Context) -> Iterator[Finding]:
     for issue in ctx.loaded.issues:
         if issue.kind in ("missing", "unreadable"):
             what = "cannot be read: " + issue.detail if issue.detail else "does not exist"
-            yield Finding(issue.document.line_span(issue.line),
-                          f"`{issue.line.keyword} {issue.target}`: {what}")
+            yield Finding(
+                issue.document.line_span(issue.line),
+                f"`{issue.line.keyword} {issue.target}`: {what}",
+            )
 
 
 @rule("IFG202", "source-cycle", Severity.ERROR)
@@ -57,9 +59,12 @@ def source_cycle(ctx: Context) -> Iterator[Finding]:
     """
     for issue in ctx.loaded.issues:
         if issue.kind == "cycle":
-            yield Finding(issue.document.line_span(issue.line),
-                          f"`source` includes {issue.target}, which is already being read "
-                          "(include cycle)")
+            yield Finding(
+                issue.document.line_span(issue.line),
+                f"`source` includes {issue.target}, which is already being read (include cycle)",
+            )
         elif issue.kind == "depth":
-            yield Finding(issue.document.line_span(issue.line),
-                          f"include chain deeper than 32 files at {issue.target}")
+            yield Finding(
+                issue.document.line_span(issue.line),
+                f"include chain deeper than 32 files at {issue.target}",
+            )

@@ -52,8 +52,10 @@ def vlan_parent_missing(ctx: Context) -> Iterator[Finding]:
         if known_nic:
             continue
         if ctx.inventory is not None or looks_virtual(parent[0]):
-            yield Finding(iface.name_span, f"VLAN `{iface.name}` sits on `{parent[0]}`, which "
-                          "no stanza defines")
+            yield Finding(
+                iface.name_span,
+                f"VLAN `{iface.name}` sits on `{parent[0]}`, which no stanza defines",
+            )
 
 
 def _mtu(value: str | None) -> int | None:
@@ -100,15 +102,25 @@ def mtu_above_parent(ctx: Context) -> Iterator[Finding]:
         mine = mtus.get(iface.name)
         parent = vlan_parent(iface) if "." in iface.name or iface.get("vlan-raw-device") else None
         if mine is not None and parent and parent[0] in mtus and mine > mtus[parent[0]]:
-            yield Finding(iface.span, f"`{iface.name}` has mtu {mine} but its parent "
-                          f"`{parent[0]}` has mtu {mtus[parent[0]]}")
+            yield Finding(
+                iface.span,
+                f"`{iface.name}` has mtu {mine} but its parent "
+                f"`{parent[0]}` has mtu {mtus[parent[0]]}",
+            )
     for edge in edge_list(ctx.options, ctx.config):
         mine = mtus.get(edge.master.name)
         lower = mtus.get(edge.member)
-        if mine is not None and lower is not None and mine > lower and \
-                edge.relation in ("bond", "bridge"):
-            yield Finding(edge.attribute.span, f"`{edge.master.name}` has mtu {mine} but its "
-                          f"member `{edge.member}` has mtu {lower}")
+        if (
+            mine is not None
+            and lower is not None
+            and mine > lower
+            and edge.relation in ("bond", "bridge")
+        ):
+            yield Finding(
+                edge.attribute.span,
+                f"`{edge.master.name}` has mtu {mine} but its "
+                f"member `{edge.member}` has mtu {lower}",
+            )
 
 
 @rule("IFG308", "address-on-port", Severity.WARNING)
@@ -138,13 +150,17 @@ def address_on_port(ctx: Context) -> Iterator[Finding]:
         bridge-ports eno1
     ```
     """
-    enslaved = {e.member: e for e in edge_list(ctx.options, ctx.config)
-                if e.relation in ("bond", "bridge")}
+    enslaved = {
+        e.member: e for e in edge_list(ctx.options, ctx.config) if e.relation in ("bond", "bridge")
+    }
     for iface, attr in ctx.attrs("address"):
         edge = enslaved.get(iface.name)
         if edge is not None and attr.value.strip() and not attr.value.startswith("0.0.0.0"):
-            yield Finding(attr.span, f"`{iface.name}` is a port of `{edge.master.name}` "
-                          f"({edge.attribute.name}); put the address on `{edge.master.name}`")
+            yield Finding(
+                attr.span,
+                f"`{iface.name}` is a port of `{edge.master.name}` "
+                f"({edge.attribute.name}); put the address on `{edge.master.name}`",
+            )
 
 
 @rule("IFG309", "auto-without-stanza", Severity.WARNING)
@@ -170,8 +186,9 @@ def auto_without_stanza(ctx: Context) -> Iterator[Finding]:
     ```
     """
     defined = {i.name for i in ctx.config.interfaces}
-    templated = any("%" in d.text and any(ln.kind is Kind.TEMPLATE for ln in d.lines)
-                    for d in ctx.documents)
+    templated = any(
+        "%" in d.text and any(ln.kind is Kind.TEMPLATE for ln in d.lines) for d in ctx.documents
+    )
     if templated or ctx.loaded.issues:  # stanzas may come from templates or missing files
         return
     for st in ctx.config.statements:

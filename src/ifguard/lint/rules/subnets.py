@@ -33,10 +33,16 @@ def network_address_as_host(ctx: Context) -> Iterator[Finding]:
     """
     for addr in addresses(ctx):
         value = addr.value
-        if value.version == 4 and value.network.prefixlen < 31 and \
-                value.ip == value.network.network_address and not value.ip.is_unspecified:
-            yield Finding(addr.attr.span, f"{value} is the network address of "
-                          f"{value.network}, not a host address")
+        if (
+            value.version == 4
+            and value.network.prefixlen < 31
+            and value.ip == value.network.network_address
+            and not value.ip.is_unspecified
+        ):
+            yield Finding(
+                addr.attr.span,
+                f"{value} is the network address of {value.network}, not a host address",
+            )
 
 
 @rule("IFG406", "netmask-conflicts-with-prefix", Severity.WARNING)
@@ -67,16 +73,22 @@ def netmask_conflicts_with_prefix(ctx: Context) -> Iterator[Finding]:
     for iface, attr in ctx.attrs("netmask"):
         mask = attr.value.split()[0] if attr.value.split() else ""
         try:
-            prefix = int(mask) if mask.isdigit() else \
-                ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
+            prefix = (
+                int(mask) if mask.isdigit() else ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
+            )
         except ValueError:
             continue  # IFG401 reports it
         for address in iface.find("address"):
             for word in address.value.split():
-                if "/" in word and word.rsplit("/", 1)[1].isdigit() and \
-                        int(word.rsplit("/", 1)[1]) != prefix:
-                    yield Finding(attr.span, f"netmask `{mask}` (/{prefix}) contradicts "
-                                  f"`{word}` on `{iface.name}`")
+                if (
+                    "/" in word
+                    and word.rsplit("/", 1)[1].isdigit()
+                    and int(word.rsplit("/", 1)[1]) != prefix
+                ):
+                    yield Finding(
+                        attr.span,
+                        f"netmask `{mask}` (/{prefix}) contradicts `{word}` on `{iface.name}`",
+                    )
 
 
 @rule("IFG407", "overlapping-subnets", Severity.WARNING)
@@ -130,8 +142,11 @@ def overlapping_subnets(ctx: Context) -> Iterator[Finding]:
             pair = (other.iface.name, addr.iface.name)
             if other.iface.name != addr.iface.name and pair not in reported:
                 reported.add(pair)
-                yield Finding(addr.attr.span, f"{addr.value.network} on `{addr.iface.name}` "
-                              f"overlaps {other.value.network} on `{other.iface.name}`")
+                yield Finding(
+                    addr.attr.span,
+                    f"{addr.value.network} on `{addr.iface.name}` "
+                    f"overlaps {other.value.network} on `{other.iface.name}`",
+                )
             if end > open_until[1]:
                 open_until = (scope, end, addr)
         else:

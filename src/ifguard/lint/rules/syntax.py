@@ -12,10 +12,35 @@ from ifguard.lint.classify import valid_name, verdicts
 from ifguard.lint.rules.base import Context, Finding, rule
 
 METHODS: dict[str, frozenset[str]] = {
-    "inet": frozenset({"static", "dhcp", "manual", "loopback", "ppp", "bootp", "tunnel",
-                       "wvdial", "ipv4ll", "dhcp6", "auto"}),
-    "inet6": frozenset({"auto", "dhcp", "static", "manual", "loopback", "v4tunnel", "6to4",
-                        "ppp", "tunnel", "dhcp6"}),
+    "inet": frozenset(
+        {
+            "static",
+            "dhcp",
+            "manual",
+            "loopback",
+            "ppp",
+            "bootp",
+            "tunnel",
+            "wvdial",
+            "ipv4ll",
+            "dhcp6",
+            "auto",
+        }
+    ),
+    "inet6": frozenset(
+        {
+            "auto",
+            "dhcp",
+            "static",
+            "manual",
+            "loopback",
+            "v4tunnel",
+            "6to4",
+            "ppp",
+            "tunnel",
+            "dhcp6",
+        }
+    ),
     "ipx": frozenset({"static", "dynamic"}),
     "can": frozenset({"static"}),
 }
@@ -54,35 +79,44 @@ def malformed_iface_line(ctx: Context) -> Iterator[Finding]:
             yield Finding(iface.span, "`iface` without an interface name")
             continue
         if words[-1] in ("inherits", "inherit"):
-            yield Finding(doc.word_span(iface.line, len(words) - 1),
-                          f"`{words[-1]}` is missing the name of the stanza to inherit from")
+            yield Finding(
+                doc.word_span(iface.line, len(words) - 1),
+                f"`{words[-1]}` is missing the name of the stanza to inherit from",
+            )
             continue
         for i, word in enumerate(words[2:-1], 2):  # `inherits NAME` may follow name/family/method
             if word in ("inherits", "inherit"):
-                words = words[:i] + words[i + 2:]
+                words = words[:i] + words[i + 2 :]
                 break
         if len(words) == 2:
             continue  # ifupdown2 / ifupdown-ng style: `iface NAME`
         family = words[2]
         if family not in METHODS:
             guess = "inet6" if family.endswith("6") else "inet"
-            yield Finding(doc.word_span(iface.line, 2),
-                          f"unknown address family `{family}`; did you mean `{guess}`?")
+            yield Finding(
+                doc.word_span(iface.line, 2),
+                f"unknown address family `{family}`; did you mean `{guess}`?",
+            )
             continue
         if len(words) == 3:
             if ctx.dialect is Dialect.IFUPDOWN:
-                yield Finding(doc.word_span(iface.line, 2),
-                              f"`iface {words[1]} {family}` has no method (static, dhcp, manual"
-                              " ...): classic ifupdown rejects it")
+                yield Finding(
+                    doc.word_span(iface.line, 2),
+                    f"`iface {words[1]} {family}` has no method (static, dhcp, manual"
+                    " ...): classic ifupdown rejects it",
+                )
             continue
         if words[3] not in METHODS[family]:
             known = ", ".join(sorted(METHODS[family]))
-            yield Finding(doc.word_span(iface.line, 3),
-                          f"`{words[3]}` is not a method of `{family}` (known: {known})")
+            yield Finding(
+                doc.word_span(iface.line, 3),
+                f"`{words[3]}` is not a method of `{family}` (known: {known})",
+            )
         if len(words) > 4:
-            yield Finding(doc.word_span(iface.line, 4),
-                          f"extra word(s) `{' '.join(words[4:])}` after the method are not "
-                          "understood")
+            yield Finding(
+                doc.word_span(iface.line, 4),
+                f"extra word(s) `{' '.join(words[4:])}` after the method are not understood",
+            )
 
 
 @rule("IFG204", "missing-value", Severity.ERROR)
@@ -109,8 +143,7 @@ def missing_value(ctx: Context) -> Iterator[Finding]:
     """
     for iface in ctx.config.interfaces:
         for attr in iface.attributes:
-            if attr.value or not valid_name(attr.name) or attr.line.seq in verdicts(
-                    attr.document):
+            if attr.value or not valid_name(attr.name) or attr.line.seq in verdicts(attr.document):
                 continue
             yield Finding(attr.span, f"`{attr.name}` option has no value")
     for st in ctx.config.statements:
@@ -147,8 +180,11 @@ def duplicate_option(ctx: Context) -> Iterator[Finding]:
             if attr.key not in SINGLE:
                 continue
             if attr.key in seen:
-                yield Finding(attr.span, f"`{attr.name}` is given twice in `{iface.name}` "
-                              f"(first `{seen[attr.key]}`, then `{attr.value}`)")
+                yield Finding(
+                    attr.span,
+                    f"`{attr.name}` is given twice in `{iface.name}` "
+                    f"(first `{seen[attr.key]}`, then `{attr.value}`)",
+                )
             else:
                 seen[attr.key] = attr.value
 
@@ -180,7 +216,12 @@ def keyword_not_in_dialect(ctx: Context) -> Iterator[Finding]:
     """
     for doc in ctx.documents:
         for line in doc.lines:
-            if line.keyword in ("mapping", "no-auto-down", "no-scripts", "rename") and \
-                    line.kind in (Kind.STANZA, Kind.STATEMENT):
-                yield Finding(doc.word_span(line, 0),
-                              f"ifupdown-ng does not support `{line.keyword}`")
+            if line.keyword in (
+                "mapping",
+                "no-auto-down",
+                "no-scripts",
+                "rename",
+            ) and line.kind in (Kind.STANZA, Kind.STATEMENT):
+                yield Finding(
+                    doc.word_span(line, 0), f"ifupdown-ng does not support `{line.keyword}`"
+                )

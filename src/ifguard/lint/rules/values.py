@@ -29,9 +29,24 @@ def _placeholder(value: str) -> str | None:
             continue  # a real IPv4 address
         return text.strip(" :/")
     return None
-_ADDRESS_KEYS = frozenset({"address", "gateway", "netmask", "broadcast", "pointopoint",
-                           "point-to-point", "dns-nameservers", "address-virtual",
-                           "vxlan-local-tunnelip", "endpoint", "local", "hwaddress"})
+
+
+_ADDRESS_KEYS = frozenset(
+    {
+        "address",
+        "gateway",
+        "netmask",
+        "broadcast",
+        "pointopoint",
+        "point-to-point",
+        "dns-nameservers",
+        "address-virtual",
+        "vxlan-local-tunnelip",
+        "endpoint",
+        "local",
+        "hwaddress",
+    }
+)
 _SMART_QUOTES = "‘’“”"
 _QUOTES = "'\"" + _SMART_QUOTES
 # Option families read by hook scripts that accept options we cannot enumerate.
@@ -69,8 +84,10 @@ def misspelt_attribute(ctx: Context) -> Iterator[Finding]:
         if not guess:
             continue
         for _, attr in ctx.attrs(key):
-            yield Finding(attr.name_span, f"unknown option `{attr.name}`; did you mean "
-                          f"`{guess}`? As written it is ignored")
+            yield Finding(
+                attr.name_span,
+                f"unknown option `{attr.name}`; did you mean `{guess}`? As written it is ignored",
+            )
 
 
 def _int(value: str) -> int | None:
@@ -111,19 +128,28 @@ def invalid_value(ctx: Context) -> Iterator[Finding]:
         if choices is not None and value.split()[0] not in choices:
             first = value.split()[0]
             same = [c for c in choices if c.lower() == first.lower()]
-            hint = f"; did you mean `{same[0]}`? (values are case-sensitive)" if same else \
-                f" (expected one of: {', '.join(sorted(choices))})"
+            hint = (
+                f"; did you mean `{same[0]}`? (values are case-sensitive)"
+                if same
+                else f" (expected one of: {', '.join(sorted(choices))})"
+            )
             yield Finding(attr.span, f"`{attr.name} {first}` is not a valid value{hint}")
             continue
         bounds = RANGES.get(key)
         if bounds is not None:
             number = _int(value.split()[0])
             if number is None or not bounds[0] <= number <= bounds[1]:
-                yield Finding(attr.span, f"`{attr.name}` must be a whole number from "
-                              f"{bounds[0]} to {bounds[1]}, not `{value}`")
+                yield Finding(
+                    attr.span,
+                    f"`{attr.name}` must be a whole number from "
+                    f"{bounds[0]} to {bounds[1]}, not `{value}`",
+                )
             elif key in ("mtu", "ovs-mtu") and number > 9216:
-                yield Finding(attr.span, f"MTU {number} is above what most NICs and "
-                              "switches support (9216)", severity=Severity.WARNING)
+                yield Finding(
+                    attr.span,
+                    f"MTU {number} is above what most NICs and switches support (9216)",
+                    severity=Severity.WARNING,
+                )
 
 
 def _vid_ranges(value: str) -> Iterator[tuple[str, int, int]]:
@@ -159,8 +185,9 @@ def vlan_id_out_of_range(ctx: Context) -> Iterator[Finding]:
             continue
         parent = vlan_parent(iface)
         if parent and not 1 <= parent[1] <= 4094:
-            yield Finding(iface.name_span, f"VLAN id {parent[1]} of `{iface.name}` is outside "
-                          "1-4094")
+            yield Finding(
+                iface.name_span, f"VLAN id {parent[1]} of `{iface.name}` is outside 1-4094"
+            )
     for _, attr in ctx.attrs("bridge-vids"):
         for part, low, high in _vid_ranges(attr.value):
             if not (1 <= low <= high <= 4094):
@@ -201,8 +228,11 @@ def malformed_mac_address(ctx: Context) -> Iterator[Finding]:
             if _MAC.match(mac) or "$" in mac or mac in ("random", "preserve"):
                 continue
             if _LOOSE_MAC.match(mac):
-                yield Finding(attr.span, f"MAC address `{mac}` is not in canonical form "
-                              "(two hex digits per octet)", severity=Severity.WARNING)
+                yield Finding(
+                    attr.span,
+                    f"MAC address `{mac}` is not in canonical form (two hex digits per octet)",
+                    severity=Severity.WARNING,
+                )
             else:
                 yield Finding(attr.span, f"`{mac}` is not a MAC address")
 
@@ -232,8 +262,9 @@ def unreplaced_placeholder(ctx: Context) -> Iterator[Finding]:
     for _, attr in ctx.attrs(*_ADDRESS_KEYS):
         found = _placeholder(attr.value)
         if found:
-            yield Finding(attr.span, f"`{attr.name}` holds a placeholder "
-                          f"(`{found}`), not a real value")
+            yield Finding(
+                attr.span, f"`{attr.name}` holds a placeholder (`{found}`), not a real value"
+            )
 
 
 @rule("IFG224", "broken-shell-command", Severity.ERROR)
@@ -266,11 +297,17 @@ def broken_shell_command(ctx: Context) -> Iterator[Finding]:
         try:
             shlex.split(attr.value, comments=True)
         except ValueError as exc:
-            yield Finding(attr.span, f"the `{attr.name}` command does not parse as a shell "
-                          f"command ({exc}): it fails every time")
+            yield Finding(
+                attr.span,
+                f"the `{attr.name}` command does not parse as a shell "
+                f"command ({exc}): it fails every time",
+            )
             continue
         smart = [c for c in attr.value if c in _SMART_QUOTES]
         if smart:
-            yield Finding(attr.span, f"typographic quote `{smart[0]}` in the `{attr.name}` "
-                          "command reaches the shell literally; use ' or \"",
-                          severity=Severity.WARNING)
+            yield Finding(
+                attr.span,
+                f"typographic quote `{smart[0]}` in the `{attr.name}` "
+                "command reaches the shell literally; use ' or \"",
+                severity=Severity.WARNING,
+            )

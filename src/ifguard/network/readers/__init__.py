@@ -18,8 +18,9 @@ from ifguard.network.readers.types import Link, Route, Runtime
 from ifguard.system.runner import Runner, SubprocessRunner
 
 
-def read_runtime(runner: Runner | None = None, root: Path = Path("/"),
-                 netlink: NetlinkSource | None = None) -> Runtime:
+def read_runtime(
+    runner: Runner | None = None, root: Path = Path("/"), netlink: NetlinkSource | None = None
+) -> Runtime:
     errors: list[str] = []
     links: dict[str, Link] = {}
     routes: tuple[Route, ...] = ()

@@ -46,9 +46,13 @@ class PyrouteSource:
 
             with IPRoute() as ipr:
                 self._dumps = {
-                    "links": list(ipr.get_links()), "addresses": list(ipr.get_addr()),
-                    "routes": [*ipr.get_routes(family=socket.AF_INET),
-                               *ipr.get_routes(family=socket.AF_INET6)]}
+                    "links": list(ipr.get_links()),
+                    "addresses": list(ipr.get_addr()),
+                    "routes": [
+                        *ipr.get_routes(family=socket.AF_INET),
+                        *ipr.get_routes(family=socket.AF_INET6),
+                    ],
+                }
         return self._dumps[what]
 
     def links(self) -> list[Any]:
@@ -63,13 +67,15 @@ class PyrouteSource:
 
 def raw_bytes(msg: Any) -> bytes:
     """The bytes of one message as the kernel sent it (for recording fixtures)."""
-    return bytes(msg.data[msg.offset:msg.offset + msg["header"]["length"]])
+    return bytes(msg.data[msg.offset : msg.offset + msg["header"]["length"]])
 
 
 def record(source: NetlinkSource) -> dict[str, list[str]]:
     """Every message of the three dumps as hex, for ``RecordedSource``."""
-    return {what: [raw_bytes(m).hex() for m in getattr(source, what)()]
-            for what in ("links", "addresses", "routes")}
+    return {
+        what: [raw_bytes(m).hex() for m in getattr(source, what)()]
+        for what in ("links", "addresses", "routes")
+    }
 
 
 class RecordedSource:
@@ -125,13 +131,20 @@ def read_netlink(source: NetlinkSource) -> tuple[dict[str, Link], tuple[Route, .
         master = m.get_attr("IFLA_MASTER")
         parent = m.get_attr("IFLA_LINK") if kind == "vlan" else None
         links[names[index]] = Link(
-            names[index], index, str(kind), names.get(master) if master else None,
-            bool(flags & IFF_UP), bool(flags & IFF_LOWER_UP),
-            str(m.get_attr("IFLA_OPERSTATE") or "UNKNOWN"), m.get_attr("IFLA_MTU"),
-            m.get_attr("IFLA_ADDRESS"), int(vlan_id) if vlan_id is not None else None,
+            names[index],
+            index,
+            str(kind),
+            names.get(master) if master else None,
+            bool(flags & IFF_UP),
+            bool(flags & IFF_LOWER_UP),
+            str(m.get_attr("IFLA_OPERSTATE") or "UNKNOWN"),
+            m.get_attr("IFLA_MTU"),
+            m.get_attr("IFLA_ADDRESS"),
+            int(vlan_id) if vlan_id is not None else None,
             names.get(parent) if parent else None,
             bool(filtering) if kind == "bridge" and filtering is not None else None,
-            tuple(addrs.get(index, ())))
+            tuple(addrs.get(index, ())),
+        )
     routes: list[Route] = []
     for m in source.routes():
         table = int(m.get_attr("RTA_TABLE") or m["table"])
@@ -142,6 +155,13 @@ def read_netlink(source: NetlinkSource) -> tuple[dict[str, Link], tuple[Route, .
             continue
         dst = m.get_attr("RTA_DST")
         oif = m.get_attr("RTA_OIF")
-        routes.append(Route(family, _cidr(dst, int(m["dst_len"])) if dst else "default",
-                            m.get_attr("RTA_GATEWAY"), names.get(oif) if oif else None, table))
+        routes.append(
+            Route(
+                family,
+                _cidr(dst, int(m["dst_len"])) if dst else "default",
+                m.get_attr("RTA_GATEWAY"),
+                names.get(oif) if oif else None,
+                table,
+            )
+        )
     return links, tuple(routes)

@@ -13,9 +13,11 @@ from typing import Any
 from ifguard.network.readers.types import Bond, BondMember, OvsInterface, OvsPort, OvsState
 from ifguard.system.runner import Runner
 
-COLUMNS = (("Bridge", "name,ports"),
-           ("Port", "_uuid,name,interfaces,tag,trunks,vlan_mode,bond_mode,lacp,other_config"),
-           ("Interface", "_uuid,name,type,link_state,admin_state,error"))
+COLUMNS = (
+    ("Bridge", "name,ports"),
+    ("Port", "_uuid,name,interfaces,tag,trunks,vlan_mode,bond_mode,lacp,other_config"),
+    ("Interface", "_uuid,name,type,link_state,admin_state,error"),
+)
 
 
 def vsctl_argv() -> list[str]:
@@ -56,8 +58,9 @@ def _rows(text: str) -> list[dict[str, Any]]:
     return [dict(zip(table["headings"], row, strict=True)) for row in table["data"]]
 
 
-def parse_vsctl(output: str) -> tuple[dict[str, tuple[str, ...]], dict[str, OvsPort],
-                                      dict[str, OvsInterface]]:
+def parse_vsctl(
+    output: str,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, OvsPort], dict[str, OvsInterface]]:
     lines = [ln for ln in output.splitlines() if ln.strip()]
     if len(lines) != len(COLUMNS):
         raise ValueError(f"expected {len(COLUMNS)} tables from ovs-vsctl, got {len(lines)}")
@@ -65,8 +68,12 @@ def parse_vsctl(output: str) -> tuple[dict[str, tuple[str, ...]], dict[str, OvsP
     iface_by_uuid: dict[str, OvsInterface] = {}
     for row in ifaces_raw:
         iface_by_uuid[_atom(row["_uuid"])] = OvsInterface(
-            str(row["name"]), str(row["type"]), _one(row["link_state"]),
-            _one(row["admin_state"]), _one(row["error"]))
+            str(row["name"]),
+            str(row["type"]),
+            _one(row["link_state"]),
+            _one(row["admin_state"]),
+            _one(row["error"]),
+        )
     port_by_uuid = {_atom(row["_uuid"]): row for row in ports_raw}
     bridges: dict[str, tuple[str, ...]] = {}
     ports: dict[str, OvsPort] = {}
@@ -81,13 +88,18 @@ def parse_vsctl(output: str) -> tuple[dict[str, tuple[str, ...]], dict[str, OvsP
             names.append(name)
             tag = _one(prow["tag"])
             ports[name] = OvsPort(
-                name, bridge,
-                tuple(iface_by_uuid[u].name for u in _many(prow["interfaces"])
-                      if u in iface_by_uuid),
+                name,
+                bridge,
+                tuple(
+                    iface_by_uuid[u].name for u in _many(prow["interfaces"]) if u in iface_by_uuid
+                ),
                 int(tag) if tag is not None else None,
                 tuple(sorted(int(t) for t in _many(prow["trunks"]))),
-                _one(prow["vlan_mode"]), _one(prow["bond_mode"]), _one(prow["lacp"]),
-                dict(_atom(prow["other_config"])))
+                _one(prow["vlan_mode"]),
+                _one(prow["bond_mode"]),
+                _one(prow["lacp"]),
+                dict(_atom(prow["other_config"])),
+            )
         bridges[bridge] = tuple(sorted(names))
     interfaces = {i.name: i for i in iface_by_uuid.values()}
     return bridges, ports, interfaces
@@ -120,16 +132,23 @@ def parse_bonds(bond_show: str, lacp_show: str = "") -> dict[str, Bond]:
         for line in lines:
             if line.startswith(("member ", "slave ")) and ":" in line:
                 member, _, state = line.split(" ", 1)[1].partition(":")
-                members.append(BondMember(member, state.strip() == "enabled",
-                                          lacp_members.get((name, member))))
+                members.append(
+                    BondMember(member, state.strip() == "enabled", lacp_members.get((name, member)))
+                )
             elif line.startswith("active member mac:") or line.startswith("active slave mac:"):
                 active = line.rpartition("(")[2].rstrip(")") or None
             elif ": " in line and not line.startswith(" "):
                 key, _, value = line.partition(": ")
                 fields[key] = value.strip()
         lacp = fields.get("lacp_status", "off")
-        bonds[name] = Bond(name, "ovs", fields.get("bond_mode", ""), lacp, tuple(members),
-                           active if active != "none" else None)
+        bonds[name] = Bond(
+            name,
+            "ovs",
+            fields.get("bond_mode", ""),
+            lacp,
+            tuple(members),
+            active if active != "none" else None,
+        )
     return bonds
 
 
@@ -154,7 +173,8 @@ def read_ovs(runner: Runner) -> OvsState:
         shown = runner.run(["ovs-appctl", "-T", "5", "bond/show"], timeout=10)
         lacp = runner.run(["ovs-appctl", "-T", "5", "lacp/show"], timeout=10)
         if not shown.ok:
-            return OvsState(_failure(["ovs-appctl"], shown.rc, shown.err), bridges, ports,
-                            interfaces)
+            return OvsState(
+                _failure(["ovs-appctl"], shown.rc, shown.err), bridges, ports, interfaces
+            )
         bonds = parse_bonds(shown.out, lacp.out if lacp.ok else "")
     return OvsState("ok", bridges, ports, interfaces, bonds)

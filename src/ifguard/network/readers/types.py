@@ -22,23 +22,23 @@ def is_global(cidr: str) -> bool:
 class Link:
     name: str
     index: int
-    kind: str = ""                      # rtnetlink IFLA_INFO_KIND: veth, bridge, bond, vlan, tun
+    kind: str = ""  # rtnetlink IFLA_INFO_KIND: veth, bridge, bond, vlan, tun
     master: str | None = None
-    up: bool = False                    # administratively up (IFF_UP)
-    carrier: bool = False               # IFF_LOWER_UP
+    up: bool = False  # administratively up (IFF_UP)
+    carrier: bool = False  # IFF_LOWER_UP
     operstate: str = "UNKNOWN"
     mtu: int | None = None
     mac: str | None = None
     vlan_id: int | None = None
-    parent: str | None = None           # the lower device of a VLAN (IFLA_LINK)
+    parent: str | None = None  # the lower device of a VLAN (IFLA_LINK)
     vlan_filtering: bool | None = None  # bridges only
-    addresses: tuple[str, ...] = ()     # CIDR, global scope and link-local alike
+    addresses: tuple[str, ...] = ()  # CIDR, global scope and link-local alike
 
 
 @dataclass(frozen=True)
 class Route:
-    family: int                         # 4 or 6
-    dst: str                            # "default" or a CIDR
+    family: int  # 4 or 6
+    dst: str  # "default" or a CIDR
     gateway: str | None = None
     dev: str | None = None
     table: int = 254
@@ -47,16 +47,16 @@ class Route:
 @dataclass(frozen=True)
 class BondMember:
     name: str
-    up: bool                            # Linux: MII status up; OVS: member enabled
-    lacp: str | None = None             # e.g. "current attached" (OVS), partner MAC (Linux)
+    up: bool  # Linux: MII status up; OVS: member enabled
+    lacp: str | None = None  # e.g. "current attached" (OVS), partner MAC (Linux)
 
 
 @dataclass(frozen=True)
 class Bond:
     name: str
-    kind: str                           # "linux" or "ovs"
+    kind: str  # "linux" or "ovs"
     mode: str
-    lacp: str                           # "off", "negotiated", "configured" (not negotiated)
+    lacp: str  # "off", "negotiated", "configured" (not negotiated)
     members: tuple[BondMember, ...] = ()
     active: str | None = None
 
@@ -77,7 +77,7 @@ class OvsPort:
 @dataclass(frozen=True)
 class OvsInterface:
     name: str
-    type: str = ""                      # "" (system), internal, patch, vxlan ...
+    type: str = ""  # "" (system), internal, patch, vxlan ...
     link_state: str | None = None
     admin_state: str | None = None
     error: str | None = None
@@ -85,7 +85,7 @@ class OvsInterface:
 
 @dataclass(frozen=True)
 class OvsState:
-    status: str                         # "ok", "not installed", "not running", "error: ..."
+    status: str  # "ok", "not installed", "not running", "error: ..."
     bridges: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # bridge -> ports
     ports: Mapping[str, OvsPort] = field(default_factory=dict)
     interfaces: Mapping[str, OvsInterface] = field(default_factory=dict)
@@ -100,9 +100,9 @@ class OvsState:
 class Runtime:
     links: Mapping[str, Link]
     routes: tuple[Route, ...]
-    bonds: Mapping[str, Bond]           # Linux bonds
+    bonds: Mapping[str, Bond]  # Linux bonds
     ovs: OvsState
-    errors: tuple[str, ...] = ()        # readers that could not run, in words
+    errors: tuple[str, ...] = ()  # readers that could not run, in words
 
     def defaults(self) -> tuple[Route, ...]:
         return tuple(r for r in self.routes if r.dst == "default" and r.table == 254)
