@@ -116,7 +116,7 @@ def main() -> None:
         t0 = time.perf_counter()
         conf.write_bytes(GOOD + JUNK if i % 2 == 0 else GOOD)
         with Receiver.cond:
-            if not Receiver.cond.wait_for(lambda n=n: len(Receiver.times) > n, 10):
+            if not Receiver.cond.wait_for(lambda: len(Receiver.times) > n, 10):  # noqa: B023
                 print(f"write {i}: no notification within 10 s")
                 continue
             lat.append((Receiver.times[n] - t0) * 1000)

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ifguard.apply import record as rec
 from ifguard.apply.begin import Request, begin
@@ -26,7 +27,7 @@ NEW = b"auto lo\niface lo inet loopback\n# new\n"
 class FakeClock:
     def __init__(self, t: float = 1_000_000.0) -> None:
         self.t = t
-        self.hooks: list[Callable[[FakeClock], None]] = []
+        self.hooks: list[Callable[[FakeClock], object]] = []
         self.slept = 0.0
 
     def now(self) -> float:
@@ -99,14 +100,14 @@ class World:
     def main(self) -> Path:
         return self.root / MAIN.lstrip("/")
 
-    def begin(self, changes: dict[str, bytes | None] | None = None, **kw: object) -> Transaction:
+    def begin(self, changes: dict[str, bytes | None] | None = None, **kw: Any) -> Transaction:
         req = Request(
             root=self.root,
             changes=changes or {MAIN: NEW},
             snapshot_files={MAIN: self.main.read_bytes()},
             candidate_files={MAIN: NEW},
             **kw,
-        )  # type: ignore[arg-type]
+        )
         return begin(self.env, req, self.spawner, lambda i: ["guardian", i])
 
     def pending(self) -> Transaction | None:

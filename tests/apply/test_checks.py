@@ -42,10 +42,10 @@ def names(report: object) -> dict[str, bool]:
     return {c.name: c.ok for c in report.checks}  # type: ignore[attr-defined]
 
 
-def prober(rt: Runtime, net: Net, clock: FakeClock, **kw: object) -> Any:
+def prober(rt: Runtime, net: Net, clock: FakeClock, **kw: Any) -> Any:
     return builtin_prober(
         lambda: CONFIG, lambda: rt, net, clock, timeout=10, interval=1, announce=None, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_all_green_on_the_lab_snapshot() -> None:

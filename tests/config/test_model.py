@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ifguard.config.model import build, canonical
+from ifguard.config.model import Config, build, canonical
 from ifguard.config.parse import parse
 
 TEXT = """\
@@ -30,7 +30,7 @@ source interfaces.d/*
 """
 
 
-def _config():  # type: ignore[no-untyped-def]
+def _config() -> Config:
     return build([parse(TEXT, "interfaces")])
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ifguard.config.parse import Kind, parse
+from ifguard.config.parse import Document, Kind, Line, parse
 
 INCIDENT = "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master ovs-system\n"
 
@@ -111,7 +111,7 @@ def test_round_trip_random_bytes(data: bytes) -> None:
 
 
 # -- positions: 1-based line/column, exclusive end, in characters -----------------------------
-def _pos(doc, line, word=None):  # type: ignore[no-untyped-def]
+def _pos(doc: Document, line: Line, word: int | None = None) -> tuple[int, int, int, int]:
     s = doc.line_span(line) if word is None else doc.word_span(line, word)
     return (s.line, s.column, s.end_line, s.end_column)
 

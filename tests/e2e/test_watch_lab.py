@@ -113,7 +113,10 @@ def test_self_heal_restores_connectivity_after_someone_elses_reload(
         wait_for(lab.admin_reaches_host, 90, "connectivity to come back")
         restored = time.monotonic() - t_reload
         assert lab.read_interfaces() == good
-        titles = lambda: [n.get("title", "") for n in notifications(got)]  # noqa: E731
+
+        def titles() -> list[str]:
+            return [str(n.get("title", "")) for n in notifications(got)]
+
         wait_for(
             lambda: any("self-heal: restored" in t for t in titles()),
             60,

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from jsonschema.protocols import Validator
 
 from ifguard.config.settings import Settings
 from ifguard.config.source import load_text
-from ifguard.lint.engine import lint_loaded
+from ifguard.lint.engine import Result, lint_loaded
 from ifguard.lint.report import github, sarif, text
 from ifguard.lint.report import json as json_report
 
@@ -32,7 +33,7 @@ KEYS = {
 }
 
 
-def _result():  # type: ignore[no-untyped-def]
+def _result() -> Result:
     return lint_loaded(load_text(SOURCE, "interfaces"), Settings())
 
 
@@ -101,7 +102,7 @@ MESSY = (
 )
 
 
-def _validator():  # type: ignore[no-untyped-def]
+def _validator() -> Validator:
     schema = json.loads(SARIF_SCHEMA.read_text())
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)

@@ -3,6 +3,8 @@ snapshot, ovs-appctl bond/show and lacp/show; Linux bonds from /proc/net/bonding
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ifguard.network.readers import bonding, ovs, read_runtime
 from ifguard.network.readers.netlink import RecordedSource
 from ifguard.network.readers.types import Route
@@ -87,7 +89,7 @@ class Runner:
         self.results = results
         self.calls: list[list[str]] = []
 
-    def run(self, argv: list[str], *, timeout: float | None = None) -> Completed:
+    def run(self, argv: Sequence[str], *, timeout: float | None = None) -> Completed:
         self.calls.append(list(argv))
         return self.results.get(argv[0], Completed(127, "", "not found"))
 
