@@ -15,6 +15,10 @@ vSwitch. Nothing outside the namespaces and the lab directory is touched.
               gw1 (192.0.2.1/24, tag 1), gw1001 (198.51.100.1/24, tag 1001), and a routed
               uplink up0 (203.0.113.1/24) to the admin.
     PREFIX-a  the remote admin, eth0 203.0.113.50/24, default via 203.0.113.1.
+    PREFIX-p  pve2, the host's cluster peer: eth0 198.51.100.20/24 on the switch's VLAN 1001
+              (access port swp), answering ping and UDP 5405 (corosync's port). The host's
+              private /etc/pve holds corosync.conf (pve1 = 198.51.100.10, pve2 = .20, link 0)
+              and ceph.conf (public/cluster network 198.51.100.0/24, monitors .10 and .20).
 
 Fidelity gaps (see docs/lab.md): the userspace datapath creates no kernel device for an OVS
 bond, so a tap named ``bond0`` stands in for the one ifupdown2 looks up; OVS bridges and
@@ -47,7 +51,12 @@ HOST_DIRS = (
     "var/log/openvswitch",
     "var/log/ifupdown2",
     "var/lib/ifguard",
+    "etc/pve",
+    "etc/corosync",
+    "etc/ceph",
 )
+# mount points the lab creates on the machine (empty; removed again by `down` when empty)
+CLUSTER_DIRS = ("etc/pve", "etc/corosync", "etc/ceph")
 SWITCH_DIRS = ("run/openvswitch", "etc/openvswitch", "var/log/openvswitch")
 TOOLS = (
     "ip",
@@ -72,6 +81,72 @@ for a in "$@"; do
     case "$a" in --*) ;; *) prev="$a" ;; esac
 done
 exec {real} "$@" $extra
+"""
+
+
+# The host (pve1) and its peer (pve2) form a two-node Proxmox cluster whose corosync link 0
+# and Ceph public network run over vlan1001 (tag 1001).
+COROSYNC_CONF = """\
+logging {
+  debug: off
+  to_syslog: yes
+}
+
+nodelist {
+  node {
+    name: pve1
+    nodeid: 1
+    quorum_votes: 1
+    ring0_addr: 198.51.100.10
+  }
+  node {
+    name: pve2
+    nodeid: 2
+    quorum_votes: 1
+    ring0_addr: 198.51.100.20
+  }
+}
+
+quorum {
+  provider: corosync_votequorum
+}
+
+totem {
+  cluster_name: ifguard-lab
+  config_version: 2
+  interface {
+    linknumber: 0
+  }
+  ip_version: ipv4-6
+  link_mode: passive
+  secauth: on
+  version: 2
+}
+"""
+CEPH_CONF = """\
+[global]
+\t auth_client_required = cephx
+\t auth_cluster_required = cephx
+\t auth_service_required = cephx
+\t cluster_network = 198.51.100.0/24
+\t fsid = 5a4e1c9e-0000-4000-8000-1fab1e5eed00
+\t mon_host = 198.51.100.10 198.51.100.20
+\t public_network = 198.51.100.0/24
+
+[mon.pve1]
+\t public_addr = 198.51.100.10
+"""
+# The peer's corosync stand-in: answers every UDP datagram on port 5405 (knet's default).
+# SO_NO_CHECK (11): no UDP checksum. The veth would leave it to an offload the userspace
+# datapath never performs, and the host would drop every answer as corrupt.
+UDP_ECHO = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 11, 1)
+s.bind((sys.argv[1], 5405))
+while True:
+    data, addr = s.recvfrom(2048)
+    s.sendto(data, addr)
 """
 
 
@@ -211,6 +286,7 @@ class Lab:
     gateway = "192.0.2.1"
     admin_ip = "203.0.113.50"
     nics = ("enp1s0", "enx60a4b758ba5b")
+    peer_ip = "198.51.100.20"  # pve2's corosync link 0 (vlan1001's subnet)
 
     def __init__(self, prefix: str = "ifgl", base: Path | None = None) -> None:
         self.prefix = prefix
@@ -218,6 +294,7 @@ class Lab:
         self.h = Node(f"{prefix}-h", self.base / "host", HOST_DIRS)
         self.s = Node(f"{prefix}-s", self.base / "switch", SWITCH_DIRS)
         self.a = Node(f"{prefix}-a", self.base / "admin")
+        self.p = Node(f"{prefix}-p", self.base / "peer")
 
     # --- life cycle ---------------------------------------------------------------------
     def up(self, config: str = INCIDENT, timeout: float = 30.0) -> None:
@@ -228,13 +305,14 @@ class Lab:
             raise LabError(f"missing tools: {' '.join(missing)} (run scripts/dev-setup.sh)")
         self.down()
         self.base.mkdir(parents=True)
-        for node in (self.h, self.s, self.a):
+        for node in (self.h, self.s, self.a, self.p):
             node.create()
         self._wire()
         self._host_files()
         self.h.start_ovs()
         self.s.start_ovs()
         self._switch()
+        self._peer()
         self.write_interfaces(config)
         self.ifreload()
         if not self.wait_reachable(timeout):
@@ -244,10 +322,13 @@ class Lab:
             )
 
     def down(self) -> None:
-        for node in (self.h, self.s, self.a):
+        for node in (self.h, self.s, self.a, self.p):
             node.destroy()
         if self.base.exists():
             shutil.rmtree(self.base)
+        for d in CLUSTER_DIRS:  # the empty mount points, unless something lives there
+            with contextlib.suppress(OSError):
+                Path("/" + d).rmdir()
 
     def _wire(self) -> None:
         h, s, a = self.h.ns, self.s.ns, self.a.ns
@@ -295,6 +376,27 @@ class Lab:
             sh(["ip", "-n", s, "addr", "add", addr, "dev", dev])
         for dev in ("sw1", "sw2", "up0"):
             sh(["ip", "-n", s, "link", "set", dev, "up"])
+        p = self.p.ns  # the cluster peer, an access port of VLAN 1001 on the switch
+        sh(
+            [
+                "ip",
+                "link",
+                "add",
+                "swp",
+                "netns",
+                s,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "eth0",
+                "netns",
+                p,
+            ]
+        )
+        sh(["ip", "-n", p, "addr", "add", f"{self.peer_ip}/24", "dev", "eth0"])
+        sh(["ip", "-n", p, "link", "set", "eth0", "up"])
+        sh(["ip", "-n", s, "link", "set", "swp", "up"])
         sh(["ip", "-n", a, "addr", "add", f"{self.admin_ip}/24", "dev", "eth0"])
         sh(["ip", "-n", a, "link", "set", "eth0", "up"])
         sh(["ip", "-n", a, "route", "add", "default", "via", "203.0.113.1"])
@@ -309,6 +411,31 @@ class Lab:
         wrapper.write_text(WRAPPER.format(real=real))
         wrapper.chmod(0o755)
         self.h.mount_bind(wrapper, "/usr/bin/ovs-vsctl")
+        (root / "etc/pve/corosync.conf").write_text(COROSYNC_CONF)
+        (root / "etc/corosync/corosync.conf").write_text(COROSYNC_CONF)
+        (root / "etc/pve/ceph.conf").write_text(CEPH_CONF)
+        (root / "etc/pve/ha").mkdir()
+
+    def _peer(self) -> None:
+        self.switch(["ovs-vsctl", "add-port", "br0", "swp", "tag=1001"], check=True)
+        subprocess.Popen(
+            self.p.argv([sys.executable, "-c", UDP_ECHO, self.peer_ip]),
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def set_ha_resources(self, text: str) -> None:
+        """/etc/pve/ha/resources.cfg in the host (empty text: no HA resources)."""
+        (self.h.root / "etc/pve/ha/resources.cfg").write_text(text)
+
+    def peer_reaches_host(self, timeout: int = 1) -> bool:
+        """pve2 pings pve1's corosync address (198.51.100.10)."""
+        return (
+            self.p.run(["ping", "-n", "-c", "1", "-W", str(timeout), "198.51.100.10"]).returncode
+            == 0
+        )
 
     def _switch(self) -> None:
         vs = ["ovs-vsctl", "--"]
@@ -363,6 +490,11 @@ class Lab:
         self, argv: list[str], check: bool = False, **kw: Any
     ) -> subprocess.CompletedProcess[str]:
         return self.s.run(argv, check=check, **kw)
+
+    def peer(
+        self, argv: list[str], check: bool = False, **kw: Any
+    ) -> subprocess.CompletedProcess[str]:
+        return self.p.run(argv, check=check, **kw)
 
     def admin(
         self, argv: list[str], check: bool = False, **kw: Any
@@ -431,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("down", help="tear everything down")
     sub.add_parser("status", help="reachability, OVS and bond state")
     ex = sub.add_parser("exec", help="run a command in host, switch or admin")
-    ex.add_argument("node", choices=("host", "switch", "admin"))
+    ex.add_argument("node", choices=("host", "switch", "admin", "peer"))
     ex.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     lab = Lab(args.prefix)
@@ -445,7 +577,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "status":
             print(lab.status())
         else:
-            node = {"host": lab.host, "switch": lab.switch, "admin": lab.admin}[args.node]
+            node = {"host": lab.host, "switch": lab.switch, "admin": lab.admin, "peer": lab.peer}[
+                args.node
+            ]
             proc = node(args.cmd)
             sys.stdout.write(proc.stdout)
             sys.stderr.write(proc.stderr)
