@@ -1,0 +1,30 @@
+"""IFG103 stray-marker (code: src/ifguard/lint/rules/junk.py; docs: `ifguard explain IFG103`)."""
+
+from __future__ import annotations
+
+from tests.lint.rules.helpers import codes, fixed, hits
+
+CODE = "IFG103"
+LO = "auto lo\niface lo inet loopback\n"
+ETH = "auto eno1\niface eno1 inet dhcp\n"
+
+
+def test_fires_on_each_merge_conflict_marker() -> None:
+    text = LO + "<<<<<<< HEAD\n" + ETH + "=======\n>>>>>>> branch\n"
+    assert hits(CODE, text) == [(3, 1, 3, 13), (6, 1, 6, 8), (7, 1, 7, 15)]
+
+
+def test_fires_on_a_heredoc_end_marker() -> None:
+    assert hits(CODE, LO + "EOF\n") == [(3, 1, 3, 4)]
+
+
+def test_near_miss_stays_clean() -> None:
+    """A comment drawn with `=` signs is a comment, not a merge marker."""
+    assert codes("# ======= uplinks =======\n" + LO + "# EOF\n") == []
+
+
+def test_fix_deletes_the_markers_and_relints_clean() -> None:
+    text = LO + "<<<<<<< HEAD\n" + ETH + "=======\n>>>>>>> branch\n"
+    after = fixed(CODE, text)
+    assert after == LO + ETH
+    assert codes(after) == []

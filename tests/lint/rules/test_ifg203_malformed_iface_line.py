@@ -1,0 +1,35 @@
+"""IFG203 malformed-iface-line (code: src/ifguard/lint/rules/syntax.py; docs: `ifguard explain
+IFG203`)."""
+
+from __future__ import annotations
+
+from tests.lint.rules.helpers import codes, hits, messages
+
+CODE = "IFG203"
+
+
+def test_fires_on_the_wrong_word() -> None:
+    text = (
+        "auto eth0\niface eth0 inet statik\n"  # method: word 4
+        "iface eth1 net dhcp\n"  # family: word 3
+        "iface eth2 inet dhcp extra\n"  # extra word: word 5
+        "iface\n"  # no name: the whole line
+    )
+    assert hits(CODE, text) == [(2, 17, 2, 23), (3, 12, 3, 15), (4, 22, 4, 27), (5, 1, 5, 6)]
+    assert "did you mean `inet`?" in messages(CODE, text)[1]
+
+
+def test_a_missing_method_is_an_error_in_classic_ifupdown_only() -> None:
+    text = "auto eth0\niface eth0 inet\n    mtu 1500\n"
+    assert hits(CODE, text, dialect="ifupdown") == [(2, 12, 2, 16)]
+    assert hits(CODE, text, dialect="ifupdown2") == []
+
+
+def test_near_miss_stays_clean() -> None:
+    """`inherits NAME` after the method, and ifupdown2's bare `iface NAME`, are valid."""
+    text = (
+        "iface base inet6 manual\n    mtu 9000\n"
+        "auto eth3\niface eth3 inet6 auto inherits base\n"
+        "auto eth4\niface eth4\n    mtu 1500\n"
+    )
+    assert codes(text, dialect="ifupdown2") == []
