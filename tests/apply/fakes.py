@@ -16,6 +16,7 @@ from ifguard.apply.record import StateDir, Transaction
 from ifguard.apply.transaction import Env, update
 from ifguard.store.history import History
 from ifguard.system.process import start_ticks
+from ifguard.system.root import Root
 from ifguard.system.runner import Completed
 
 DEAD_PID = 2**22 + 1  # above the largest possible pid_max
@@ -102,7 +103,7 @@ class World:
 
     def begin(self, changes: dict[str, bytes | None] | None = None, **kw: Any) -> Transaction:
         req = Request(
-            root=self.root,
+            root=Root(self.root),
             changes=changes or {MAIN: NEW},
             snapshot_files={MAIN: self.main.read_bytes()},
             candidate_files={MAIN: NEW},
@@ -132,7 +133,7 @@ def make_world(tmp: Path, probe: Callable[[], ProbeReport] | None = None) -> Wor
         runner=runner,
         clock=clock,
         state=state,
-        history=History(state.path / "history.db", clock=clock.now),
+        history=History(state.path / "history.db", clock=clock),
         probe=probe or Probes(),
     )
     return World(root, env, clock, runner, FakeSpawner(env))

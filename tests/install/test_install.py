@@ -16,6 +16,8 @@ from ifguard import install as templates
 from ifguard.install import files as F
 from ifguard.install import ops
 from ifguard.system.errors import UsageError
+from ifguard.system.paths import STATE_DIR
+from ifguard.system.root import Root
 from tests.conftest import REPO, require_tool, unavailable
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))
@@ -58,7 +60,9 @@ def snapshot(root: Path) -> Snapshot:
 def do_install(root: Path, runner: FakeRunner | None = None, **kw: bool) -> tuple[int, list[str]]:
     lines: list[str] = []
     rc = ops.install(
-        ops.Options(root=root, ifguard=IFGUARD, **kw), runner or FakeRunner(), out=lines.append
+        ops.Options(root=Root(root), ifguard=IFGUARD, **kw),
+        runner or FakeRunner(),
+        out=lines.append,
     )
     return rc, lines
 
@@ -68,7 +72,7 @@ def do_uninstall(
 ) -> tuple[int, list[str]]:
     lines: list[str] = []
     rc = ops.uninstall(
-        root, runner or FakeRunner(), manage_systemd=manage_systemd, out=lines.append
+        Root(root), runner or FakeRunner(), manage_systemd=manage_systemd, out=lines.append
     )
     return rc, lines
 
@@ -101,23 +105,23 @@ def test_install_writes_the_files(tmp_path: Path) -> None:
         "/etc/systemd/system/ssh.service",
     }
     assert new == INSTALLED | {F.MANIFEST}
-    assert F.under(root, F.WATCH_UNIT).read_text() == templates.WATCH_UNIT.format(
+    assert Root(root).path(F.WATCH_UNIT).read_text() == templates.WATCH_UNIT.format(
         ifguard=IFGUARD, watch_args=""
     )
-    assert F.under(root, F.BOOT_UNIT).read_text() == templates.BOOT_UNIT.format(ifguard=IFGUARD)
-    assert F.under(root, F.DROPIN).read_text() == templates.NETWORKING_DROPIN.format(
+    assert Root(root).path(F.BOOT_UNIT).read_text() == templates.BOOT_UNIT.format(ifguard=IFGUARD)
+    assert Root(root).path(F.DROPIN).read_text() == templates.NETWORKING_DROPIN.format(
         ifguard=IFGUARD
     )
-    assert F.under(root, F.APT_HOOK).read_text() == (
+    assert Root(root).path(F.APT_HOOK).read_text() == (
         f"// ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while "
         f'it is broken.\nDPkg::Pre-Invoke {{ "if [ -x {IFGUARD} ]; then {IFGUARD} lint '
         f'--quiet; fi"; }};\n'
     )
-    assert stat.S_IMODE(F.under(root, F.STATE_DIR).stat().st_mode) == 0o700
-    assert stat.S_IMODE(F.under(root, F.MANIFEST).stat().st_mode) == 0o600
-    manifest = F.Manifest.load(root)
+    assert stat.S_IMODE(Root(root).path(STATE_DIR).stat().st_mode) == 0o700
+    assert stat.S_IMODE(Root(root).path(F.MANIFEST).stat().st_mode) == 0o600
+    manifest = F.Manifest.load(Root(root))
     assert manifest is not None and manifest.diversion is None
-    assert manifest.files == {p: F.sha256(F.under(root, p).read_bytes()) for p in INSTALLED}
+    assert manifest.files == {p: F.sha256(Root(root).path(p).read_bytes()) for p in INSTALLED}
 
 
 def test_second_install_is_idempotent(tmp_path: Path) -> None:
@@ -134,18 +138,18 @@ def test_second_install_is_idempotent(tmp_path: Path) -> None:
 def test_changed_template_is_updated(tmp_path: Path) -> None:
     root = host(tmp_path)
     do_install(root)
-    F.under(root, F.TEXTFILE_DIR).mkdir(parents=True)  # node_exporter arrived since
+    Root(root).path(F.TEXTFILE_DIR).mkdir(parents=True)  # node_exporter arrived since
     _, lines = do_install(root)
     assert f"updated {F.WATCH_UNIT}" in lines and f"unchanged {F.BOOT_UNIT}" in lines
-    assert f"--textfile-dir {F.TEXTFILE_DIR}" in F.under(root, F.WATCH_UNIT).read_text()
+    assert f"--textfile-dir {F.TEXTFILE_DIR}" in Root(root).path(F.WATCH_UNIT).read_text()
 
 
 @pytest.mark.parametrize("state_dir_existed", [False, True])
 def test_uninstall_restores_the_exact_tree(tmp_path: Path, state_dir_existed: bool) -> None:
     root = host(tmp_path, ifreload=True)
     if state_dir_existed:
-        F.under(root, F.STATE_DIR).mkdir(parents=True, mode=0o755)
-        F.under(root, F.STATE_DIR + "/history.db").write_bytes(b"x")
+        Root(root).path(STATE_DIR).mkdir(parents=True, mode=0o755)
+        Root(root).path(STATE_DIR + "/history.db").write_bytes(b"x")
     before = snapshot(root)
     do_install(root, divert_ifreload=True)
     assert snapshot(root) != before
@@ -164,14 +168,14 @@ def test_uninstall_of_an_empty_root_leaves_it_empty(tmp_path: Path) -> None:
 def test_modified_file_is_left_alone(tmp_path: Path) -> None:
     root = host(tmp_path)
     do_install(root)
-    unit = F.under(root, F.WATCH_UNIT)
+    unit = Root(root).path(F.WATCH_UNIT)
     unit.write_text(unit.read_text() + "# local change\n")
     rc, lines = do_uninstall(root)
     assert rc == 1
     assert f"warning: {F.WATCH_UNIT} was changed after ifguard installed it; left in place" in lines
     assert unit.read_text().endswith("# local change\n")
-    assert not F.under(root, F.BOOT_UNIT).exists() and not F.under(root, F.APT_HOOK).exists()
-    assert not F.under(root, F.MANIFEST).exists()
+    assert not Root(root).path(F.BOOT_UNIT).exists() and not Root(root).path(F.APT_HOOK).exists()
+    assert not Root(root).path(F.MANIFEST).exists()
 
 
 def test_nothing_to_uninstall(tmp_path: Path) -> None:
@@ -182,8 +186,8 @@ def test_nothing_to_uninstall(tmp_path: Path) -> None:
 
 def test_foreign_file_is_not_overwritten(tmp_path: Path) -> None:
     root = host(tmp_path)
-    F.under(root, F.APT_HOOK).parent.mkdir(parents=True)
-    F.under(root, F.APT_HOOK).write_text("// someone else's\n")
+    Root(root).path(F.APT_HOOK).parent.mkdir(parents=True)
+    Root(root).path(F.APT_HOOK).write_text("// someone else's\n")
     before = snapshot(root)
     with pytest.raises(UsageError, match="not written by ifguard"):
         do_install(root)
@@ -233,7 +237,7 @@ def test_dpkg_divert_for_real(tmp_path: Path) -> None:
     original = (root / "usr/sbin/ifreload").read_bytes()
     before = {k: v for k, v in snapshot(root).items() if not k.startswith("var/lib/dpkg/")}
     assert (
-        ops.install(ops.Options(root=root, ifguard=IFGUARD, divert_ifreload=True), ops.run_command)
+        ops.install(ops.Options(root=Root(root), ifguard=IFGUARD, divert_ifreload=True), ops.invoke)
         == 0
     )
     assert (root / "var/lib/dpkg/diversions").read_text().splitlines() == [
@@ -242,10 +246,10 @@ def test_dpkg_divert_for_real(tmp_path: Path) -> None:
         ":",
     ]
     assert (root / "usr/sbin/ifguard-orig-ifreload").read_bytes() == original
-    manifest = F.Manifest.load(root)
+    manifest = F.Manifest.load(Root(root))
     assert manifest is not None and manifest.diversion is not None
     assert manifest.diversion["method"] == "dpkg-divert"
-    assert ops.uninstall(root, ops.run_command, manage_systemd=False) == 0
+    assert ops.uninstall(Root(root), ops.invoke, manage_systemd=False) == 0
     assert (root / "var/lib/dpkg/diversions").read_text() == ""
     after = {k: v for k, v in snapshot(root).items() if not k.startswith("var/lib/dpkg/")}
     assert after == before
@@ -298,7 +302,7 @@ def test_wrapper_refuses_a_broken_file(tmp_path: Path) -> None:
 
 def test_wrapper_never_blocks_an_ifguard_transaction(tmp_path: Path) -> None:
     root = wrapped(tmp_path, BROKEN)
-    F.under(root, F.STATE_DIR + "/pending.json").write_text("{}")
+    Root(root).path(STATE_DIR + "/pending.json").write_text("{}")
     assert ifreload(root, "-a").returncode == 0 and (root / "called").exists()
 
 

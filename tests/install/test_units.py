@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ifguard.install import files, ops
+from ifguard.system.root import Root
 from tests.conftest import require_tool
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))
@@ -40,16 +41,16 @@ def _verify(unit: Path, *, unit_path: Path | None = None) -> subprocess.Complete
 
 
 def _installed(root: Path) -> None:
-    ops.install(ops.Options(root=root, ifguard=IFGUARD), lambda argv: 0, out=lambda s: None)
+    ops.install(ops.Options(root=Root(root), ifguard=IFGUARD), lambda argv: 0, out=lambda s: None)
 
 
 @pytest.mark.parametrize("textfile_dir", [False, True])
 @pytest.mark.parametrize("name", ["ifguard-watch.service", "ifguard-boot.service"])
 def test_installed_unit_verifies(tmp_path: Path, name: str, textfile_dir: bool) -> None:
     if textfile_dir:
-        files.under(tmp_path, files.TEXTFILE_DIR).mkdir(parents=True)
+        Root(tmp_path).path(files.TEXTFILE_DIR).mkdir(parents=True)
     _installed(tmp_path)
-    unit = files.under(tmp_path, f"{files.UNIT_DIR}/{name}")
+    unit = Root(tmp_path).path(f"{files.UNIT_DIR}/{name}")
     text = unit.read_text()
     assert ("--textfile-dir" in text) == (textfile_dir and name == "ifguard-watch.service")
     done = _verify(unit)
@@ -59,7 +60,7 @@ def test_installed_unit_verifies(tmp_path: Path, name: str, textfile_dir: bool) 
 
 def test_networking_dropin_verifies(tmp_path: Path) -> None:
     _installed(tmp_path)
-    unit_dir = files.under(tmp_path, files.UNIT_DIR)
+    unit_dir = Root(tmp_path).path(files.UNIT_DIR)
     (unit_dir / "networking.service").write_text(STUB_NETWORKING)
     done = _verify(unit_dir / "networking.service", unit_path=unit_dir)
     # the drop-in is read: a bad key or a missing executable names it or its command
@@ -74,9 +75,9 @@ def test_networking_dropin_verifies(tmp_path: Path) -> None:
 def test_dropin_verification_can_fail(tmp_path: Path) -> None:
     """The check above really reads the drop-in: a broken one is reported."""
     _installed(tmp_path)
-    unit_dir = files.under(tmp_path, files.UNIT_DIR)
+    unit_dir = Root(tmp_path).path(files.UNIT_DIR)
     (unit_dir / "networking.service").write_text(STUB_NETWORKING)
-    dropin = files.under(tmp_path, files.DROPIN)
+    dropin = Root(tmp_path).path(files.DROPIN)
     dropin.write_text(dropin.read_text().replace(IFGUARD, "/nonexistent/ifguard"))
     done = _verify(unit_dir / "networking.service", unit_path=unit_dir)
     assert done.returncode != 0 and "/nonexistent/ifguard" in done.stderr, done.stderr

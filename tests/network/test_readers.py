@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ifguard.network.readers import bonding, ovs, read_runtime
 from ifguard.network.readers.netlink import RecordedSource
 from ifguard.network.readers.types import Route
+from ifguard.system.root import Root
 from ifguard.system.runner import Completed
 
 from .conftest import FIXTURES, recorded
@@ -126,7 +127,7 @@ def test_ovs_reader_asks_appctl_only_when_there_is_a_bond() -> None:
 
 
 def test_linux_bonds_from_proc() -> None:
-    bonds, errors = bonding.read_bonds(FIXTURES / "proc-bonding")
+    bonds, errors = bonding.read_bonds(Root(FIXTURES / "proc-bonding"))
     assert errors == [] and sorted(bonds) == ["bond0", "bond1", "bond2"]
     b0, b1, b2 = bonds["bond0"], bonds["bond1"], bonds["bond2"]
     assert b0.lacp == "negotiated" and [m.name for m in b0.members] == ["eno1", "eno2"]
@@ -139,7 +140,7 @@ def test_linux_bonds_from_proc() -> None:
 def test_no_bonding_driver_means_no_linux_bonds(tmp_path: object) -> None:
     from pathlib import Path
 
-    assert bonding.read_bonds(Path(str(tmp_path))) == ({}, [])
+    assert bonding.read_bonds(Root(Path(str(tmp_path)))) == ({}, [])
 
 
 def test_read_runtime_reports_a_broken_netlink_source_in_words() -> None:
@@ -149,6 +150,6 @@ def test_read_runtime_reports_a_broken_netlink_source_in_words() -> None:
 
         addresses = routes = links
 
-    rt = read_runtime(Runner({}), FIXTURES / "proc-bonding", Broken())
+    rt = read_runtime(Runner({}), Root(FIXTURES / "proc-bonding"), Broken())
     assert rt.links == {} and rt.errors == ("netlink: netlink socket: permission denied",)
     assert rt.ovs.status == "not installed" and set(rt.bonds) == {"bond0", "bond1", "bond2"}

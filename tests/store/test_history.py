@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from ifguard.store.history import History, content_hash, default_path
+from ifguard.system.root import Root
 
 A = {"/etc/network/interfaces": b"auto lo\niface lo inet loopback\n"}
 B = {
@@ -25,9 +26,12 @@ class Tick:
     def __init__(self) -> None:
         self.t = 1000.0
 
-    def __call__(self) -> float:
+    def now(self) -> float:
         self.t += 1
         return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += seconds
 
 
 def test_record_dedups_by_content_and_keeps_files(tmp_path: Path) -> None:
@@ -94,7 +98,7 @@ def test_probes_are_stored(tmp_path: Path) -> None:
 
 
 def test_directory_is_private_and_wal(tmp_path: Path) -> None:
-    path = default_path(tmp_path)
+    path = default_path(Root(tmp_path))
     History(path)
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

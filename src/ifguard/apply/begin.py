@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from ifguard.apply import record as rec
 from ifguard.apply.guardian import Spawner
@@ -23,7 +22,7 @@ from ifguard.system.root import Root
 
 @dataclass(frozen=True)
 class Request:
-    root: Path
+    root: Root
     changes: Mapping[str, bytes | None]  # system path -> new content (None: remove)
     timeout: float = 120.0
     reload_cmd: tuple[tuple[str, ...], ...] = (("ifreload", "-a"),)
@@ -66,7 +65,7 @@ def begin(
     *,
     ready_timeout: float = 15.0,
 ) -> Transaction:
-    root = Root(req.root)
+    root = req.root
     env.state.ensure()
     stale = recover_stale(env)
     if stale is not None:
@@ -116,7 +115,7 @@ def begin(
         timeout=req.timeout,
         deadline=now + req.timeout,
         state=rec.ARMED,
-        root=str(req.root),
+        root=str(req.root.prefix),
         targets=tuple(targets),
         reload_cmd=req.reload_cmd,
         candidate_hash=digest.hexdigest(),

@@ -3,7 +3,6 @@ the reload command per dialect, the probe callable, the current configuration's 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import shlex
@@ -13,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ifguard.apply.probes import Prober, no_probes
-from ifguard.apply.record import DEFAULT_STATE_DIR, StateDir, Transaction
+from ifguard.apply.record import StateDir, Transaction
 from ifguard.apply.transaction import PREVIOUS, Env
 from ifguard.config.model import Config
 from ifguard.config.source import DEFAULT_INTERFACES, load
 from ifguard.network.state import NetState, ssh_endpoints, state_from_config
-from ifguard.store.history import History
+from ifguard.store.history import open_history
 from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
@@ -33,63 +32,25 @@ RELOAD: Mapping[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def add_location_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--root",
-        metavar="DIR",
-        default="/",
-        help="treat DIR as / for the configuration files (default: /)",
-    )
-    p.add_argument(
-        "--state-dir",
-        metavar="DIR",
-        help=f"transaction state and history (default: {DEFAULT_STATE_DIR} under --root)",
-    )
-
-
-def root_of(args: argparse.Namespace) -> Path:
-    root = Path(args.root)
-    if not root.is_dir():
-        raise UsageError(f"--root {args.root}: not a directory")
-    return root.resolve()
-
-
-def state_dir_of(args: argparse.Namespace) -> Path:
-    if getattr(args, "state_dir", None):
-        return Path(args.state_dir).resolve()
-    return Root(root_of(args)).path(DEFAULT_STATE_DIR)
-
-
-def history_of(state_dir: Path) -> History:
-    try:
-        return History(state_dir / "history.db")
-    except (OSError, sqlite3.Error) as exc:
-        raise UsageError(
-            f"{state_dir / 'history.db'}: cannot open the history: "
-            f"{getattr(exc, 'strerror', None) or exc} (run as root?)"
-        ) from None
-
-
-def check_writable(root: Path, system_paths: Sequence[str]) -> None:
+def check_writable(root: Root, system_paths: Sequence[str]) -> None:
     """Refuse before anything starts when a target cannot be written (not root?)."""
     for system_path in system_paths:
-        directory = Root(root).path(system_path).parent
+        directory = root.path(system_path).parent
         if not os.access(directory, os.W_OK):
             raise UsageError(f"{directory}: not writable: cannot apply (run as root?)")
 
 
 def make_env(
-    args: argparse.Namespace,
+    state_dir: Path,
     *,
     runner: Runner | None = None,
     clock: Clock | None = None,
     quiet: bool = False,
 ) -> Env:
-    state_dir = state_dir_of(args)
     state = StateDir(state_dir)
     try:
         state.ensure()
-        history = history_of(state_dir)
+        history = open_history(state_dir)
     except (OSError, sqlite3.Error) as exc:
         raise UsageError(
             f"{state_dir}: cannot use the state directory: "
@@ -122,42 +83,40 @@ def reload_commands(dialect: str, override: str | None) -> tuple[tuple[str, ...]
     return RELOAD[dialect]
 
 
-def current_files(root: Path, main: str = DEFAULT_INTERFACES) -> dict[str, bytes]:
+def current_files(root: Root, main: str = DEFAULT_INTERFACES) -> dict[str, bytes]:
     """The configuration as the host reads it: the main file and what it sources."""
-    r = Root(root)
-    path = r.path(main)
+    path = root.path(main)
     if not path.exists():
         return {}
-    loaded = load([path], r)
+    loaded = load([path], root)
     return {
-        r.system_path(Path(d.path)): Path(d.path).read_bytes()
+        root.system_path(Path(d.path)): Path(d.path).read_bytes()
         for d in loaded.documents
         if Path(d.path).exists()
     }
 
 
-def config_on_disk(root: Path) -> Config:
+def config_on_disk(root: Root) -> Config:
     from ifguard.config.model import build
 
-    r = Root(root)
-    path = r.path(DEFAULT_INTERFACES)
+    path = root.path(DEFAULT_INTERFACES)
     if not path.exists():
         return build(())
-    return build(load([path], r).documents)
+    return build(load([path], root).documents)
 
 
-def state_on_disk(root: Path) -> NetState:
+def state_on_disk(root: Root) -> NetState:
     return state_from_config(config_on_disk(root))
 
 
 def before_state(
-    root: Path, after: NetState, against: str = "auto", runner: Runner | None = None
+    root: Root, after: NetState, against: str = "auto", runner: Runner | None = None
 ) -> tuple[NetState, str]:
     """What the candidate is compared with: the running state (``against`` running, or auto
     when --root is / and ``ip`` works) restricted to the names in the files, else the current
     file. Returns the state and a label for the output."""
     current = state_on_disk(root)
-    if against == "file" or (against == "auto" and root != Path("/")):
+    if against == "file" or (against == "auto" and root.prefix != Path("/")):
         return current, "current file"
     from ifguard.apply.running import restrict, running_state
     from ifguard.network.readers import read_runtime
@@ -175,7 +134,7 @@ def before_state(
 
 
 def make_prober(
-    root: Path,
+    root: Root,
     runner: Runner,
     clock: Clock,
     targets: Sequence[str],
@@ -201,7 +160,7 @@ def prober_for(env: Env, txn: Transaction) -> Prober:
     if not txn.probes_enabled:
         return no_probes
     return make_prober(
-        Path(txn.root), env.runner, env.clock, txn.probe_targets, txn.ssh, txn.probe_timeout
+        Root(Path(txn.root)), env.runner, env.clock, txn.probe_targets, txn.ssh, txn.probe_timeout
     )
 
 

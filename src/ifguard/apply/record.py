@@ -28,7 +28,6 @@ from typing import Any
 
 from ifguard.system.fsutil import atomic_write
 
-DEFAULT_STATE_DIR = "/var/lib/ifguard"
 PENDING = "pending.json"
 
 # states of a transaction

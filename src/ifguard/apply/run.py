@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import select
 import sys
@@ -16,6 +15,7 @@ from ifguard.apply import record as rec
 from ifguard.apply.begin import Request, begin
 from ifguard.apply.guardian import choose_spawner, guard, guardian_argv
 from ifguard.apply.record import Transaction
+from ifguard.apply.request import ApplyRequest
 from ifguard.apply.transaction import (
     ApplyError,
     Env,
@@ -50,21 +50,21 @@ def out(message: str) -> None:
         print(message, flush=True)
 
 
-def lint_gate(args: argparse.Namespace, root: Path, path: Path) -> tuple[Result, int, int]:
+def lint_gate(req: ApplyRequest, path: Path) -> tuple[Result, int, int]:
     """Lint the candidate; refuse on errors unless --force. Returns (result, errors, warns)."""
     from ifguard.config.diagnostic import Severity
     from ifguard.config.settings import Settings
     from ifguard.lint.engine import lint_paths
     from ifguard.lint.report import text
 
-    result = lint_paths([path], Root(root), Settings(), dialect=args.dialect)
+    result = lint_paths([path], req.root, Settings(), dialect=req.dialect)
     errors = result.errors
     warnings = sum(d.severity is Severity.WARNING for d in result.diagnostics)
     if result.diagnostics:
         sys.stdout.write(
             text.render(result.diagnostics, result.loaded.documents, color=False, quiet=False)
         )
-    if errors and not args.force:
+    if errors and not req.force:
         raise Refused(
             f"{path}: {errors} lint error(s): nothing was changed (fix them, or "
             "--force to apply anyway)"
@@ -78,89 +78,89 @@ def lint_gate(args: argparse.Namespace, root: Path, path: Path) -> tuple[Result,
     return result, errors, warnings
 
 
-def candidate_files(result: Result, root: Path, main: Path) -> dict[str, bytes]:
+def candidate_files(result: Result, root: Root, main: Path) -> dict[str, bytes]:
     """The candidate as the host will read it: main file at /etc/network/interfaces."""
-    r = Root(root)
     docs = result.loaded.documents
     files: dict[str, bytes] = {}
     for doc in docs:
         p = Path(doc.path)
-        key = DEFAULT_INTERFACES if p == main else r.system_path(p)
+        key = DEFAULT_INTERFACES if p == main else root.system_path(p)
         if p.exists():
             files[key] = p.read_bytes()
     return files
 
 
-def run_guardian(args: argparse.Namespace) -> int:
-    env = ctx.make_env(args)
+def run_guardian(state_dir: Path, txn_id: str) -> int:
+    """The detached guardian of transaction ``txn_id`` (``ifguard apply --guardian ID``)."""
+    env = ctx.make_env(state_dir)
     txn = env.state.read()
-    if txn is None or txn.id != args.guardian:
+    if txn is None or txn.id != txn_id:
         return 0
     env.probe = ctx.prober_for(env, txn)
-    return guard(env, args.guardian)
+    return guard(env, txn_id)
 
 
-def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply") -> int:
-    root = ctx.root_of(args)
-    check_targets(args.probe or ())
-    result, errors, warnings = lint_gate(args, root, cand.lint_path)
+def transact(req: ApplyRequest, cand: Candidate, *, source: str = "apply") -> int:
+    root = req.root
+    check_targets(req.probes)
+    result, errors, warnings = lint_gate(req, cand.lint_path)
     config = result.config
     dialect = str(result.dialect)
     ssh = ctx.ssh_of_environment()
     after = state_from_config(config)
-    before, against = ctx.before_state(root, after, args.against)
+    before, against = ctx.before_state(root, after, req.against)
     the_plan = plan.compare(before, after, ssh=ssh)
     sys.stdout.write(plan.render(the_plan, against=against))
     touched = the_plan.touches_management
     # nobody to confirm (watch --self-heal restoring the known-good version): probes decide
-    unattended = bool(getattr(args, "unattended", False))
-    auto = bool(args.auto_confirm) and (unattended or not touched)
-    if args.auto_confirm and touched and unattended:
+    unattended = req.unattended
+    auto = req.auto_confirm and (unattended or not touched)
+    if req.auto_confirm and touched and unattended:
         out(
             "ifguard: the change touches the management path; --unattended: confirmed by "
             "the probes alone"
         )
-    elif args.auto_confirm and touched:
+    elif req.auto_confirm and touched:
         out(
             "ifguard: --auto-confirm ignored: the change touches the management path; "
             "confirm with `ifguard confirm` (from any session) once you can still log in"
         )
     current = ctx.current_files(root)
     ctx.check_writable(root, list(cand.changes))
-    env = ctx.make_env(args)
-    reload_cmd = ctx.reload_commands(dialect, args.reload_cmd)
-    req = Request(
+    env = ctx.make_env(req.state_dir)
+    reload_cmd = ctx.reload_commands(dialect, req.reload_cmd)
+    opening = Request(
         root=root,
         changes=cand.changes,
-        timeout=args.timeout,
+        timeout=req.timeout,
         reload_cmd=reload_cmd,
-        reload_timeout=args.reload_timeout,
+        reload_timeout=req.reload_timeout,
         auto_confirm=auto,
         management_touched=touched,
         snapshot_files=current,
         candidate_files=cand.files or candidate_files(result, root, cand.lint_path),
         candidate_lint=(errors, warnings),
         source=source,
-        probe_targets=tuple(args.probe or ()),
-        probe_timeout=args.probe_timeout,
-        probes_enabled=not args.no_probes,
+        probe_targets=req.probes,
+        probe_timeout=req.probe_timeout,
+        probes_enabled=req.probes_enabled,
         ssh=ssh,
     )
-    state_dir = ctx.state_dir_of(args)
-    spawner = choose_spawner(state_dir, args.spawner)
+    state_dir = req.state_dir
+    spawner = choose_spawner(state_dir, req.spawner)
     try:
-        txn = begin(env, req, spawner, lambda i: guardian_argv(i, state_dir, str(root)))
+        txn = begin(env, opening, spawner, lambda i: guardian_argv(i, state_dir, str(root.prefix)))
     except ApplyError as exc:
         raise UsageError(str(exc)) from None
     env.probe = ctx.prober_for(env, txn)
     out(
         f"ifguard: transaction {txn.id}: guardian armed ({spawner.kind}, pid "
         f"{txn.guardian_pid}); without confirmation the change is rolled back "
-        f"{args.timeout:g} s after the reload"
+        f"{req.timeout:g} s after the reload"
     )
     try:
         applied = apply_candidate(env, txn)
-        final = finish(args, env, txn.id, applied, auto)
+        final = finish(req, env, txn.id, applied, auto)
     except KeyboardInterrupt:
         out("ifguard: interrupted: rolling back now")
         final = rollback(env, txn.id, "interrupted by the operator")
@@ -168,7 +168,7 @@ def transact(args: argparse.Namespace, cand: Candidate, *, source: str = "apply"
 
 
 def finish(
-    args: argparse.Namespace, env: Env, txn_id: str, applied: Transaction | None, auto: bool
+    req: ApplyRequest, env: Env, txn_id: str, applied: Transaction | None, auto: bool
 ) -> Transaction | None:
     if applied is None or applied.state != rec.APPLIED:
         if applied is not None and not applied.open:
@@ -180,17 +180,17 @@ def finish(
         return wait_final(env, txn_id)
     if auto and applied.auto_confirm:
         out(
-            f"ifguard: probes green; confirming automatically after {args.settle:g} s of "
+            f"ifguard: probes green; confirming automatically after {req.settle:g} s of "
             "green probes"
         )
-        return settle(env, applied, args.settle)
+        return settle(env, applied, req.settle)
     deadline = time.strftime("%H:%M:%S", time.localtime(applied.deadline))
     out(
         f"ifguard: change applied; keep it with `ifguard confirm` before {deadline} "
         f"(from this or any other session){', or press Enter here' if _tty() else ''}; "
         "otherwise it is rolled back"
     )
-    if args.no_wait:
+    if not req.wait:
         return applied
     return wait_final(env, txn_id, on_tick=_enter_pressed if _tty() else None)
 
@@ -223,15 +223,14 @@ def report(final: Transaction | None, txn_id: str) -> int:
     return 0 if final.state == rec.CONFIRMED else 1
 
 
-def pending_candidate(args: argparse.Namespace) -> Candidate | None:
-    root = ctx.root_of(args)
-    r = Root(root)
-    if args.candidate:
-        path = Path(args.candidate)
+def pending_candidate(root: Root, candidate: Path | None) -> Candidate | None:
+    """The given candidate file, else Proxmox's pending interfaces.new, else None."""
+    if candidate is not None:
+        path = candidate
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
         return Candidate({DEFAULT_INTERFACES: path.read_bytes()}, path, str(path))
-    pending = r.path(PROXMOX_PENDING)
+    pending = root.path(PROXMOX_PENDING)
     if not pending.is_file():
         return None
     return Candidate(
@@ -239,19 +238,17 @@ def pending_candidate(args: argparse.Namespace) -> Candidate | None:
     )
 
 
-def run_apply(args: argparse.Namespace) -> int:
-    if args.guardian:
-        return run_guardian(args)
-    cand = pending_candidate(args)
+def run_apply(req: ApplyRequest, candidate: Path | None) -> int:
+    cand = pending_candidate(req.root, candidate)
     if cand is None:
         out(f"ifguard: nothing to apply: no candidate given and no pending {PROXMOX_PENDING}")
         return 0
-    return guarded(args, cand, "apply")
+    return guarded(req, cand, "apply")
 
 
-def guarded(args: argparse.Namespace, cand: Candidate, source: str) -> int:
+def guarded(req: ApplyRequest, cand: Candidate, source: str) -> int:
     try:
-        return transact(args, cand, source=source)
+        return transact(req, cand, source=source)
     except Refused as exc:
         print(f"ifguard: refused: {exc}", file=sys.stderr, flush=True)
         return 1

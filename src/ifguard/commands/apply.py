@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ifguard.apply.request import ApplyRequest
 
 NAME = "apply"
 HELP = "apply a new interfaces file; roll back automatically unless confirmed"
@@ -44,7 +48,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def configure_transaction(p: argparse.ArgumentParser) -> None:
     """The options of a guarded change (shared with `ifguard restore`)."""
-    from ifguard.apply.context import add_location_args
+    from ifguard.commands.common import add_location_args
 
     p.add_argument(
         "--timeout",
@@ -137,7 +141,37 @@ def _seconds(text: str) -> float:
     return value
 
 
-def run(args: argparse.Namespace) -> int:
-    from ifguard.apply.run import run_apply
+def request_of(args: argparse.Namespace) -> ApplyRequest:
+    """The guarded change the command line asks for (shared with `ifguard restore`)."""
+    from ifguard.apply.request import ApplyRequest
+    from ifguard.commands.common import root_of, state_dir_of
 
-    return run_apply(args)
+    return ApplyRequest(
+        root=root_of(args),
+        state_dir=state_dir_of(args),
+        timeout=args.timeout,
+        auto_confirm=args.auto_confirm,
+        unattended=args.unattended,
+        settle=args.settle,
+        probes=tuple(args.probe or ()),
+        probe_timeout=args.probe_timeout,
+        probes_enabled=not args.no_probes,
+        force=args.force,
+        dialect=args.dialect,
+        reload_cmd=args.reload_cmd,
+        reload_timeout=args.reload_timeout,
+        against=args.against,
+        wait=not args.no_wait,
+        spawner=args.spawner,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ifguard.apply.run import run_apply, run_guardian
+    from ifguard.commands.common import state_dir_of
+
+    if args.guardian:
+        return run_guardian(state_dir_of(args), args.guardian)
+    return run_apply(request_of(args), Path(args.candidate) if args.candidate else None)

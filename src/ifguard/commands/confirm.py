@@ -20,7 +20,7 @@ exit status: 0 confirmed, 1 nothing to confirm (or too late: already rolled back
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.apply.context import add_location_args
+    from ifguard.commands.common import add_location_args
 
     add_location_args(p)
 
@@ -28,8 +28,9 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ifguard.apply import context, record
     from ifguard.apply.transaction import confirm, last_result
+    from ifguard.commands.common import state_dir_of
 
-    env = context.make_env(args)
+    env = context.make_env(state_dir_of(args))
     txn = env.state.read()
     if txn is None:
         last = env.state.last_result()

@@ -20,7 +20,7 @@ exit status: 0 no differences, 1 differences, 2 could not run.
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.apply.context import add_location_args
+    from ifguard.commands.common import add_location_args
 
     p.add_argument("a", metavar="A")
     p.add_argument("b", metavar="B", nargs="?", default="current")
@@ -33,13 +33,15 @@ def run(args: argparse.Namespace) -> int:
     from collections.abc import Mapping
 
     from ifguard.apply import context
+    from ifguard.commands.common import root_of, state_dir_of
+    from ifguard.store.history import open_history
     from ifguard.system.errors import UsageError
 
-    history = context.history_of(context.state_dir_of(args))
+    history = open_history(state_dir_of(args))
 
     def files(ref: str) -> tuple[str, Mapping[str, bytes]]:
         if ref == "current":
-            return "current", context.current_files(context.root_of(args))
+            return "current", context.current_files(root_of(args))
         version = history.last_known_good() if ref == "good" else history.find(ref)
         if version is None:
             raise UsageError(f"no version {ref!r} in the history (see `ifguard history`)")

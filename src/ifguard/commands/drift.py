@@ -45,17 +45,17 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
     from pathlib import Path
 
+    from ifguard.commands.common import root_of
     from ifguard.config.model import build
     from ifguard.config.source import DEFAULT_INTERFACES, load
     from ifguard.network.drift import drift
     from ifguard.network.readers import read_runtime
     from ifguard.system.errors import UsageError
-    from ifguard.system.root import Root
 
-    root = Root(Path(args.root))
+    root = root_of(args)
     path = Path(args.path) if args.path else root.path(DEFAULT_INTERFACES)
     config = build(load([path], root).documents)
-    rt = read_runtime(root=Path(args.root))
+    rt = read_runtime(root=root)
     if not rt.links:
         raise UsageError(
             "cannot read the running state: " + ("; ".join(rt.errors) or "no links over netlink")

@@ -20,7 +20,7 @@ examples:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.apply.context import add_location_args
+    from ifguard.commands.common import add_location_args
 
     p.add_argument("-n", "--limit", type=int, default=20, help="versions to list (default 20)")
     p.add_argument(
@@ -35,9 +35,10 @@ def run(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from ifguard.apply import context
+    from ifguard.commands.common import state_dir_of
+    from ifguard.store.history import open_history
 
-    history = context.history_of(context.state_dir_of(args))
+    history = open_history(state_dir_of(args))
     versions = history.versions(args.limit)
     events = history.events(args.events, args.kind) if args.events > 0 else []
     if args.format == "json":

@@ -68,22 +68,15 @@ def executable() -> str:
     raise UsageError("cannot find the ifguard executable; pass --ifguard PATH")
 
 
-def root_arg(value: str) -> Path:
-    from ifguard.system.errors import UsageError
-
-    root = Path(value)
-    if not root.is_dir():
-        raise UsageError(f"--root {value}: not a directory")
-    return root.resolve()
-
-
 def run(args: argparse.Namespace) -> int:
     import os
 
+    from ifguard.commands.common import root_of
     from ifguard.install import ops
     from ifguard.system.errors import UsageError
+    from ifguard.system.process import systemd_is_pid1
 
-    root = root_arg(args.root)
+    root = root_of(args)
     if args.ifguard:
         exe = os.path.abspath(args.ifguard)
         if not os.access(exe, os.X_OK):
@@ -95,9 +88,9 @@ def run(args: argparse.Namespace) -> int:
         ifguard=exe,
         divert_ifreload=args.divert_ifreload,
         dry_run=args.dry_run,
-        manage_systemd=root == Path("/") and ops.systemd_is_pid1(),
+        manage_systemd=root.prefix == Path("/") and systemd_is_pid1(),
     )
     try:
-        return ops.install(opts, ops.run_command)
+        return ops.install(opts, ops.invoke)
     except OSError as exc:
         raise UsageError(f"{exc.filename or 'install'}: {exc.strerror or exc}") from None

@@ -109,9 +109,9 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.system.errors import UsageError
     from ifguard.system.root import Root
 
-    root = Path(args.root)
-    if not root.is_dir():
+    if not Path(args.root).is_dir():
         raise UsageError(f"--root {args.root}: not a directory")
+    root = Root(Path(args.root))
     settings = load_settings(args.config, root, Path.cwd())
     if args.select:
         settings = settings._replace(select=_codes(args.select))
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         paths = [Path(p) for p in args.paths] or None
         result = lint.lint_paths(
-            paths, Root(root), settings, dialect=args.dialect, follow=not args.no_follow
+            paths, root, settings, dialect=args.dialect, follow=not args.no_follow
         )
     diagnostics = result.diagnostics
     docs = result.loaded.documents
@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"fixed {f.applied} problem(s) in {path}", file=sys.stderr)
             result = lint.lint_paths(
                 [Path(d.path) for d in result.loaded.mains],
-                Root(root),
+                root,
                 settings,
                 dialect=args.dialect,
                 follow=not args.no_follow,

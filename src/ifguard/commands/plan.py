@@ -25,7 +25,7 @@ exit status: 0 (plan printed), 2 could not run.
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.apply.context import add_location_args
+    from ifguard.commands.common import add_location_args
 
     p.add_argument(
         "candidate",
@@ -50,22 +50,21 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ifguard.apply import context
+    from ifguard.commands.common import root_of
     from ifguard.config.model import build
     from ifguard.config.source import PROXMOX_PENDING, load
     from ifguard.network import plan
     from ifguard.network.state import state_from_config
     from ifguard.system.errors import UsageError
-    from ifguard.system.root import Root
 
-    root = context.root_of(args)
-    r = Root(root)
-    path = Path(args.candidate) if args.candidate else r.path(PROXMOX_PENDING)
+    root = root_of(args)
+    path = Path(args.candidate) if args.candidate else root.path(PROXMOX_PENDING)
     if not path.is_file():
         if args.candidate:
             raise UsageError(f"{path}: no such file")
         print(f"nothing to plan: no candidate given and no pending {PROXMOX_PENDING}")
         return 0
-    after = state_from_config(build(load([path], r).documents))
+    after = state_from_config(build(load([path], root).documents))
     before, against = context.before_state(root, after, args.against)
     result = plan.compare(before, after, ssh=context.ssh_of_environment())
     if args.format == "json":

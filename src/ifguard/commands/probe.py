@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
+    from ifguard.commands.common import root_of
     from ifguard.config.model import build
     from ifguard.config.source import DEFAULT_INTERFACES, load
     from ifguard.network.netprobe import SystemNet
@@ -70,17 +71,16 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.network.readers import read_runtime
     from ifguard.network.state import ssh_endpoints
     from ifguard.system.errors import UsageError
-    from ifguard.system.root import Root
 
     check_targets(args.target)
     if not 0 < args.timeout <= 60:
         raise UsageError("--timeout must be between 0 and 60 seconds")
-    root = Root(Path(args.root))
+    root = root_of(args)
     path = Path(args.path) if args.path else root.path(DEFAULT_INTERFACES)
     config = build(load([path], root).documents)
     report = run_probes(
         config,
-        read_runtime(root=Path(args.root)),
+        read_runtime(root=root),
         SystemNet(),
         targets=args.target,
         ssh=ssh_endpoints(os.environ),

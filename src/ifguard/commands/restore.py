@@ -35,16 +35,18 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ifguard.apply import context
     from ifguard.apply.record import save_blob
     from ifguard.apply.run import Candidate, guarded
+    from ifguard.commands.apply import request_of
     from ifguard.config.source import DEFAULT_INTERFACES
+    from ifguard.store.history import open_history
     from ifguard.system.errors import UsageError
 
     if args.guardian:
         raise UsageError("--guardian belongs to `ifguard apply`")
-    state_dir = context.state_dir_of(args)
-    history = context.history_of(state_dir)
+    req = request_of(args)
+    state_dir = req.state_dir
+    history = open_history(state_dir)
     version = history.last_known_good() if args.version == "good" else history.find(args.version)
     if version is None:
         raise UsageError(f"no version {args.version!r} in the history (see `ifguard history`)")
@@ -54,4 +56,4 @@ def run(args: argparse.Namespace) -> int:
     lint_path = Path(save_blob(state_dir / "restore", f"{version.id}.interfaces", main))
     print(f"ifguard: restoring version {version.id} ({version.short}, {version.source})")
     cand = Candidate(dict(version.files), lint_path, f"version {version.id}", files=version.files)
-    return guarded(args, cand, "restore")
+    return guarded(req, cand, "restore")

@@ -25,7 +25,7 @@ the rollback reload failed.
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.apply.context import add_location_args
+    from ifguard.commands.common import add_location_args
 
     p.add_argument(
         "--if-pending", action="store_true", help="exit 0 quietly when no transaction is pending"
@@ -42,9 +42,10 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ifguard.apply import context, record
     from ifguard.apply.transaction import ApplyError, rollback
+    from ifguard.commands.common import state_dir_of
     from ifguard.system.errors import UsageError
 
-    env = context.make_env(args)
+    env = context.make_env(state_dir_of(args))
     txn = env.state.read()
     if txn is None or not txn.open:
         if args.if_pending:

@@ -20,7 +20,7 @@ exit status: 0 (1 when a pending transaction has lost its guardian).
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.apply.context import add_location_args
+    from ifguard.commands.common import add_location_args
 
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_location_args(p)
@@ -33,9 +33,10 @@ def run(args: argparse.Namespace) -> int:
 
     from ifguard.apply import context
     from ifguard.apply.probes import ProbeReport
+    from ifguard.commands.common import state_dir_of
     from ifguard.system.process import process_alive
 
-    env = context.make_env(args, quiet=True)
+    env = context.make_env(state_dir_of(args), quiet=True)
     txn = env.state.read()
     pending = txn is not None and txn.open
     shown = txn if pending else env.state.last_result()

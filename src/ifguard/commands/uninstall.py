@@ -29,14 +29,15 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ifguard.commands.install import root_arg
+    from ifguard.commands.common import root_of
     from ifguard.install import ops
     from ifguard.system.errors import UsageError
+    from ifguard.system.process import systemd_is_pid1
 
-    root = root_arg(args.root)
+    root = root_of(args)
     try:
         return ops.uninstall(
-            root, ops.run_command, manage_systemd=root == Path("/") and ops.systemd_is_pid1()
+            root, ops.invoke, manage_systemd=root.prefix == Path("/") and systemd_is_pid1()
         )
     except OSError as exc:
         raise UsageError(f"{exc.filename or 'uninstall'}: {exc.strerror or exc}") from None

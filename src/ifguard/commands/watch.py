@@ -43,7 +43,7 @@ examples:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.apply.context import add_location_args
+    from ifguard.commands.common import add_location_args
 
     add_location_args(p)
     p.add_argument(
@@ -125,30 +125,31 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     import time
 
     from ifguard.apply import context
+    from ifguard.commands.common import root_of, state_dir_of
     from ifguard.network.netprobe import SystemNet
     from ifguard.network.probe import check_targets
     from ifguard.network.readers import read_runtime
+    from ifguard.store.history import open_history
     from ifguard.system.errors import UsageError
-    from ifguard.system.root import Root
     from ifguard.system.runner import SubprocessRunner
     from ifguard.watch.daemon import Watcher
     from ifguard.watch.heal import SelfHealer
     from ifguard.watch.runtime import RuntimeMonitor
 
-    root = Root(context.root_of(args))
-    state_dir = context.state_dir_of(args)
+    root = root_of(args)
+    state_dir = state_dir_of(args)
     textfile = Path(args.textfile_dir) if args.textfile_dir else None
     if textfile is not None and not textfile.is_dir():
         raise UsageError(f"--textfile-dir {args.textfile_dir}: not a directory")
     check_targets(args.target)
     if not 1 <= args.probe_interval <= 86400 or not 0 <= args.heal_after <= 86400:
         raise UsageError("--probe-interval must be 1..86400 s, --heal-after 0..86400 s")
-    history = context.history_of(state_dir)
+    history = open_history(state_dir)
     runtime = healer = None
     if not args.no_runtime:
         runtime = RuntimeMonitor(
-            lambda: context.config_on_disk(root.prefix),
-            lambda: read_runtime(SubprocessRunner(), root.prefix),
+            lambda: context.config_on_disk(root),
+            lambda: read_runtime(SubprocessRunner(), root),
             SystemNet(),
             time.time,
             targets=args.target,

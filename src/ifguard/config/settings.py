@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from ifguard.config.diagnostic import Severity
 from ifguard.system.errors import UsageError
+from ifguard.system.root import Root
 
 SYSTEM_CONFIG = "/etc/ifguard/ifguard.toml"
 _KEYS = {"select", "ignore", "extend-select", "severity", "per-file-ignores", "dialect"}
@@ -96,7 +97,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
 
 
-def load_settings(config: Path | None, root: Path, cwd: Path) -> Settings:
+def load_settings(config: Path | None, root: Root, cwd: Path) -> Settings:
     if config is not None:
         data = _read_toml(config)
         table = (
@@ -108,7 +109,7 @@ def load_settings(config: Path | None, root: Path, cwd: Path) -> Settings:
         table = _read_toml(pyproject).get("tool", {}).get("ifguard")
         if isinstance(table, dict):
             return from_mapping(table, str(pyproject))
-    system = root / SYSTEM_CONFIG.lstrip("/")
+    system = root.path(SYSTEM_CONFIG)
     if system.is_file():
         return from_mapping(_read_toml(system), str(system))
     return Settings()

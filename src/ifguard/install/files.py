@@ -11,13 +11,13 @@ import hashlib
 import json
 import shlex
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ifguard import install
 from ifguard.system.errors import UsageError
+from ifguard.system.paths import STATE_DIR
+from ifguard.system.root import Root
 
-STATE_DIR = "/var/lib/ifguard"
 MANIFEST = f"{STATE_DIR}/install.json"
 UNIT_DIR = "/etc/systemd/system"
 WATCH_UNIT = f"{UNIT_DIR}/ifguard-watch.service"
@@ -34,11 +34,6 @@ TEXTFILE_DIR = "/var/lib/prometheus/node-exporter"
 UNITS = ("ifguard-boot.service", "ifguard-watch.service")
 
 
-def under(root: Path, system_path: str) -> Path:
-    """The real path of ``system_path`` when ``root`` stands for ``/``."""
-    return root / system_path.lstrip("/")
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -50,9 +45,9 @@ class File:
     mode: int = 0o644
 
 
-def render(root: Path, ifguard: str, *, divert_ifreload: bool) -> list[File]:
+def render(root: Root, ifguard: str, *, divert_ifreload: bool) -> list[File]:
     """The files for a host whose ``/`` is ``root``; ``ifguard`` is the executable's path."""
-    watch_args = f" --textfile-dir {TEXTFILE_DIR}" if under(root, TEXTFILE_DIR).is_dir() else ""
+    watch_args = f" --textfile-dir {TEXTFILE_DIR}" if root.path(TEXTFILE_DIR).is_dir() else ""
     files = [
         File(
             WATCH_UNIT, install.WATCH_UNIT.format(ifguard=ifguard, watch_args=watch_args).encode()
@@ -66,17 +61,16 @@ def render(root: Path, ifguard: str, *, divert_ifreload: bool) -> list[File]:
     return files
 
 
-def render_wrapper(root: Path, ifguard: str) -> str:
+def render_wrapper(root: Root, ifguard: str) -> str:
     """The ifreload wrapper. Under a non-/ root every path points into the root, so the
     wrapper checks (and execs) what belongs to that tree, not the machine running it."""
     q = shlex.quote
-    real = "/" if root == Path("/") else str(root)
     return install.IFRELOAD_WRAPPER.format(
         ifguard=q(ifguard),
-        orig=q(str(under(root, IFRELOAD_ORIG))),
-        root=q(real),
-        config=q(str(under(root, INTERFACES))),
-        pending=q(str(under(root, f"{STATE_DIR}/pending.json"))),
+        orig=q(str(root.path(IFRELOAD_ORIG))),
+        root=q(str(root.prefix)),
+        config=q(str(root.path(INTERFACES))),
+        pending=q(str(root.path(f"{STATE_DIR}/pending.json"))),
     )
 
 
@@ -98,8 +92,8 @@ class Manifest:
         return (json.dumps(body, indent=1, sort_keys=True) + "\n").encode()
 
     @classmethod
-    def load(cls, root: Path) -> Manifest | None:
-        path = under(root, MANIFEST)
+    def load(cls, root: Root) -> Manifest | None:
+        path = root.path(MANIFEST)
         try:
             raw = json.loads(path.read_bytes())
             diversions = raw.get("diversions") or []

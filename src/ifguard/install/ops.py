@@ -1,7 +1,9 @@
 """``ifguard install`` / ``ifguard uninstall``: write the units, drop-in, apt hook and ifreload
 wrapper under a root, record them in the manifest, and take exactly those away again.
 
-External commands (systemctl, dpkg-divert) go through a ``Runner`` so tests never run them.
+External commands (systemctl, dpkg-divert) go through an ``Invoker`` so tests never run them.
+Unlike the system ``Runner`` (which captures output), an invoker lets the command speak to the
+admin's terminal: systemctl's and dpkg-divert's own messages are what the admin needs to see.
 """
 
 from __future__ import annotations
@@ -19,16 +21,20 @@ from typing import Protocol
 from ifguard.install import files as F
 from ifguard.system.errors import UsageError
 from ifguard.system.fsutil import atomic_write
+from ifguard.system.paths import STATE_DIR
+from ifguard.system.root import Root
 
 Out = Callable[[str], None]
 
 
-class Runner(Protocol):
+class Invoker(Protocol):
+    """Run a command with the terminal's stdio; its exit status."""
+
     def __call__(self, argv: Sequence[str]) -> int: ...
 
 
-def run_command(argv: Sequence[str]) -> int:
-    """The real runner: inherit stdout/stderr, return the exit status (127: not found)."""
+def invoke(argv: Sequence[str]) -> int:
+    """The real invoker: inherit stdout/stderr, return the exit status (127: not found)."""
     try:
         return subprocess.run(list(argv), check=False).returncode
     except OSError as exc:
@@ -36,29 +42,25 @@ def run_command(argv: Sequence[str]) -> int:
         return 127
 
 
-def systemd_is_pid1() -> bool:
-    return os.path.isdir("/run/systemd/system")
-
-
 @dataclass(frozen=True)
 class Options:
-    root: Path
+    root: Root
     ifguard: str
     divert_ifreload: bool = False
     dry_run: bool = False
     manage_systemd: bool = False  # root is / and systemd runs: daemon-reload and enable
 
 
-def _divert_argv(root: Path, remove: bool) -> list[str] | None:
+def _divert_argv(root: Root, remove: bool) -> list[str] | None:
     """dpkg-divert for this root, or None when only a manual rename can work (no dpkg-divert,
     or a non-/ root without a dpkg database)."""
     if shutil.which("dpkg-divert") is None:
         return None
     argv = ["dpkg-divert"]
-    if root != Path("/"):
-        if not F.under(root, "/var/lib/dpkg/status").is_file():
+    if root.prefix != Path("/"):
+        if not root.path("/var/lib/dpkg/status").is_file():
             return None
-        argv += ["--root", str(root)]
+        argv += ["--root", str(root.prefix)]
     return [
         *argv,
         "--local",
@@ -70,51 +72,51 @@ def _divert_argv(root: Path, remove: bool) -> list[str] | None:
     ]
 
 
-def _check_divertable(root: Path) -> None:
-    real, orig = F.under(root, F.IFRELOAD), F.under(root, F.IFRELOAD_ORIG)
+def _check_divertable(root: Root) -> None:
+    real, orig = root.path(F.IFRELOAD), root.path(F.IFRELOAD_ORIG)
     if orig.exists() or orig.is_symlink():
         raise UsageError(
             f"{F.IFRELOAD_ORIG} already exists but the install manifest records no "
             "diversion; see docs/install.md (remove by hand)"
         )
     if not (real.is_file() or real.is_symlink()):  # ifupdown2 ships a symlink
-        raise UsageError(f"{F.IFRELOAD} not found under {root}: is ifupdown2 installed?")
+        raise UsageError(f"{F.IFRELOAD} not found under {root.prefix}: is ifupdown2 installed?")
 
 
-def _divert(root: Path, runner: Runner) -> dict[str, str]:
+def _divert(root: Root, invoker: Invoker) -> dict[str, str]:
     argv = _divert_argv(root, remove=False)
     if argv is None:
-        os.rename(F.under(root, F.IFRELOAD), F.under(root, F.IFRELOAD_ORIG))
+        os.rename(root.path(F.IFRELOAD), root.path(F.IFRELOAD_ORIG))
         method = "rename"
     else:
-        if runner(argv) != 0:
+        if invoker(argv) != 0:
             raise UsageError(f"`{' '.join(argv)}` failed; nothing diverted")
         method = "dpkg-divert"
     return {"path": F.IFRELOAD, "divert": F.IFRELOAD_ORIG, "method": method}
 
 
-def _save(root: Path, manifest: F.Manifest) -> None:
-    path, data = F.under(root, F.MANIFEST), manifest.to_json()
+def _save(root: Root, manifest: F.Manifest) -> None:
+    path, data = root.path(F.MANIFEST), manifest.to_json()
     if not path.is_file() or path.read_bytes() != data:
         atomic_write(path, data, mode=0o600)
 
 
-def _make_dirs(root: Path, wanted: list[str], manifest: F.Manifest) -> None:
+def _make_dirs(root: Root, wanted: list[str], manifest: F.Manifest) -> None:
     """Create missing directories (parents first) and remember the ones we created."""
     for system_dir in wanted:
         parts = Path(system_dir).parts[1:]
         for i in range(1, len(parts) + 1):
             sys_path = "/" + "/".join(parts[:i])
-            real = F.under(root, sys_path)
+            real = root.path(sys_path)
             if real.is_dir():
                 continue
             real.mkdir()
-            real.chmod(0o700 if sys_path == F.STATE_DIR else 0o755)
+            real.chmod(0o700 if sys_path == STATE_DIR else 0o755)
             if sys_path not in manifest.dirs:
                 manifest.dirs.append(sys_path)
 
 
-def install(opts: Options, runner: Runner, out: Out = print) -> int:
+def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
     root = opts.root
     old = F.Manifest.load(root)
     manifest = old or F.Manifest()
@@ -127,7 +129,7 @@ def install(opts: Options, runner: Runner, out: Out = print) -> int:
     rendered = F.render(root, opts.ifguard, divert_ifreload=divert)
     statuses: list[tuple[F.File, str]] = []
     for f in rendered:
-        real = F.under(root, f.path)
+        real = root.path(f.path)
         current = real.read_bytes() if real.is_file() else None
         if f.path == F.IFRELOAD and new_diversion:
             current = None  # the real ifreload moves away first
@@ -152,11 +154,11 @@ def install(opts: Options, runner: Runner, out: Out = print) -> int:
         if opts.manage_systemd:
             _systemd_advice(opts, out)
         return 0
-    _make_dirs(root, [F.STATE_DIR, *sorted({str(Path(f.path).parent) for f in rendered})], manifest)
+    _make_dirs(root, [STATE_DIR, *sorted({str(Path(f.path).parent) for f in rendered})], manifest)
     manifest.ifguard = opts.ifguard
     _save(root, manifest)
     if new_diversion:
-        manifest.diversion = _divert(root, runner)
+        manifest.diversion = _divert(root, invoker)
         _save(root, manifest)
         out(f"diverted {F.IFRELOAD} to {F.IFRELOAD_ORIG} ({manifest.diversion['method']})")
     for f, _ in statuses:
@@ -164,7 +166,7 @@ def install(opts: Options, runner: Runner, out: Out = print) -> int:
     _save(root, manifest)  # before writing: a crash leaves nothing unrecorded
     for f, status in statuses:
         if status != "unchanged":
-            atomic_write(F.under(root, f.path), f.data, mode=f.mode)
+            atomic_write(root.path(f.path), f.data, mode=f.mode)
         out(f"{status} {f.path}")
     if not opts.manage_systemd:
         _systemd_advice(opts, out)
@@ -172,7 +174,7 @@ def install(opts: Options, runner: Runner, out: Out = print) -> int:
     failed = [
         argv
         for argv in (["systemctl", "daemon-reload"], ["systemctl", "enable", *F.UNITS])
-        if runner(argv) != 0
+        if invoker(argv) != 0
     ]
     for argv in failed:
         out(f"warning: `{' '.join(argv)}` failed")
@@ -190,16 +192,16 @@ def _systemd_advice(opts: Options, out: Out) -> None:
         )
 
 
-def uninstall(root: Path, runner: Runner, *, manage_systemd: bool, out: Out = print) -> int:
+def uninstall(root: Root, invoker: Invoker, *, manage_systemd: bool, out: Out = print) -> int:
     manifest = F.Manifest.load(root)
     if manifest is None:
         out("nothing to uninstall")
         return 0
     if manage_systemd:
-        runner(["systemctl", "disable", "--now", *F.UNITS])
+        invoker(["systemctl", "disable", "--now", *F.UNITS])
     left: dict[str, str] = {}
     for path, digest in sorted(manifest.files.items()):
-        real = F.under(root, path)
+        real = root.path(path)
         if not real.is_file():
             out(f"already gone {path}")
         elif F.sha256(real.read_bytes()) == digest:
@@ -213,7 +215,7 @@ def uninstall(root: Path, runner: Runner, *, manage_systemd: bool, out: Out = pr
         if F.IFRELOAD in left:
             out(f"warning: diversion of {F.IFRELOAD} kept (the wrapper was left in place)")
         else:
-            _undivert(root, diversion, runner, out)
+            _undivert(root, diversion, invoker, out)
             diversion = None
     if diversion is not None:
         _save(
@@ -226,21 +228,21 @@ def uninstall(root: Path, runner: Runner, *, manage_systemd: bool, out: Out = pr
             ),
         )
     else:
-        F.under(root, F.MANIFEST).unlink()
+        root.path(F.MANIFEST).unlink()
     for d in reversed(manifest.dirs):
         # not empty (other files, or something left in place) or already gone: keep it
         with contextlib.suppress(OSError):
-            F.under(root, d).rmdir()
+            root.path(d).rmdir()
     if manage_systemd:
-        runner(["systemctl", "daemon-reload"])
+        invoker(["systemctl", "daemon-reload"])
     return 1 if left else 0
 
 
-def _undivert(root: Path, diversion: dict[str, str], runner: Runner, out: Out) -> None:
-    real, orig = F.under(root, F.IFRELOAD), F.under(root, F.IFRELOAD_ORIG)
+def _undivert(root: Root, diversion: dict[str, str], invoker: Invoker, out: Out) -> None:
+    real, orig = root.path(F.IFRELOAD), root.path(F.IFRELOAD_ORIG)
     if diversion.get("method") == "dpkg-divert":
         argv = _divert_argv(root, remove=True)
-        if argv is None or runner(argv) != 0:
+        if argv is None or invoker(argv) != 0:
             raise UsageError(
                 f"could not remove the diversion of {F.IFRELOAD}"
                 + (f" (`{' '.join(argv)}` failed)" if argv else " (dpkg-divert not found)")

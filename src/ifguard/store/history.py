@@ -8,7 +8,7 @@ call (no shared connection state across ``fork``). A crash leaves either the old
 
 API (stable; ``watch`` and ``apply`` use it)::
 
-    h = History(path, clock=time.time)
+    h = History(path, clock=SystemClock())
     vid = h.record_version({"/etc/network/interfaces": b"..."}, source="watch",
                            errors=0, warnings=1)          # dedup by content hash -> same id
     h.mark_known_good(vid)
@@ -33,13 +33,17 @@ import hashlib
 import json
 import os
 import sqlite3
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_PATH = "/var/lib/ifguard/history.db"
+from ifguard.system.clock import Clock, SystemClock
+from ifguard.system.errors import UsageError
+from ifguard.system.paths import STATE_DIR
+from ifguard.system.root import Root
+
+DEFAULT_PATH = f"{STATE_DIR}/history.db"
 SOURCES = frozenset({"apply", "watch", "boot", "restore", "rollback", "snapshot", "candidate"})
 _BUSY_MS = 10_000
 
@@ -113,9 +117,9 @@ def content_hash(files: Mapping[str, bytes]) -> str:
 
 
 class History:
-    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: Path, clock: Clock | None = None) -> None:
         self.path = Path(path)
-        self._clock = clock
+        self._clock = clock or SystemClock()
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not self.path.exists():
             fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
@@ -151,7 +155,7 @@ class History:
     ) -> int:
         """Store a version (or find the same content already stored); returns its id."""
         digest = content_hash(files)
-        now = self._clock()
+        now = self._clock.now()
         with self._connect(write=True) as db:
             row = db.execute("SELECT id FROM versions WHERE hash = ?", (digest,)).fetchone()
             if row is not None:
@@ -173,7 +177,7 @@ class History:
         with self._connect(write=True) as db:
             db.execute(
                 "UPDATE versions SET known_good = 1, good_since = ? WHERE id = ?",
-                (self._clock(), version_id),
+                (self._clock.now(), version_id),
             )
 
     def record_probes(self, version_id: int, probes: Mapping[str, Any]) -> None:
@@ -240,7 +244,7 @@ class History:
             cur = db.execute(
                 "INSERT INTO events (time, kind, version_id, detail) VALUES (?, ?, ?, ?)",
                 (
-                    self._clock(),
+                    self._clock.now(),
                     kind,
                     version_id,
                     json.dumps(dict(detail), sort_keys=True, default=str),
@@ -292,6 +296,17 @@ def _version(row: tuple[Any, ...], files: Mapping[str, bytes]) -> Version:
     )
 
 
-def default_path(root: Path) -> Path:
-    """``/var/lib/ifguard/history.db`` under a root directory."""
-    return root / DEFAULT_PATH.lstrip("/")
+def default_path(root: Root) -> Path:
+    """``/var/lib/ifguard/history.db`` under a root."""
+    return root.path(DEFAULT_PATH)
+
+
+def open_history(state_dir: Path) -> History:
+    """The history of a state directory; a directory that cannot be used is a usage error."""
+    try:
+        return History(state_dir / "history.db")
+    except (OSError, sqlite3.Error) as exc:
+        raise UsageError(
+            f"{state_dir / 'history.db'}: cannot open the history: "
+            f"{getattr(exc, 'strerror', None) or exc} (run as root?)"
+        ) from None

@@ -9,17 +9,16 @@ the namespace) or recorded fixtures. A reader that cannot run leaves a sentence 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ifguard.network.readers.bonding import read_bonds
 from ifguard.network.readers.netlink import NetlinkSource, PyrouteSource, read_netlink
 from ifguard.network.readers.ovs import read_ovs
 from ifguard.network.readers.types import Link, Route, Runtime
+from ifguard.system.root import Root
 from ifguard.system.runner import Runner, SubprocessRunner
 
 
 def read_runtime(
-    runner: Runner | None = None, root: Path = Path("/"), netlink: NetlinkSource | None = None
+    runner: Runner | None = None, root: Root | None = None, netlink: NetlinkSource | None = None
 ) -> Runtime:
     errors: list[str] = []
     links: dict[str, Link] = {}
@@ -28,7 +27,7 @@ def read_runtime(
         links, routes = read_netlink(netlink or PyrouteSource())
     except (OSError, ImportError, ValueError, KeyError) as exc:
         errors.append(f"netlink: {exc}")
-    bonds, bond_errors = read_bonds(root)
+    bonds, bond_errors = read_bonds(root or Root())
     errors.extend(bond_errors)
     ovs = read_ovs(runner or SubprocessRunner())
     return Runtime(links, routes, bonds, ovs, tuple(errors))

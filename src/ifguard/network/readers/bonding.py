@@ -5,9 +5,8 @@ partner MAC on the active aggregator means nobody answered.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ifguard.network.readers.types import Bond, BondMember
+from ifguard.system.root import Root
 
 NO_PARTNER = "00:00:00:00:00:00"
 
@@ -57,9 +56,9 @@ def parse_bonding(name: str, text: str) -> Bond:
     return Bond(name, "linux", mode, lacp, tuple(members), active)
 
 
-def read_bonds(root: Path = Path("/")) -> tuple[dict[str, Bond], list[str]]:
+def read_bonds(root: Root | None = None) -> tuple[dict[str, Bond], list[str]]:
     """Every bond the kernel reports; errors in words (an unreadable file is not a crash)."""
-    directory = root / "proc/net/bonding"
+    directory = (root or Root()).path("/proc/net/bonding")
     bonds: dict[str, Bond] = {}
     errors: list[str] = []
     if not directory.is_dir():
