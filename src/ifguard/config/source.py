@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import posixpath
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import NamedTuple
 
 from ifguard.config.parse import Document, Kind, Line, parse
 from ifguard.system.errors import UsageError
+from ifguard.system.readfile import NotRegularFile, describe, read_regular
 from ifguard.system.root import Root
 
 DEFAULT_INTERFACES = "/etc/network/interfaces"
@@ -51,22 +53,31 @@ class Loaded:
         self.mains: list[Document] = mains if mains is not None else []
 
 
-def read_bytes(path: Path) -> bytes:
+def read_main(path: Path, root: Root | None = None) -> tuple[bytes, os.stat_result]:
+    """A main file's bytes (and ``fstat``) through the bounded reader; any failure is one
+    ``UsageError`` line (exit 2): a FIFO, a device, a directory, a loop, a file over 16 MiB."""
     try:
-        return path.read_bytes()
+        return read_regular(path, follow=root is None or root.follow_symlinks)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, expected an interfaces file") from None
+    except NotRegularFile as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise UsageError(f"{path}: cannot read: {describe(exc)}") from None
+
+
+def read_bytes(path: Path, root: Root | None = None) -> bytes:
+    return read_main(path, root)[0]
 
 
 def default_targets(root: Root) -> list[Path]:
     """``/etc/network/interfaces`` plus Proxmox's pending ``interfaces.new`` when present."""
-    targets = [root.path(DEFAULT_INTERFACES)]
-    pending = root.path(PROXMOX_PENDING)
-    if pending.is_file():
+    try:
+        targets = [root.path(DEFAULT_INTERFACES)]
+        pending = root.path(PROXMOX_PENDING)
+    except OSError as exc:
+        raise UsageError(f"{DEFAULT_INTERFACES}: cannot read: {describe(exc)}") from None
+    if os.path.lexists(pending):
         targets.append(pending)
     return targets
 
@@ -74,10 +85,18 @@ def default_targets(root: Root) -> list[Path]:
 def load(paths: Sequence[Path] | None, root: Root, *, follow: bool = True) -> Loaded:
     """Read each main file and (when ``follow``) everything it sources, depth first, in order."""
     loaded = Loaded()
-    for path in paths if paths else default_targets(root):
-        doc = parse(read_bytes(path), str(path))
+    if paths:
+        try:
+            mains = [root.real(p) for p in paths]
+        except OSError as exc:
+            raise UsageError(f"{paths[0]}: cannot read: {describe(exc)}") from None
+    else:
+        mains = default_targets(root)
+    for path in mains:
+        data, st = read_main(path, root)
+        doc = parse(data, str(path))
         loaded.mains.append(doc)
-        _add(loaded, doc, path, root, (path.resolve(),), follow)
+        _add(loaded, doc, path, root, ((st.st_dev, st.st_ino),), follow)
     return loaded
 
 
@@ -88,7 +107,12 @@ def load_text(text: str | bytes, path: str = "<input>") -> Loaded:
 
 
 def _add(
-    loaded: Loaded, doc: Document, path: Path, root: Root, chain: tuple[Path, ...], follow: bool
+    loaded: Loaded,
+    doc: Document,
+    path: Path,
+    root: Root,
+    chain: tuple[tuple[int, int], ...],
+    follow: bool,
 ) -> None:
     loaded.documents.append(doc)
     if not follow:
@@ -100,49 +124,66 @@ def _add(
         if len(words) < 2:
             continue  # a schema rule reports the missing argument
         pattern = words[1]
-        for target in _expand(loaded, doc, line, path, root, pattern):
-            real = target.resolve()
-            if real in chain:
-                loaded.issues.append(SourceIssue("cycle", doc, line, str(target)))
-                continue
+        try:
+            targets = _expand(loaded, doc, line, path, root, pattern)
+        except OSError as exc:  # a link loop in the pattern's directories
+            loaded.issues.append(SourceIssue("unreadable", doc, line, pattern, describe(exc)))
+            continue
+        for target in targets:
             if len(chain) >= _MAX_DEPTH:
                 loaded.issues.append(SourceIssue("depth", doc, line, str(target)))
                 continue
             try:
-                data = target.read_bytes()
-            except OSError as exc:
-                detail = exc.strerror or str(exc)
-                loaded.issues.append(SourceIssue("unreadable", doc, line, str(target), detail))
+                data, st = read_regular(target, follow=root.follow_symlinks)
+            except FileNotFoundError:  # a dangling link in a directory
+                loaded.issues.append(SourceIssue("missing", doc, line, str(target)))
                 continue
-            _add(loaded, parse(data, str(target)), target, root, (*chain, real), follow)
+            except OSError as exc:  # a FIFO, a device, a loop, too large, permission denied
+                loaded.issues.append(
+                    SourceIssue("unreadable", doc, line, str(target), describe(exc))
+                )
+                continue
+            if (st.st_dev, st.st_ino) in chain:
+                loaded.issues.append(SourceIssue("cycle", doc, line, str(target)))
+                continue
+            _add(
+                loaded,
+                parse(data, str(target)),
+                target,
+                root,
+                (*chain, (st.st_dev, st.st_ino)),
+                follow,
+            )
 
 
 def _expand(
     loaded: Loaded, doc: Document, line: Line, path: Path, root: Root, pattern: str
 ) -> list[Path]:
-    """Resolve a source/source-directory argument to the files it names, sorted."""
-    if pattern.startswith("/"):
-        base = str(root.path(pattern))
-    else:  # relative to the directory of the file that contains the line
-        base = os.path.join(str(path.parent), pattern)
+    """Resolve a source/source-directory argument to the files it names, sorted. Relative
+    patterns are relative to the directory of the file that contains the line; everything is
+    resolved inside the root (``..`` stops at it, absolute links are re-rooted)."""
+    if root.system_path_of(path.parent) is None and not pattern.startswith("/"):
+        root = Root()  # a file named on the command line outside the root: host semantics
+    system = root.join(path.parent, pattern)
     magic = glob.has_magic(pattern)
+    matches = root.glob(system)
     if line.keyword == "source":
-        found = sorted(Path(p) for p in glob.glob(base) if not os.path.isdir(p))
+        found = [p for p in matches if not os.path.isdir(p)]
         if not found:
-            parent = Path(base).parent
-            kind = "empty-glob" if magic and parent.is_dir() else "missing"
+            parent = root.glob(posixpath.dirname(system))
+            kind = "empty-glob" if magic and parent and parent[0].is_dir() else "missing"
             loaded.issues.append(SourceIssue(kind, doc, line, pattern))
         return found
-    directories = sorted(Path(p) for p in glob.glob(base) if os.path.isdir(p))
+    directories = [p for p in matches if os.path.isdir(p)]
     if not directories:
         loaded.issues.append(SourceIssue("missing", doc, line, pattern))
         return []
     files: list[Path] = []
     for directory in directories:
-        entries = sorted(os.listdir(directory))
-        files.extend(
-            directory / e
-            for e in entries
-            if _DIRECTORY_ENTRY.match(e) and (directory / e).is_file()
-        )
+        for entry in sorted(os.listdir(directory)):
+            if not _DIRECTORY_ENTRY.match(entry):
+                continue
+            real = root.path(posixpath.join(root.system_path(directory), entry))
+            if os.path.lexists(real) and not os.path.isdir(real):
+                files.append(real)
     return files

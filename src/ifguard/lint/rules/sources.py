@@ -13,6 +13,9 @@ def source_not_found(ctx: Context) -> Iterator[Finding]:
     """## What it does
     Finds `source` and `source-directory` lines naming files or directories that do not
     exist or cannot be read (a glob that matches nothing in an existing directory is fine).
+    A file that exists but cannot be read (permission denied, a FIFO or device, a link
+    loop, larger than 16 MiB) is an error: its stanzas were not checked, so a gate must not
+    pass. A missing file is a warning (ifupdown skips it too).
 
     ## Why is this bad?
     The stanzas you expect from that file are not part of the configuration: interfaces
@@ -29,11 +32,17 @@ def source_not_found(ctx: Context) -> Iterator[Finding]:
     ```
     """
     for issue in ctx.loaded.issues:
-        if issue.kind in ("missing", "unreadable"):
-            what = "cannot be read: " + issue.detail if issue.detail else "does not exist"
+        if issue.kind == "missing":
             yield Finding(
                 issue.document.line_span(issue.line),
-                f"`{issue.line.keyword} {issue.target}`: {what}",
+                f"`{issue.line.keyword} {issue.target}`: does not exist",
+            )
+        elif issue.kind == "unreadable":
+            yield Finding(
+                issue.document.line_span(issue.line),
+                f"`{issue.line.keyword} {issue.target}`: cannot be read "
+                f"({issue.detail or 'unknown error'}); its configuration was not checked",
+                severity=Severity.ERROR,
             )
 
 
