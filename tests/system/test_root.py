@@ -91,3 +91,11 @@ def test_paths_named_on_the_command_line(tree: tuple[Root, Path]) -> None:
         "/"
     )
     assert root.real(victim) == victim  # outside the root: as given
+
+
+def test_entry_does_not_follow_the_last_link(tree: tuple[Root, Path]) -> None:
+    root, victim = tree
+    os.symlink(str(victim), root.prefix / "etc/network/link")
+    os.symlink("/etc/network", root.prefix / "etc/net")
+    assert root.entry("/etc/net/link") == root.prefix / "etc/network/link"
+    assert root.entry("/etc/net/../../..") == root.prefix

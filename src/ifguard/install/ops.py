@@ -73,7 +73,7 @@ def _divert_argv(root: Root, remove: bool) -> list[str] | None:
 
 
 def _check_divertable(root: Root) -> None:
-    real, orig = root.path(F.IFRELOAD), root.path(F.IFRELOAD_ORIG)
+    real, orig = root.entry(F.IFRELOAD), root.entry(F.IFRELOAD_ORIG)
     if orig.exists() or orig.is_symlink():
         raise UsageError(
             f"{F.IFRELOAD_ORIG} already exists but the install manifest records no "
@@ -86,7 +86,7 @@ def _check_divertable(root: Root) -> None:
 def _divert(root: Root, invoker: Invoker) -> dict[str, str]:
     argv = _divert_argv(root, remove=False)
     if argv is None:
-        os.rename(root.path(F.IFRELOAD), root.path(F.IFRELOAD_ORIG))
+        os.rename(root.entry(F.IFRELOAD), root.entry(F.IFRELOAD_ORIG))
         method = "rename"
     else:
         if invoker(argv) != 0:
@@ -107,7 +107,7 @@ def _make_dirs(root: Root, wanted: list[str], manifest: F.Manifest) -> None:
         parts = Path(system_dir).parts[1:]
         for i in range(1, len(parts) + 1):
             sys_path = "/" + "/".join(parts[:i])
-            real = root.path(sys_path)
+            real = root.entry(sys_path)
             if real.is_dir():
                 continue
             real.mkdir()
@@ -129,7 +129,7 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
     rendered = F.render(root, opts.ifguard, divert_ifreload=divert)
     statuses: list[tuple[F.File, str]] = []
     for f in rendered:
-        real = root.path(f.path)
+        real = root.entry(f.path)
         current = real.read_bytes() if real.is_file() else None
         if f.path == F.IFRELOAD and new_diversion:
             current = None  # the real ifreload moves away first
@@ -166,7 +166,7 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
     _save(root, manifest)  # before writing: a crash leaves nothing unrecorded
     for f, status in statuses:
         if status != "unchanged":
-            atomic_write(root.path(f.path), f.data, mode=f.mode)
+            atomic_write(root.entry(f.path), f.data, mode=f.mode)
         out(f"{status} {f.path}")
     if not opts.manage_systemd:
         _systemd_advice(opts, out)
@@ -201,7 +201,7 @@ def uninstall(root: Root, invoker: Invoker, *, manage_systemd: bool, out: Out = 
         invoker(["systemctl", "disable", "--now", *F.UNITS])
     left: dict[str, str] = {}
     for path, digest in sorted(manifest.files.items()):
-        real = root.path(path)
+        real = root.entry(path)
         if not real.is_file():
             out(f"already gone {path}")
         elif F.sha256(real.read_bytes()) == digest:
@@ -228,18 +228,18 @@ def uninstall(root: Root, invoker: Invoker, *, manage_systemd: bool, out: Out = 
             ),
         )
     else:
-        root.path(F.MANIFEST).unlink()
+        root.entry(F.MANIFEST).unlink()
     for d in reversed(manifest.dirs):
         # not empty (other files, or something left in place) or already gone: keep it
         with contextlib.suppress(OSError):
-            root.path(d).rmdir()
+            root.entry(d).rmdir()
     if manage_systemd:
         invoker(["systemctl", "daemon-reload"])
     return 1 if left else 0
 
 
 def _undivert(root: Root, diversion: dict[str, str], invoker: Invoker, out: Out) -> None:
-    real, orig = root.path(F.IFRELOAD), root.path(F.IFRELOAD_ORIG)
+    real, orig = root.entry(F.IFRELOAD), root.entry(F.IFRELOAD_ORIG)
     if diversion.get("method") == "dpkg-divert":
         argv = _divert_argv(root, remove=True)
         if argv is None or invoker(argv) != 0:

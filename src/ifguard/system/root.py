@@ -65,6 +65,16 @@ class Root(NamedTuple):
             return Path("/" + system_path.lstrip("/"))
         return self._real(self.resolve(system_path))
 
+    def entry(self, system_path: str) -> Path:
+        """Like ``path`` but a link in the *last* component is not followed (``lstat``
+        semantics): the directory entry itself, to rename, replace or remove."""
+        if self.is_host:
+            return self.path(system_path)
+        head, name = posixpath.split(system_path.rstrip("/"))
+        if name in ("", ".", ".."):
+            return self.path(system_path)
+        return self._real(posixpath.join(self.resolve(head or "/"), name))
+
     def resolve(self, system_path: str) -> str:
         """``system_path`` with every link, ``.`` and ``..`` resolved inside the root."""
         if self.is_host:
