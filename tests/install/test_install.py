@@ -28,6 +28,19 @@ FAKE_IFRELOAD = '#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/../../called"
 INSTALLED = {F.WATCH_UNIT, F.BOOT_UNIT, F.DROPIN, F.APT_HOOK}
 
 Snapshot = dict[str, tuple[int, bytes | None]]
+# The distribution's unit (Debian's ifupdown2, installed by scripts/dev-setup.sh): the
+# drop-in is built from what it really runs, not from an assumption.
+NETWORKING = Path("/lib/systemd/system/networking.service")
+
+
+def networking_unit() -> str:
+    if not NETWORKING.is_file():
+        unavailable(f"{NETWORKING} missing (Debian package `ifupdown2`)")
+    return NETWORKING.read_text()
+
+
+def reload_lines(unit_text: str) -> list[str]:
+    return [line for line in unit_text.splitlines() if line.startswith("ExecReload=")]
 
 
 class FakeRunner:
@@ -83,6 +96,8 @@ def host(tmp_path: Path, *, ifreload: bool = False, interfaces: str = CLEAN) -> 
     (root / "etc/network/interfaces").write_text(interfaces)
     (root / "etc/systemd/system/multi-user.target.wants").mkdir(parents=True)
     (root / "etc/systemd/system/ssh.service").write_text("[Service]\nExecStart=/bin/true\n")
+    (root / "lib/systemd/system").mkdir(parents=True)
+    (root / "lib/systemd/system/networking.service").write_text(networking_unit())
     if ifreload:
         (root / "usr/sbin").mkdir(parents=True)
         (root / "usr/sbin/ifreload").write_text(FAKE_IFRELOAD)
@@ -103,15 +118,21 @@ def test_install_writes_the_files(tmp_path: Path) -> None:
     new = {"/" + p for p, (mode, _) in after.items() if stat.S_ISREG(mode)} - {
         "/etc/network/interfaces",
         "/etc/systemd/system/ssh.service",
+        "/lib/systemd/system/networking.service",
     }
     assert new == INSTALLED | {F.MANIFEST}
     assert Root(root).path(F.WATCH_UNIT).read_text() == templates.WATCH_UNIT.format(
         ifguard=IFGUARD, watch_args=""
     )
     assert Root(root).path(F.BOOT_UNIT).read_text() == templates.BOOT_UNIT.format(ifguard=IFGUARD)
-    assert Root(root).path(F.DROPIN).read_text() == templates.NETWORKING_DROPIN.format(
-        ifguard=IFGUARD
-    )
+    dropin = Root(root).path(F.DROPIN).read_text()
+    # the gate first, then the distribution's own reload, word for word
+    assert reload_lines(dropin) == [
+        "ExecReload=",
+        f"ExecReload={IFGUARD} lint --quiet",
+        *reload_lines(networking_unit()),
+    ]
+    assert len(reload_lines(networking_unit())) >= 1
     assert Root(root).path(F.APT_HOOK).read_text() == (
         f"// ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while "
         f'it is broken.\nDPkg::Pre-Invoke {{ "if [ -x {IFGUARD} ]; then {IFGUARD} lint '
@@ -349,3 +370,57 @@ def test_wrapper_reaches_the_real_ifupdown2(tmp_path: Path) -> None:
     assert done.returncode == 0 and "--currently-up" in done.stdout, done.stdout + done.stderr
     assert cli("uninstall", "--root", str(root)).returncode == 0
     assert os.readlink(root / "usr/sbin/ifreload") == str(IFUPDOWN2)
+
+
+@pytest.mark.parametrize(
+    "exe", ["/root/.local/bin/ifguard", "/home/admin/.local/bin/ifguard", "/run/user/0/ifguard"]
+)
+def test_units_refuse_an_executable_protecthome_hides(tmp_path: Path, exe: str) -> None:
+    root = host(tmp_path)
+    before = snapshot(root)
+    with pytest.raises(UsageError, match="ProtectHome=yes"):
+        ops.install(ops.Options(root=Root(root), ifguard=exe), FakeRunner(), out=lambda s: None)
+    assert snapshot(root) == before
+    # the gates alone run from networking.service and apt, which do not hide /root
+    rc = ops.install(
+        ops.Options(root=Root(root), ifguard=exe, units=False), FakeRunner(), lambda s: None
+    )
+    assert rc == 0 and not Root(root).path(F.WATCH_UNIT).exists()
+
+
+def test_units_refuse_a_symlink_into_home(tmp_path: Path) -> None:
+    """pipx with PIPX_BIN_DIR=/usr/local/bin still links into /root/.local/pipx."""
+    link = tmp_path / "ifguard"
+    link.symlink_to("/root/.local/pipx/venvs/ifguard/bin/ifguard")
+    with pytest.raises(UsageError, match="under /root"):
+        ops.install(ops.Options(root=Root(host(tmp_path)), ifguard=str(link)), FakeRunner(), print)
+
+
+def test_with_the_package_install_writes_the_gates_only(tmp_path: Path) -> None:
+    root = host(tmp_path)
+    first = cli("install", "--root", str(root))  # a pip install first: units in /etc
+    assert first.returncode == 0 and Root(root).path(F.WATCH_UNIT).is_file(), first
+    (root / "var/lib/dpkg/info").mkdir(parents=True)
+    (root / "var/lib/dpkg/info/ifguard.list").write_text("/usr/bin/ifguard\n")
+    done = cli("install", "--root", str(root))
+    assert done.returncode == 0, done
+    assert "the ifguard package is installed" in done.stdout
+    # the pip install's units would shadow the package's: removed; the gates run the package
+    assert f"removed {F.WATCH_UNIT}" in done.stdout and f"removed {F.BOOT_UNIT}" in done.stdout
+    assert not Root(root).path(F.WATCH_UNIT).exists() and not Root(root).path(F.BOOT_UNIT).exists()
+    assert f"ExecReload={F.PACKAGE_IFGUARD} lint --quiet" in Root(root).path(F.DROPIN).read_text()
+    assert F.PACKAGE_IFGUARD in Root(root).path(F.APT_HOOK).read_text()
+    again = cli("install", "--root", str(root))
+    assert again.stdout.count("unchanged ") == 2 and "created" not in again.stdout, again
+    runner = FakeRunner()
+    assert do_uninstall(root, runner, manage_systemd=True)[0] == 0
+    # the package's units are not disabled by removing the gates
+    assert runner.calls == [["systemctl", "daemon-reload"]]
+    assert not Root(root).path(F.DROPIN).exists() and not Root(root).path(F.APT_HOOK).exists()
+
+
+def test_gates_option_leaves_the_units_out(tmp_path: Path) -> None:
+    root = host(tmp_path)
+    done = cli("install", "--gates", "--root", str(root))
+    assert done.returncode == 0 and done.stdout.count("created ") == 2, done
+    assert not Root(root).path(F.WATCH_UNIT).exists() and Root(root).path(F.DROPIN).is_file()

@@ -13,18 +13,9 @@ import pytest
 from ifguard.install import files, ops
 from ifguard.system.root import Root
 from tests.conftest import require_tool
+from tests.install.test_install import networking_unit
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))
-
-STUB_NETWORKING = """\
-[Unit]
-Description=stand-in for ifupdown2's networking.service
-[Service]
-Type=oneshot
-ExecStart=/bin/true
-ExecReload=/bin/true
-RemainAfterExit=yes
-"""
 
 
 def _analyze() -> str:
@@ -58,26 +49,37 @@ def test_installed_unit_verifies(tmp_path: Path, name: str, textfile_dir: bool) 
     assert done.returncode == 0 and problems == [], done.stderr
 
 
+def _with_networking(root: Path) -> Path:
+    """The real networking.service (Debian's ifupdown2) under ``root``, then ifguard
+    installed: the drop-in is built from that unit. Returns the unit dir to verify with."""
+    lib = Root(root).path("/lib/systemd/system")
+    lib.mkdir(parents=True)
+    (lib / "networking.service").write_text(networking_unit())
+    _installed(root)
+    assert Root(root).path(files.DROPIN).is_file()
+    return lib
+
+
+def _verify_networking(root: Path, lib: Path) -> subprocess.CompletedProcess[str]:
+    unit_dirs = f"{Root(root).path(files.UNIT_DIR)}:{lib}"
+    return _verify(lib / "networking.service", unit_path=Path(unit_dirs))
+
+
 def test_networking_dropin_verifies(tmp_path: Path) -> None:
-    _installed(tmp_path)
-    unit_dir = Root(tmp_path).path(files.UNIT_DIR)
-    (unit_dir / "networking.service").write_text(STUB_NETWORKING)
-    done = _verify(unit_dir / "networking.service", unit_path=unit_dir)
+    done = _verify_networking(tmp_path, _with_networking(tmp_path))
     # the drop-in is read: a bad key or a missing executable names it or its command
     problems = [
         line
         for line in done.stderr.splitlines()
-        if "ifguard.conf" in line or IFGUARD in line or "ifreload" in line
+        if "ifguard.conf" in line or IFGUARD in line or "start-networking" in line
     ]
     assert done.returncode == 0 and problems == [], done.stderr
 
 
 def test_dropin_verification_can_fail(tmp_path: Path) -> None:
     """The check above really reads the drop-in: a broken one is reported."""
-    _installed(tmp_path)
-    unit_dir = Root(tmp_path).path(files.UNIT_DIR)
-    (unit_dir / "networking.service").write_text(STUB_NETWORKING)
+    lib = _with_networking(tmp_path)
     dropin = Root(tmp_path).path(files.DROPIN)
     dropin.write_text(dropin.read_text().replace(IFGUARD, "/nonexistent/ifguard"))
-    done = _verify(unit_dir / "networking.service", unit_path=unit_dir)
+    done = _verify_networking(tmp_path, lib)
     assert done.returncode != 0 and "/nonexistent/ifguard" in done.stderr, done.stderr

@@ -33,13 +33,16 @@ MemoryMax=128M
 WantedBy=multi-user.target
 """
 
+# The gate runs first; then, unchanged, the reload commands networking.service had when
+# `ifguard install` read it ({reload}: one `ExecReload=` line each, from ifguard.install.unit).
 NETWORKING_DROPIN = """\
 # ifguard: refuse to reload a network configuration that has lint errors.
+# `ExecReload=` empties the list; the lint gate runs first, then the reload commands of
+# {unit} as installed when `ifguard install` ran (run it again if that unit changes).
 [Service]
 ExecReload=
 ExecReload={ifguard} lint --quiet
-ExecReload=/sbin/ifreload -a
-"""
+{reload}"""
 
 BOOT_UNIT = """\
 [Unit]
@@ -54,8 +57,11 @@ Type=oneshot
 ExecStart={ifguard} rollback --if-pending --boot
 RemainAfterExit=yes
 
+# network-pre.target is passive (systemd.special(7)): only units that want it pull it in, and
+# ifupdown2's networking.service does not, so `WantedBy=network-pre.target` alone may never
+# run this at boot. Wanted by networking.service itself, and ordered before it.
 [Install]
-WantedBy=network-pre.target
+WantedBy=networking.service
 """
 
 APT_HOOK = """\

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ifguard import install
+from ifguard.install import unit
 from ifguard.system.errors import UsageError
 from ifguard.system.paths import STATE_DIR
 from ifguard.system.root import Root
@@ -45,20 +46,66 @@ class File:
     mode: int = 0o644
 
 
-def render(root: Root, ifguard: str, *, divert_ifreload: bool) -> list[File]:
-    """The files for a host whose ``/`` is ``root``; ``ifguard`` is the executable's path."""
+NETWORKING_UNIT = "networking.service"
+# How the Debian package shows itself under a root, and its executable.
+PACKAGE_LIST = "/var/lib/dpkg/info/ifguard.list"
+PACKAGE_IFGUARD = "/usr/bin/ifguard"
+
+
+def package_installed(root: Root) -> bool:
+    """The Debian package is installed under ``root``: its units are already there."""
+    return root.path(PACKAGE_LIST).is_file()
+
+
+def unit_text(name: str, ifguard: str, watch_args: str = "") -> str:
+    """The text of the watcher or boot unit (also what the .deb ships, built with
+    ``ifguard=/usr/bin/ifguard``)."""
+    if name == "ifguard-watch.service":
+        return install.WATCH_UNIT.format(ifguard=ifguard, watch_args=watch_args)
+    if name == "ifguard-boot.service":
+        return install.BOOT_UNIT.format(ifguard=ifguard)
+    raise KeyError(name)
+
+
+def networking_dropin(root: Root, ifguard: str) -> tuple[File | None, str]:
+    """The networking.service drop-in for this root (gate first, then the installed unit's
+    own reload commands), or None and why there is none."""
+    found = unit.effective(root, NETWORKING_UNIT, "ExecReload", skip_dropin=DROPIN.rsplit("/")[-1])
+    if found is None:
+        return None, f"no {NETWORKING_UNIT} found: no drop-in written (install ifupdown2)"
+    if not found.commands:
+        return None, f"{found.unit} has no ExecReload=: no drop-in written (nothing to gate)"
+    text = install.NETWORKING_DROPIN.format(
+        ifguard=ifguard,
+        unit=found.unit,
+        reload="".join(f"ExecReload={command}\n" for command in found.commands),
+    )
+    return File(DROPIN, text.encode()), ""
+
+
+def render(
+    root: Root, ifguard: str, *, divert_ifreload: bool, units: bool = True
+) -> tuple[list[File], list[str]]:
+    """The files for a host whose ``/`` is ``root`` (``ifguard`` is the executable's path),
+    and notes about files left out. ``units=False``: only the gates (the package ships the
+    units)."""
     watch_args = f" --textfile-dir {TEXTFILE_DIR}" if root.path(TEXTFILE_DIR).is_dir() else ""
-    files = [
-        File(
-            WATCH_UNIT, install.WATCH_UNIT.format(ifguard=ifguard, watch_args=watch_args).encode()
-        ),
-        File(BOOT_UNIT, install.BOOT_UNIT.format(ifguard=ifguard).encode()),
-        File(DROPIN, install.NETWORKING_DROPIN.format(ifguard=ifguard).encode()),
-        File(APT_HOOK, install.APT_HOOK.format(ifguard=ifguard).encode()),
-    ]
+    files: list[File] = []
+    notes: list[str] = []
+    if units:
+        files += [
+            File(WATCH_UNIT, unit_text("ifguard-watch.service", ifguard, watch_args).encode()),
+            File(BOOT_UNIT, unit_text("ifguard-boot.service", ifguard).encode()),
+        ]
+    dropin, why = networking_dropin(root, ifguard)
+    if dropin is None:
+        notes.append(why)
+    else:
+        files.append(dropin)
+    files.append(File(APT_HOOK, install.APT_HOOK.format(ifguard=ifguard).encode()))
     if divert_ifreload:
         files.append(File(IFRELOAD, render_wrapper(root, ifguard).encode(), 0o755))
-    return files
+    return files, notes
 
 
 def render_wrapper(root: Root, ifguard: str) -> str:

@@ -49,6 +49,24 @@ class Options:
     divert_ifreload: bool = False
     dry_run: bool = False
     manage_systemd: bool = False  # root is / and systemd runs: daemon-reload and enable
+    units: bool = True  # False: only the gates (drop-in, apt hook, wrapper): the .deb has units
+
+
+# systemd's ProtectHome=yes (set by the watcher unit) hides these from the service.
+HIDDEN_BY_PROTECT_HOME = ("/root", "/home", "/run/user")
+
+
+def check_protect_home(ifguard: str) -> None:
+    """Refuse an executable the units could not run: pipx's default /root/.local/bin/ifguard
+    (or a symlink into such a place) is invisible under ProtectHome=yes."""
+    for path in (os.path.abspath(ifguard), os.path.realpath(ifguard)):
+        for hidden in HIDDEN_BY_PROTECT_HOME:
+            if path == hidden or path.startswith(hidden + "/"):
+                raise UsageError(
+                    f"{ifguard} is under {hidden}, which the units hide (ProtectHome=yes); "
+                    "install the .deb, or a venv under /opt (python3 -m venv /opt/ifguard), or "
+                    "pipx with PIPX_HOME=/opt/pipx PIPX_BIN_DIR=/usr/local/bin (docs/install.md)"
+                )
 
 
 def _divert_argv(root: Root, remove: bool) -> list[str] | None:
@@ -126,7 +144,13 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
     new_diversion = divert and manifest.diversion is None
     if new_diversion:
         _check_divertable(root)
-    rendered = F.render(root, opts.ifguard, divert_ifreload=divert)
+    if opts.units:
+        check_protect_home(opts.ifguard)
+    rendered, notes = F.render(root, opts.ifguard, divert_ifreload=divert, units=opts.units)
+    for note in notes:
+        out(f"note: {note}")
+    wanted = {f.path for f in rendered}
+    stale = [p for p in sorted(manifest.files) if p not in wanted]
     statuses: list[tuple[F.File, str]] = []
     for f in rendered:
         real = root.entry(f.path)
@@ -149,6 +173,8 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
                 + (" ".join(argv) if argv else "rename")
                 + ")"
             )
+        for path in stale:
+            out(f"would remove {path}")
         for f, status in statuses:
             out(f"{'' if status == 'unchanged' else 'would be '}{status} {f.path}")
         if opts.manage_systemd:
@@ -168,21 +194,42 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
         if status != "unchanged":
             atomic_write(root.entry(f.path), f.data, mode=f.mode)
         out(f"{status} {f.path}")
+    _remove_stale(root, manifest, stale, out)
     if not opts.manage_systemd:
         _systemd_advice(opts, out)
         return 0
-    failed = [
-        argv
-        for argv in (["systemctl", "daemon-reload"], ["systemctl", "enable", *F.UNITS])
-        if invoker(argv) != 0
-    ]
+    commands = [["systemctl", "daemon-reload"]]
+    if opts.units:
+        commands.append(["systemctl", "enable", *F.UNITS])
+    failed = [argv for argv in commands if invoker(argv) != 0]
     for argv in failed:
         out(f"warning: `{' '.join(argv)}` failed")
     return 1 if failed else 0
 
 
+def _remove_stale(root: Root, manifest: F.Manifest, stale: list[str], out: Out) -> None:
+    """Files an earlier install wrote that this one does not (e.g. units in /etc that would
+    shadow the package's): removed when unchanged, kept (and still recorded) otherwise."""
+    for path in stale:
+        real = root.path(path)
+        if real.is_file() and F.sha256(real.read_bytes()) != manifest.files[path]:
+            out(f"warning: {path} was changed after ifguard installed it; left in place")
+            continue
+        real.unlink(missing_ok=True)
+        del manifest.files[path]
+        _save(root, manifest)
+        out(f"removed {path}")
+
+
 def _systemd_advice(opts: Options, out: Out) -> None:
     units = " ".join(F.UNITS)
+    if not opts.units:
+        out(
+            "systemd not managed here; on the host run: systemctl daemon-reload"
+            if not opts.manage_systemd
+            else "would run: systemctl daemon-reload"
+        )
+        return
     if opts.manage_systemd:
         out(f"would run: systemctl daemon-reload && systemctl enable {units}")
     else:
@@ -197,8 +244,9 @@ def uninstall(root: Root, invoker: Invoker, *, manage_systemd: bool, out: Out = 
     if manifest is None:
         out("nothing to uninstall")
         return 0
-    if manage_systemd:
-        invoker(["systemctl", "disable", "--now", *F.UNITS])
+    own_units = [u for u in F.UNITS if f"{F.UNIT_DIR}/{u}" in manifest.files]
+    if manage_systemd and own_units:  # the package's units are the package's business
+        invoker(["systemctl", "disable", "--now", *own_units])
     left: dict[str, str] = {}
     for path, digest in sorted(manifest.files.items()):
         real = root.entry(path)

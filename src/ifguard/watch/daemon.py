@@ -23,6 +23,7 @@ from typing import Any
 from ifguard.apply.record import PENDING
 from ifguard.config.settings import Settings
 from ifguard.lint.engine import lint_paths
+from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 from ifguard.watch.alerts import Alert, Alerter, Queue, redact
 from ifguard.watch.config import ConfigMonitor, Store
@@ -232,7 +233,13 @@ class Watcher:
         return self.dirs != before
 
     def _run_watchfiles(self, dirs: list[Path]) -> None:
-        import watchfiles
+        try:  # an optional extra (not in Debian 12): only needed where inotify is missing
+            import watchfiles  # type: ignore[import-not-found, unused-ignore]
+        except ImportError:
+            raise UsageError(
+                "inotify is unavailable here and watchfiles is not installed "
+                "(pip install 'ifguard[watchfiles]')"
+            ) from None
 
         for _changes in watchfiles.watch(
             *dirs,
