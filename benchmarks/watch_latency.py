@@ -37,7 +37,7 @@ from ifguard.cli import build_parser
 from ifguard.commands.watch import make_watcher
 args = build_parser().parse_args(["watch", *sys.argv[1:]])
 w = make_watcher(args)
-w.alerter.min_interval = 0
+w.alerter.hold = 0
 w.install_signals()
 w.run()
 """

@@ -1,4 +1,5 @@
 """ifguard watch end to end: real inotify, real apprise, a real HTTP receiver on loopback."""
+# ruff: noqa: E731
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from ifguard.store.history import History
 from ifguard.system.root import Root
 from ifguard.watch.daemon import Watcher
+from ifguard.watch.storeguard import StoreGuard
 
 GOOD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n"
 JUNK = (
@@ -39,6 +41,10 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def guard(path: Path) -> StoreGuard:
+    return StoreGuard(lambda: History(path), time.time, str(path))
+
+
 def wait_for(n: int, timeout: float = 10.0) -> list[dict[str, str]]:
     with Receiver.arrived:
         Receiver.arrived.wait_for(lambda: len(Receiver.got) >= n, timeout)
@@ -61,7 +67,7 @@ def test_junk_line_alerts_once_and_resolves_once(tmp_path: Path, receiver: int) 
     conf.parent.mkdir(parents=True)
     conf.write_bytes(GOOD)
     state = tmp_path / "state"
-    watcher = Watcher(root, state, [f"json://127.0.0.1:{receiver}/"], History(state / "h.db"))
+    watcher = Watcher(root, state, [f"json://127.0.0.1:{receiver}/"], guard(state / "h.db"))
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
     try:
@@ -81,6 +87,55 @@ def test_junk_line_alerts_once_and_resolves_once(tmp_path: Path, receiver: int) 
         assert "clean again" in got[1]["title"]
         time.sleep(1.0)
         assert len(Receiver.got) == 2  # nothing more: exactly one of each
+    finally:
+        watcher.shutdown()
+        thread.join(5)
+
+
+def _state(n: dict[str, str]) -> str:
+    return "resolved" if "clean again" in n["title"] else "broken"
+
+
+@pytest.mark.e2e
+def test_flapping_never_loses_the_last_state(tmp_path: Path, receiver: int) -> None:
+    """Six break/fix cycles 0.7 s apart ending broken: within hold + 1 s the receiver's latest
+    notification says broken; fixed: it says resolved; never the same state twice in a row."""
+    hold = 3.0
+    root = Root(tmp_path / "root")
+    conf = root.path("/etc/network/interfaces")
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(GOOD)
+    state = tmp_path / "state"
+    watcher = Watcher(
+        root, state, [f"json://127.0.0.1:{receiver}/"], guard(state / "h.db"), hold=hold
+    )
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    latest = lambda: _state(Receiver.got[-1]) if Receiver.got else None
+    try:
+        time.sleep(0.5)  # let inotify arm
+        for _cycle in range(6):
+            conf.write_bytes(GOOD + JUNK)
+            time.sleep(0.7)
+            conf.write_bytes(GOOD)
+            time.sleep(0.7)
+        conf.write_bytes(GOOD + JUNK)
+        broken_at = time.monotonic()
+        with Receiver.arrived:
+            assert Receiver.arrived.wait_for(lambda: latest() == "broken", hold + 1.0), [
+                _state(n) for n in Receiver.got
+            ]
+        took = time.monotonic() - broken_at
+        conf.write_bytes(GOOD)
+        fixed_at = time.monotonic()
+        with Receiver.arrived:
+            assert Receiver.arrived.wait_for(lambda: latest() == "resolved", hold + 1.0)
+        took_fix = time.monotonic() - fixed_at
+        time.sleep(hold + 1.0)  # nothing more arrives: the receiver is up to date
+        states = [_state(n) for n in Receiver.got]
+        assert states[-1] == "resolved"
+        assert all(a != b for a, b in zip(states, states[1:], strict=False)), states
+        print(f"\n[flapping] {states}; broken seen after {took:.2f} s, fixed {took_fix:.2f} s")
     finally:
         watcher.shutdown()
         thread.join(5)

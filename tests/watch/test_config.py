@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ifguard.config.settings import Settings
 from ifguard.lint.engine import lint_paths
-from ifguard.store.history import History
 from ifguard.system.root import Root
 from ifguard.watch.config import ConfigMonitor
 
@@ -22,12 +21,12 @@ def test_break_then_fix(tmp_path: Path) -> None:
     conf = root.path("/etc/network/interfaces")
     conf.parent.mkdir(parents=True)
     conf.write_bytes(GOOD)
-    history = History(tmp_path / "h.db")
-    monitor = ConfigMonitor(lambda: lint_paths(None, root, Settings()), root, history)
+    monitor = ConfigMonitor(lambda: lint_paths(None, root, Settings()), root)
 
     verdict, alerts = monitor.check()
     assert verdict.errors == 0 and alerts == []
     assert conf in verdict.files
+    assert verdict.contents == {"/etc/network/interfaces": GOOD}
 
     conf.write_bytes(GOOD + JUNK)
     verdict, alerts = monitor.check()
@@ -42,4 +41,3 @@ def test_break_then_fix(tmp_path: Path) -> None:
     conf.write_bytes(GOOD)
     _, alerts = monitor.check()
     assert [a.state for a in alerts] == ["resolved"]
-    assert len(history.versions()) == 2

@@ -37,11 +37,26 @@ def test_metrics_from_a_healthy_snapshot() -> None:
     }
 
 
-def test_member_down_is_a_metric_not_an_alert() -> None:
-    verdict, alerts = monitor({"rt": recorded("lab-member-down")}, Net(), Clock()).check()
-    assert verdict.healthy and alerts == []
+def test_member_down_is_a_warning_alert_with_its_own_resolved() -> None:
+    """Degraded redundancy is the warning before the outage: it alerts, titled as one."""
+    clock, state = Clock(), {"rt": recorded("lab-member-down")}
+    m = monitor(state, Net(), clock)
+    verdict, alerts = m.check()
+    assert verdict.healthy and alerts == [] and verdict.recheck_in == 1.0  # grace first
     assert verdict.bond_members[("bond0", "enp1s0", "ovs")] is False
     assert verdict.links["enp1s0"] is False
+    clock.t += 1
+    _, alerts = m.check()
+    assert [(a.key, a.state, a.title) for a in alerts] == [
+        ("warn:bond bond0 members", "firing", "probe warning: bond bond0 members")
+    ]
+    assert "down: enp1s0" in alerts[0].body
+    assert m.check()[1] == []  # once
+    state["rt"] = recorded("lab-healthy")
+    _, alerts = m.check()
+    assert [(a.state, a.title) for a in alerts] == [
+        ("resolved", "resolved warning: bond bond0 members")
+    ]
 
 
 def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:

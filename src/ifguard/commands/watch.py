@@ -7,24 +7,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ifguard.store.history import History
     from ifguard.watch.daemon import Watcher
+    from ifguard.watch.storeguard import StoreGuard
 
 NAME = "watch"
 HELP = "watch the files and the running network: lint, probe, alert, metrics, self-heal"
 DESCRIPTION = """\
 Watch /etc/network/interfaces, every file it sources, interfaces.d/ and Proxmox's
 interfaces.new. Each change is linted within a fraction of a second; when the configuration
-becomes broken (or is fixed again) one notification is sent to every --notify URL (apprise
+becomes broken (or is fixed again) one notification is sent to every notification URL (apprise
 syntax: ntfy://, gotify://, mailtos://, tgram://, slack://, json://...). Alerts raised while the
-network is down are queued under the state dir and delivered when it comes back.
+network is down are queued under the state dir and delivered when it comes back; a key that
+flaps fires at most once per --alert-hold seconds, and when the hold ends its current state is
+sent (never dropped).
+
+Notification URLs usually hold tokens: put them in /etc/ifguard/ifguard.toml
+([watch] notify = ["ntfys://ntfy.example/topic", ...]) or in a --notify-file (one URL per
+line); either file must be owned by root and not readable by others. --notify URL puts the
+token on the command line, where every local user sees it (ps): for tests only.
 
 The running network is watched too: netlink events (links, addresses, routes) and Open
 vSwitch database changes (ovsdb-client monitor) trigger the health probes of `ifguard probe`
 and the drift check of `ifguard drift`, also every --probe-interval seconds without events.
 A probe failing for more than a second (an uplink losing carrier, a bond member down, LACP
 not negotiated, the management address or default route gone, the gateway silent) and drift
-lasting 10 s each send one alert, and one "resolved".
+lasting 10 s each send one alert, and one "resolved"; so does a probe warning (a bond member
+down, LACP not negotiated on one member: the redundancy is gone). With --root other than /,
+the running network is not that root's: runtime checks run only with --runtime.
 
 --self-heal (opt-in): a configuration that has been lint-clean and healthy for 10 s is marked
 known-good in the history. When probes then fail for --heal-after seconds and no `ifguard
@@ -35,10 +44,11 @@ every attempt is alerted; when the known-good files are already in place nothing
 one alert.
 
 examples:
-  ifguard watch --notify ntfys://ntfy.sh/my-topic
-  ifguard watch --metrics-port 9861
+  ifguard watch                      (URLs from [watch] notify in /etc/ifguard/ifguard.toml)
+  ifguard watch --notify-file /etc/ifguard/notify.urls
+  ifguard watch --metrics-port 9861 --metrics-addr 192.0.2.10
   ifguard watch --textfile-dir /var/lib/prometheus/node-exporter
-  ifguard watch --self-heal --heal-after 30 --notify json://alerts.example/hook
+  ifguard watch --self-heal --heal-after 30
 """
 
 
@@ -51,10 +61,34 @@ def configure(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="URL",
-        help="apprise notification URL (repeatable)",
+        help="apprise notification URL (repeatable; visible in ps: for tests - use "
+        "--notify-file or [watch] notify in /etc/ifguard/ifguard.toml)",
+    )
+    p.add_argument(
+        "--notify-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="read notification URLs from FILE, one per line (root-owned, not "
+        "readable by others; repeatable)",
+    )
+    p.add_argument(
+        "--alert-hold",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="a key fires at most once per hold; a re-break within it is sent when the "
+        "hold ends (default: 30)",
     )
     p.add_argument(
         "--metrics-port", type=int, metavar="PORT", help="serve Prometheus metrics on this port"
+    )
+    p.add_argument(
+        "--metrics-addr",
+        default="127.0.0.1",
+        metavar="ADDR",
+        help="address for --metrics-port (default: 127.0.0.1, local only; give the "
+        "management address or 0.0.0.0 for a Prometheus on another host)",
     )
     p.add_argument(
         "--textfile-dir",
@@ -62,9 +96,11 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="write ifguard.prom for node_exporter's textfile collector",
     )
     p.add_argument(
-        "--no-runtime",
-        action="store_true",
-        help="watch the files only, not links, bonds, OVS and the gateway",
+        "--runtime",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="watch the running network too (links, bonds, OVS, gateway); default: on "
+        "with --root /, off with another --root (that tree's network is not this host's)",
     )
     p.add_argument(
         "--probe-interval",
@@ -110,11 +146,15 @@ def run(args: argparse.Namespace) -> int:
         else logging.WARNING,
         format="ifguard watch: %(levelname)s: %(message)s",
     )
+    from ifguard.watch.sender import quiet_apprise
+
+    quiet_apprise()  # never apprise's payload logging, even at -vv
     watcher = make_watcher(args)
     try:
-        start_metrics(watcher, args.metrics_port)
-    except OSError as exc:
-        raise UsageError(f"--metrics-port {args.metrics_port}: {exc.strerror or exc}") from None
+        start_metrics(watcher, args.metrics_port, args.metrics_addr)
+    except (OSError, ValueError) as exc:
+        where = f"{args.metrics_addr}:{args.metrics_port}"
+        raise UsageError(f"--metrics-port/--metrics-addr {where}: {exc}") from None
     watcher.install_signals()
     watcher.run()
     return 0
@@ -129,12 +169,13 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     from ifguard.network.netprobe import SystemNet
     from ifguard.network.probe import check_targets
     from ifguard.network.readers import read_runtime
-    from ifguard.store.history import open_history
+    from ifguard.store.history import History
     from ifguard.system.errors import UsageError
     from ifguard.system.runner import SubprocessRunner
     from ifguard.watch.daemon import Watcher
     from ifguard.watch.heal import SelfHealer
     from ifguard.watch.runtime import RuntimeMonitor
+    from ifguard.watch.storeguard import StoreGuard
 
     root = root_of(args)
     state_dir = state_dir_of(args)
@@ -144,9 +185,14 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     check_targets(args.target)
     if not 1 <= args.probe_interval <= 86400 or not 0 <= args.heal_after <= 86400:
         raise UsageError("--probe-interval must be 1..86400 s, --heal-after 0..86400 s")
-    history = open_history(state_dir)
+    if not 0 <= args.alert_hold <= 86400:
+        raise UsageError("--alert-hold must be 0..86400 s")
+    urls = notify_urls(args, root.prefix)
+    path = state_dir / "history.db"
+    history = StoreGuard(lambda: History(path, busy_ms=2000), time.time, str(path))
     runtime = healer = None
-    if not args.no_runtime:
+    with_runtime = args.runtime if args.runtime is not None else root.prefix == Path("/")
+    if with_runtime:
         runtime = RuntimeMonitor(
             lambda: context.config_on_disk(root),
             lambda: read_runtime(SubprocessRunner(), root),
@@ -162,22 +208,37 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
             after=args.heal_after,
         )
     elif args.self_heal:
-        raise UsageError("--self-heal needs the runtime checks (drop --no-runtime)")
+        raise UsageError("--self-heal needs the runtime checks (--runtime)")
     return Watcher(
         root,
         state_dir,
-        args.notify,
+        urls,
         history,
         textfile,
         runtime=runtime,
         healer=healer,
         interval=args.probe_interval,
+        hold=args.alert_hold,
     )
 
 
-def _known_good(history: History) -> int | None:
-    version = history.last_known_good()
-    return version.id if version is not None else None
+def notify_urls(args: argparse.Namespace, root: Path) -> list[str]:
+    """[watch] notify of the system settings, then every --notify-file, then --notify."""
+    from ifguard.config.settings import load_system_settings, system_settings_path
+    from ifguard.watch.secrets import check_private, read_notify_file
+
+    settings = load_system_settings(root)
+    if settings.notify:
+        check_private(system_settings_path(root), "notification URLs ([watch] notify)")
+    urls = list(settings.notify)
+    for name in args.notify_file:
+        urls += read_notify_file(Path(name))
+    return urls + list(args.notify)
+
+
+def _known_good(history: StoreGuard) -> int | None:
+    good = history.known_good()
+    return good[0] if good is not None else None
 
 
 def _restore(version_id: int, root: Path, state_dir: Path) -> int:

@@ -18,7 +18,10 @@ from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 
 SYSTEM_CONFIG = "/etc/ifguard/ifguard.toml"
-_KEYS = {"select", "ignore", "extend-select", "severity", "per-file-ignores", "dialect"}
+_KEYS = {"select", "ignore", "extend-select", "severity", "per-file-ignores", "dialect", "watch"}
+# the [watch] table (ifguard watch; ignored by lint): notification URLs hold tokens, so
+# `ifguard watch` reads them only from a root-owned file others cannot read
+_WATCH_KEYS = {"notify"}
 
 
 class Settings(NamedTuple):
@@ -28,6 +31,7 @@ class Settings(NamedTuple):
     per_file_ignores: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     dialect: str | None = None
     source: str = "defaults"
+    notify: tuple[str, ...] = ()  # [watch] notify: apprise URLs
 
     def enabled(self, code: str, name: str) -> bool:
         return matches(code, name, self.select) and not matches(code, name, self.ignore)
@@ -81,8 +85,49 @@ def from_mapping(data: Mapping[str, Any], source: str) -> Settings:
     if dialect is not None and not isinstance(dialect, str):
         raise UsageError(f"{source}: `dialect` must be a string")
     return Settings(
-        select, _strings(data.get("ignore", []), "ignore"), severity, pfi, dialect, source
+        select,
+        _strings(data.get("ignore", []), "ignore"),
+        severity,
+        pfi,
+        dialect,
+        source,
+        _watch(data.get("watch", {}), source),
     )
+
+
+def _watch(table: Any, source: str) -> tuple[str, ...]:
+    """``[watch] notify = ["ntfys://...", ...]``: the URLs, validated (never echoed: tokens)."""
+    if not isinstance(table, dict):
+        raise UsageError(f"{source}: `watch` must be a table ([watch])")
+    unknown = set(table) - _WATCH_KEYS
+    if unknown:
+        raise UsageError(
+            f"{source}: unknown setting(s) in [watch]: {', '.join(sorted(unknown))} "
+            f"(known: {', '.join(sorted(_WATCH_KEYS))})"
+        )
+    notify = table.get("notify", [])
+    if not isinstance(notify, list) or not all(isinstance(u, str) for u in notify):
+        raise UsageError(f"{source}: [watch] `notify` must be a list of URL strings")
+    for n, url in enumerate(notify):
+        scheme, sep, rest = url.partition("://")
+        if not sep or not scheme or not rest or any(c.isspace() for c in url):
+            raise UsageError(
+                f"{source}: [watch] notify[{n}] is not a notification URL (scheme://...)"
+            )
+    return tuple(notify)
+
+
+def system_settings_path(root: Path) -> Path:
+    """``/etc/ifguard/ifguard.toml`` under ``root``."""
+    return root / SYSTEM_CONFIG.lstrip("/")
+
+
+def load_system_settings(root: Path) -> Settings:
+    """The system settings file only (no ./pyproject.toml): what daemons and gates use."""
+    system = system_settings_path(root)
+    if system.is_file():
+        return from_mapping(_read_toml(system), str(system))
+    return Settings()
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -91,6 +91,7 @@ class Version:
     known_good: bool
     files: Mapping[str, bytes] = field(default_factory=dict)
     probes: Mapping[str, Any] | None = None
+    good_since: float | None = None  # when it was marked known-good
 
     @property
     def short(self) -> str:
@@ -117,9 +118,12 @@ def content_hash(files: Mapping[str, bytes]) -> str:
 
 
 class History:
-    def __init__(self, path: Path, clock: Clock | None = None) -> None:
+    def __init__(
+        self, path: Path, clock: Clock | None = None, *, busy_ms: int = _BUSY_MS
+    ) -> None:
         self.path = Path(path)
         self._clock = clock or SystemClock()
+        self._busy_ms = busy_ms  # how long to wait for another writer's lock
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not self.path.exists():
             fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
@@ -130,9 +134,9 @@ class History:
 
     @contextlib.contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=self._busy_ms / 1000, isolation_level=None)
         try:
-            db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
+            db.execute(f"PRAGMA busy_timeout={int(self._busy_ms)}")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=FULL")
             if write:
@@ -278,7 +282,9 @@ class History:
         ]
 
 
-_VERSION_COLUMNS = "id, hash, created, last_seen, source, errors, warnings, known_good, probes"
+_VERSION_COLUMNS = (
+    "id, hash, created, last_seen, source, errors, warnings, known_good, probes, good_since"
+)
 
 
 def _version(row: tuple[Any, ...], files: Mapping[str, bytes]) -> Version:
@@ -293,6 +299,7 @@ def _version(row: tuple[Any, ...], files: Mapping[str, bytes]) -> Version:
         known_good=bool(row[7]),
         files=files,
         probes=None if row[8] is None else json.loads(row[8]),
+        good_since=None if row[9] is None else float(row[9]),
     )
 
 

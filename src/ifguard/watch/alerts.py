@@ -1,146 +1,97 @@
-"""Alerts: deduplicated, rate-limited, queued on disk until delivered.
+"""Alerts: deduplicated per key, rate-limited without ever being lost.
 
-The queue is a SQLite table under the state dir, so an alert raised while the network is
-down survives a restart and is delivered when a sender succeeds again (exponential back-off).
-Delivery goes through a ``Sender`` (apprise in production, a fake in tests); URLs are only
-ever shown redacted.
+An ``Alert`` says what a key's state is now ("firing" or "resolved"). The ``Alerter`` sends a
+key's state when it differs from the last one it sent for that key. A "firing" may be sent at
+most once per ``hold`` seconds per key: a re-break within the hold is *held*, not dropped, and
+when the hold ends the key's current state is sent if it still differs from what was last sent
+(a break/fix/break within the hold ends as one "firing" at the end of the hold; a
+break/fix/break/fix as nothing more, since the last notification already says "resolved").
+So the receiver's latest notification for a key matches the key's current state within
+``hold`` seconds plus the delivery time, and two consecutive notifications of a key never
+carry the same state. "resolved" is never held: it follows a "firing" that was sent.
+
+Delivery goes through the on-disk ``Queue`` (watch/queue.py).
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
-import sqlite3
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import threading
+from collections.abc import Callable
 from typing import NamedTuple, Protocol
 
-_SECRET = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<auth>[^/@\s]*@)?(?P<rest>[^\s]*)", re.IGNORECASE
-)
-_QUERY_SECRET = re.compile(
-    r"([?&](?:token|key|pass|password|secret|apikey)=)[^&\s]*", re.IGNORECASE
-)
-
-_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS alerts (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
-    key       TEXT NOT NULL,
-    title     TEXT NOT NULL,
-    body      TEXT NOT NULL,
-    created   REAL NOT NULL,
-    attempts  INTEGER NOT NULL DEFAULT 0,
-    next_try  REAL NOT NULL
-);
-"""
-
-
-def redact(url: str) -> str:
-    """``scheme://user:pass@host/path?token=x`` -> ``scheme://***@host/***?token=***``."""
-
-    def one(m: re.Match[str]) -> str:
-        rest = m.group("rest")
-        host, sep, _path = rest.partition("/")
-        host = _QUERY_SECRET.sub(r"\1***", host)
-        if not _HOST.fullmatch(host.partition("?")[0]):
-            host = "***"  # e.g. tgram://BOT_TOKEN/CHAT: the "host" is the secret
-        auth = "***@" if m.group("auth") else ""
-        return f"{m.group('scheme')}{auth}{host}{sep}{'***' if sep else ''}"
-
-    return _SECRET.sub(one, url)
+FIRING = "firing"
+RESOLVED = "resolved"
 
 
 class Alert(NamedTuple):
-    key: str  # what the alert is about, e.g. "config:/etc/network/interfaces"
-    state: str  # "firing" or "resolved"; a repeat of the same (key, state) is dropped
+    key: str  # what the alert is about, e.g. "config", "probe:gateway 192.0.2.1 reachable"
+    state: str  # FIRING or RESOLVED
     title: str
     body: str
 
 
-class Sender(Protocol):
-    def send(self, title: str, body: str) -> bool: ...
+class Sink(Protocol):
+    """Where sent alerts go (the queue): ``put`` never loses an alert it accepted."""
 
-
-class Queue:
-    """Alerts waiting for delivery, oldest first; survives restarts."""
-
-    def __init__(
-        self,
-        path: Path,
-        clock: Callable[[], float],
-        base_delay: float = 1.0,
-        max_delay: float = 300.0,
-    ) -> None:
-        self.path, self.clock = path, clock
-        self.base_delay, self.max_delay = base_delay, max_delay
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with self._db() as db:
-            db.executescript(_SCHEMA)
-
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
-
-    def put(self, key: str, title: str, body: str) -> None:
-        now = self.clock()
-        with self._db() as db:
-            db.execute(
-                "INSERT INTO alerts (key, title, body, created, next_try) VALUES (?, ?, ?, ?, ?)",
-                (key, title, body, now, now),
-            )
-
-    def pending(self) -> int:
-        with self._db() as db:
-            (n,) = db.execute("SELECT count(*) FROM alerts").fetchone()
-        return int(n)
-
-    def flush(self, sender: Sender) -> int:
-        """Try every alert that is due, in order; return how many were delivered."""
-        now, sent = self.clock(), 0
-        with self._db() as db:
-            due = db.execute(
-                "SELECT id, title, body, attempts FROM alerts WHERE next_try <= ? ORDER BY id",
-                (now,),
-            ).fetchall()
-        for ident, title, body, attempts in due:
-            ok = sender.send(title, body)
-            with self._db() as db:
-                if ok:
-                    db.execute("DELETE FROM alerts WHERE id = ?", (ident,))
-                    sent += 1
-                else:
-                    delay = min(self.max_delay, self.base_delay * 2**attempts)
-                    db.execute(
-                        "UPDATE alerts SET attempts = ?, next_try = ? WHERE id = ?",
-                        (attempts + 1, now + delay, ident),
-                    )
-            if not ok:
-                break  # keep order: later alerts wait behind the first undelivered one
-        return sent
+    def put(self, key: str, title: str, body: str) -> None: ...
 
 
 class Alerter:
-    """Drops repeats of an alert's current state and rate-limits each key."""
-
-    def __init__(self, queue: Queue, hostname: str, min_interval: float = 0.0) -> None:
-        self.queue, self.hostname, self.min_interval = queue, hostname, min_interval
-        self._state: dict[str, str] = {}
-        self._last: dict[str, float] = {}
+    def __init__(
+        self,
+        sink: Sink,
+        hostname: str,
+        clock: Callable[[], float],
+        hold: float = 0.0,
+    ) -> None:
+        self.sink, self.hostname, self.clock, self.hold = sink, hostname, clock, hold
+        self._sent: dict[str, str] = {}  # key -> state last sent
+        self._fired_at: dict[str, float] = {}  # key -> when its last "firing" was sent
+        self._held: dict[str, Alert] = {}  # key -> its current state, waiting for the hold
+        self._lock = threading.Lock()
 
     def raise_(self, alert: Alert) -> bool:
-        if self._state.get(alert.key) == alert.state:
-            return False
-        now = self.queue.clock()
-        last = self._last.get(alert.key)
-        if alert.state == "firing" and last is not None and now - last < self.min_interval:
-            return False
-        self._state[alert.key], self._last[alert.key] = alert.state, now
-        self.queue.put(alert.key, f"[{self.hostname}] {alert.title}", alert.body)
-        return True
+        """The key's state is now ``alert.state``; True when a notification was queued now
+        (False: nothing new, or held until the key's hold ends - see ``due``)."""
+        with self._lock:
+            now = self.clock()
+            if self._sent.get(alert.key, RESOLVED) == alert.state:  # nothing new
+                self._held.pop(alert.key, None)  # back to what the receiver already knows
+                return False
+            fired = self._fired_at.get(alert.key)
+            if alert.state == FIRING and fired is not None and now - fired < self.hold:
+                self._held[alert.key] = alert
+                return False
+            self._send(alert, now)
+            return True
+
+    def _send(self, alert: Alert, now: float) -> None:
+        self._held.pop(alert.key, None)
+        self.sink.put(alert.key, f"[{self.hostname}] {alert.title}", alert.body)
+        self._sent[alert.key] = alert.state
+        if alert.state == FIRING:
+            self._fired_at[alert.key] = now
+
+    def due(self) -> float | None:
+        """Seconds until the earliest held alert may go (None: nothing is held)."""
+        with self._lock:
+            if not self._held:
+                return None
+            now = self.clock()
+            ends = (self._fired_at.get(k, now) + self.hold for k in self._held)
+            return max(0.0, min(ends) - now)
+
+    def release(self) -> list[Alert]:
+        """Send every held alert whose hold has ended; return them."""
+        out: list[Alert] = []
+        with self._lock:
+            now = self.clock()
+            for key, alert in list(self._held.items()):
+                if now - self._fired_at.get(key, now - self.hold) >= self.hold:
+                    self._send(alert, now)
+                    out.append(alert)
+        return out
+
+    def held(self) -> int:
+        with self._lock:
+            return len(self._held)

@@ -1,6 +1,7 @@
 """Lint the configuration on every change; turn verdict transitions into alerts.
 
-Pure logic: the linter and the history store are passed in, so tests need no inotify.
+Pure logic: the linter is passed in, so tests need no inotify. Recording the version in the
+history is the watcher's job, after the alerts are raised (a locked store must not delay them).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.lint.engine import Result
@@ -19,18 +20,12 @@ KEY = "config"
 MAX_LISTED = 5
 
 
-class Store(Protocol):
-    def record_version(
-        self, files: Mapping[str, bytes], *, source: str, errors: int, warnings: int
-    ) -> int: ...
-
-
 class Verdict(NamedTuple):
     errors: int
     warnings: int
     counts: Mapping[tuple[str, str], int]  # (severity, code) -> count, for metrics
     files: tuple[Path, ...]  # every real file read: what to watch
-    version: int | None
+    contents: Mapping[str, bytes]  # path as the host sees it -> bytes, for the history
 
 
 def describe(diags: list[Diagnostic], root: Root) -> str:
@@ -44,8 +39,8 @@ def describe(diags: list[Diagnostic], root: Root) -> str:
 
 
 class ConfigMonitor:
-    def __init__(self, lint: Callable[[], Result], root: Root, store: Store | None) -> None:
-        self.lint, self.root, self.store = lint, root, store
+    def __init__(self, lint: Callable[[], Result], root: Root) -> None:
+        self.lint, self.root = lint, root
         self.broken: bool | None = None  # unknown until the first check
 
     def check(self) -> tuple[Verdict, list[Alert]]:
@@ -54,16 +49,11 @@ class ConfigMonitor:
         errors = [d for d in diags if d.severity is Severity.ERROR]
         warnings = sum(1 for d in diags if d.severity is Severity.WARNING)
         files = tuple(Path(doc.path) for doc in result.loaded.documents)
-        version = None
-        if self.store is not None and result.loaded.documents:
-            contents = {
-                self.root.system_path(Path(doc.path)): doc.data for doc in result.loaded.documents
-            }
-            version = self.store.record_version(
-                contents, source="watch", errors=len(errors), warnings=warnings
-            )
+        contents = {
+            str(self.root.system_path(Path(doc.path))): doc.data for doc in result.loaded.documents
+        }
         counts = Counter((str(d.severity), d.code) for d in diags)
-        verdict = Verdict(len(errors), warnings, dict(counts), files, version)
+        verdict = Verdict(len(errors), warnings, dict(counts), files, contents)
         alerts: list[Alert] = []
         broken = bool(errors)
         if broken and self.broken is not True:

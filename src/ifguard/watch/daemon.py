@@ -7,31 +7,31 @@ write a temp file and rename it are seen.
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from ifguard.apply.record import PENDING
 from ifguard.config.settings import Settings
 from ifguard.lint.engine import lint_paths
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
-from ifguard.watch.alerts import Alert, Alerter, Queue, redact
-from ifguard.watch.config import ConfigMonitor, Store
+from ifguard.watch.alerts import FIRING, Alert, Alerter
+from ifguard.watch.config import ConfigMonitor
 from ifguard.watch.events import NetlinkEvents, OvsEvents
 from ifguard.watch.heal import Observation, SelfHealer
 from ifguard.watch.inotify import Inotify
 from ifguard.watch.metrics import Collector, serve, write_textfile
+from ifguard.watch.perms import tighten
+from ifguard.watch.queue import Queue
 from ifguard.watch.runtime import RuntimeMonitor
+from ifguard.watch.sender import AppriseSender
+from ifguard.watch.storeguard import StoreGuard
 
 log = logging.getLogger("ifguard.watch")
 # Files are watched with inotify directly (watch/inotify.py): no wake-up while idle. The
@@ -40,53 +40,8 @@ log = logging.getLogger("ifguard.watch")
 STEP_MS = 50
 DEBOUNCE_FILES = 0.05
 DEBOUNCE = 0.3  # seconds: events of one reload are checked together
-
-
-# run in a child at start: the URLs are checked without loading apprise into the daemon
-_CHECK_URLS = """
-import json, sys, apprise
-urls = json.load(sys.stdin)
-print(json.dumps([i for i, u in enumerate(urls) if not apprise.Apprise().add(u)]))
-"""
-
-
-class AppriseSender:
-    """Delivery through apprise, imported only when the first alert is sent: a watcher
-    that never alerts does not carry its ~19 MB."""
-
-    def __init__(self, urls: Sequence[str]) -> None:
-        self.urls = list(urls)
-        self.empty = not self.urls
-        self._apprise: Any = None
-
-    def bad_urls(self) -> list[str]:
-        """The URLs apprise does not understand (checked in a child process)."""
-        if self.empty:
-            return []
-        done = subprocess.run(
-            [sys.executable, "-c", _CHECK_URLS],
-            input=json.dumps(self.urls),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        try:
-            return [self.urls[i] for i in json.loads(done.stdout)]
-        except (ValueError, IndexError, TypeError):
-            log.error("could not check the notification URLs: %s", done.stderr.strip()[-200:])
-            return []
-
-    def send(self, title: str, body: str) -> bool:
-        if self.empty:
-            return True
-        if self._apprise is None:
-            import apprise
-
-            self._apprise = apprise.Apprise()
-            for url in self.urls:
-                self._apprise.add(url)
-        return bool(self._apprise.notify(title=title, body=body))
+HOLD = 30.0  # seconds: a key fires at most once per hold (re-breaks are held, never dropped)
+HEARTBEAT = 60.0  # seconds: ifguard_watch_heartbeat_timestamp_seconds is refreshed this often
 
 
 class Watcher:
@@ -95,78 +50,112 @@ class Watcher:
         root: Root,
         state_dir: Path,
         urls: Sequence[str],
-        store: Store | None,
+        store: StoreGuard | None,
         textfile_dir: Path | None = None,
         *,
         runtime: RuntimeMonitor | None = None,
         healer: SelfHealer | None = None,
         interval: float = 60.0,
+        hold: float = HOLD,
     ) -> None:
         self.root, self.textfile_dir, self.state_dir = root, textfile_dir, state_dir
         # runtime checks run on netlink/OVS events, and every `interval` seconds without
         # one (a gateway that stops answering sends no event)
         self.runtime, self.healer, self.interval = runtime, healer, interval
+        self.store = store
         self.rt_wake = threading.Event()
         self.lint_errors: int = 0
         self.version: int | None = None
         self.sender = AppriseSender(urls)
-        for url in self.sender.bad_urls():
-            log.error("notification URL not understood: %s", redact(url))
+        for shown in self.sender.check():
+            log.error("notification URL not understood: %s", shown)
+        tighten(state_dir)
         self.queue = Queue(state_dir / "alerts.db", time.time)
-        self.alerter = Alerter(self.queue, socket.gethostname(), min_interval=30.0)
-        self.monitor = ConfigMonitor(lambda: lint_paths(None, root, Settings()), root, store)
+        self.alerter = Alerter(self.queue, socket.gethostname(), time.time, hold=hold)
+        if self.queue.moved_aside is not None:
+            self.alerter.raise_(
+                Alert(
+                    "alert-queue",
+                    FIRING,
+                    "alert queue was corrupt: moved aside",
+                    f"{self.queue.path} could not be read; it was moved to "
+                    f"{self.queue.moved_aside} (alerts still waiting in it were not sent) "
+                    "and a new queue started.",
+                )
+            )
+        self.monitor = ConfigMonitor(lambda: lint_paths(None, root, Settings()), root)
         self.metrics = Collector()
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.dirs: set[Path] = set()
         self._inotify: Inotify | None = None
+        self._lock = threading.RLock()  # checks come from the main and the runtime thread
 
     def check(self) -> None:
-        verdict, alerts = self.monitor.check()
-        self.lint_errors, self.version = verdict.errors, verdict.version
-        s = self.metrics.snapshot
-        s.config_valid, s.diagnostics = verdict.errors == 0, verdict.counts
-        s.last_change = max((p.stat().st_mtime for p in verdict.files if p.exists()), default=0.0)
-        net = self.root.path("/etc/network")
-        self.dirs = {p.parent for p in verdict.files} | {net, net / "interfaces.d"}
-        self._raise(alerts)
+        with self._lock:
+            verdict, alerts = self.monitor.check()
+            self.lint_errors = verdict.errors
+            s = self.metrics.snapshot
+            s.config_valid, s.diagnostics = verdict.errors == 0, verdict.counts
+            s.last_change = max(
+                (p.stat().st_mtime for p in verdict.files if p.exists()), default=0.0
+            )
+            net = self.root.path("/etc/network")
+            self.dirs = {p.parent for p in verdict.files} | {net, net / "interfaces.d"}
+            self._raise(alerts)  # first: a slow or locked history must not delay them
+            if self.store is not None and verdict.contents:
+                self.version = self.store.record(verdict.contents, verdict.errors, verdict.warnings)
+                self._raise(self.store.take_alerts())
         self.rt_wake.set()  # the expectations changed: look at the running state again
 
     def _raise(self, alerts: list[Alert]) -> None:
         for alert in alerts:
             if self.alerter.raise_(alert):
                 log.warning("%s: %s", alert.title, alert.body.replace("\n", "; "))
+            elif alert.state == FIRING and self.alerter.held():
+                log.info("%s: held (rate limit), sent when the hold ends", alert.title)
         self._publish()
 
     def _publish(self) -> None:
+        s = self.metrics.snapshot
+        s.queue_depth = self.queue.pending()
+        s.heartbeat = time.time()
         if self.textfile_dir is not None:
-            write_textfile(self.metrics, self.textfile_dir)
+            try:
+                write_textfile(self.metrics, self.textfile_dir)
+            except OSError as exc:  # a full disk must not stop the alerts
+                log.error("%s: cannot write the metrics: %s", self.textfile_dir, exc)
         self.wake.set()
 
     def check_runtime(self) -> float | None:
         """One runtime check; returns when the next one is due (None: only on events)."""
         assert self.runtime is not None
         verdict, alerts = self.runtime.check()
-        s = self.metrics.snapshot
-        s.links, s.bond_members, s.drift = verdict.links, verdict.bond_members, len(verdict.drift)
-        s.rollbacks = self._rollbacks()
-        if self.healer is not None:
-            pending = (self.state_dir / PENDING).exists()
-            alerts += self.healer.observe(
-                Observation(time.time(), verdict.healthy, self.lint_errors, self.version, pending)
-            )
-        self._raise(alerts)
+        with self._lock:
+            s = self.metrics.snapshot
+            s.links, s.bond_members = verdict.links, verdict.bond_members
+            s.drift = len(verdict.drift)
+            if self.store is not None:
+                rollbacks = self.store.count_events("apply-rolled-back")
+                s.rollbacks = s.rollbacks if rollbacks is None else rollbacks
+            if self.healer is not None:
+                pending = (self.state_dir / PENDING).exists()
+                alerts += self.healer.observe(
+                    Observation(
+                        time.time(), verdict.healthy, self.lint_errors, self.version, pending
+                    )
+                )
+            if self.store is not None:
+                good = self.store.known_good()
+                s.known_good = None if good is None else good[1]
+                alerts += self.store.take_alerts()
+            self._raise(alerts)
         due = [] if verdict.recheck_in is None else [verdict.recheck_in]
         if self.healer is not None:  # counting towards known-good or towards a heal
             wait = self.healer.due(time.time())
             if wait is not None:
                 due.append(max(1.0, wait))
         return min(due) if due else None
-
-    def _rollbacks(self) -> int:
-        history = self.monitor.store
-        count = getattr(history, "count_events", None)  # a History; tests pass lighter stores
-        return int(count("apply-rolled-back")) if count is not None else 0
 
     def _runtime_loop(self) -> None:
         timeout: float | None = 0.0
@@ -190,13 +179,34 @@ class Watcher:
         OvsEvents(self.rt_wake.set, self.stop).start()
         threading.Thread(target=self._runtime_loop, name="ifguard-runtime", daemon=True).start()
 
+    def _timers(self) -> float | None:
+        """Seconds until the delivery thread has something to do without being woken."""
+        due = [self.alerter.due(), self.store.due() if self.store is not None else None]
+        if self.queue.pending():
+            due.append(1.0)
+        if self.textfile_dir is not None or self.metrics.served:
+            due.append(HEARTBEAT)
+        waits = [d for d in due if d is not None]
+        return min(waits) if waits else None
+
     def _deliver(self) -> None:
         while not self.stop.is_set():
-            self.wake.wait(None if self.queue.pending() == 0 else 1.0)
+            self.wake.wait(self._timers())
             self.wake.clear()
+            if self.stop.is_set():
+                return
             try:
+                version = self.store.retry() if self.store is not None else None
+                with self._lock:
+                    for alert in self.alerter.release():
+                        log.warning("%s (held): %s", alert.title, alert.body.replace("\n", "; "))
+                    if self.store is not None:
+                        self.version = version if version is not None else self.version
+                        self._raise(self.store.take_alerts())
+                    self._publish()
+                    self.wake.clear()
                 self.queue.flush(self.sender)
-            except Exception:  # a broken notifier must not kill the watcher
+            except Exception:  # a broken notifier or store must not kill the watcher
                 log.exception("alert delivery failed")
 
     def run(self) -> None:
@@ -273,6 +283,8 @@ class Watcher:
         signal.signal(signal.SIGHUP, reload)
 
 
-def start_metrics(watcher: Watcher, port: int | None) -> None:
+def start_metrics(watcher: Watcher, port: int | None, addr: str = "127.0.0.1") -> None:
     if port is not None:
-        serve(watcher.metrics, port)
+        serve(watcher.metrics, port, addr)
+        watcher.metrics.served = True
+        log.info("metrics on http://%s:%d/metrics", addr, port)

@@ -20,6 +20,9 @@ class Snapshot:
     bond_members: Mapping[tuple[str, str, str], bool] = field(default_factory=dict)
     drift: int = 0
     rollbacks: int = 0
+    queue_depth: int = 0
+    heartbeat: float = 0.0
+    known_good: float | None = None  # when the last known-good version was marked
 
 
 class Collector:
@@ -27,6 +30,7 @@ class Collector:
 
     def __init__(self) -> None:
         self.snapshot = Snapshot()
+        self.served = False  # an HTTP endpoint reads it
 
     def collect(self) -> Iterator[Any]:
         from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -72,6 +76,23 @@ class Collector:
         yield CounterMetricFamily(
             "ifguard_apply_rollbacks", "Rolled-back network changes.", value=s.rollbacks
         )
+        yield GaugeMetricFamily(
+            "ifguard_alert_queue_depth",
+            "Alerts waiting for delivery (the notification target is unreachable).",
+            value=s.queue_depth,
+        )
+        yield GaugeMetricFamily(
+            "ifguard_watch_heartbeat_timestamp_seconds",
+            "Refreshed by the running watcher at least every minute: its age says whether "
+            "ifguard watch is alive, also through node_exporter's textfile collector.",
+            value=s.heartbeat,
+        )
+        if s.known_good is not None:
+            yield GaugeMetricFamily(
+                "ifguard_known_good_timestamp_seconds",
+                "When the configuration now known-good was marked so (lint-clean, healthy).",
+                value=s.known_good,
+            )
 
 
 def write_textfile(collector: Collector, directory: Path) -> None:

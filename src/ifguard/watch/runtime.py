@@ -3,8 +3,11 @@ fills the link/bond/drift metrics and turns *persistent* changes into alerts.
 
 Pure apart from the callables passed in (configuration loader, runtime reader, network
 probes, clock). A probe that fails or cannot run fires an alert once it has been bad for
-``grace`` seconds (a reload takes the bond away for a fraction of a second; that is not an
-alert); drift fires after ``drift_grace`` seconds. Each fires once and resolves once.
+``grace`` seconds; a probe *warning* (degraded redundancy: a bond member down, LACP not
+negotiated on a member - the warning before the outage) fires its own alert after the same
+grace, titled as a warning, with its own "resolved" (a reload takes the bond away for a
+fraction of a second; that is not an alert); drift fires after ``drift_grace`` seconds.
+Each fires once and resolves once.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ifguard.network.readers.types import Runtime
 from ifguard.watch.alerts import Alert
 
 DRIFT_KEY = "drift"
+PROBE, WARN = "probe:", "warn:"
 
 
 @dataclass
@@ -61,10 +65,13 @@ class RuntimeMonitor:
         now = self.clock()
         bad: dict[str, tuple[str, str]] = {}
         for r in report.results:
+            detail = f"{r.status}: {r.detail}" if r.detail else r.status
             if not r.ok:
-                bad[f"probe:{r.name}"] = (
-                    f"probe failed: {r.name}",
-                    f"{r.status}: {r.detail}" if r.detail else r.status,
+                bad[f"{PROBE}{r.name}"] = (f"probe failed: {r.name}", detail)
+            elif r.status == "warn":
+                bad[f"{WARN}{r.name}"] = (
+                    f"probe warning: {r.name}",
+                    detail + "\nDegraded: the host still works, without redundancy.",
                 )
         if found:
             bad[DRIFT_KEY] = (
@@ -88,11 +95,8 @@ class RuntimeMonitor:
             if key in self.firing:
                 self.firing.discard(key)
                 what = "drift" if key == DRIFT_KEY else key.split(":", 1)[1]
-                alerts.append(
-                    Alert(
-                        key, "resolved", f"resolved: {what}", "The running state is healthy again."
-                    )
-                )
+                title = f"resolved warning: {what}" if key.startswith(WARN) else f"resolved: {what}"
+                alerts.append(Alert(key, "resolved", title, "The running state is healthy again."))
         verdict.recheck_in = min(waits) if waits else None
         return verdict, alerts
 
