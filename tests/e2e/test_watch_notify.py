@@ -1,9 +1,9 @@
 """ifguard watch end to end: real inotify, real apprise, a real HTTP receiver on loopback."""
-# ruff: noqa: E731
 
 from __future__ import annotations
 
 import http.server
+import itertools
 import json
 import threading
 import time
@@ -111,7 +111,10 @@ def test_flapping_never_loses_the_last_state(tmp_path: Path, receiver: int) -> N
     )
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
-    latest = lambda: _state(Receiver.got[-1]) if Receiver.got else None
+
+    def latest() -> str | None:
+        return _state(Receiver.got[-1]) if Receiver.got else None
+
     try:
         time.sleep(0.5)  # let inotify arm
         for _cycle in range(6):
@@ -134,7 +137,7 @@ def test_flapping_never_loses_the_last_state(tmp_path: Path, receiver: int) -> N
         time.sleep(hold + 1.0)  # nothing more arrives: the receiver is up to date
         states = [_state(n) for n in Receiver.got]
         assert states[-1] == "resolved"
-        assert all(a != b for a, b in zip(states, states[1:], strict=False)), states
+        assert all(a != b for a, b in itertools.pairwise(states)), states
         print(f"\n[flapping] {states}; broken seen after {took:.2f} s, fixed {took_fix:.2f} s")
     finally:
         watcher.shutdown()

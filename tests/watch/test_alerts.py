@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def test_random_flapping_never_loses_the_last_state_nor_repeats_one() -> None:
         clock.now += 5
         alerter.release()
         sent = ["firing" if t == "[h] broken" else "resolved" for _, t in sink.got]
-        assert all(a != b for a, b in zip(sent, sent[1:], strict=False))
+        assert all(a != b for a, b in itertools.pairwise(sent))
         if sent or state == FIRING:
             assert sent[-1] == state
 

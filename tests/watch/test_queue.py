@@ -6,9 +6,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from tests.watch.test_alerts import Clock, FakeSender
-
 from ifguard.watch.queue import Queue
+from tests.watch.test_alerts import Clock, FakeSender
 
 
 def test_created_0600_in_a_0700_dir(tmp_path: Path) -> None:

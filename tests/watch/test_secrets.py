@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,13 +86,14 @@ def test_notify_file_bad_line_names_the_line_not_the_secret(tmp_path: Path) -> N
 def test_watch_table_is_validated() -> None:
     s = from_mapping({"watch": {"notify": ["json://h/x"]}, "select": ["ALL"]}, "f.toml")
     assert s.notify == ("json://h/x",)
-    for bad, msg in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"watch": "json://h/x"}, "must be a table"),
         ({"watch": {"notfy": []}}, "unknown setting.*notfy"),
         ({"watch": {"notify": "json://h/x"}}, "list of URL strings"),
         ({"watch": {"notify": [1]}}, "list of URL strings"),
         ({"watch": {"notify": ["SECRET no scheme"]}}, r"notify\[0\] is not"),
-    ]:
+    ]
+    for bad, msg in cases:
         with pytest.raises(UsageError, match=msg) as exc:
             from_mapping(bad, "f.toml")
         assert "SECRET" not in str(exc.value)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.watch.test_alerts import Clock
-
 from ifguard.store.history import History
 from ifguard.watch.storeguard import StoreGuard
+from tests.watch.test_alerts import Clock
 
 FILES = {"/etc/network/interfaces": b"auto lo\niface lo inet loopback\n"}
 

@@ -118,9 +118,7 @@ def content_hash(files: Mapping[str, bytes]) -> str:
 
 
 class History:
-    def __init__(
-        self, path: Path, clock: Clock | None = None, *, busy_ms: int = _BUSY_MS
-    ) -> None:
+    def __init__(self, path: Path, clock: Clock | None = None, *, busy_ms: int = _BUSY_MS) -> None:
         self.path = Path(path)
         self._clock = clock or SystemClock()
         self._busy_ms = busy_ms  # how long to wait for another writer's lock
