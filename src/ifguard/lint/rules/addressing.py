@@ -161,7 +161,8 @@ def _problem(key: str, word: str, iface: Interface) -> str | None:
 @rule("IFG402", "gateway-outside-subnet", Severity.WARNING)
 def gateway_outside_subnet(ctx: Context) -> Iterator[Finding]:
     """## What it does
-    Finds a `gateway` that lies in none of the subnets configured on that interface.
+    Finds a `gateway` that lies in none of the subnets configured on that interface. An IPv6
+    link-local gateway (`fe80::1`, as hosting providers hand out) is on every link: not reported.
 
     ## Why is this bad?
     The kernel refuses the route ("Nexthop has invalid gateway") unless it is declared
@@ -186,6 +187,8 @@ def gateway_outside_subnet(ctx: Context) -> Iterator[Finding]:
     for addr in addresses(ctx):
         nets.setdefault(addr.iface.name, []).append(addr.value)
     for iface, attr, gw in gateways(ctx):
+        if gw.version == 6 and gw.is_link_local:
+            continue  # fe80::/64 is on every IPv6 link: `gateway fe80::1` is on-link by design
         mine = [n for n in nets.get(iface.name, []) if n.version == gw.version]
         if any(n.network.prefixlen >= n.max_prefixlen - 1 for n in mine):
             continue  # /32, /31, /128, /127: point-to-point by design, gateway on-link
