@@ -51,9 +51,11 @@ def messages(code: str, text: str | bytes, *, dialect: str | None = None) -> lis
     return [d.message for d in only(code, lint(text, dialect=dialect))]
 
 
-def codes(text: str | bytes, *, dialect: str | None = None) -> list[str]:
+def codes(
+    text: str | bytes, *, dialect: str | None = None, nics: frozenset[str] | None = None
+) -> list[str]:
     """The codes of every diagnostic of ``text``, in file order."""
-    return [d.code for d in lint(text, dialect=dialect)]
+    return [d.code for d in lint(text, dialect=dialect, nics=nics)]
 
 
 def fixed(code: str, text: str | bytes, *, unsafe: bool = False) -> str:
