@@ -5,15 +5,19 @@
 
 For each scenario - a candidate with a wrong gateway rolled back by the CLI when the probes
 stay red (`wait`, with --probe-timeout 10 and the default 20), by the guardian after the CLI
-was SIGKILLed right after the reload (`kill`), or after its terminal hung up (`hangup`) -
+was SIGKILLed right after the reload (`kill`, with --probe-timeout 10 and the default: the
+guardian probes by itself once the CLI is gone), or after its terminal hung up (`hangup`) -
 the remote admin namespace pings the host every 0.1 s; the figure is the time from "reload
 finished" to the first answer after the outage. Uses the lab (lab/ifguard_lab.py) and
-tests/e2e/test_apply_lab.py's helpers.
+tests/e2e/test_apply_lab.py's helpers. The lab's namespaces use the prefix "ifgb", but the
+lab also binds fixed paths, so it takes the e2e tests' lock (/run/ifguard-lab.lock) and waits
+for a running e2e test of another checkout instead of colliding with it.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import statistics
 import sys
 from pathlib import Path
@@ -31,10 +35,12 @@ from tests.e2e.test_apply_lab import (  # noqa: E402
     wrong_gateway,
 )
 
+LOCK = "/run/ifguard-lab.lock"
 SCENARIOS = (
     ("wait", ("--probe-timeout", "10")),
     ("wait", ()),
     ("kill", ("--probe-timeout", "10")),
+    ("kill", ()),
     ("hangup", ("--probe-timeout", "10")),
 )
 
@@ -57,6 +63,13 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--timeout", default="20")
     args = p.parse_args()
+    with open(LOCK, "a") as lock:
+        print(f"waiting for {LOCK} (e2e tests of other checkouts)...", flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
     lab = Lab(prefix="ifgb")
     lab.up()
     try:

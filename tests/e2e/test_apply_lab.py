@@ -27,6 +27,8 @@ from ifguard.network.state import NetState, management_path, state_from_config
 pytestmark = pytest.mark.e2e
 
 GOAL_S = 30.0
+# issue 15: the guardian probes once the CLI is gone; the admin is back within 15 s
+GUARDIAN_GOAL_S = 15.0
 # random kill points per run (IFGUARD_E2E_KILLS=20 for the full campaign, run by hand)
 KILLS = int(os.environ.get("IFGUARD_E2E_KILLS", "8"))
 INCIDENT_LINE = (
@@ -320,13 +322,35 @@ def test_candidate_cutting_the_management_path_is_rolled_back(host: Any, make: A
 
 
 def test_rollback_after_sigkill_right_after_the_reload(host: Any) -> None:
+    """The guardian probes red with the CLI gone and rolls back before the deadline (20 s)."""
     good = current(host)
-    assert _rolled_back(host, good, "kill", wrong_gateway(good)) < GOAL_S
+    assert _rolled_back(host, good, "kill", wrong_gateway(good)) < GUARDIAN_GOAL_S
+    record = json.loads(ifguard(host, "history", "--format", "json").stdout)
+    assert "probes red" in json.dumps(record["events"][0])
 
 
 def test_rollback_after_the_terminal_hangs_up(host: Any) -> None:
     good = current(host)
-    assert _rolled_back(host, good, "hangup", wrong_gateway(good)) < GOAL_S
+    assert _rolled_back(host, good, "hangup", wrong_gateway(good)) < GUARDIAN_GOAL_S
+
+
+def test_healthy_candidate_with_the_cli_killed_is_kept_until_the_deadline(host: Any) -> None:
+    """Green probes: the guardian never rolls back early; unconfirmed, the deadline does."""
+    good = current(host)
+    cand = unrelated_vlan(good)
+    res = drive(host, cand, "kill", "--timeout", "20")
+    assert res["t_reload"] is not None and res["guardian_alive"], res["output"]
+    time.sleep(max(0.0, res["t_reload"] + 15 - time.time()))
+    data = json.loads(ifguard(host, "status", "--format", "json").stdout)
+    assert data["pending"] and data["transaction"]["state"] == "applied", data
+    assert current(host) == cand and host.admin_reaches_host()
+    final = wait_closed(host)
+    closed_after = time.time() - res["t_reload"]
+    assert final["transaction"]["state"] == "rolled-back", final
+    assert "not confirmed within 20 s" in final["transaction"]["outcome"]
+    assert closed_after >= 20
+    assert current(host) == good
+    print(f"\n[apply e2e] healthy, kill: kept {closed_after:.1f} s, then rolled back unconfirmed")
 
 
 def test_good_candidate_with_auto_confirm_is_kept_and_known_good(host: Any) -> None:

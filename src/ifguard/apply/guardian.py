@@ -13,7 +13,10 @@ start it:
   is in no process group the terminal or the CLI's killer can signal.
 
 The guardian takes no decision the record does not allow: it re-reads the record every
-second and exits as soon as the transaction is final.
+second and exits as soon as the transaction is final. Once the CLI is gone after the reload
+(SIGKILL, hang-up), the guardian probes itself (``Vigil``): red for ``RED_SETTLE_S`` (or the
+transaction's probe timeout, if shorter) -> roll back now; green -> wait for a confirmation as
+before (or, for an ``--auto-confirm`` transaction, confirm after ``GREEN_SETTLE_S`` green).
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ifguard.apply import record as rec
+from ifguard.apply.probes import Prober
 from ifguard.apply.record import Transaction
-from ifguard.apply.transaction import ApplyError, Env, rollback, update
+from ifguard.apply.transaction import ApplyError, Env, confirm, rollback, update
 from ifguard.system.process import process_alive, systemd_is_pid1
 
 
@@ -172,8 +176,66 @@ def due(txn: Transaction, now: float, me: int) -> str | None:
     return None
 
 
-def guard(env: Env, txn_id: str, *, max_interval: float = 1.0) -> int:
-    """The guardian's main loop. Returns the exit status."""
+# After the CLI died: how long probes must stay red before the guardian rolls back. A
+# healthy reload is green within a few seconds in the lab (LACP kept, ARP announced); the
+# CLI alive waits --probe-timeout (20 s), but nobody is there to wait for when it is gone.
+RED_SETTLE_S = 8.0
+GREEN_SETTLE_S = 3.0
+_PROBING_PHASES = frozenset({"reloading", "probing", "waiting"})
+
+
+class Vigil:
+    """The guardian's own probing once the CLI is gone: one quick probe attempt per tick."""
+
+    def __init__(self, probe: Prober) -> None:
+        self.probe = probe
+        self.red_since: float | None = None
+        self.green_since: float | None = None
+
+    def step(self, env: Env, txn: Transaction, now: float) -> tuple[str, str] | None:
+        """("rollback"|"confirm", why) when the probes decide, else None."""
+        report = self.probe()
+        now = env.clock.now()
+        if report.ok:
+            if self.red_since is not None or self.green_since is None:
+                env.say(f"guardian: probes green ({report.summary()})")
+            self.red_since = None
+            self.green_since = self.green_since or now
+            if txn.auto_confirm and now - self.green_since >= GREEN_SETTLE_S:
+                return "confirm", "probes green with the CLI gone (--auto-confirm)"
+            return None
+        self.green_since = None
+        if self.red_since is None:
+            env.say(f"guardian: probes red ({report.summary()})")
+            # right after the reload, the grace period counts from the reload's end
+            start = txn.phase_since if txn.phase in ("reloading", "probing") else now
+            self.red_since = min(start, now)
+        settle = min(RED_SETTLE_S, max(1.0, txn.probe_timeout))
+        if now - self.red_since >= settle:
+            return "rollback", (
+                f"probes red for {now - self.red_since:.0f} s after the CLI was gone: "
+                f"{report.summary()}"
+            )
+        return None
+
+
+def cli_gone_after_reload(txn: Transaction) -> bool:
+    return (
+        txn.state == rec.APPLIED
+        and txn.phase in _PROBING_PHASES
+        and not process_alive(txn.apply_pid, txn.apply_ticks)
+    )
+
+
+def guard(
+    env: Env,
+    txn_id: str,
+    *,
+    max_interval: float = 1.0,
+    quick_probe: Prober | None = None,
+) -> int:
+    """The guardian's main loop. Returns the exit status. ``quick_probe`` (one attempt, no
+    retries) lets it decide by itself once the CLI is gone; without it, only the deadline."""
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     now = env.clock.now()
     started = update(
@@ -186,12 +248,20 @@ def guard(env: Env, txn_id: str, *, max_interval: float = 1.0) -> int:
     )
     if started is None:
         return 0
+    vigil = Vigil(quick_probe) if quick_probe is not None and started.probes_enabled else None
     while True:
         current = env.state.read()
         if current is None or current.id != txn_id or not current.open:
             return 0
         now = env.clock.now()
         reason = due(current, now, env.pid)
+        if reason is None and vigil is not None and cli_gone_after_reload(current):
+            decision = vigil.step(env, current, now)
+            if decision is not None and decision[0] == "confirm":
+                confirm(env, txn_id, decision[1])
+                continue
+            reason = decision[1] if decision is not None else None
+            now = env.clock.now()
         if reason is not None:
             with contextlib.suppress(ApplyError):  # someone else is rolling back: watch
                 rollback(env, txn_id, reason)

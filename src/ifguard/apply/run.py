@@ -97,7 +97,11 @@ def run_guardian(state_dir: Path, txn_id: str) -> int:
     if txn is None or txn.id != txn_id:
         return 0
     env.probe = ctx.prober_for(env, txn)
-    return guard(env, txn_id)
+    # one attempt per call: the guardian decides by itself once the CLI is gone
+    quick = ctx.make_prober(
+        Root(Path(txn.root)), env.runner, env.clock, txn.probe_targets, txn.ssh, 0.0
+    )
+    return guard(env, txn_id, quick_probe=quick if txn.probes_enabled else None)
 
 
 def transact(req: ApplyRequest, cand: Candidate, *, source: str = "apply") -> int:
