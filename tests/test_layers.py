@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "lint": {"system", "config"},
     "network": {"system", "config"},
     "apply": {"system", "config", "lint", "network", "store"},
-    "watch": {"system", "config", "lint", "network", "store", "apply"},
+    "status": {"system", "config", "lint", "network", "store", "apply"},
+    "watch": {"system", "config", "lint", "network", "store", "apply", "status"},
     "install": {"system", "config"},
     "commands": {
         "system",
@@ -29,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
         "network",
         "store",
         "apply",
+        "status",
         "watch",
         "install",
         "commands",

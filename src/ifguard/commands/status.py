@@ -1,21 +1,36 @@
-"""``ifguard status``: the pending transaction, its deadline and last probes."""
+"""``ifguard status``: is the network broken, why, and the command that fixes it; plus the
+pending ``ifguard apply`` transaction."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 NAME = "status"
-HELP = "show the pending transaction (deadline, guardian, last probes)"
+HELP = "is the network broken, why, and how to fix it; the pending apply transaction"
 DESCRIPTION = """\
-Show the pending `ifguard apply` transaction: its state, when it will be rolled back, whether
-its guardian is running, the files it changed and the last health probes. Without a pending
-transaction, the outcome of the last one.
+Show the network status summary - the one above the console login prompt and at SSH logins:
+errors in the files ifupdown reads (running) and in Proxmox's pending interfaces.new, failing
+probes (bond members and LACP, management address, default route, gateway), drift, the last
+known-good version with the exact `ifguard restore N` command, and what ifguard already did
+(self-heal attempts, rollbacks). Then the pending `ifguard apply` transaction (deadline,
+guardian, probes), or the outcome of the last one.
+
+While `ifguard watch` runs, its summary (kept current on every change) is shown; otherwise
+the host is checked now, as the watcher would (lint, runtime state, probes, drift).
+
+--update checks now and publishes the result for the console and SSH logins (/run/ifguard,
+see docs/console.md): the boot check installed by `ifguard install` runs it once networking
+is up, for hosts where the watcher is not running.
 
 examples:
   ifguard status
   ifguard status --format json
+  ifguard status --check                  check now even while the watcher runs
+  ifguard status --update --settle 60     (boot check)
 
-exit status: 0 (1 when a pending transaction has lost its guardian).
+exit status: 0 ok; 1 broken or degraded (or a pending transaction has lost its guardian);
+2 could not run.
 """
 
 
@@ -23,7 +38,102 @@ def configure(p: argparse.ArgumentParser) -> None:
     from ifguard.commands.common import add_location_args
 
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="check now (lint, probes, drift) even while the watcher publishes a summary",
+    )
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="check now and publish the summary for the console and logins (implies --check)",
+    )
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="while not ok, check again for up to this long (links and LACP come up "
+        "a few seconds after networking starts; default: 0)",
+    )
+    p.add_argument(
+        "--no-wall", action="store_true", help="with --update: do not `wall` when broken"
+    )
+    p.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="extra probe target, as for `ifguard probe` (repeatable)",
+    )
     add_location_args(p)
+
+
+def _watcher_summary(root: Any) -> dict[str, Any] | None:
+    """The watcher's published summary, when the process that published it still runs."""
+    from pathlib import Path
+
+    from ifguard.status.publish import read_published
+    from ifguard.system.process import process_alive
+
+    published = read_published(root)
+    pid = published.get("pid") if published else None
+    if published is None or not isinstance(pid, int) or not process_alive(pid, None):
+        return None
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    return published if b"watch" in cmdline else None
+
+
+def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[str, Any], str]:
+    import time
+
+    from ifguard.network.netprobe import SystemNet
+    from ifguard.network.probe import check_targets
+    from ifguard.status import collect
+    from ifguard.status.publish import Console, read_published
+    from ifguard.status.summary import OK, build, level_of, render_text
+    from ifguard.system.errors import UsageError
+    from ifguard.system.runner import SubprocessRunner
+
+    check_targets(args.target)
+    if not 0 <= args.settle <= 3600:
+        raise UsageError("--settle must be 0..3600 s")
+    runner, net = SubprocessRunner(), SystemNet()
+    by = "boot" if args.update else "status"
+    deadline = time.monotonic() + args.settle
+    while True:
+        facts = collect.check_now(root, state_dir, runner, net, targets=args.target, checked_by=by)
+        if level_of(facts) == OK or time.monotonic() >= deadline:
+            break
+        time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+    if args.update:
+        console = Console(
+            root,
+            runner,
+            wall=not args.no_wall,
+            checked_by=by,
+            signal_host=str(root.prefix) == "/",
+        )
+        try:
+            summary = console.publish(facts)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot publish the summary under {root.path('/run/ifguard')}: "
+                f"{exc.strerror or exc} (run as root?)"
+            ) from None
+    else:
+        published = read_published(root)
+        previous = None
+        if published is not None:
+            s = published["summary"]
+            previous = (str(s.get("level")), float(s.get("since") or 0.0))
+        summary = build(facts, time.time(), previous)
+    return {"summary": summary.to_dict(), "published": time.time(), "source": by}, render_text(
+        summary, full=True
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,36 +142,61 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from ifguard.apply import context
-    from ifguard.apply.probes import ProbeReport
-    from ifguard.commands.common import state_dir_of
+    from ifguard.commands.common import root_of, state_dir_of
+    from ifguard.status.publish import TEXT
+    from ifguard.status.summary import OK, render_text, summary_from_dict
     from ifguard.system.process import process_alive
 
-    env = context.make_env(state_dir_of(args), quiet=True)
+    root = root_of(args)
+    state_dir = state_dir_of(args)
+    env = context.make_env(state_dir, quiet=True)
+    current = None if (args.check or args.update) else _watcher_summary(root)
+    if current is not None:
+        record: dict[str, Any] = {**current, "source": "watch"}
+        try:
+            text = render_text(summary_from_dict(current["summary"]), full=True)
+        except (KeyError, TypeError, ValueError):  # written by another ifguard version
+            text = root.path(TEXT).read_text(errors="replace") if root.path(TEXT).is_file() else ""
+    else:
+        record, text = _check(args, root, state_dir)
+    level = record["summary"]["level"]
     txn = env.state.read()
     pending = txn is not None and txn.open
     shown = txn if pending else env.state.last_result()
     alive = bool(txn and process_alive(txn.guardian_pid, txn.guardian_ticks))
+    rc = 1 if level != OK or (pending and not alive) else 0
     if args.format == "json":
-        print(
-            json.dumps(
-                {
-                    "pending": pending,
-                    "guardian_alive": alive,
-                    "transaction": asdict(shown) if shown else None,
-                },
-                indent=1,
-                sort_keys=True,
-                default=str,
-            )
-        )
-        return 1 if pending and not alive else 0
-    if shown is None:
-        print("no pending transaction; none recorded yet")
-        return 0
-    now = env.clock.now()
+        body = {
+            "level": level,
+            "summary": record["summary"],
+            "source": record["source"],
+            "published": record.get("published"),
+            "pending": pending,
+            "guardian_alive": alive,
+            "transaction": asdict(shown) if shown else None,
+        }
+        print(json.dumps(body, indent=1, sort_keys=True, default=str))
+        return rc
 
     def when(t: float) -> str:
         return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t))
+
+    print(text, end="")
+    if record["source"] == "watch":
+        print(
+            f"(published by ifguard watch, pid {record.get('pid')}, at {when(record['published'])})"
+        )
+    else:
+        print(f"(checked now, {when(record['published'])}; the watcher is not running)")
+    if shown is None:
+        print("no pending transaction; none recorded yet")
+        return rc
+    _print_transaction(shown, pending, alive, env.clock.now(), when)
+    return rc
+
+
+def _print_transaction(shown: Any, pending: bool, alive: bool, now: float, when: Any) -> None:
+    from ifguard.apply.probes import ProbeReport
 
     head = "pending transaction" if pending else "no pending transaction; last one"
     print(f"{head}: {shown.id}")
@@ -95,4 +230,3 @@ def run(args: argparse.Namespace) -> int:
                     f"    {'ok  ' if c.ok else 'FAIL'} {c.name}"
                     + (f" ({c.detail})" if c.detail else "")
                 )
-    return 1 if pending and not alive else 0

@@ -43,6 +43,10 @@ guardian, reload, probes, automatic rollback). At most 3 attempts with growing b
 every attempt is alerted; when the known-good files are already in place nothing is done but
 one alert.
 
+Console: on every change of state the summary of `ifguard status` is written to /run/ifguard
+(shown above the console login prompt through /etc/issue.d/ifguard.issue and at SSH logins
+by /etc/update-motd.d/50-ifguard); on a transition to broken, one `wall` (--no-wall).
+
 examples:
   ifguard watch                      (URLs from [watch] notify in /etc/ifguard/ifguard.toml)
   ifguard watch --notify-file /etc/ifguard/notify.urls
@@ -129,6 +133,24 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="how long probes must fail before --self-heal acts (default: 30)",
     )
+    p.add_argument(
+        "--no-console",
+        action="store_true",
+        help="do not publish the status summary for the console login prompt, SSH logins "
+        "and `ifguard status` (/run/ifguard, see docs/console.md)",
+    )
+    p.add_argument(
+        "--no-wall",
+        action="store_true",
+        help="do not `wall` logged-in terminals when the network becomes broken",
+    )
+    p.add_argument(
+        "--wall-every",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="at most one `wall` per this many seconds (default: 3600)",
+    )
     p.add_argument("-v", "--verbose", action="count", default=0)
 
 
@@ -209,6 +231,23 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         )
     elif args.self_heal:
         raise UsageError("--self-heal needs the runtime checks (--runtime)")
+    if not 0 <= args.wall_every <= 10**7:
+        raise UsageError("--wall-every must be 0..10000000 s")
+    console = None
+    if not args.no_console:
+        from ifguard.apply.record import StateDir
+        from ifguard.status.publish import Console
+
+        console = Console(
+            root,
+            SubprocessRunner(),
+            history=path,
+            state=StateDir(state_dir),
+            wall=not args.no_wall,
+            wall_every=args.wall_every,
+            expect_runtime=runtime is not None,
+            signal_host=root.prefix == Path("/"),
+        )
     return Watcher(
         root,
         state_dir,
@@ -219,6 +258,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         healer=healer,
         interval=args.probe_interval,
         hold=args.alert_hold,
+        console=console,
     )
 
 

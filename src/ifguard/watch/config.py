@@ -42,9 +42,10 @@ class ConfigMonitor:
     def __init__(self, lint: Callable[[], Result], root: Root) -> None:
         self.lint, self.root = lint, root
         self.broken: bool | None = None  # unknown until the first check
+        self.last: Result | None = None  # the last lint result (for the status summary)
 
     def check(self) -> tuple[Verdict, list[Alert]]:
-        result = self.lint()
+        result = self.last = self.lint()
         diags = list(result.diagnostics)
         errors = [d for d in diags if d.severity is Severity.ERROR]
         warnings = sum(1 for d in diags if d.severity is Severity.WARNING)

@@ -19,6 +19,7 @@ from types import FrameType
 from ifguard.apply.record import PENDING
 from ifguard.config.settings import Settings
 from ifguard.lint.engine import lint_paths
+from ifguard.status.publish import Console
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 from ifguard.watch.alerts import FIRING, Alert, Alerter
@@ -29,7 +30,7 @@ from ifguard.watch.inotify import Inotify
 from ifguard.watch.metrics import Collector, serve, write_textfile
 from ifguard.watch.perms import tighten
 from ifguard.watch.queue import Queue
-from ifguard.watch.runtime import RuntimeMonitor
+from ifguard.watch.runtime import RuntimeMonitor, RuntimeVerdict
 from ifguard.watch.sender import AppriseSender
 from ifguard.watch.storeguard import StoreGuard
 
@@ -57,6 +58,7 @@ class Watcher:
         healer: SelfHealer | None = None,
         interval: float = 60.0,
         hold: float = HOLD,
+        console: Console | None = None,
     ) -> None:
         self.root, self.textfile_dir, self.state_dir = root, textfile_dir, state_dir
         # runtime checks run on netlink/OVS events, and every `interval` seconds without
@@ -64,6 +66,8 @@ class Watcher:
         self.runtime, self.healer, self.interval = runtime, healer, interval
         self.store = store
         self.rt_wake = threading.Event()
+        self.console = console  # the status summary for console and logins (ifguard.status)
+        self.last_runtime: RuntimeVerdict | None = None
         self.lint_errors: int = 0
         self.version: int | None = None
         self.sender = AppriseSender(urls)
@@ -125,12 +129,15 @@ class Watcher:
                 write_textfile(self.metrics, self.textfile_dir)
             except OSError as exc:  # a full disk must not stop the alerts
                 log.error("%s: cannot write the metrics: %s", self.textfile_dir, exc)
+        if self.console is not None:
+            self.console.update(self.monitor.last, self.last_runtime, self.healer, self.version)
         self.wake.set()
 
     def check_runtime(self) -> float | None:
         """One runtime check; returns when the next one is due (None: only on events)."""
         assert self.runtime is not None
         verdict, alerts = self.runtime.check()
+        self.last_runtime = verdict
         with self._lock:
             s = self.metrics.snapshot
             s.links, s.bond_members = verdict.links, verdict.bond_members

@@ -1,0 +1,207 @@
+"""Gather the ``Facts`` of a summary: from what the watcher already has (a lint result, a
+runtime check), or by checking now (``ifguard status``, the boot check).
+
+Each source is optional: a history that cannot be read or a transaction record that is
+damaged leaves its part empty rather than hiding the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from ifguard.apply.record import StateDir
+from ifguard.config.diagnostic import Diagnostic, Severity
+from ifguard.config.source import PROXMOX_PENDING
+from ifguard.lint.engine import Result
+from ifguard.network.drift import Drift
+from ifguard.network.netprobe import Net
+from ifguard.network.probe import Report
+from ifguard.network.readers.types import Runtime
+from ifguard.status.summary import BondState, ConfigVerdict, Facts, Finding, Probe, stamp
+from ifguard.store.history import History, content_hash
+from ifguard.system.root import Root
+from ifguard.system.runner import Runner
+
+ROLLBACK_EVENTS = ("apply-rolled-back",)
+RECENT = 24 * 3600.0  # rollbacks older than this are history, not news
+
+
+def _line_text(result: Result, d: Diagnostic) -> str:
+    for doc in result.loaded.documents:
+        if doc.path == d.span.path:
+            lines = doc.text.splitlines()
+            return lines[d.span.line - 1] if 0 < d.span.line <= len(lines) else ""
+    return ""
+
+
+def config_verdicts(result: Result, root: Root) -> tuple[ConfigVerdict, ...]:
+    """Running (interfaces and what it sources) and, when it exists, Proxmox's pending
+    interfaces.new: error and warning counts and the first error with its line."""
+    pending_path = str(root.path(PROXMOX_PENDING))
+    has_pending = any(doc.path == pending_path for doc in result.loaded.mains)
+    groups: dict[str, list[Diagnostic]] = {"running": [], "pending": []}
+    for d in result.diagnostics:
+        groups["pending" if d.span.path == pending_path else "running"].append(d)
+    out = []
+    for which, diags in groups.items():
+        if which == "pending" and not has_pending:
+            continue
+        errors = [d for d in diags if d.severity is Severity.ERROR]
+        first = None
+        if errors:
+            d = errors[0]
+            first = Finding(
+                root.system_path(Path(d.span.path)),
+                d.span.line,
+                d.code,
+                d.message,
+                _line_text(result, d),
+                bool(d.fix and d.fix.safe),
+            )
+        warnings = sum(d.severity is Severity.WARNING for d in diags)
+        out.append(ConfigVerdict(which, len(errors), warnings, first))
+    return tuple(out)
+
+
+def bonds_of(members: Mapping[tuple[str, str, str], bool]) -> tuple[BondState, ...]:
+    """From the watcher's ``{(bond, member, kind): up}``."""
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for (bond, member, _kind), up in sorted(members.items()):
+        found.setdefault(bond, ([], []))[0 if up else 1].append(member)
+    return tuple(BondState(b, tuple(u), tuple(d)) for b, (u, d) in found.items())
+
+
+def bonds_in(rt: Runtime) -> tuple[BondState, ...]:
+    return bonds_of(
+        {
+            (bond.name, m.name, bond.kind): m.up
+            for bond in (*rt.bonds.values(), *rt.ovs.bonds.values())
+            for m in bond.members
+        }
+    )
+
+
+def probes_of(report: Report) -> tuple[Probe, ...]:
+    return tuple(Probe(r.name, r.status, r.detail) for r in report.results)
+
+
+def drift_lines(found: Iterable[Drift]) -> tuple[str, ...]:
+    return tuple(f"{d.interface}: {d.message}" for d in found)
+
+
+def history_facts(history: History | None, now: float) -> dict[str, object]:
+    """Known-good version (id, since when) and recent rollbacks; empty when unreadable."""
+    if history is None:
+        return {}
+    try:
+        good = history.last_known_good()
+        events = [e for kind in ROLLBACK_EVENTS for e in history.events(limit=20, kind=kind)]
+    except (OSError, sqlite3.Error):
+        return {}
+    return {
+        "known_good": good.id if good else None,
+        "known_good_since": (good.good_since or good.last_seen) if good else None,
+        "rollbacks": tuple(sorted(e.time for e in events if now - e.time < RECENT)),
+    }
+
+
+def transaction_line(state: StateDir | None) -> str:
+    if state is None:
+        return ""
+    txn = None
+    with contextlib.suppress(OSError, ValueError):
+        txn = state.read()
+    if txn is None or not txn.open:
+        return ""
+    return (
+        f"an `ifguard apply` is in progress ({txn.state}); `ifguard confirm` keeps it, "
+        f"otherwise it is rolled back at {stamp(txn.deadline)}"
+    )
+
+
+def facts(
+    lint: Result | None,
+    root: Root,
+    *,
+    history: History | None = None,
+    state: StateDir | None = None,
+    report: Report | None = None,
+    drift: Sequence[Drift] = (),
+    bonds: tuple[BondState, ...] = (),
+    version: int | None = None,
+    heal_attempts: int = 0,
+    heal_max: int = 0,
+    checked_by: str = "watch",
+    now: float | None = None,
+) -> Facts:
+    now = time.time() if now is None else now
+    hist = history_facts(history, now)
+    known_good = hist.get("known_good")
+    since = hist.get("known_good_since")
+    rollbacks = hist.get("rollbacks", ())
+    return Facts(
+        config=config_verdicts(lint, root) if lint is not None else (),
+        probes=probes_of(report) if report is not None else None,
+        bonds=bonds,
+        drift=drift_lines(drift),
+        version=version,
+        known_good=known_good if isinstance(known_good, int) else None,
+        known_good_since=since if isinstance(since, float) else None,
+        heal_attempts=heal_attempts,
+        heal_max=heal_max,
+        rollbacks=rollbacks if isinstance(rollbacks, tuple) else (),
+        transaction=transaction_line(state),
+        checked_by=checked_by,
+    )
+
+
+def version_of(result: Result, root: Root, history: History | None) -> int | None:
+    """The history id of the files on disk, when the history has seen them (no write)."""
+    if history is None or not result.loaded.documents:
+        return None
+    files = {root.system_path(Path(doc.path)): doc.data for doc in result.loaded.documents}
+    with contextlib.suppress(OSError, sqlite3.Error):
+        found = history.find(content_hash(files))
+        return found.id if found is not None else None
+    return None
+
+
+def check_now(
+    root: Root,
+    state_dir: Path,
+    runner: Runner,
+    net: Net,
+    *,
+    targets: Sequence[str] = (),
+    checked_by: str = "status",
+) -> Facts:
+    """Lint, read the running state, probe and compare, as the watcher would."""
+    from ifguard.apply.context import config_on_disk
+    from ifguard.config.settings import Settings
+    from ifguard.lint.engine import lint_paths
+    from ifguard.network.drift import drift
+    from ifguard.network.probe import run_probes
+    from ifguard.network.readers import read_runtime
+
+    result = lint_paths(None, root, Settings())
+    history = None
+    with contextlib.suppress(OSError, sqlite3.Error):
+        history = History(state_dir / "history.db")
+    config = config_on_disk(root.prefix)
+    rt = read_runtime(runner, root.prefix)
+    report = run_probes(config, rt, net, targets=targets)
+    return facts(
+        result,
+        root,
+        history=history,
+        state=StateDir(state_dir),
+        report=report,
+        drift=drift(config, rt),
+        bonds=bonds_in(rt),
+        version=version_of(result, root, history),
+        checked_by=checked_by,
+    )

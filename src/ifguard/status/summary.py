@@ -1,0 +1,309 @@
+"""The status summary: facts in, a ``Summary`` out, as text for a console and as JSON.
+
+Pure: no I/O, no clock (``now`` is passed in). Levels:
+
+* ``broken``: the files ifupdown reads have errors (the next reload or boot loads them), a
+  probe on the management path fails or cannot run, or a bond has no member up;
+* ``degraded``: still working but not as configured: a bond member down (redundancy lost),
+  a probe warning, drift, errors in Proxmox's pending ``interfaces.new``;
+* ``ok``.
+
+``render_text`` fits above a login prompt on an 80x25 console: at most ``MAX_LINES`` lines
+of at most ``WIDTH`` printable ASCII characters (anything else from a file - control
+characters, escape sequences, other encodings - is shown as ``?``), the fix always kept.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+OK, DEGRADED, BROKEN = "ok", "degraded", "broken"
+WIDTH = 79  # a full 80-column line makes some consoles wrap an empty line after it
+MAX_LINES = 14  # Proxmox's /etc/issue banner and the login prompt take the rest of 25
+MAX_PROBLEM_LINES = 8
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The first error of a file set: where, which rule, and the offending line."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    text: str = ""
+    fixable: bool = False
+
+
+@dataclass(frozen=True)
+class ConfigVerdict:
+    which: str  # "running": what ifupdown reads now; "pending": Proxmox's interfaces.new
+    errors: int
+    warnings: int = 0
+    first: Finding | None = None
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    status: str  # pass, warn, fail, error, skip
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class BondState:
+    name: str
+    up: tuple[str, ...]
+    down: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Facts:
+    config: tuple[ConfigVerdict, ...] = ()
+    probes: tuple[Probe, ...] | None = None  # None: the running state was not checked
+    bonds: tuple[BondState, ...] = ()
+    drift: tuple[str, ...] = ()  # "iface: message"
+    version: int | None = None  # the history id of the files on disk
+    known_good: int | None = None
+    known_good_since: float | None = None
+    heal_attempts: int = 0
+    heal_max: int = 0
+    rollbacks: tuple[float, ...] = ()  # times of recent automatic/explicit rollbacks
+    transaction: str = ""  # an open `ifguard apply`, described
+    checked_by: str = "watch"  # watch | boot | status
+
+
+@dataclass(frozen=True)
+class Summary:
+    level: str
+    since: float
+    problems: tuple[str, ...]
+    did: tuple[str, ...]
+    fix: tuple[str, ...]
+    facts: Facts = field(default_factory=Facts)
+
+    @property
+    def broken(self) -> bool:
+        return self.level == BROKEN
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "since": self.since,
+            "problems": list(self.problems),
+            "did": list(self.did),
+            "fix": list(self.fix),
+            "facts": asdict(self.facts),
+        }
+
+
+def _facts_from(d: dict[str, Any]) -> Facts:
+    config = tuple(
+        ConfigVerdict(
+            c["which"],
+            c["errors"],
+            c.get("warnings", 0),
+            Finding(**c["first"]) if c.get("first") else None,
+        )
+        for c in d.get("config", ())
+    )
+    probes = d.get("probes")
+    return Facts(
+        config=config,
+        probes=None if probes is None else tuple(Probe(**p) for p in probes),
+        bonds=tuple(BondState(b["name"], tuple(b["up"]), tuple(b["down"])) for b in d["bonds"]),
+        drift=tuple(d.get("drift", ())),
+        rollbacks=tuple(d.get("rollbacks", ())),
+        **{k: d[k] for k in _SCALARS if k in d},
+    )
+
+
+_SCALARS = (
+    "version",
+    "known_good",
+    "known_good_since",
+    "heal_attempts",
+    "heal_max",
+    "transaction",
+    "checked_by",
+)
+
+
+def summary_from_dict(d: dict[str, Any]) -> Summary:
+    """Read back ``Summary.to_dict()`` (raises KeyError/TypeError/ValueError if damaged)."""
+    return Summary(
+        str(d["level"]),
+        float(d["since"]),
+        tuple(d["problems"]),
+        tuple(d["did"]),
+        tuple(d["fix"]),
+        _facts_from(d["facts"]),
+    )
+
+
+def clean(text: str, limit: int = 400) -> str:
+    """Printable ASCII only: a line from a file must not drive the terminal."""
+    text = text.replace("\t", " ")
+    out = "".join(c if " " <= c <= "~" else "?" for c in text[:limit])
+    return out if len(text) <= limit else out + "..."
+
+
+def stamp(t: float) -> str:
+    """Local time, to the minute: the text stays the same while the state does."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+
+
+def _short(message: str) -> str:
+    """The first clause of a diagnostic message (the rest is for `ifguard lint`)."""
+    for sep in ("; ", ". "):
+        head, found, _ = message.partition(sep)
+        if found:
+            return head
+    return message.rstrip(".")
+
+
+def level_of(f: Facts) -> str:
+    running = [c for c in f.config if c.which == "running"]
+    probes = f.probes or ()
+    if (
+        any(c.errors for c in running)
+        or any(p.status in ("fail", "error") for p in probes)
+        or any(not b.up for b in f.bonds)
+    ):
+        return BROKEN
+    if (
+        any(c.errors for c in f.config)
+        or any(p.status == "warn" for p in probes)
+        or any(b.down for b in f.bonds)
+        or f.drift
+    ):
+        return DEGRADED
+    return OK
+
+
+def _config_lines(c: ConfigVerdict) -> list[str]:
+    if not c.errors or c.first is None:
+        return []
+    d = c.first
+    pending = (
+        " (not loaded yet: Apply in the GUI or ifreload would)" if c.which == "pending" else ""
+    )
+    lines = [f"{clean(d.path)}:{d.line}: {d.code} {clean(_short(d.message))}{pending}"]
+    if d.text:
+        lines.append(f"  > {clean(d.text.strip())}")
+    if c.errors > 1:
+        lines.append(f"  and {c.errors - 1} more error(s): ifguard lint")
+    return lines
+
+
+def _bond_line(b: BondState) -> str:
+    if not b.up:
+        return f"bond {b.name}: no member up (down: {', '.join(b.down) or 'none'})"
+    return (
+        f"bond {b.name}: member {', '.join(b.down)} down, redundancy lost "
+        f"(only {', '.join(b.up)} up)"
+    )
+
+
+def _problems(f: Facts) -> list[str]:
+    out: list[str] = []
+    for c in sorted(f.config, key=lambda c: c.which != "running"):
+        out += _config_lines(c)
+    covered = {f"bond {b.name} members" for b in f.bonds}
+    out += [_bond_line(b) for b in f.bonds if b.down or not b.up]
+    for p in f.probes or ():
+        if p.status in ("pass", "skip") or (p.name in covered and p.status == "warn"):
+            continue
+        word = {"warn": "WARN", "error": "CANNOT CHECK"}.get(p.status, "FAIL")
+        out.append(f"{word} {p.name}" + (f": {p.detail}" if p.detail else ""))
+    if f.drift:
+        more = f" (+{len(f.drift) - 2} more: ifguard drift)" if len(f.drift) > 2 else ""
+        out += [f"drift: {d}" for d in f.drift[:2]]
+        out[-1] += more
+    return [clean(line) for line in out]
+
+
+def _did(f: Facts) -> list[str]:
+    out = []
+    if f.heal_attempts:
+        out.append(f"self-heal: {f.heal_attempts} of {f.heal_max} restore attempt(s)")
+    if f.rollbacks:
+        out.append(f"rolled back {len(f.rollbacks)} change(s), last at {stamp(max(f.rollbacks))}")
+    if f.transaction:
+        out.append(clean(f.transaction))
+    return out
+
+
+def _fix(f: Facts, level: str) -> list[str]:
+    if level == OK:
+        return []
+    errors = any(c.errors for c in f.config if c.which == "running")
+    out = []
+    if f.known_good is not None and f.known_good != f.version and (errors or level == BROKEN):
+        since = f" (good since {stamp(f.known_good_since)})" if f.known_good_since else ""
+        out.append(f"put back the last known-good version {f.known_good}{since}:")
+        out.append(f"    ifguard restore {f.known_good}")
+    elif f.known_good is not None and f.known_good == f.version and level == BROKEN:
+        out.append("the files are the last known-good version: look at cables, switch, peer")
+    elif level == BROKEN:
+        out.append("no known-good version recorded yet: ifguard history")
+    fixable = [c.first for c in f.config if c.which == "running" and c.errors and c.first]
+    if fixable and fixable[0].fixable:
+        out.append("or remove what is safe to remove: ifguard lint --fix, then ifguard apply")
+    return out
+
+
+def build(facts: Facts, now: float, previous: tuple[str, float] | None = None) -> Summary:
+    """``previous``: the (level, since) last published, so "since" survives restarts."""
+    level = level_of(facts)
+    since = previous[1] if previous is not None and previous[0] == level else now
+    return Summary(
+        level,
+        since,
+        tuple(_problems(facts)),
+        tuple(_did(facts)),
+        tuple(_fix(facts, level)),
+        facts,
+    )
+
+
+def _wrap(line: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        line,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    ) or [indent]
+
+
+def render_text(s: Summary, *, full: bool = False) -> str:
+    """The console message: one line when all is well, at most MAX_LINES otherwise
+    (``full``: every problem, for ``ifguard status``)."""
+    if s.level == OK:
+        what = "files clean" + (", links and gateway up" if s.facts.probes is not None else "")
+        return f"ifguard: network OK since {stamp(s.since)} ({what})\n"
+    head = f"ifguard: NETWORK {s.level.upper()} since {stamp(s.since)}"
+    fix = [w for line in s.fix for w in _wrap(line, "  ")]
+    did = [w for line in s.did for w in _wrap("ifguard did: " + line, "  ")]
+    tail = ["  details: ifguard status | ifguard lint | ifguard history"]
+    room = max(1, min(MAX_PROBLEM_LINES, MAX_LINES - 2 - len(fix) - len(did) - len(tail)))
+    body: list[str] = []
+    for line in s.problems:
+        body += _wrap(line, "  ")
+    if len(body) > room and not full:
+        body = [*body[: room - 1], "  ... and more: ifguard status"]
+    rule = "-" * WIDTH
+    return "\n".join([head, *body, *did, *fix, *tail, rule]) + "\n"
+
+
+def render_issue(s: Summary) -> str:
+    """For /etc/issue.d: agetty expands backslash escapes (``\\e`` is ESC), so each
+    backslash is doubled; the text is already printable ASCII."""
+    text = render_text(s)
+    body = text if s.level == OK else "\n" + text
+    return body.replace("\\", "\\\\")

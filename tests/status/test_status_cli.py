@@ -1,0 +1,107 @@
+"""`ifguard status` as an admin runs it, under a Proxmox-like --root: the summary, the exit
+status, JSON, --update publishing, and the watcher's summary preferred while it runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ifguard.status.publish import ISSUE, SUMMARY, TEXT
+from ifguard.status.summary import Facts, Probe, build
+from ifguard.store.history import History
+from tests.conftest import REPO
+
+CLEAN = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
+JUNK = (
+    "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast "
+    "master ovs-system state UP group default qlen 1000\n"
+)
+
+
+def tree(tmp_path: Path, text: str) -> Path:
+    root = tmp_path / "root"
+    (root / "etc/network/interfaces.d").mkdir(parents=True)
+    (root / "etc/network/interfaces").write_text(text)
+    return root
+
+
+def status(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ifguard", "status", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_broken_file_named_with_the_restore_command(tmp_path: Path) -> None:
+    root = tree(tmp_path, CLEAN)
+    history = History(root / "var/lib/ifguard/history.db")
+    good = history.record_version(
+        {"/etc/network/interfaces": CLEAN.encode()}, source="watch", errors=0, warnings=0
+    )
+    history.mark_known_good(good)
+    (root / "etc/network/interfaces").write_text(CLEAN + JUNK)
+    proc = status(root)
+    assert proc.returncode == 1, proc.stderr
+    line = len(CLEAN.splitlines()) + 1
+    assert f"/etc/network/interfaces:{line}: IFG101" in proc.stdout
+    assert "> 27: enx60a4b758ba5b:" in proc.stdout
+    assert f"    ifguard restore {good}\n" in proc.stdout
+    assert "(checked now," in proc.stdout and "no pending transaction" in proc.stdout
+    data = json.loads(status(root, "--format", "json").stdout)
+    assert data["level"] == "broken" and data["pending"] is False
+    assert data["summary"]["facts"]["known_good"] == good
+    first = data["summary"]["facts"]["config"][0]["first"]
+    assert first["line"] == line and first["text"] == JUNK.rstrip("\n")
+
+
+def test_update_publishes_for_console_and_logins(tmp_path: Path) -> None:
+    root = tree(tmp_path, CLEAN + JUNK)
+    proc = status(root, "--update", "--no-wall")
+    assert proc.returncode == 1, proc.stderr
+    text = (root / TEXT.lstrip("/")).read_text()
+    assert text.startswith("ifguard: NETWORK BROKEN since ") and "IFG101" in text
+    assert (root / ISSUE.lstrip("/")).read_text().lstrip("\n") == text
+    published = json.loads((root / SUMMARY.lstrip("/")).read_text())
+    assert published["summary"]["facts"]["checked_by"] == "boot"
+
+
+def test_the_running_watchers_summary_is_shown(tmp_path: Path) -> None:
+    root = tree(tmp_path, CLEAN)
+    summary = build(Facts(probes=(Probe("gateway 192.0.2.1 reachable", "pass"),)), time.time())
+    # a process whose command line says `watch`, standing for the watcher that published
+    watcher = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "watch"])
+    try:
+        record: dict[str, Any] = {
+            "summary": summary.to_dict(),
+            "published": time.time(),
+            "pid": watcher.pid,
+            "wall_at": None,
+        }
+        path = root / SUMMARY.lstrip("/")
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(record))
+        proc = status(root)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert proc.stdout.startswith("ifguard: network OK since ")
+        assert f"(published by ifguard watch, pid {watcher.pid}" in proc.stdout
+        checked = status(root, "--check")  # checks now instead: this tree is not healthy here
+        assert checked.returncode == 1 and "(checked now," in checked.stdout
+    finally:
+        watcher.kill()
+        watcher.wait()
+    proc = status(root)  # the publisher is gone: its summary is not trusted
+    assert "(checked now," in proc.stdout
+
+
+def test_bad_arguments_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    root = tree(tmp_path, CLEAN)
+    for args in (("--settle", "-1"), ("--target", "a:b:c:d:")):
+        proc = status(root, *args)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
