@@ -191,8 +191,8 @@ def check_now(
     history = None
     with contextlib.suppress(OSError, sqlite3.Error):
         history = History(state_dir / "history.db")
-    config = config_on_disk(root.prefix)
-    rt = read_runtime(runner, root.prefix)
+    config = config_on_disk(root)
+    rt = read_runtime(runner, root)
     report = run_probes(config, rt, net, targets=targets)
     return facts(
         result,
