@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import itertools
+import sqlite3
 import json
 import threading
 import time
@@ -140,5 +141,46 @@ def test_flapping_never_loses_the_last_state(tmp_path: Path, receiver: int) -> N
         assert all(a != b for a, b in itertools.pairwise(states)), states
         print(f"\n[flapping] {states}; broken seen after {took:.2f} s, fixed {took_fix:.2f} s")
     finally:
+        watcher.shutdown()
+        thread.join(5)
+
+
+@pytest.mark.e2e
+def test_a_locked_history_neither_kills_nor_delays_the_watcher(
+    tmp_path: Path, receiver: int
+) -> None:
+    """An admin's sqlite3 holds the history's write lock: the junk line is alerted at once,
+    the store problem is alerted, and resolved once the lock is gone (version recorded)."""
+    root = Root(tmp_path / "root")
+    conf = root.path("/etc/network/interfaces")
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(GOOD)
+    state = tmp_path / "state"
+    path = state / "history.db"
+    History(path)
+    store = StoreGuard(lambda: History(path, busy_ms=500), time.time, str(path))
+    watcher = Watcher(root, state, [f"json://127.0.0.1:{receiver}/"], store)
+    watcher.sender.preload()  # the first alert's apprise import is benchmarks' business
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    lock = sqlite3.connect(path, isolation_level=None)
+    try:
+        time.sleep(0.5)
+        lock.execute("BEGIN EXCLUSIVE")
+        t0 = time.monotonic()
+        with conf.open("ab") as f:
+            f.write(JUNK)
+        got = wait_for(1)
+        assert "error(s)" in got[0]["title"] and time.monotonic() - t0 < 2.0
+        got = wait_for(2)
+        assert "history database unavailable" in got[1]["title"]
+        assert "database is locked" in got[1]["message"]
+        lock.execute("ROLLBACK")
+        got = wait_for(3, timeout=15)  # retried with back-off: 1, 2, 4 s
+        assert "history database available again" in got[2]["title"]
+        assert thread.is_alive()
+        assert len(History(path).versions()) == 2  # the broken version was recorded too
+    finally:
+        lock.close()
         watcher.shutdown()
         thread.join(5)

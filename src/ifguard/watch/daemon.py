@@ -107,8 +107,10 @@ class Watcher:
             net = self.root.path("/etc/network")
             self.dirs = {p.parent for p in verdict.files} | {net, net / "interfaces.d"}
             self._raise(alerts)  # first: a slow or locked history must not delay them
-            if self.store is not None and verdict.contents:
-                self.version = self.store.record(verdict.contents, verdict.errors, verdict.warnings)
+        if self.store is not None and verdict.contents:
+            version = self.store.record(verdict.contents, verdict.errors, verdict.warnings)
+            with self._lock:
+                self.version = version
                 self._raise(self.store.take_alerts())
         self.rt_wake.set()  # the expectations changed: look at the running state again
 
@@ -203,6 +205,7 @@ class Watcher:
             if self.stop.is_set():
                 return
             try:
+                self.queue.flush(self.sender)  # what was just raised goes first
                 version = self.store.retry() if self.store is not None else None
                 with self._lock:
                     for alert in self.alerter.release():

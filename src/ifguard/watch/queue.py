@@ -132,20 +132,24 @@ class Queue:
             return int(n) + len(self.memory)
 
     def flush(self, sender: Sender) -> int:
-        """Try every alert that is due, in order; return how many were delivered."""
+        """Try every alert that is due, in order; return how many were delivered. Only the
+        database work holds the lock: a slow sender never blocks ``put``."""
         with self._lock:
-            if not self._spill():
-                return self._flush_memory(sender)
-            return self._flush_db(sender)
+            spilled = self._spill()
+        return self._flush_db(sender) if spilled else self._flush_memory(sender)
 
     def _flush_memory(self, sender: Sender) -> int:
         """The database is unavailable: deliver from memory (nothing is retried faster
         than the delivery loop's own pace)."""
         sent = 0
-        while self.memory and sender.send(self.memory[0].title, self.memory[0].body):
-            self.memory.pop(0)
+        while True:
+            with self._lock:
+                head = self.memory[0] if self.memory else None
+            if head is None or not sender.send(head.title, head.body):
+                return sent
+            with self._lock:
+                self.memory.remove(head)
             sent += 1
-        return sent
 
     def _flush_db(self, sender: Sender) -> int:
         now, sent = self.clock(), 0
