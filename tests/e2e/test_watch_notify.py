@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import http.server
 import itertools
-import sqlite3
 import json
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator

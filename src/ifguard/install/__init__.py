@@ -16,6 +16,9 @@ Wants=network-pre.target
 
 [Service]
 Type=simple
+# Notification URLs hold tokens: they are read from `[watch] notify = [...]` in
+# /etc/ifguard/ifguard.toml (root-owned, not readable by others) or a --notify-file,
+# never put on this command line (every local user sees it in ps).
 ExecStart={ifguard} watch{watch_args}
 ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
