@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything ifguard's test suite needs on a fresh Debian 12 machine (run as root):
-# the real tools the end-to-end tests drive (ifupdown2, Open vSwitch, iproute2, promtool)
+# the real tools the end-to-end tests drive (ifupdown2, Open vSwitch, iproute2, Prometheus
+# with promtool, Alertmanager's amtool)
 # and a virtualenv in .venv with ifguard and its development tools.
 #
 # Package maintainer scripts are not allowed to start services (policy-rc.d), and nothing
@@ -22,7 +23,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     python3 python3-venv python3-pip \
     ifupdown2 openvswitch-switch openvswitch-common iproute2 iputils-ping arping \
-    procps psmisc util-linux time systemd prometheus git >/dev/null
+    procps psmisc util-linux time systemd prometheus prometheus-alertmanager git >/dev/null
 
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
