@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -61,3 +62,35 @@ def require_tool(name: str, package: str | None = None) -> str:
     if found is None:
         unavailable(f"{name} not installed" + (f" (Debian package `{package}`)" if package else ""))
     return found
+
+
+def wait_closed(
+    status: Callable[[], dict[str, Any]],
+    *,
+    limit: float,
+    interval: float = 0.2,
+    cli_gone: Callable[[dict[str, Any]], bool] | None = None,
+) -> dict[str, Any]:
+    """Poll ``status`` (the shape of ``ifguard status --format json``: pending, guardian_alive,
+    transaction) until no transaction is open, and return the last status.
+
+    With ``cli_gone`` (is the transaction's ``ifguard apply`` process gone?), an ARMED record
+    whose guardian is not running and whose CLI died before starting it also ends the wait:
+    nothing was written, nobody will finish it, and the next apply cleans it up. Raises
+    AssertionError (with the last status) after ``limit`` seconds."""
+    end = time.monotonic() + limit
+    while True:
+        data = status()
+        if not data["pending"]:
+            return data
+        txn = data["transaction"]
+        if (
+            cli_gone is not None
+            and txn["state"] == "armed"
+            and not data["guardian_alive"]
+            and cli_gone(txn)
+        ):
+            return data
+        if time.monotonic() > end:
+            raise AssertionError(f"transaction still pending after {limit} s: {data}")
+        time.sleep(interval)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
+from tests import conftest
 from tests.conftest import REPO
 
 CLEAN = REPO / "examples" / "proxmox-ovs.interfaces"
@@ -64,14 +64,8 @@ def status(root: Path) -> dict[str, Any]:
 
 
 def wait_closed(root: Path, limit: float = 30) -> dict[str, Any]:
-    end = time.monotonic() + limit
-    while True:
-        data = status(root)
-        if not data["pending"]:
-            return data
-        if time.monotonic() > end:
-            raise AssertionError(f"transaction still pending after {limit} s: {data}")
-        time.sleep(0.2)
+    """`ifguard status` of ``root`` once no transaction is open."""
+    return conftest.wait_closed(lambda: status(root), limit=limit)
 
 
 def candidate(tmp: Path, old: str, new: str, name: str = "candidate") -> Path:

@@ -22,14 +22,15 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ifguard.apply.record import StateDir
 from ifguard.system.process import process_alive
 from tests.apply.cli_helpers import CLEAN, MAIN, apply_argv, candidate, make_root
+from tests.conftest import wait_closed
 
 # Runs the CLI under a line tracer that kills the process at the N-th line event counted
 # from the first call of the ANCHOR function (N<0: count only).
@@ -196,19 +197,21 @@ def calibrate(work: Path) -> tuple[int, list[int]]:
 
 
 def _wait_closed(state: StateDir, limit: float = 60) -> None:
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
+    """Until the record under ``state`` is closed (or stale: never started; the next apply
+    cleans it), read in-process as `ifguard status --format json` shows it."""
+
+    def status() -> dict[str, Any]:
         txn = state.read()
-        if txn is None or not txn.open:
-            return
-        if (
-            txn.state == "armed"
-            and not process_alive(txn.guardian_pid, txn.guardian_ticks)
-            and not process_alive(txn.apply_pid, txn.apply_ticks)
-        ):
-            return  # stale: never started; the next apply cleans it
-        time.sleep(0.1)
-    raise AssertionError(f"transaction still open after {limit} s: {state.read()}")
+        return {
+            "pending": bool(txn and txn.open),
+            "guardian_alive": bool(txn and process_alive(txn.guardian_pid, txn.guardian_ticks)),
+            "transaction": asdict(txn) if txn else None,
+        }
+
+    def cli_gone(txn: dict[str, Any]) -> bool:
+        return not process_alive(txn["apply_pid"], txn["apply_ticks"])
+
+    wait_closed(status, limit=limit, interval=0.1, cli_gone=cli_gone)
 
 
 def inject(work: Path, point: int, anchor: str = "begin") -> Outcome:

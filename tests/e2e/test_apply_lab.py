@@ -23,6 +23,7 @@ import pytest
 from ifguard.config.model import build
 from ifguard.config.source import load_text
 from ifguard.network.state import NetState, management_path, state_from_config
+from tests import conftest
 
 pytestmark = pytest.mark.e2e
 
@@ -178,22 +179,17 @@ def ifguard(lab: Any, *args: str) -> Any:
 
 
 def wait_closed(lab: Any, limit: float = 120) -> dict[str, Any]:
-    """Until no transaction is open; an ARMED record whose CLI died before the guardian was
-    started (nothing written, nobody to finish it) is returned as is."""
-    end = time.time() + limit
-    while True:
+    """`ifguard status` in the lab once no transaction is open (or an ARMED record whose CLI
+    died before starting the guardian: returned as is)."""
+
+    def status() -> dict[str, Any]:
         data: dict[str, Any] = json.loads(ifguard(lab, "status", "--format", "json").stdout)
-        if not data["pending"]:
-            return data
-        txn = data["transaction"]
-        if (
-            txn["state"] == "armed"
-            and not data["guardian_alive"]
-            and lab.host(["test", "-d", f"/proc/{txn['apply_pid']}"]).returncode != 0
-        ):
-            return data
-        assert time.time() < end, data
-        time.sleep(0.5)
+        return data
+
+    def cli_gone(txn: dict[str, Any]) -> bool:
+        return bool(lab.host(["test", "-d", f"/proc/{txn['apply_pid']}"]).returncode != 0)
+
+    return conftest.wait_closed(status, limit=limit, interval=0.5, cli_gone=cli_gone)
 
 
 # --- candidates, derived from whatever configuration the lab runs -------------------------

@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from ifguard.system.errors import UsageError
 from ifguard.system.paths import STATE_DIR
 from ifguard.system.root import Root
 from tests.conftest import REPO, require_tool, unavailable
+from tests.fakes import FakeInvoker
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))
 CLEAN = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
@@ -43,16 +43,6 @@ def reload_lines(unit_text: str) -> list[str]:
     return [line for line in unit_text.splitlines() if line.startswith("ExecReload=")]
 
 
-class FakeRunner:
-    def __init__(self, rc: int = 0) -> None:
-        self.calls: list[list[str]] = []
-        self.rc = rc
-
-    def __call__(self, argv: Sequence[str]) -> int:
-        self.calls.append(list(argv))
-        return self.rc
-
-
 def snapshot(root: Path) -> Snapshot:
     out: Snapshot = {}
     for dirpath, dirnames, filenames in os.walk(root):
@@ -70,22 +60,22 @@ def snapshot(root: Path) -> Snapshot:
     return out
 
 
-def do_install(root: Path, runner: FakeRunner | None = None, **kw: bool) -> tuple[int, list[str]]:
+def do_install(root: Path, runner: FakeInvoker | None = None, **kw: bool) -> tuple[int, list[str]]:
     lines: list[str] = []
     rc = ops.install(
         ops.Options(root=Root(root), ifguard=IFGUARD, **kw),
-        runner or FakeRunner(),
+        runner or FakeInvoker(),
         out=lines.append,
     )
     return rc, lines
 
 
 def do_uninstall(
-    root: Path, runner: FakeRunner | None = None, manage_systemd: bool = False
+    root: Path, runner: FakeInvoker | None = None, manage_systemd: bool = False
 ) -> tuple[int, list[str]]:
     lines: list[str] = []
     rc = ops.uninstall(
-        Root(root), runner or FakeRunner(), manage_systemd=manage_systemd, out=lines.append
+        Root(root), runner or FakeInvoker(), manage_systemd=manage_systemd, out=lines.append
     )
     return rc, lines
 
@@ -107,7 +97,7 @@ def host(tmp_path: Path, *, ifreload: bool = False, interfaces: str = CLEAN) -> 
 
 def test_install_writes_the_files(tmp_path: Path) -> None:
     root = host(tmp_path)
-    runner = FakeRunner()
+    runner = FakeInvoker()
     rc, lines = do_install(root, runner)
     assert rc == 0 and runner.calls == []
     assert [line for line in lines if not line.startswith("systemd")] == [
@@ -218,7 +208,7 @@ def test_foreign_file_is_not_overwritten(tmp_path: Path) -> None:
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     root = host(tmp_path, ifreload=True)
     before = snapshot(root)
-    runner = FakeRunner()
+    runner = FakeInvoker()
     rc, lines = do_install(root, runner, divert_ifreload=True, dry_run=True)
     assert rc == 0 and runner.calls == [] and snapshot(root) == before
     assert f"would be created {F.IFRELOAD}" in lines and lines[0].startswith("would divert")
@@ -226,16 +216,16 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 
 def test_systemctl_only_when_managing_systemd(tmp_path: Path) -> None:
     root = host(tmp_path)
-    runner = FakeRunner()
+    runner = FakeInvoker()
     assert do_install(root, runner, manage_systemd=True)[0] == 0
     assert runner.calls == [
         ["systemctl", "daemon-reload"],
         ["systemctl", "enable", "ifguard-boot.service", "ifguard-watch.service"],
     ]
-    failing = FakeRunner(rc=1)
+    failing = FakeInvoker(rc=1)
     rc, lines = do_install(root, failing, manage_systemd=True)
     assert rc == 1 and "warning: `systemctl daemon-reload` failed" in lines
-    runner = FakeRunner()
+    runner = FakeInvoker()
     assert do_uninstall(root, runner, manage_systemd=True)[0] == 0
     assert runner.calls == [
         ["systemctl", "disable", "--now", "ifguard-boot.service", "ifguard-watch.service"],
@@ -379,11 +369,11 @@ def test_units_refuse_an_executable_protecthome_hides(tmp_path: Path, exe: str) 
     root = host(tmp_path)
     before = snapshot(root)
     with pytest.raises(UsageError, match="ProtectHome=yes"):
-        ops.install(ops.Options(root=Root(root), ifguard=exe), FakeRunner(), out=lambda s: None)
+        ops.install(ops.Options(root=Root(root), ifguard=exe), FakeInvoker(), out=lambda s: None)
     assert snapshot(root) == before
     # the gates alone run from networking.service and apt, which do not hide /root
     rc = ops.install(
-        ops.Options(root=Root(root), ifguard=exe, units=False), FakeRunner(), lambda s: None
+        ops.Options(root=Root(root), ifguard=exe, units=False), FakeInvoker(), lambda s: None
     )
     assert rc == 0 and not Root(root).path(F.WATCH_UNIT).exists()
 
@@ -393,7 +383,7 @@ def test_units_refuse_a_symlink_into_home(tmp_path: Path) -> None:
     link = tmp_path / "ifguard"
     link.symlink_to("/root/.local/pipx/venvs/ifguard/bin/ifguard")
     with pytest.raises(UsageError, match="under /root"):
-        ops.install(ops.Options(root=Root(host(tmp_path)), ifguard=str(link)), FakeRunner(), print)
+        ops.install(ops.Options(root=Root(host(tmp_path)), ifguard=str(link)), FakeInvoker(), print)
 
 
 def test_with_the_package_install_writes_the_gates_only(tmp_path: Path) -> None:
@@ -412,7 +402,7 @@ def test_with_the_package_install_writes_the_gates_only(tmp_path: Path) -> None:
     assert F.PACKAGE_IFGUARD in Root(root).path(F.APT_HOOK).read_text()
     again = cli("install", "--root", str(root))
     assert again.stdout.count("unchanged ") == 2 and "created" not in again.stdout, again
-    runner = FakeRunner()
+    runner = FakeInvoker()
     assert do_uninstall(root, runner, manage_systemd=True)[0] == 0
     # the package's units are not disabled by removing the gates
     assert runner.calls == [["systemctl", "daemon-reload"]]

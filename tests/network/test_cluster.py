@@ -10,6 +10,7 @@ from ifguard.config.model import build
 from ifguard.config.source import load_text
 from ifguard.network import cluster as cl
 from ifguard.network.state import NetState, state_from_config
+from tests.fakes import FakeNet
 
 REPO = Path(__file__).resolve().parents[2]
 LAB = (REPO / "examples/proxmox-ovs.interfaces").read_text()
@@ -73,36 +74,19 @@ def test_unrelated_change_is_not_a_finding() -> None:
     assert cl.findings(Cluster(), state(LAB), state(other)) == []
 
 
-class FakeNet:
-    def __init__(self, answers: dict[tuple[str, str], bool | None]) -> None:
-        self.answers = answers
-        self.calls: list[tuple[str, str]] = []
-
-    def arp(self, dev: str, ip: str, timeout: float) -> bool | None:
-        self.calls.append(("arp", f"{dev} {ip}"))
-        return self.answers.get(("arp", f"{dev} {ip}"), False)
-
-    def ping(self, host: str, timeout: float) -> bool | None:
-        self.calls.append(("ping", host))
-        return self.answers.get(("ping", host), False)
-
-    def tcp(self, host: str, port: int, timeout: float) -> str | None:
-        return "unused"
-
-
 def test_peer_probe_uses_arp_on_the_link_interface() -> None:
-    net = FakeNet({("arp", "vlan1001 198.51.100.20"): True})
+    net = FakeNet(False, False, answers={("arp", "vlan1001", "198.51.100.20"): True})
     checks = cl.probe_peers(CLUSTER, state(LAB), net, 1.0)
     assert [c.ok for c in checks] == [True, True]
     assert checks[0].name == "cluster: corosync link 0 to pve2 (198.51.100.20)"
     assert "ARP via vlan1001: answers" in checks[0].detail
-    silent = cl.probe_peers(CLUSTER, state(LAB), FakeNet({}), 1.0)
+    silent = cl.probe_peers(CLUSTER, state(LAB), FakeNet(False, False), 1.0)
     assert [c.ok for c in silent] == [False, False]
 
 
 def test_peer_without_interface_fails() -> None:
     gone = LAB.replace("\taddress 198.51.100.10/24\n", "")
-    checks = cl.probe_peers(CLUSTER, state(gone), FakeNet({}), 1.0)
+    checks = cl.probe_peers(CLUSTER, state(gone), FakeNet(False, False), 1.0)
     assert checks[0].ok is False and checks[0].detail == "no interface carries it"
 
 

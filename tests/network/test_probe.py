@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import replace
 
@@ -11,38 +10,9 @@ import pytest
 from ifguard.network.netprobe import arp_request, is_arp_reply_from
 from ifguard.network.probe import parse_target, run_probes
 from ifguard.network.readers.types import OvsState
+from tests.fakes import FakeNet
 
 from .conftest import incident_config, recorded
-
-
-class Net:
-    def __init__(
-        self,
-        arp: bool | None = True,
-        ping: bool | None = True,
-        tcp: str | None = None,
-        delay: float = 0.0,
-    ) -> None:
-        self._arp, self._ping, self._tcp, self.delay = arp, ping, tcp, delay
-        self.calls: list[tuple[str, ...]] = []
-        self.threads: set[int] = set()
-
-    def _call(self, *what: str) -> None:
-        self.calls.append(what)
-        self.threads.add(threading.get_ident())
-        time.sleep(self.delay)
-
-    def arp(self, dev: str, ip: str, timeout: float) -> bool | None:
-        self._call("arp", dev, ip)
-        return self._arp
-
-    def ping(self, host: str, timeout: float) -> bool | None:
-        self._call("ping", host)
-        return self._ping
-
-    def tcp(self, host: str, port: int, timeout: float) -> str | None:
-        self._call("tcp", host, str(port))
-        return self._tcp
 
 
 def statuses(report: object) -> dict[str, str]:
@@ -50,7 +20,7 @@ def statuses(report: object) -> dict[str, str]:
 
 
 def test_healthy_lab() -> None:
-    net = Net()
+    net = FakeNet()
     report = run_probes(incident_config(), recorded("lab-healthy"), net)
     assert report.healthy
     assert statuses(report) == {
@@ -63,7 +33,7 @@ def test_healthy_lab() -> None:
 
 
 def test_one_member_down_is_a_warning_not_a_failure() -> None:
-    report = run_probes(incident_config(), recorded("lab-member-down"), Net())
+    report = run_probes(incident_config(), recorded("lab-member-down"), FakeNet())
     bond = next(r for r in report.results if r.name == "bond bond0 members")
     assert bond.status == "warn" and "down: enp1s0" in bond.detail and report.healthy
 
@@ -71,18 +41,18 @@ def test_one_member_down_is_a_warning_not_a_failure() -> None:
 def test_lacp_not_negotiated_fails() -> None:
     rt = recorded("lab-healthy")
     bonds = {"bond0": replace(rt.ovs.bonds["bond0"], lacp="configured")}
-    report = run_probes(incident_config(), replace(rt, ovs=replace(rt.ovs, bonds=bonds)), Net())
+    report = run_probes(incident_config(), replace(rt, ovs=replace(rt.ovs, bonds=bonds)), FakeNet())
     assert statuses(report)["bond bond0 members"] == "fail" and not report.healthy
 
 
 def test_bond_gone_from_ovs_and_ovs_not_running() -> None:
     rt = recorded("lab-healthy")
     gone = replace(rt, ovs=replace(rt.ovs, bonds={}))
-    assert statuses(run_probes(incident_config(), gone, Net()))["bond bond0 members"] == "fail"
+    assert statuses(run_probes(incident_config(), gone, FakeNet()))["bond bond0 members"] == "fail"
     stopped = replace(rt, ovs=OvsState("not running"))
     r = next(
         x
-        for x in run_probes(incident_config(), stopped, Net()).results
+        for x in run_probes(incident_config(), stopped, FakeNet()).results
         if x.name == "bond bond0 members"
     )
     assert r.status == "error" and "not running" in r.detail
@@ -90,15 +60,15 @@ def test_bond_gone_from_ovs_and_ovs_not_running() -> None:
 
 def test_gateway_silent_fails_and_icmp_fallback_passes() -> None:
     rt = recorded("lab-healthy")
-    silent = run_probes(incident_config(), rt, Net(arp=False, ping=False))
+    silent = run_probes(incident_config(), rt, FakeNet(arp=False, ping=False))
     assert statuses(silent)["gateway 192.0.2.1 reachable"] == "fail" and not silent.healthy
-    icmp = run_probes(incident_config(), rt, Net(arp=False, ping=True))
+    icmp = run_probes(incident_config(), rt, FakeNet(arp=False, ping=True))
     gw = next(r for r in icmp.results if r.name.startswith("gateway"))
     assert gw.status == "pass" and gw.detail == "answers ICMP echo, not ARP"
 
 
 def test_a_probe_that_cannot_run_says_so() -> None:
-    report = run_probes(incident_config(), recorded("lab-healthy"), Net(arp=None, ping=None))
+    report = run_probes(incident_config(), recorded("lab-healthy"), FakeNet(arp=None, ping=None))
     gw = next(r for r in report.results if r.name.startswith("gateway"))
     assert gw.status == "error" and not report.healthy
 
@@ -108,13 +78,13 @@ def test_missing_address_route_and_nic() -> None:
     links = dict(rt.links)
     links["vlan1"] = replace(links["vlan1"], addresses=())
     rt = replace(rt, links=links, routes=())
-    s = statuses(run_probes(incident_config(), rt, Net()))
+    s = statuses(run_probes(incident_config(), rt, FakeNet()))
     assert s["address 192.0.2.10/24 on vlan1"] == "fail"
     assert s["default route via 192.0.2.1"] == "fail"
 
 
 def test_network_probes_run_concurrently() -> None:
-    net = Net(arp=False, ping=True, delay=0.3)
+    net = FakeNet(arp=False, ping=True, delay=0.3)
     start = time.monotonic()
     report = run_probes(
         incident_config(),

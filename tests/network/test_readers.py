@@ -3,13 +3,12 @@ snapshot, ovs-appctl bond/show and lacp/show; Linux bonds from /proc/net/bonding
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ifguard.network.readers import bonding, ovs, read_runtime
 from ifguard.network.readers.netlink import RecordedSource
 from ifguard.network.readers.types import Route
 from ifguard.system.root import Root
 from ifguard.system.runner import Completed
+from tests.fakes import NOT_FOUND, BrokenNetlink, FakeRunner
 
 from .conftest import FIXTURES, recorded
 
@@ -85,19 +84,9 @@ def test_ovs_trunks_and_maps_parse() -> None:
     assert ifaces["eth9"].link_state is None and ifaces["eth9"].admin_state == "up"
 
 
-class Runner:
-    def __init__(self, results: dict[str, Completed]) -> None:
-        self.results = results
-        self.calls: list[list[str]] = []
-
-    def run(self, argv: Sequence[str], *, timeout: float | None = None) -> Completed:
-        self.calls.append(list(argv))
-        return self.results.get(argv[0], Completed(127, "", "not found"))
-
-
 def test_ovs_absent_or_stopped_is_a_status_not_a_crash() -> None:
-    assert ovs.read_ovs(Runner({})).status == "not installed"
-    stopped = Runner(
+    assert ovs.read_ovs(FakeRunner(default=NOT_FOUND)).status == "not installed"
+    stopped = FakeRunner(
         {
             "ovs-vsctl": Completed(
                 1,
@@ -106,20 +95,22 @@ def test_ovs_absent_or_stopped_is_a_status_not_a_crash() -> None:
                 "db.sock: database connection failed (No such "
                 "file or directory)\n",
             )
-        }
+        },
+        default=NOT_FOUND,
     )
     assert ovs.read_ovs(stopped).status == "not running"
-    garbage = Runner({"ovs-vsctl": Completed(0, "{not json", "")})
+    garbage = FakeRunner({"ovs-vsctl": Completed(0, "{not json", "")}, default=NOT_FOUND)
     assert ovs.read_ovs(garbage).status.startswith("error: unexpected ovs-vsctl output")
 
 
 def test_ovs_reader_asks_appctl_only_when_there_is_a_bond() -> None:
     d = FIXTURES / "lab-healthy"
-    runner = Runner(
+    runner = FakeRunner(
         {
             "ovs-vsctl": Completed(0, (d / "ovs-vsctl.json").read_text(), ""),
             "ovs-appctl": Completed(0, (d / "bond-show.txt").read_text(), ""),
-        }
+        },
+        default=NOT_FOUND,
     )
     state = ovs.read_ovs(runner)
     assert state.available and state.bonds["bond0"].lacp == "negotiated"
@@ -144,12 +135,7 @@ def test_no_bonding_driver_means_no_linux_bonds(tmp_path: object) -> None:
 
 
 def test_read_runtime_reports_a_broken_netlink_source_in_words() -> None:
-    class Broken:
-        def links(self) -> list[object]:
-            raise OSError("netlink socket: permission denied")
-
-        addresses = routes = links
-
-    rt = read_runtime(Runner({}), Root(FIXTURES / "proc-bonding"), Broken())
+    proc = Root(FIXTURES / "proc-bonding")
+    rt = read_runtime(FakeRunner(default=NOT_FOUND), proc, BrokenNetlink())
     assert rt.links == {} and rt.errors == ("netlink: netlink socket: permission denied",)
     assert rt.ovs.status == "not installed" and set(rt.bonds) == {"bond0", "bond1", "bond2"}

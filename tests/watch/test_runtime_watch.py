@@ -7,8 +7,8 @@ from dataclasses import replace
 from ifguard.network.readers.types import Runtime
 from ifguard.watch.heal import Observation, SelfHealer
 from ifguard.watch.runtime import RuntimeMonitor
+from tests.fakes import FakeNet
 from tests.network.conftest import incident_config, recorded
-from tests.network.test_probe import Net
 
 
 class Clock:
@@ -19,7 +19,7 @@ class Clock:
         return self.t
 
 
-def monitor(state: dict[str, Runtime], net: Net, clock: Clock) -> RuntimeMonitor:
+def monitor(state: dict[str, Runtime], net: FakeNet, clock: Clock) -> RuntimeMonitor:
     config = incident_config()
     return RuntimeMonitor(
         lambda: config, lambda: state["rt"], net, clock, grace=1.0, drift_grace=10.0
@@ -28,7 +28,7 @@ def monitor(state: dict[str, Runtime], net: Net, clock: Clock) -> RuntimeMonitor
 
 def test_metrics_from_a_healthy_snapshot() -> None:
     clock = Clock()
-    verdict, alerts = monitor({"rt": recorded("lab-healthy")}, Net(), clock).check()
+    verdict, alerts = monitor({"rt": recorded("lab-healthy")}, FakeNet(), clock).check()
     assert verdict.healthy and alerts == [] and verdict.drift == []
     assert verdict.links["enp1s0"] and verdict.links["vlan1"] and "lo" not in verdict.links
     assert verdict.bond_members == {
@@ -40,7 +40,7 @@ def test_metrics_from_a_healthy_snapshot() -> None:
 def test_member_down_is_a_warning_alert_with_its_own_resolved() -> None:
     """Degraded redundancy is the warning before the outage: it alerts, titled as one."""
     clock, state = Clock(), {"rt": recorded("lab-member-down")}
-    m = monitor(state, Net(), clock)
+    m = monitor(state, FakeNet(), clock)
     verdict, alerts = m.check()
     assert verdict.healthy and alerts == [] and verdict.recheck_in == 1.0  # grace first
     assert verdict.bond_members[("bond0", "enp1s0", "ovs")] is False
@@ -60,7 +60,7 @@ def test_member_down_is_a_warning_alert_with_its_own_resolved() -> None:
 
 
 def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:
-    clock, net, state = Clock(), Net(arp=False, ping=False), {"rt": recorded("lab-healthy")}
+    clock, net, state = Clock(), FakeNet(arp=False, ping=False), {"rt": recorded("lab-healthy")}
     m = monitor(state, net, clock)
     verdict, alerts = m.check()
     assert not verdict.healthy and alerts == [] and verdict.recheck_in == 1.0  # grace
@@ -69,7 +69,7 @@ def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:
     assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable", "firing")]
     clock.t += 5
     assert m.check()[1] == []  # no repeat
-    net._arp = True
+    net.arp_ok = True
     _, alerts = m.check()
     assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable", "resolved")]
 
@@ -77,7 +77,7 @@ def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:
 def test_a_blip_shorter_than_the_grace_is_not_alerted() -> None:
     clock, state = Clock(), {"rt": recorded("lab-healthy")}
     rt = state["rt"]
-    m = monitor(state, Net(), clock)
+    m = monitor(state, FakeNet(), clock)
     state["rt"] = replace(rt, ovs=replace(rt.ovs, bonds={}))  # a reload: bond0 gone
     assert m.check()[1] == []
     clock.t += 0.3
@@ -91,7 +91,7 @@ def test_drift_fires_after_its_own_grace() -> None:
     ports = dict(rt.ovs.ports)
     ports["vlan1001"] = replace(ports["vlan1001"], tag=7)
     state["rt"] = replace(rt, ovs=replace(rt.ovs, ports=ports))
-    m = monitor(state, Net(), clock)
+    m = monitor(state, FakeNet(), clock)
     verdict, alerts = m.check()
     assert len(verdict.drift) == 1 and alerts == [] and verdict.recheck_in == 10.0
     clock.t += 10
