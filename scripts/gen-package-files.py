@@ -3,8 +3,9 @@
 
   OUT/man/ifguard.1, OUT/man/ifguard-<command>.1   argparse definitions (argparse-manpage)
   OUT/completion/ifguard, OUT/completion/_ifguard  bash and zsh completion (shtab)
-  OUT/systemd/ifguard-{watch,boot}.service         the units of `ifguard install`, for
+  OUT/systemd/ifguard-{watch,boot,status}.service  the units of `ifguard install`, for
                                                    /usr/bin/ifguard
+  OUT/motd/50-ifguard                              the update-motd.d script (console summary)
 
 Run by debian/rules at build time (PYTHONPATH=src); needs python3-argparse-manpage and
 python3-shtab (Debian 12 packages).
@@ -25,6 +26,7 @@ from build_manpages.manpage import Manpage  # type: ignore[import-untyped]
 from ifguard import __version__
 from ifguard.cli import build_parser
 from ifguard.install import files
+from ifguard.system.root import Root
 
 EXECUTABLE = "/usr/bin/ifguard"
 MACROS = (".TH", ".SH", ".SS", ".TP", ".B ", ".B\n", ".br", ".PP", ".IP")
@@ -101,6 +103,9 @@ def generate(out: Path) -> list[Path]:
     write(out / "completion/_ifguard", shtab.complete(parser, shell="zsh"))
     for unit in files.UNITS:
         write(out / "systemd" / unit, files.unit_text(unit, EXECUTABLE))
+    motd = out / "motd" / files.MOTD_SCRIPT.rsplit("/", 1)[1]
+    write(motd, files.motd_script(Root(Path("/"))))
+    motd.chmod(0o755)
     return written
 
 

@@ -25,7 +25,17 @@ CLEAN = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
 IP_LINE = "27: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n"
 BROKEN = "auto eth0\niface eth0 inet static\n\taddress 192.0.2.5/24\n" + IP_LINE
 FAKE_IFRELOAD = '#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/../../called"\n'
-INSTALLED = {F.WATCH_UNIT, F.BOOT_UNIT, F.DROPIN, F.APT_HOOK}
+INSTALLED = {F.WATCH_UNIT, F.BOOT_UNIT, F.STATUS_UNIT, F.MOTD_SCRIPT, F.DROPIN, F.APT_HOOK}
+UNITS = ("ifguard-boot.service", "ifguard-watch.service", "ifguard-status.service")
+CREATED = (
+    F.WATCH_UNIT,
+    F.BOOT_UNIT,
+    F.STATUS_UNIT,
+    F.MOTD_SCRIPT,
+    F.ISSUE_LINK,
+    F.DROPIN,
+    F.APT_HOOK,
+)
 
 Snapshot = dict[str, tuple[int, bytes | None]]
 # The distribution's unit (Debian's ifupdown2, installed by scripts/dev-setup.sh): the
@@ -101,7 +111,7 @@ def test_install_writes_the_files(tmp_path: Path) -> None:
     rc, lines = do_install(root, runner)
     assert rc == 0 and runner.calls == []
     assert [line for line in lines if not line.startswith("systemd")] == [
-        f"created {p}" for p in (F.WATCH_UNIT, F.BOOT_UNIT, F.DROPIN, F.APT_HOOK)
+        f"created {p}" for p in CREATED
     ]
     assert "systemctl daemon-reload && systemctl enable" in lines[-1]
     after = snapshot(root)
@@ -132,7 +142,15 @@ def test_install_writes_the_files(tmp_path: Path) -> None:
     assert stat.S_IMODE(Root(root).path(F.MANIFEST).stat().st_mode) == 0o600
     manifest = F.Manifest.load(Root(root))
     assert manifest is not None and manifest.diversion is None
-    assert manifest.files == {p: F.sha256(Root(root).path(p).read_bytes()) for p in INSTALLED}
+    link = Root(root).entry(F.ISSUE_LINK)
+    assert link.is_symlink() and os.readlink(link) == "/run/ifguard/issue"
+    assert manifest.files == {
+        **{p: F.sha256(Root(root).path(p).read_bytes()) for p in INSTALLED},
+        F.ISSUE_LINK: F.sha256(b"symlink:/run/ifguard/issue"),
+    }
+    motd = Root(root).path(F.MOTD_SCRIPT)
+    assert stat.S_IMODE(motd.stat().st_mode) == 0o755
+    assert f"SUMMARY={Root(root).path('/run/ifguard/summary.txt')}\n" in motd.read_text()
 
 
 def test_second_install_is_idempotent(tmp_path: Path) -> None:
@@ -142,7 +160,7 @@ def test_second_install_is_idempotent(tmp_path: Path) -> None:
     rc, lines = do_install(root, divert_ifreload=True)
     assert rc == 0
     words = [line.split()[0] for line in lines]
-    assert [w for w in words if w in ("created", "updated", "unchanged")] == ["unchanged"] * 5
+    assert [w for w in words if w in ("created", "updated", "unchanged")] == ["unchanged"] * 8
     assert snapshot(root) == before
 
 
@@ -220,7 +238,7 @@ def test_systemctl_only_when_managing_systemd(tmp_path: Path) -> None:
     assert do_install(root, runner, manage_systemd=True)[0] == 0
     assert runner.calls == [
         ["systemctl", "daemon-reload"],
-        ["systemctl", "enable", "ifguard-boot.service", "ifguard-watch.service"],
+        ["systemctl", "enable", *UNITS],
     ]
     failing = FakeInvoker(rc=1)
     rc, lines = do_install(root, failing, manage_systemd=True)
@@ -228,7 +246,7 @@ def test_systemctl_only_when_managing_systemd(tmp_path: Path) -> None:
     runner = FakeInvoker()
     assert do_uninstall(root, runner, manage_systemd=True)[0] == 0
     assert runner.calls == [
-        ["systemctl", "disable", "--now", "ifguard-boot.service", "ifguard-watch.service"],
+        ["systemctl", "disable", "--now", *UNITS],
         ["systemctl", "daemon-reload"],
     ]
     assert not any("networking" in " ".join(c) for c in runner.calls)
@@ -331,11 +349,11 @@ def test_cli_round_trip_and_errors(tmp_path: Path) -> None:
     root = host(tmp_path)
     before = snapshot(root)
     first = cli("install", "--root", str(root))
-    assert first.returncode == 0 and first.stdout.count("created ") == 4, first
+    assert first.returncode == 0 and first.stdout.count("created ") == len(CREATED), first
     second = cli("install", "--root", str(root))
-    assert second.stdout.count("unchanged ") == 4, second
+    assert second.stdout.count("unchanged ") == len(CREATED), second
     gone = cli("uninstall", "--root", str(root))
-    assert gone.returncode == 0 and gone.stdout.count("removed ") == 4, gone
+    assert gone.returncode == 0 and gone.stdout.count("removed ") == len(CREATED), gone
     assert snapshot(root) == before
     assert cli("uninstall", "--root", str(root)).stdout == "nothing to uninstall\n"
     bad = cli("install", "--root", str(tmp_path / "missing"))

@@ -36,7 +36,9 @@ def _installed(root: Path) -> None:
 
 
 @pytest.mark.parametrize("textfile_dir", [False, True])
-@pytest.mark.parametrize("name", ["ifguard-watch.service", "ifguard-boot.service"])
+@pytest.mark.parametrize(
+    "name", ["ifguard-watch.service", "ifguard-boot.service", "ifguard-status.service"]
+)
 def test_installed_unit_verifies(tmp_path: Path, name: str, textfile_dir: bool) -> None:
     if textfile_dir:
         Root(tmp_path).path(files.TEXTFILE_DIR).mkdir(parents=True)

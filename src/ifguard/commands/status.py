@@ -20,8 +20,8 @@ While `ifguard watch` runs, its summary (kept current on every change) is shown;
 the host is checked now, as the watcher would (lint, runtime state, probes, drift).
 
 --update checks now and publishes the result for the console and SSH logins (/run/ifguard,
-see docs/console.md): the boot check installed by `ifguard install` runs it once networking
-is up, for hosts where the watcher is not running.
+see docs/console.md), unless a running watcher publishes: the boot check installed by
+`ifguard install` (ifguard-status.service) runs it once networking has started.
 
 examples:
   ifguard status
@@ -138,6 +138,7 @@ def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[st
 
 def run(args: argparse.Namespace) -> int:
     import json
+    import sys
     import time
     from dataclasses import asdict
 
@@ -150,7 +151,9 @@ def run(args: argparse.Namespace) -> int:
     root = root_of(args)
     state_dir = state_dir_of(args)
     env = context.make_env(state_dir, quiet=True)
-    current = None if (args.check or args.update) else _watcher_summary(root)
+    current = None if args.check else _watcher_summary(root)
+    if current is not None and args.update:
+        print("ifguard: the watcher publishes the summary; nothing written", file=sys.stderr)
     if current is not None:
         record: dict[str, Any] = {**current, "source": "watch"}
         try:

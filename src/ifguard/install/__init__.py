@@ -67,6 +67,41 @@ RemainAfterExit=yes
 WantedBy=networking.service
 """
 
+# The boot check of the console summary (docs/console.md), for hosts where the watcher is
+# not running: once networking has started, check (waiting up to 60 s for links and LACP)
+# and publish under /run/ifguard. Exit 1 means "not ok", which it has said: not a failure.
+STATUS_UNIT = """\
+[Unit]
+Description=ifguard: network status for the console login prompt and SSH logins
+After=networking.service local-fs.target
+
+[Service]
+Type=oneshot
+ExecStart={ifguard} status --update --settle 60
+SuccessExitStatus=1
+ProtectSystem=full
+ReadWritePaths=/var/lib/ifguard
+ProtectHome=yes
+PrivateTmp=yes
+
+[Install]
+WantedBy=multi-user.target
+"""
+
+# /etc/update-motd.d/50-ifguard: pam_motd runs it at every SSH login, so it only reads the
+# summary the watcher (or the boot check) wrote; it never checks anything itself.
+MOTD_SCRIPT = """\
+#!/bin/sh
+# ifguard: the network status summary at login. `ifguard watch` (or the boot check,
+# `ifguard status --update`) keeps it current; this script only reads it.
+# Installed by `ifguard install` (or the ifguard package); see docs/console.md.
+SUMMARY={summary}
+[ -r "$SUMMARY" ] || exit 0
+echo
+cat "$SUMMARY"
+exit 0
+"""
+
 APT_HOOK = """\
 // ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while it is broken.
 DPkg::Pre-Invoke {{ "if [ -x {ifguard} ]; then {ifguard} lint --quiet; fi"; }};

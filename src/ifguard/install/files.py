@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ifguard import install
@@ -23,6 +25,12 @@ MANIFEST = f"{STATE_DIR}/install.json"
 UNIT_DIR = "/etc/systemd/system"
 WATCH_UNIT = f"{UNIT_DIR}/ifguard-watch.service"
 BOOT_UNIT = f"{UNIT_DIR}/ifguard-boot.service"
+STATUS_UNIT = f"{UNIT_DIR}/ifguard-status.service"
+# the console summary (ifguard.status.publish writes RUN_* at run time)
+RUN_SUMMARY_TEXT = "/run/ifguard/summary.txt"
+RUN_ISSUE = "/run/ifguard/issue"
+ISSUE_LINK = "/etc/issue.d/ifguard.issue"  # -> RUN_ISSUE: /etc never changes at run time
+MOTD_SCRIPT = "/etc/update-motd.d/50-ifguard"
 DROPIN_DIR = f"{UNIT_DIR}/networking.service.d"
 DROPIN = f"{DROPIN_DIR}/ifguard.conf"
 APT_HOOK = "/etc/apt/apt.conf.d/80ifguard"
@@ -32,11 +40,14 @@ IFRELOAD = "/usr/sbin/ifreload"
 IFRELOAD_ORIG = "/usr/sbin/ifguard-orig-ifreload"
 INTERFACES = "/etc/network/interfaces"
 TEXTFILE_DIR = "/var/lib/prometheus/node-exporter"
-UNITS = ("ifguard-boot.service", "ifguard-watch.service")
+UNITS = ("ifguard-boot.service", "ifguard-watch.service", "ifguard-status.service")
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+LINK = b"symlink:"  # File.data of a symbolic link: this prefix, then the link's target
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,21 @@ class File:
     path: str  # as the host sees it
     data: bytes
     mode: int = 0o644
+
+    @property
+    def link(self) -> str | None:
+        return self.data[len(LINK) :].decode() if self.data.startswith(LINK) else None
+
+
+def symlink(path: str, target: str) -> File:
+    return File(path, LINK + target.encode())
+
+
+def current(entry: Path) -> bytes | None:
+    """What is at ``entry`` in ``File.data`` terms (a link is not followed), or None."""
+    if entry.is_symlink():
+        return LINK + os.readlink(entry).encode()
+    return entry.read_bytes() if entry.is_file() else None
 
 
 NETWORKING_UNIT = "networking.service"
@@ -64,6 +90,8 @@ def unit_text(name: str, ifguard: str, watch_args: str = "") -> str:
         return install.WATCH_UNIT.format(ifguard=ifguard, watch_args=watch_args)
     if name == "ifguard-boot.service":
         return install.BOOT_UNIT.format(ifguard=ifguard)
+    if name == "ifguard-status.service":
+        return install.STATUS_UNIT.format(ifguard=ifguard)
     raise KeyError(name)
 
 
@@ -96,6 +124,9 @@ def render(
         files += [
             File(WATCH_UNIT, unit_text("ifguard-watch.service", ifguard, watch_args).encode()),
             File(BOOT_UNIT, unit_text("ifguard-boot.service", ifguard).encode()),
+            File(STATUS_UNIT, unit_text("ifguard-status.service", ifguard).encode()),
+            File(MOTD_SCRIPT, motd_script(root).encode(), 0o755),
+            symlink(ISSUE_LINK, RUN_ISSUE),
         ]
     dropin, why = networking_dropin(root, ifguard)
     if dropin is None:
@@ -106,6 +137,12 @@ def render(
     if divert_ifreload:
         files.append(File(IFRELOAD, render_wrapper(root, ifguard).encode(), 0o755))
     return files, notes
+
+
+def motd_script(root: Root) -> str:
+    """The update-motd.d script; under a non-/ root it reads the summary in that tree (as
+    the ifreload wrapper does: install from inside a chroot for an image)."""
+    return install.MOTD_SCRIPT.format(summary=shlex.quote(str(root.path(RUN_SUMMARY_TEXT))))
 
 
 def render_wrapper(root: Root, ifguard: str) -> str:

@@ -154,7 +154,7 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
     statuses: list[tuple[F.File, str]] = []
     for f in rendered:
         real = root.entry(f.path)
-        current = real.read_bytes() if real.is_file() else None
+        current = F.current(real)
         if f.path == F.IFRELOAD and new_diversion:
             current = None  # the real ifreload moves away first
         elif current is not None and f.path not in manifest.files and current != f.data:
@@ -192,7 +192,7 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
     _save(root, manifest)  # before writing: a crash leaves nothing unrecorded
     for f, status in statuses:
         if status != "unchanged":
-            atomic_write(root.entry(f.path), f.data, mode=f.mode)
+            _write(root.entry(f.path), f)
         out(f"{status} {f.path}")
     _remove_stale(root, manifest, stale, out)
     if not opts.manage_systemd:
@@ -207,12 +207,24 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
     return 1 if failed else 0
 
 
+def _write(entry: Path, f: F.File) -> None:
+    target = f.link
+    if target is None:
+        atomic_write(entry, f.data, mode=f.mode)
+        return
+    tmp = entry.with_name(f".{entry.name}.ifguard-tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, entry)
+
+
 def _remove_stale(root: Root, manifest: F.Manifest, stale: list[str], out: Out) -> None:
     """Files an earlier install wrote that this one does not (e.g. units in /etc that would
     shadow the package's): removed when unchanged, kept (and still recorded) otherwise."""
     for path in stale:
-        real = root.path(path)
-        if real.is_file() and F.sha256(real.read_bytes()) != manifest.files[path]:
+        real = root.entry(path)
+        now = F.current(real)
+        if now is not None and F.sha256(now) != manifest.files[path]:
             out(f"warning: {path} was changed after ifguard installed it; left in place")
             continue
         real.unlink(missing_ok=True)
@@ -250,9 +262,10 @@ def uninstall(root: Root, invoker: Invoker, *, manage_systemd: bool, out: Out = 
     left: dict[str, str] = {}
     for path, digest in sorted(manifest.files.items()):
         real = root.entry(path)
-        if not real.is_file():
+        now = F.current(real)
+        if now is None:
             out(f"already gone {path}")
-        elif F.sha256(real.read_bytes()) == digest:
+        elif F.sha256(now) == digest:
             real.unlink()
             out(f"removed {path}")
         else:
