@@ -38,9 +38,16 @@ def corpus() -> Path:
 
 
 def lint_text(
-    text: str | bytes, *, dialect: str | None = None, path: str = "interfaces"
+    text: str | bytes,
+    *,
+    dialect: str | None = None,
+    path: str = "interfaces",
+    nics: frozenset[str] | None = None,
 ) -> list[Diagnostic]:
-    return list(lint_loaded(load_text(text, path), Settings(), dialect=dialect).diagnostics)
+    """Every diagnostic of ``text`` linted as one file with default settings (``nics``: the
+    host's NIC names, as ``--root`` reads them from /sys/class/net)."""
+    loaded = load_text(text, path)
+    return list(lint_loaded(loaded, Settings(), dialect=dialect, nics=nics).diagnostics)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from ifguard.config.source import load_text
 from ifguard.lint.engine import lint_loaded, lint_paths
 from ifguard.lint.fixer import fix
 from ifguard.system.root import Root
+from tests.conftest import lint_text
 
 Position = tuple[int, int, int, int]  # line, column, end_line, end_column (1-based, end exclusive)
 
@@ -23,13 +24,11 @@ Position = tuple[int, int, int, int]  # line, column, end_line, end_column (1-ba
 def lint(
     text: str | bytes,
     *,
-    path: str = "interfaces",
     dialect: str | None = None,
     nics: frozenset[str] | None = None,
 ) -> list[Diagnostic]:
     """Every diagnostic of ``text`` linted as a single file (default settings)."""
-    loaded = load_text(text, path)
-    return list(lint_loaded(loaded, Settings(), dialect=dialect, nics=nics).diagnostics)
+    return lint_text(text, dialect=dialect, nics=nics)
 
 
 def only(code: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
