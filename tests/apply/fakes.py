@@ -11,9 +11,9 @@ from typing import Any
 
 from ifguard.apply import record as rec
 from ifguard.apply.begin import Request, begin
-from ifguard.apply.probes import Check, ProbeReport
 from ifguard.apply.record import StateDir, Transaction
 from ifguard.apply.transaction import Env, update
+from ifguard.network.probe_report import ProbeReport, ProbeResult, ProbeStatus
 from ifguard.store.history import History
 from ifguard.system.process import start_ticks
 from ifguard.system.root import Root
@@ -86,7 +86,8 @@ class Probes:
     def __call__(self) -> ProbeReport:
         self.calls += 1
         ok = self.verdicts.pop(0) if self.verdicts else True
-        return ProbeReport((Check("gateway answers", ok, "" if ok else "timeout"),))
+        status = ProbeStatus.PASS if ok else ProbeStatus.FAIL
+        return ProbeReport((ProbeResult("gateway answers", status, "" if ok else "timeout"),))
 
 
 @dataclass

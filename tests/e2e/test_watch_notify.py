@@ -15,6 +15,7 @@ from typing import ClassVar
 import pytest
 
 from ifguard.store.history import History
+from ifguard.system.clock import SystemClock
 from ifguard.system.root import Root
 from ifguard.watch.daemon import Watcher
 from ifguard.watch.storeguard import StoreGuard
@@ -43,7 +44,7 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
 
 def guard(path: Path) -> StoreGuard:
-    return StoreGuard(lambda: History(path), time.time, str(path))
+    return StoreGuard(lambda: History(path), SystemClock(), str(path))
 
 
 def wait_for(n: int, timeout: float = 10.0) -> list[dict[str, str]]:
@@ -158,7 +159,7 @@ def test_a_locked_history_neither_kills_nor_delays_the_watcher(
     state = tmp_path / "state"
     path = state / "history.db"
     History(path)
-    store = StoreGuard(lambda: History(path, busy_ms=500), time.time, str(path))
+    store = StoreGuard(lambda: History(path, busy_ms=500), SystemClock(), str(path))
     watcher = Watcher(root, state, [f"json://127.0.0.1:{receiver}/"], store)
     watcher.sender.preload()  # the first alert's apprise import is benchmarks' business
     thread = threading.Thread(target=watcher.run, daemon=True)

@@ -12,10 +12,13 @@ from ifguard.watch.queue import Queue
 
 class Clock:
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.t = 1000.0
 
-    def __call__(self) -> float:
-        return self.now
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += seconds
 
 
 class FakeSender:
@@ -57,14 +60,14 @@ def test_rebreak_within_the_hold_is_sent_when_the_hold_ends() -> None:
     clock, sink = Clock(), Sink()
     alerter = Alerter(sink, "h", clock, hold=30)
     assert alerter.raise_(BROKEN)
-    clock.now += 1
+    clock.t += 1
     assert alerter.raise_(FIXED)  # "resolved" is never held
-    clock.now += 2
+    clock.t += 2
     assert not alerter.raise_(BROKEN)  # held, not dropped
     assert alerter.due() == 27
-    clock.now += 26
+    clock.t += 26
     assert alerter.release() == []
-    clock.now += 1
+    clock.t += 1
     assert alerter.release() == [BROKEN]
     assert [s for _, s in sink.got] == ["[h] broken", "[h] clean again", "[h] broken"]
     assert alerter.due() is None
@@ -78,7 +81,7 @@ def test_a_flap_that_ends_where_it_began_sends_nothing_more() -> None:
     alerter.raise_(BROKEN)  # held
     alerter.raise_(FIXED)  # the receiver already says "resolved": the held firing goes
     assert alerter.due() is None
-    clock.now += 60
+    clock.t += 60
     assert alerter.release() == [] and len(sink.got) == 2
 
 
@@ -92,11 +95,11 @@ def test_random_flapping_never_loses_the_last_state_nor_repeats_one() -> None:
         sent: list[str] = []
         state = RESOLVED
         for _step in range(rng.randint(1, 30)):
-            clock.now += rng.choice([0.1, 0.7, 2.0, 6.0])
+            clock.t += rng.choice([0.1, 0.7, 2.0, 6.0])
             alerter.release()
             state = rng.choice([FIRING, RESOLVED])
             alerter.raise_(BROKEN if state == FIRING else FIXED)
-        clock.now += 5
+        clock.t += 5
         alerter.release()
         sent = ["firing" if t == "[h] broken" else "resolved" for _, t in sink.got]
         assert all(a != b for a, b in itertools.pairwise(sent))
@@ -112,8 +115,8 @@ def test_queue_survives_restart_and_backs_off(tmp_path: Path) -> None:
     assert queue.flush(sender) == 0
     assert queue.flush(sender) == 0  # not due yet: nothing attempted
     sender.up = True
-    clock.now += 0.5
+    clock.t += 0.5
     assert queue.flush(sender) == 0
-    clock.now += 0.6
+    clock.t += 0.6
     assert queue.flush(sender) == 1
     assert queue.pending() == 0

@@ -15,8 +15,11 @@ class Clock:
     def __init__(self) -> None:
         self.t = 1000.0
 
-    def __call__(self) -> float:
+    def now(self) -> float:
         return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += seconds
 
 
 def monitor(state: dict[str, Runtime], net: FakeNet, clock: Clock) -> RuntimeMonitor:

@@ -25,7 +25,7 @@ def test_locked_history_alerts_retries_with_backoff_and_resolves(tmp_path: Path)
         assert alert.key == "store" and alert.state == "firing"
         assert "database is locked" in alert.body and str(path) in alert.body
         assert guard.due() == 1.0
-        clock.now += 1
+        clock.t += 1
         assert guard.retry() is None and guard.take_alerts() == []  # said once
         assert guard.due() == 2.0  # back-off grows
         assert guard.count_events("apply-rolled-back") == 0  # WAL: reads still work...
@@ -33,7 +33,7 @@ def test_locked_history_alerts_retries_with_backoff_and_resolves(tmp_path: Path)
     finally:
         lock.execute("ROLLBACK")
         lock.close()
-    clock.now += 2
+    clock.t += 2
     vid = guard.retry()
     assert vid is not None and History(path).get(vid) is not None  # recorded after all
     assert [(a.key, a.state) for a in guard.take_alerts()] == [("store", "resolved")]

@@ -141,7 +141,7 @@ def make_prober(
     ssh: tuple[str, str] | None,
     timeout: float,
 ) -> Prober:
-    from ifguard.apply.checks import builtin_prober
+    from ifguard.apply.probes import builtin_prober
     from ifguard.network.netprobe import SystemNet
     from ifguard.network.readers import read_runtime
 

@@ -196,7 +196,7 @@ class Vigil:
         """("rollback"|"confirm", why) when the probes decide, else None."""
         report = self.probe()
         now = env.clock.now()
-        if report.ok:
+        if report.healthy:
             if self.red_since is not None or self.green_since is None:
                 env.say(f"guardian: probes green ({report.summary()})")
             self.red_since = None

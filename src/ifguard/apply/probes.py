@@ -1,66 +1,84 @@
-"""Health probes as the transaction sees them: a callable returning a ``ProbeReport``.
+"""Health probes as a transaction runs them: the retry and settle policy, nothing else.
 
-The transaction only needs "is it green, and what was checked"; where the checks come from
-(``ifguard.network.probe`` from the runtime engineer, or the small built-in checks in
-``ifguard.apply.checks``) is decided by the command that builds the callable.
+What a probe is, what it checks and how it runs is ``ifguard.network.probe``; this module
+re-reads the configuration on disk and a fresh runtime snapshot on each attempt and retries
+``run_probes`` until green or until the probe timeout (links, LACP and ARP take a few seconds
+after a reload), each attempt preceded by a gratuitous ARP for the management addresses.
+
+What is checked follows the *management path* of the configuration on disk at probe time
+(the candidate after a write, the snapshot after a rollback). The announcement matters: a
+reload that re-creates an interface gives it a new MAC (OVS internal ports get a random
+one), and the gateway keeps sending to the old MAC until its ARP entry expires - 40 s in
+the lab, hours on some routers (docs/incident.md).
+
+The transaction only needs "is it green, and what was checked": a ``Prober`` returns a
+``ProbeReport``; warnings (a degraded bond) do not fail the change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
 
+from ifguard.config.model import Config
+from ifguard.network import probe
+from ifguard.network.netprobe import Net, gratuitous_arp
+from ifguard.network.probe_report import ProbeReport
+from ifguard.network.readers.types import Link, Runtime
+from ifguard.network.state import ManagementPath, NetState, management_path, state_from_config
+from ifguard.system.clock import Clock
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class ProbeReport:
-    checks: tuple[Check, ...] = field(default_factory=tuple)
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
-
-    @property
-    def failed(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if not c.ok)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> ProbeReport:
-        if not data:
-            return cls()
-        return cls(
-            tuple(
-                Check(str(c.get("name", "")), bool(c.get("ok")), str(c.get("detail", "")))
-                for c in data.get("checks", ())
-            )
-        )
-
-    def summary(self) -> str:
-        if not self.checks:
-            return "no probes"
-        bad = self.failed
-        if not bad:
-            return f"{len(self.checks)} probes green"
-        return f"{len(bad)}/{len(self.checks)} probes failed: " + "; ".join(
-            f"{c.name} ({c.detail})" if c.detail else c.name for c in bad
-        )
-
-
+Announce = Callable[[str, str, str], None]
 Prober = Callable[[], ProbeReport]
 
 
 def no_probes() -> ProbeReport:
     return ProbeReport()
+
+
+def announce_all(
+    state: NetState, path: ManagementPath, links: Mapping[str, Link], announce: Announce
+) -> None:
+    for root in path.roots:
+        port, link = state.ports.get(root), links.get(root)
+        if port is None or link is None or not link.mac or not link.up:
+            continue
+        for address in port.addresses:
+            ip = address.split("/")[0]
+            if ":" not in ip:
+                with contextlib.suppress(OSError, ValueError):
+                    announce(root, link.mac, ip)
+
+
+def builtin_prober(
+    load_config: Callable[[], Config],
+    read_runtime: Callable[[], Runtime],
+    net: Net,
+    clock: Clock,
+    *,
+    targets: Sequence[str] = (),
+    ssh: tuple[str, str] | None = None,
+    timeout: float = 20.0,
+    interval: float = 1.0,
+    announce: Announce | None = gratuitous_arp,
+) -> Prober:
+    """A prober that re-reads the configuration and the running state on each attempt and
+    retries until green; each attempt first announces the management addresses."""
+
+    def run() -> ProbeReport:
+        config = load_config()
+        state = state_from_config(config)
+        path = management_path(state, ssh)
+        end = clock.now() + timeout
+        while True:
+            rt = read_runtime()
+            if announce is not None:
+                announce_all(state, path, rt.links, announce)
+            report = probe.run_probes(
+                config, rt, net, targets=targets, ssh=ssh, timeout=max(0.5, min(2.0, timeout / 4))
+            )
+            if report.healthy or clock.now() >= end:
+                return report
+            clock.sleep(interval)
+
+    return run

@@ -129,6 +129,10 @@ class StateDir:
     def pending_path(self) -> Path:
         return self.path / PENDING
 
+    def has_pending(self) -> bool:
+        """Whether a transaction is open (cheap: the record is not read, no lock taken)."""
+        return self.pending_path.exists()
+
     def txn_dir(self, txn_id: str) -> Path:
         return self.path / "txn" / txn_id
 

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ifguard.apply import record as rec
-from ifguard.apply.probes import Prober, ProbeReport, no_probes
+from ifguard.apply.probes import Prober, no_probes
 from ifguard.apply.record import StateDir, Transaction
+from ifguard.network.probe_report import ProbeReport
 from ifguard.store.history import History
 from ifguard.system.clock import Clock
 from ifguard.system.fsutil import atomic_write
@@ -192,7 +193,7 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
     report = env.probe()
     env.say(f"probes: {report.summary()}")
     if env.history is not None and probing.candidate_version is not None:
-        env.history.record_probes(probing.candidate_version, report.to_dict())
+        env.history.record_probes(probing.candidate_version, report.to_record())
     now = env.clock.now()
     probed = update(
         env,
@@ -203,21 +204,21 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
             report.summary(),
             phase="waiting",
             phase_since=now,
-            probes=report.to_dict(),
+            probes=report.to_record(),
             deadline=max(t.deadline, now + t.timeout),
             reload_error=why,
         ),
     )
     if probed is None:
         return None
-    if not report.ok:
+    if not report.healthy:
         return rollback(
             env,
             txn.id,
             (f"reload failed ({why}) and " if not ok else "")
             + f"probes failed after reload: {report.summary()}",
         )
-    if not ok and not report.checks:
+    if not ok and not report.results:
         return rollback(env, txn.id, f"reload failed: {why} (no probes to show the network works)")
     if not ok:  # ifupdown2 exits 1 for many non-fatal problems: the probes decide
         env.say("the reload reported errors but the probes are green")
@@ -235,7 +236,7 @@ def settle(env: Env, txn: Transaction, seconds: float, interval: float = 2.0) ->
             return confirm(env, txn.id, "probes green for the settle period") or txn
         env.clock.sleep(min(interval, max(0.0, end - env.clock.now())))
         report = env.probe()
-        if not report.ok:
+        if not report.healthy:
             env.say(f"probes: {report.summary()}")
             return rollback(env, txn.id, f"probes failed while settling: {report.summary()}")
 
@@ -300,7 +301,7 @@ def rollback(env: Env, txn_id: str, why: str, *, boot: bool = False) -> Transact
         reloaded, detail = reload(env, taken, previous="after", attempts=3)
         report = env.probe()
         # as for the apply: a reload error is judged by the probes
-        ok = report.ok and (reloaded or bool(report.checks))
+        ok = report.healthy and (reloaded or bool(report.results))
         env.say(
             f"rollback reload {'ok' if reloaded else 'reported errors: ' + detail}; "
             f"probes: {report.summary()}"
@@ -317,7 +318,7 @@ def rollback(env: Env, txn_id: str, why: str, *, boot: bool = False) -> Transact
             f"{final}: {detail or report.summary()}",
             state=final,
             finished=now,
-            rollback_probes=report.to_dict(),
+            rollback_probes=report.to_record(),
         ),
     )
     result = done or taken
@@ -325,7 +326,7 @@ def rollback(env: Env, txn_id: str, why: str, *, boot: bool = False) -> Transact
         "apply-rolled-back" if ok else "apply-rollback-failed",
         result,
         reason=why,
-        probes_ok=report.ok,
+        probes_ok=report.healthy,
         boot=boot,
     )
     return result

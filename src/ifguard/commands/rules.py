@@ -9,7 +9,8 @@ NAME = "rules"
 HELP = "list every rule with its code, name and default severity"
 DESCRIPTION = """\
 List all rules. Codes are stable: 1xx junk/encoding, 2xx syntax/schema, 3xx references,
-4xx addressing, 5xx Open vSwitch, 6xx runtime/drift.
+4xx addressing, 5xx Open vSwitch. (The running network is compared with the files by
+`ifguard drift` and `ifguard probe`, not by rules.)
 
 examples:
   ifguard rules

@@ -199,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_transaction(shown: Any, pending: bool, alive: bool, now: float, when: Any) -> None:
-    from ifguard.apply.probes import ProbeReport
+    from ifguard.network.probe_report import ProbeReport
 
     head = "pending transaction" if pending else "no pending transaction; last one"
     print(f"{head}: {shown.id}")
@@ -226,10 +226,10 @@ def _print_transaction(shown: Any, pending: bool, alive: bool, now: float, when:
         print(f"  file:      {t.system_path}")
     for label, data in (("probes", shown.probes), ("rollback probes", shown.rollback_probes)):
         if data:
-            report = ProbeReport.from_dict(data)
+            report = ProbeReport.from_record(data)
             print(f"  {label}: {report.summary()}")
-            for c in report.checks:
+            for r in report.results:
                 print(
-                    f"    {'ok  ' if c.ok else 'FAIL'} {c.name}"
-                    + (f" ({c.detail})" if c.detail else "")
+                    f"    {'ok  ' if r.ok else 'FAIL'} {r.name}"
+                    + (f" ({r.note})" if r.note else "")
                 )

@@ -184,7 +184,6 @@ def run(args: argparse.Namespace) -> int:
 
 def make_watcher(args: argparse.Namespace) -> Watcher:
     """The daemon as the command line describes it (benchmarks build it the same way)."""
-    import time
 
     from ifguard.apply import context
     from ifguard.commands.common import root_of, state_dir_of
@@ -192,6 +191,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     from ifguard.network.probe import check_targets
     from ifguard.network.readers import read_runtime
     from ifguard.store.history import History
+    from ifguard.system.clock import SystemClock
     from ifguard.system.errors import UsageError
     from ifguard.system.runner import SubprocessRunner
     from ifguard.watch.daemon import Watcher
@@ -211,7 +211,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         raise UsageError("--alert-hold must be 0..86400 s")
     urls = notify_urls(args, root.prefix)
     path = state_dir / "history.db"
-    history = StoreGuard(lambda: History(path, busy_ms=2000), time.time, str(path))
+    history = StoreGuard(lambda: History(path, busy_ms=2000), SystemClock(), str(path))
     runtime = healer = None
     with_runtime = args.runtime if args.runtime is not None else root.prefix == Path("/")
     if with_runtime:
@@ -219,7 +219,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
             lambda: context.config_on_disk(root),
             lambda: read_runtime(SubprocessRunner(), root),
             SystemNet(),
-            time.time,
+            SystemClock(),
             targets=args.target,
         )
         healer = SelfHealer(

@@ -43,6 +43,16 @@ def is_arp_reply_from(frame: bytes, target: str) -> bool:
     return op == 2 and frame[28:32] == socket.inet_aton(target)
 
 
+def gratuitous_arp(ifname: str, mac: str, ip: str) -> None:
+    """Broadcast an ARP request for our own address (RFC 5227 announcement) so neighbours
+    (the gateway, the switch) update a cache entry that still holds the MAC of an interface
+    a reload re-created. Raises OSError when the frame cannot be sent."""
+    frame = arp_request(bytes.fromhex(mac.replace(":", "")), ip, ip)  # asks for itself
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+        s.bind((ifname, 0))
+        s.send(frame)
+
+
 def _source_ip(dev: str, target: str) -> str:
     """The address the kernel would use towards ``target`` (0.0.0.0: an ARP probe)."""
     with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:

@@ -1,14 +1,12 @@
-"""Health probes (``ifguard probe``, and what ``apply``/``watch`` decide on).
+"""Health probes (``ifguard probe``, and what ``apply``/``watch`` decide on): which checks run
+and how. The results are ``probe_report.ProbeResult``s; retrying until green after a reload is
+the transaction's policy (``ifguard.apply.probes``), not this module's.
 
 Which checks run follows the configuration's *management path* (``management_path``):
 carrier of its physical NICs, the members of its bonds (Linux or OVS) and their LACP state
 when LACP is configured, its addresses, the default route, the gateway answering ARP or
-ICMP, then user targets. State checks read one ``runtime.Runtime`` snapshot; network checks
+ICMP, then user targets. State checks read one ``readers.Runtime`` snapshot; network checks
 go through a ``netprobe.Net`` and run concurrently, each bounded by ``timeout``.
-
-Every check ends as ``pass``, ``warn`` (degraded but working: one bond member of two down),
-``fail``, ``error`` (could not be run: the reason is given; never a silent pass) or
-``skip`` (not applicable). Healthy means no ``fail`` and no ``error``.
 """
 
 from __future__ import annotations
@@ -17,40 +15,14 @@ import ipaddress
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
 from functools import partial
 
 from ifguard.config.model import Config
 from ifguard.network.drift import ovs_options
 from ifguard.network.netprobe import Net
+from ifguard.network.probe_report import ProbeReport, ProbeResult, ProbeStatus
 from ifguard.network.readers.types import Bond, Runtime
 from ifguard.network.state import ManagementPath, NetState, management_path, state_from_config
-
-BAD = ("fail", "error")
-
-
-@dataclass(frozen=True)
-class Result:
-    name: str
-    status: str
-    detail: str = ""
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.status not in BAD
-
-
-@dataclass(frozen=True)
-class Report:
-    results: tuple[Result, ...]
-
-    @property
-    def healthy(self) -> bool:
-        return all(r.ok for r in self.results)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"healthy": self.healthy, "probes": [asdict(r) for r in self.results]}
 
 
 def _is_ipv6(text: str) -> bool:
@@ -111,33 +83,37 @@ def _lacp_wanted(config: Config, name: str) -> bool:
 
 def _bond_result(
     name: str, bond: Bond | None, want_lacp: bool, rt: Runtime, configured: Sequence[str]
-) -> Result:
+) -> ProbeResult:
     label = f"bond {name} members"
     if bond is None:
         if rt.ovs.status != "ok" and rt.ovs.status != "not installed":
-            return Result(label, "error", f"Open vSwitch is {rt.ovs.status}")
-        return Result(label, "fail", "bond not found (not created, or removed)")
+            return ProbeResult(label, ProbeStatus.ERROR, f"Open vSwitch is {rt.ovs.status}")
+        return ProbeResult(label, ProbeStatus.FAIL, "bond not found (not created, or removed)")
     up = [m.name for m in bond.members if m.up]
     down = [m.name for m in bond.members if not m.up]
     missing = [m for m in configured if m not in {b.name for b in bond.members}]
     if want_lacp and bond.lacp != "negotiated":
-        return Result(label, "fail", f"LACP {bond.lacp} (no partner): traffic does not flow")
+        return ProbeResult(
+            label, ProbeStatus.FAIL, f"LACP {bond.lacp} (no partner): traffic does not flow"
+        )
     if not up:
-        return Result(label, "fail", f"no member up (down: {' '.join(down) or 'none'})")
+        return ProbeResult(
+            label, ProbeStatus.FAIL, f"no member up (down: {' '.join(down) or 'none'})"
+        )
     detail = (
         f"up: {' '.join(up)}"
         + (f"; down: {' '.join(down)}" if down else "")
         + (f"; not in bond: {' '.join(missing)}" if missing else "")
         + (f"; LACP {bond.lacp}" if want_lacp else "")
     )
-    return Result(label, "warn" if down or missing else "pass", detail)
+    return ProbeResult(label, ProbeStatus.WARN if down or missing else ProbeStatus.PASS, detail)
 
 
 def state_checks(
     config: Config, rt: Runtime, path: ManagementPath, state: NetState
-) -> Iterator[Result]:
+) -> Iterator[ProbeResult]:
     if rt.errors and not rt.links:
-        yield Result("running state", "error", "; ".join(rt.errors))
+        yield ProbeResult("running state", ProbeStatus.ERROR, "; ".join(rt.errors))
         return
     in_bond: set[str] = set()
     for name in path.interfaces:
@@ -150,12 +126,12 @@ def state_checks(
             continue
         link = rt.links.get(nic)
         if link is None:
-            yield Result(f"carrier {nic}", "fail", "no such device")
+            yield ProbeResult(f"carrier {nic}", ProbeStatus.FAIL, "no such device")
         else:
             ok = link.up and link.carrier
-            yield Result(
+            yield ProbeResult(
                 f"carrier {nic}",
-                "pass" if ok else "fail",
+                ProbeStatus.PASS if ok else ProbeStatus.FAIL,
                 ""
                 if ok
                 else f"{'up' if link.up else 'admin down'}, "
@@ -166,58 +142,58 @@ def state_checks(
         link = rt.links.get(root)
         have = set(link.addresses) if link else set()
         for address in port.addresses:
-            yield Result(
+            yield ProbeResult(
                 f"address {address} on {root}",
-                "pass" if address in have else "fail",
+                ProbeStatus.PASS if address in have else ProbeStatus.FAIL,
                 "" if link else f"{root} does not exist",
             )
         for gw in port.gateways:
             routes = [r for r in rt.defaults() if r.gateway == gw]
             if not routes:
-                yield Result(f"default route via {gw}", "fail", "absent")
+                yield ProbeResult(f"default route via {gw}", ProbeStatus.FAIL, "absent")
             elif all(r.dev != root for r in routes):
-                yield Result(
+                yield ProbeResult(
                     f"default route via {gw}",
-                    "fail",
+                    ProbeStatus.FAIL,
                     f"goes out {routes[0].dev}, configured on {root}",
                 )
             else:
-                yield Result(f"default route via {gw}", "pass", f"dev {root}")
+                yield ProbeResult(f"default route via {gw}", ProbeStatus.PASS, f"dev {root}")
 
 
-def _timed(name: str, fn: Callable[[], tuple[str, str]]) -> Result:
+def _timed(name: str, fn: Callable[[], tuple[ProbeStatus, str]]) -> ProbeResult:
     start = time.monotonic()
     try:
         status, detail = fn()
     except Exception as exc:  # a probe that crashes says so, it does not pass
-        status, detail = "error", f"{type(exc).__name__}: {exc}"
-    return Result(name, status, detail, round(time.monotonic() - start, 3))
+        status, detail = ProbeStatus.ERROR, f"{type(exc).__name__}: {exc}"
+    return ProbeResult(name, status, detail, round(time.monotonic() - start, 3))
 
 
-def _gateway(net: Net, dev: str | None, gw: str, timeout: float) -> tuple[str, str]:
+def _gateway(net: Net, dev: str | None, gw: str, timeout: float) -> tuple[ProbeStatus, str]:
     arp = net.arp(dev, gw, timeout) if dev and ":" not in gw else None
     if arp:
-        return "pass", "answers ARP"
+        return ProbeStatus.PASS, "answers ARP"
     ping = net.ping(gw, timeout)
     if ping:
-        return "pass", "answers ICMP echo" + ("" if arp is None else ", not ARP")
+        return ProbeStatus.PASS, "answers ICMP echo" + ("" if arp is None else ", not ARP")
     if arp is None and ping is None:
-        return "error", "could not send ARP or ICMP (permission? no ping?)"
-    return "fail", "no ARP reply" if ping is None else "no ARP or ICMP reply"
+        return ProbeStatus.ERROR, "could not send ARP or ICMP (permission? no ping?)"
+    return ProbeStatus.FAIL, "no ARP reply" if ping is None else "no ARP or ICMP reply"
 
 
-def _target(net: Net, text: str, timeout: float) -> tuple[str, str]:
+def _target(net: Net, text: str, timeout: float) -> tuple[ProbeStatus, str]:
     kind, host, port = parse_target(text)
     if kind == "ping":
         ok = net.ping(host, timeout)
         return (
-            ("error", "ping could not run")
+            (ProbeStatus.ERROR, "ping could not run")
             if ok is None
-            else (("pass", "") if ok else ("fail", "no reply"))
+            else ((ProbeStatus.PASS, "") if ok else (ProbeStatus.FAIL, "no reply"))
         )
     assert port is not None
     error = net.tcp(host, port, timeout)
-    return ("pass", "") if error is None else ("fail", error)
+    return (ProbeStatus.PASS, "") if error is None else (ProbeStatus.FAIL, error)
 
 
 def run_probes(
@@ -228,17 +204,19 @@ def run_probes(
     targets: Sequence[str] = (),
     ssh: tuple[str, str] | None = None,
     timeout: float = 2.0,
-) -> Report:
+) -> ProbeReport:
     state = state_from_config(config)
     path = management_path(state, ssh)
     results = list(state_checks(config, rt, path, state))
     if not path.roots:
         results.append(
-            Result(
-                "management path", "skip", "no default gateway or SSH address in the configuration"
+            ProbeResult(
+                "management path",
+                ProbeStatus.SKIP,
+                "no default gateway or SSH address in the configuration",
             )
         )
-    jobs: list[tuple[str, Callable[[], tuple[str, str]]]] = []
+    jobs: list[tuple[str, Callable[[], tuple[ProbeStatus, str]]]] = []
     for root in path.roots:
         for gw in state.ports[root].gateways:
             dev = next((r.dev for r in rt.defaults() if r.gateway == gw), root)
@@ -248,4 +226,4 @@ def run_probes(
     if jobs:
         with ThreadPoolExecutor(max_workers=min(8, len(jobs))) as pool:
             results.extend(pool.map(lambda job: _timed(*job), jobs))
-    return Report(tuple(results))
+    return ProbeReport(tuple(results))

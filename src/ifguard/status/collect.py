@@ -19,7 +19,7 @@ from ifguard.config.source import PROXMOX_PENDING
 from ifguard.lint.engine import Result
 from ifguard.network.drift import Drift
 from ifguard.network.netprobe import Net
-from ifguard.network.probe import Report
+from ifguard.network.probe_report import ProbeReport
 from ifguard.network.readers.types import Runtime
 from ifguard.status.summary import BondState, ConfigVerdict, Facts, Finding, Probe, stamp
 from ifguard.store.history import History, content_hash
@@ -85,7 +85,7 @@ def bonds_in(rt: Runtime) -> tuple[BondState, ...]:
     )
 
 
-def probes_of(report: Report) -> tuple[Probe, ...]:
+def probes_of(report: ProbeReport) -> tuple[Probe, ...]:
     return tuple(Probe(r.name, r.status, r.detail) for r in report.results)
 
 
@@ -129,7 +129,7 @@ def facts(
     *,
     history: History | None = None,
     state: StateDir | None = None,
-    report: Report | None = None,
+    report: ProbeReport | None = None,
     drift: Sequence[Drift] = (),
     bonds: tuple[BondState, ...] = (),
     version: int | None = None,

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from ifguard.apply.record import StateDir
 from ifguard.lint.engine import Result
 from ifguard.network.drift import Drift
-from ifguard.network.probe import Report
+from ifguard.network.probe_report import ProbeReport
 from ifguard.status import collect
 from ifguard.status.summary import BROKEN, Facts, Summary, build, render_issue, render_text
 from ifguard.store.history import History
@@ -49,7 +49,7 @@ RELOAD = ("agetty", "--reload")
 class RuntimeView(Protocol):
     """What the watcher knows from its last runtime check."""
 
-    report: Report
+    report: ProbeReport
     drift: list[Drift]
     bond_members: dict[tuple[str, str, str], bool]
 

@@ -16,8 +16,9 @@ Delivery goes through the on-disk ``Queue`` (watch/queue.py).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import NamedTuple, Protocol
+
+from ifguard.system.clock import Clock
 
 FIRING = "firing"
 RESOLVED = "resolved"
@@ -41,7 +42,7 @@ class Alerter:
         self,
         sink: Sink,
         hostname: str,
-        clock: Callable[[], float],
+        clock: Clock,
         hold: float = 0.0,
     ) -> None:
         self.sink, self.hostname, self.clock, self.hold = sink, hostname, clock, hold
@@ -54,7 +55,7 @@ class Alerter:
         """The key's state is now ``alert.state``; True when a notification was queued now
         (False: nothing new, or held until the key's hold ends - see ``due``)."""
         with self._lock:
-            now = self.clock()
+            now = self.clock.now()
             if self._sent.get(alert.key, RESOLVED) == alert.state:  # nothing new
                 self._held.pop(alert.key, None)  # back to what the receiver already knows
                 return False
@@ -77,7 +78,7 @@ class Alerter:
         with self._lock:
             if not self._held:
                 return None
-            now = self.clock()
+            now = self.clock.now()
             ends = (self._fired_at.get(k, now) + self.hold for k in self._held)
             return max(0.0, min(ends) - now)
 
@@ -85,7 +86,7 @@ class Alerter:
         """Send every held alert whose hold has ended; return them."""
         out: list[Alert] = []
         with self._lock:
-            now = self.clock()
+            now = self.clock.now()
             for key, alert in list(self._held.items()):
                 if now - self._fired_at.get(key, now - self.hold) >= self.hold:
                     self._send(alert, now)

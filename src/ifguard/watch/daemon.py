@@ -1,8 +1,14 @@
 """The ``ifguard watch`` loop: inotify on the config directories -> lint -> alerts/metrics.
 
-Event-driven: watchfiles blocks in inotify; the only timer is the retry of undelivered alerts,
-and it runs only while alerts are queued. Directories are watched (not inodes) so editors that
-write a temp file and rename it are seen.
+Event-driven, three threads:
+- files: a blocking inotify watch of our own (``watch/inotify.py``) on the directories of the
+  configuration; watchfiles' loop is only the fallback where inotify is unavailable.
+  Directories are watched (not inodes) so editors that write a temp file and rename it are
+  seen;
+- runtime (with the runtime checks): woken by rtnetlink and OVS database events, and every
+  ``interval`` seconds without one (a gateway that stops answering sends no event);
+- alert delivery: sleeps until an alert is queued or a timer is due (a retry, the end of a
+  rate-limit hold, the metrics heartbeat).
 """
 
 from __future__ import annotations
@@ -11,15 +17,15 @@ import logging
 import signal
 import socket
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from ifguard.apply.record import PENDING
+from ifguard.apply.record import StateDir
 from ifguard.config.settings import Settings
 from ifguard.lint.engine import lint_paths
 from ifguard.status.publish import Console
+from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 from ifguard.watch.alerts import FIRING, Alert, Alerter
@@ -59,8 +65,10 @@ class Watcher:
         interval: float = 60.0,
         hold: float = HOLD,
         console: Console | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.root, self.textfile_dir, self.state_dir = root, textfile_dir, state_dir
+        self.clock = clock or SystemClock()
         # runtime checks run on netlink/OVS events, and every `interval` seconds without
         # one (a gateway that stops answering sends no event)
         self.runtime, self.healer, self.interval = runtime, healer, interval
@@ -74,8 +82,8 @@ class Watcher:
         for shown in self.sender.check():
             log.error("notification URL not understood: %s", shown)
         tighten(state_dir)
-        self.queue = Queue(state_dir / "alerts.db", time.time)
-        self.alerter = Alerter(self.queue, socket.gethostname(), time.time, hold=hold)
+        self.queue = Queue(state_dir / "alerts.db", self.clock)
+        self.alerter = Alerter(self.queue, socket.gethostname(), self.clock, hold=hold)
         if self.queue.moved_aside is not None:
             self.alerter.raise_(
                 Alert(
@@ -125,7 +133,7 @@ class Watcher:
     def _publish(self) -> None:
         s = self.metrics.snapshot
         s.queue_depth = self.queue.pending()
-        s.heartbeat = time.time()
+        s.heartbeat = self.clock.now()
         if self.textfile_dir is not None:
             try:
                 write_textfile(self.metrics, self.textfile_dir)
@@ -148,10 +156,10 @@ class Watcher:
                 rollbacks = self.store.count_events("apply-rolled-back")
                 s.rollbacks = s.rollbacks if rollbacks is None else rollbacks
             if self.healer is not None:
-                pending = (self.state_dir / PENDING).exists()
+                pending = StateDir(self.state_dir).has_pending()
                 alerts += self.healer.observe(
                     Observation(
-                        time.time(), verdict.healthy, self.lint_errors, self.version, pending
+                        self.clock.now(), verdict.healthy, self.lint_errors, self.version, pending
                     )
                 )
             if self.store is not None:
@@ -161,7 +169,7 @@ class Watcher:
             self._raise(alerts)
         due = [] if verdict.recheck_in is None else [verdict.recheck_in]
         if self.healer is not None:  # counting towards known-good or towards a heal
-            wait = self.healer.due(time.time())
+            wait = self.healer.due(self.clock.now())
             if wait is not None:
                 due.append(max(1.0, wait))
         return min(due) if due else None

@@ -16,9 +16,11 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple, Protocol
+
+from ifguard.system.clock import Clock
 
 log = logging.getLogger("ifguard.watch")
 BUSY_SECONDS = 2.0  # a locked queue must not hold up linting and alerting
@@ -53,7 +55,7 @@ class Queue:
     def __init__(
         self,
         path: Path,
-        clock: Callable[[], float],
+        clock: Clock,
         base_delay: float = 1.0,
         max_delay: float = 300.0,
     ) -> None:
@@ -100,7 +102,7 @@ class Queue:
 
     def put(self, key: str, title: str, body: str) -> None:
         with self._lock:
-            self.memory.append(_Row(key, title, body, self.clock()))
+            self.memory.append(_Row(key, title, body, self.clock.now()))
             self._spill()
 
     def _spill(self) -> bool:
@@ -152,7 +154,7 @@ class Queue:
             sent += 1
 
     def _flush_db(self, sender: Sender) -> int:
-        now, sent = self.clock(), 0
+        now, sent = self.clock.now(), 0
         with self._db() as db:
             due = db.execute(
                 "SELECT id, title, body, attempts FROM alerts WHERE next_try <= ? ORDER BY id",

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from ifguard.config.model import Config
 from ifguard.network.drift import Drift, drift
 from ifguard.network.netprobe import Net
-from ifguard.network.probe import Report, run_probes
+from ifguard.network.probe import run_probes
+from ifguard.network.probe_report import ProbeReport
 from ifguard.network.readers.types import Runtime
+from ifguard.system.clock import Clock
 from ifguard.watch.alerts import Alert
 
 DRIFT_KEY = "drift"
@@ -28,7 +30,7 @@ PROBE, WARN = "probe:", "warn:"
 
 @dataclass
 class RuntimeVerdict:
-    report: Report
+    report: ProbeReport
     drift: list[Drift]
     links: dict[str, bool] = field(default_factory=dict)
     bond_members: dict[tuple[str, str, str], bool] = field(default_factory=dict)
@@ -45,7 +47,7 @@ class RuntimeMonitor:
         load_config: Callable[[], Config],
         read: Callable[[], Runtime],
         net: Net,
-        clock: Callable[[], float],
+        clock: Clock,
         *,
         targets: Sequence[str] = (),
         grace: float = 1.0,
@@ -62,7 +64,7 @@ class RuntimeMonitor:
         report = run_probes(config, rt, self.net, targets=self.targets)
         found = drift(config, rt)
         verdict = RuntimeVerdict(report, found, *self._metrics(config, rt))
-        now = self.clock()
+        now = self.clock.now()
         bad: dict[str, tuple[str, str]] = {}
         for r in report.results:
             detail = f"{r.status}: {r.detail}" if r.detail else r.status

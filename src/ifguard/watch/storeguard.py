@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from ifguard.system.clock import Clock
 from ifguard.watch.alerts import FIRING, RESOLVED, Alert
 
 log = logging.getLogger("ifguard.watch")
@@ -32,9 +33,7 @@ class History(Protocol):
 
 
 class StoreGuard:
-    def __init__(
-        self, open_history: Callable[[], History], clock: Callable[[], float], where: str
-    ) -> None:
+    def __init__(self, open_history: Callable[[], History], clock: Clock, where: str) -> None:
         self._open, self.clock, self.where = open_history, clock, where
         self._history: History | None = None
         self._lock = threading.Lock()
@@ -59,7 +58,7 @@ class StoreGuard:
             return True, value
 
     def _failed(self, what: str, exc: Exception) -> None:
-        now = self.clock()
+        now = self.clock.now()
         self.failing = f"{what}: {exc}"
         log.error("history %s unavailable (%s): %s", self.where, what, exc)
         self._retry_at = now + self._backoff
@@ -105,12 +104,12 @@ class StoreGuard:
         """Seconds until the next retry (None: nothing to retry)."""
         if self._retry_at is None:
             return None
-        return max(0.0, self._retry_at - self.clock())
+        return max(0.0, self._retry_at - self.clock.now())
 
     def retry(self) -> int | None:
         """Retry when due: the unrecorded files, else a plain read; the version id if one
         was recorded now."""
-        if self._retry_at is None or self.clock() < self._retry_at:
+        if self._retry_at is None or self.clock.now() < self._retry_at:
             return None
         pending = self._unrecorded
         if pending is not None:

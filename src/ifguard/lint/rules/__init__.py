@@ -1,7 +1,7 @@
 """The rule registry: one explicit tuple, grouped by family. Codes are never reused.
 
 1xx junk and encoding · 2xx syntax and schema · 3xx references · 4xx addressing ·
-5xx Open vSwitch · 6xx runtime and drift.
+5xx Open vSwitch. (The running network is not a rule's business: see ``ifguard.network``.)
 """
 
 from __future__ import annotations

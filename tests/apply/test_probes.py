@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from ifguard.apply.checks import builtin_prober, gratuitous_arp
+from ifguard.apply.probes import builtin_prober
 from ifguard.config.model import build
 from ifguard.config.source import load_text
+from ifguard.network.netprobe import gratuitous_arp
 from ifguard.network.probe import parse_target
 from ifguard.network.readers.types import Runtime
 from tests.apply.cli_helpers import CLEAN
@@ -39,7 +40,7 @@ CONFIG = build(load_text(CLEAN.read_text()).documents)
 
 
 def names(report: object) -> dict[str, bool]:
-    return {c.name: c.ok for c in report.checks}  # type: ignore[attr-defined]
+    return {c.name: c.ok for c in report.results}  # type: ignore[attr-defined]
 
 
 def prober(rt: Runtime, net: Net, clock: FakeClock, **kw: Any) -> Any:
@@ -57,19 +58,19 @@ def test_all_green_on_the_lab_snapshot() -> None:
         "gateway 192.0.2.1 reachable": True,
         "target tcp:192.0.2.2:22": True,
     }
-    assert r.ok
+    assert r.healthy
 
 
 def test_degraded_bond_is_still_green_but_reported() -> None:
     r = prober(recorded("lab-member-down"), Net(), FakeClock())()
-    assert r.ok and r.checks[0].detail.startswith("warn: up: enx60a4b758ba5b; down: enp1s0")
+    assert r.healthy and r.results[0].note.startswith("warn: up: enx60a4b758ba5b; down: enp1s0")
 
 
 def test_a_cut_off_turns_red_and_is_retried_until_the_timeout() -> None:
     net, clock = Net(), FakeClock()
     net.gateway_ok = False
     r = prober(recorded("lab-healthy"), net, clock)()
-    assert not r.ok and [c.name for c in r.failed] == ["gateway 192.0.2.1 reachable"]
+    assert not r.healthy and [c.name for c in r.failed] == ["gateway 192.0.2.1 reachable"]
     assert clock.slept >= 10
 
 
@@ -77,7 +78,7 @@ def test_prober_retries_until_green_within_its_timeout() -> None:
     net, clock = Net(), FakeClock()
     net.gateway_ok = False
     clock.hooks.append(lambda c: setattr(net, "gateway_ok", c.slept >= 3))
-    assert prober(recorded("lab-healthy"), net, clock)().ok and clock.slept == 3
+    assert prober(recorded("lab-healthy"), net, clock)().healthy and clock.slept == 3
 
 
 def test_targets_accept_the_apply_spelling() -> None:
@@ -104,7 +105,7 @@ def test_management_addresses_are_announced_on_each_attempt() -> None:
         interval=1,
         announce=lambda i, m, a: sent.append((i, m, a)),
     )
-    assert probe().ok
+    assert probe().healthy
     mac = rt.links["vlan1"].mac
     assert sent == [("vlan1", mac, "192.0.2.10")] * 3
     links = {**rt.links, "vlan1": replace(rt.links["vlan1"], up=False)}
