@@ -15,8 +15,8 @@ from ifguard.install import ops
 from ifguard.status.publish import ISSUE, TEXT, Console
 from ifguard.status.summary import Facts, Probe
 from ifguard.system.root import Root
-from tests.apply.fakes import FakeRunner
 from tests.conftest import require_tool
+from tests.fakes import FakeRunner
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))
 BROKEN = Facts(probes=(Probe("gateway 192.0.2.1 reachable", "fail", "no ARP or ICMP reply"),))

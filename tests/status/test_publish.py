@@ -11,7 +11,7 @@ from pathlib import Path
 from ifguard.status.publish import ISSUE, SUMMARY, TEXT, Console, read_published
 from ifguard.status.summary import Facts, Probe, render_text, summary_from_dict
 from ifguard.system.root import Root
-from tests.apply.fakes import FakeRunner
+from tests.fakes import FakeRunner
 
 OK_FACTS = Facts(probes=(Probe("gateway 192.0.2.1 reachable", "pass", "answers ARP"),))
 BROKEN_FACTS = Facts(
