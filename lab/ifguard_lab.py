@@ -51,6 +51,7 @@ HOST_DIRS = (
     "var/log/openvswitch",
     "var/log/ifupdown2",
     "var/lib/ifguard",
+    "run/ifguard",  # the console summary (ifguard.status), the host's own
     "etc/pve",
     "etc/corosync",
     "etc/ceph",

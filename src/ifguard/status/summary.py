@@ -242,7 +242,9 @@ def _fix(f: Facts, level: str) -> list[str]:
         return []
     errors = any(c.errors for c in f.config if c.which == "running")
     out = []
-    if f.known_good is not None and f.known_good != f.version and (errors or level == BROKEN):
+    # files with errors are never the known-good version (only lint-clean ones are marked),
+    # whatever version id the caller has recorded for them yet
+    if f.known_good is not None and (errors or (level == BROKEN and f.known_good != f.version)):
         since = f" (good since {stamp(f.known_good_since)})" if f.known_good_since else ""
         out.append(f"put back the last known-good version {f.known_good}{since}:")
         out.append(f"    ifguard restore {f.known_good}")
