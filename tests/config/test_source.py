@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ifguard.config.source import load, load_text
+from ifguard.config.source import host_configurations, load, load_text
 from ifguard.system.root import Root
 from tests.conftest import lint_text
 
@@ -54,16 +54,31 @@ def test_cycles_are_read_once(tmp_path: Path) -> None:
     assert _names(tmp_path) == ["interfaces", "a", "b"]
 
 
-def test_pending_interfaces_new_is_a_second_main(tmp_path: Path) -> None:
+def test_pending_interfaces_new_is_a_second_configuration_never_merged(tmp_path: Path) -> None:
     _tree(
         tmp_path,
         {
-            "interfaces": "auto lo\niface lo inet loopback\n",
+            "interfaces": "auto lo\niface lo inet loopback\nsource interfaces.d/*\n",
             "interfaces.new": "auto lo\niface lo inet loopback\n",
+            "interfaces.d/a": "iface a inet manual\n",
         },
     )
-    loaded = load(None, Root(tmp_path))
-    assert [Path(d.path).name for d in loaded.mains] == ["interfaces", "interfaces.new"]
+    root = Root(tmp_path)
+    configs = host_configurations(root)
+    assert [(label, p.name) for label, p in configs] == [
+        ("running", "interfaces"),
+        ("pending", "interfaces.new"),
+    ]
+    # the default load is the running configuration alone, with what it sources
+    loaded = load(None, root)
+    assert [Path(d.path).name for d in loaded.documents] == ["interfaces", "a"]
+    pending = load([configs[1][1]], root)
+    assert [Path(d.path).name for d in pending.documents] == ["interfaces.new"]
+
+
+def test_no_pending_configuration_without_interfaces_new(tmp_path: Path) -> None:
+    _tree(tmp_path, {"interfaces": "auto lo\n"})
+    assert [label for label, _ in host_configurations(Root(tmp_path))] == ["running"]
 
 
 def test_load_text_is_lossless_for_bytes_and_text() -> None:

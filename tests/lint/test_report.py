@@ -30,6 +30,7 @@ KEYS = {
     "severity",
     "message",
     "fix",
+    "config",  # running | pending for the host's configurations, null for files
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ifguard.config.settings import Settings
-from ifguard.lint.engine import lint_paths
+from ifguard.lint.engine import lint_host
 from ifguard.system.root import Root
 from ifguard.watch.config import ConfigMonitor
 
@@ -21,7 +21,7 @@ def test_break_then_fix(tmp_path: Path) -> None:
     conf = root.path("/etc/network/interfaces")
     conf.parent.mkdir(parents=True)
     conf.write_bytes(GOOD)
-    monitor = ConfigMonitor(lambda: lint_paths(None, root, Settings()), root)
+    monitor = ConfigMonitor(lambda: lint_host(root, Settings()), root)
 
     verdict, alerts = monitor.check()
     assert verdict.errors == 0 and alerts == []

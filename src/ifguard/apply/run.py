@@ -51,13 +51,15 @@ def out(message: str) -> None:
 
 
 def lint_gate(req: ApplyRequest, path: Path) -> tuple[Result, int, int]:
-    """Lint the candidate; refuse on errors unless --force. Returns (result, errors, warns)."""
+    """Lint the candidate with the host's settings (``/etc/ifguard/ifguard.toml`` under the
+    root) and NICs; refuse on errors unless --force. Returns (result, errors, warnings)."""
     from ifguard.config.diagnostic import Severity
-    from ifguard.config.settings import Settings
-    from ifguard.lint.engine import lint_paths
+    from ifguard.lint.engine import host_settings, inventory, lint_host
     from ifguard.lint.report import text
 
-    result = lint_paths([path], req.root, Settings(), dialect=req.dialect)
+    result = lint_host(
+        req.root, host_settings(req.root), paths=[path], nics=inventory(req.root), dialect=req.dialect
+    ).running
     errors = result.errors
     warnings = sum(d.severity is Severity.WARNING for d in result.diagnostics)
     if result.diagnostics:

@@ -6,17 +6,31 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ifguard.system.root import Root
 
 NAME = "lint"
 HELP = "check interfaces files for junk, bad values, broken references"
 DESCRIPTION = """\
-Check /etc/network/interfaces (and every file it sources, and Proxmox's pending
-interfaces.new) or the given files. Nothing in the file is executed.
+Check the host's configuration or the given files. Nothing in the files is executed.
+
+The host has up to two configurations, each checked on its own: the running one
+(/etc/network/interfaces and what it sources) and, on Proxmox, the pending one
+(/etc/network/interfaces.new and what it sources: the GUI's Apply and the next boot move
+it over interfaces). Diagnostics of the pending one say `pending interfaces.new:`.
+
+Names are checked against the host's NICs (/sys/class/net) only for the host's own
+configuration (no PATH, or --root); for files given by path only with --host-nics or
+--nics, so a file gets the same verdict on any machine. Such findings are warnings.
 
 examples:
   ifguard lint                                  the host's own configuration
+  ifguard lint --configuration running          only what a reload reads now
   ifguard lint /etc/network/interfaces.new      a candidate before applying it
   ifguard lint --root /mnt/rescue               a mounted system (DIR is treated as /)
+  ifguard lint FILE --nics eno1,eno2            in CI: the target host's NICs
   ifguard lint FILE --fix                       apply safe fixes (a backup is kept)
   ifguard lint FILE --diff                      show the safe fixes, write nothing
   ifguard lint FILE --format json               machine-readable output
@@ -38,8 +52,27 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--root",
         metavar="DIR",
-        default="/",
-        help="treat DIR as / when resolving the default files and `source` lines",
+        help="treat DIR as / when resolving the default files and `source` lines "
+        "(default: /); the files are then that host's own",
+    )
+    p.add_argument(
+        "--configuration",
+        choices=("all", "running", "pending"),
+        default="all",
+        help="which of the host's configurations to check (default: all; the reload gates "
+        "check `running`: what ifreload reads)",
+    )
+    nics = p.add_mutually_exclusive_group()
+    nics.add_argument(
+        "--host-nics",
+        action="store_true",
+        help="check names against this host's NICs (/sys/class/net under --root) even for "
+        "files given by path",
+    )
+    nics.add_argument(
+        "--nics",
+        metavar="NAMES",
+        help="comma-separated NIC names of the target host to check names against (for CI)",
     )
     p.add_argument(
         "--format",
@@ -104,30 +137,48 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
 
     from ifguard.config.settings import load_settings
-    from ifguard.config.source import load_text
+    from ifguard.config.source import CONFIGURATIONS, load_text
     from ifguard.lint import engine as lint
     from ifguard.system.errors import UsageError
     from ifguard.system.root import Root
 
-    if not Path(args.root).is_dir():
+    if not Path(args.root or "/").is_dir():
         raise UsageError(f"--root {args.root}: not a directory")
-    root = Root(Path(args.root))
+    root = Root(Path(args.root or "/"))
     settings = load_settings(args.config, root, Path.cwd())
     if args.select:
         settings = settings._replace(select=_codes(args.select))
     if args.ignore:
         settings = settings._replace(ignore=settings.ignore + _codes(args.ignore))
     _check_codes(settings.select + settings.ignore)
+    if args.paths and args.configuration != "all":
+        raise UsageError("--configuration chooses among the host's own files: give no PATH")
+    nics = _nics(args, root)
     if args.paths == ["-"]:
         if args.fix:
             raise UsageError("--fix cannot rewrite stdin; use --diff")
         loaded = load_text(sys.stdin.buffer.read(), "<stdin>")
-        result = lint.lint_loaded(loaded, settings, dialect=args.dialect)
+        one = lint.lint_loaded(loaded, settings, dialect=args.dialect, nics=nics)
+        result = lint.HostResult((one,))
     else:
         paths = [Path(p) for p in args.paths] or None
-        result = lint.lint_paths(
-            paths, root, settings, dialect=args.dialect, follow=not args.no_follow
-        )
+        configs = CONFIGURATIONS if args.configuration == "all" else (args.configuration,)
+
+        def again() -> lint.HostResult:
+            return lint.lint_host(
+                root,
+                settings,
+                paths=paths,
+                configs=configs,
+                nics=nics,
+                dialect=args.dialect,
+                follow=not args.no_follow,
+            )
+
+        result = again()
+        if not result.results:
+            print(f"ifguard: no {args.configuration} configuration on this host", file=sys.stderr)
+            return 0
     diagnostics = result.diagnostics
     docs = result.loaded.documents
     if args.fix or args.diff:
@@ -151,17 +202,24 @@ def run(args: argparse.Namespace) -> int:
                 atomic_write(Path(path), f.data, backup=path not in backed_up)
                 backed_up.add(path)
                 print(f"fixed {f.applied} problem(s) in {path}", file=sys.stderr)
-            result = lint.lint_paths(
-                [Path(d.path) for d in result.loaded.mains],
-                root,
-                settings,
-                dialect=args.dialect,
-                follow=not args.no_follow,
-            )
+            result = again()
             diagnostics, docs = result.diagnostics, result.loaded.documents
             fixed = fixer.fix(docs, diagnostics)
     _print(args, diagnostics, docs)
     return 1 if result.errors else 0
+
+
+def _nics(args: argparse.Namespace, root: Root) -> frozenset[str] | None:
+    """The NIC names to check against: the host's for its own files (no PATH, or --root) or
+    with --host-nics; the --nics list; else none (a file's verdict is machine-independent)."""
+    from ifguard.lint.engine import inventory
+
+    if args.nics is not None:
+        return frozenset(n.strip() for n in args.nics.split(",") if n.strip())
+    own = not args.paths or (args.root is not None and args.paths != ["-"])
+    if args.host_nics or own:
+        return inventory(root)
+    return None
 
 
 def _check_codes(selectors: tuple[str, ...]) -> None:

@@ -45,8 +45,15 @@ class Fix(NamedTuple):
     safe: bool = True
 
 
+# What a diagnostic of a host configuration says before its message (running: nothing).
+CONFIG_PREFIX = {"pending": "pending interfaces.new: "}
+
+
 class Diagnostic(NamedTuple):
-    """One finding, attached to a span of one file."""
+    """One finding, attached to a span of one file.
+
+    ``config`` says which of the host's configurations it was found in (``"running"`` or
+    ``"pending"``, see ``ifguard.config.source``); None for files named explicitly."""
 
     span: Span
     code: str
@@ -54,6 +61,12 @@ class Diagnostic(NamedTuple):
     severity: Severity
     message: str
     fix: Fix | None = None
+    config: str | None = None
+
+    @property
+    def labelled_message(self) -> str:
+        """The message as text reports print it: ``pending interfaces.new: ...``."""
+        return CONFIG_PREFIX.get(self.config or "", "") + self.message
 
     @property
     def path(self) -> str:

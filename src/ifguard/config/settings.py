@@ -142,15 +142,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
 
 
-def load_settings(config: Path | None, root: Root, cwd: Path) -> Settings:
+def load_settings(config: Path | None, root: Root, cwd: Path | None) -> Settings:
+    """``config``, else ``[tool.ifguard]`` in ``cwd``'s pyproject.toml (not for ``cwd=None``:
+    the host's own checks), else the system file under ``root``, else the defaults."""
     if config is not None:
         data = _read_toml(config)
         table = (
             data.get("tool", {}).get("ifguard", data) if config.name == "pyproject.toml" else data
         )
         return from_mapping(table, str(config))
-    pyproject = cwd / "pyproject.toml"
-    if pyproject.is_file():
+    pyproject = cwd / "pyproject.toml" if cwd is not None else None
+    if pyproject is not None and pyproject.is_file():
         table = _read_toml(pyproject).get("tool", {}).get("ifguard")
         if isinstance(table, dict):
             return from_mapping(table, str(pyproject))

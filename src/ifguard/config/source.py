@@ -3,6 +3,11 @@
 Everything is resolved under a ``Root`` (``/`` in production, a temporary directory in tests
 or ``--root DIR``). Missing files and include cycles are recorded as ``SourceIssue``s that the
 rules report; only an unreadable *main* file is a ``UsageError``.
+
+A host has up to two configurations, each a main file plus what *it* sources: *running*
+(``/etc/network/interfaces``) and, on Proxmox, *pending* (``/etc/network/interfaces.new``,
+which the GUI's Apply and the next boot move over ``interfaces``: a replacement, never an
+addition). They are loaded separately and never merged (``host_configurations``).
 """
 
 from __future__ import annotations
@@ -70,20 +75,28 @@ def read_bytes(path: Path, root: Root | None = None) -> bytes:
     return read_main(path, root)[0]
 
 
-def default_targets(root: Root) -> list[Path]:
-    """``/etc/network/interfaces`` plus Proxmox's pending ``interfaces.new`` when present."""
+RUNNING = "running"
+PENDING = "pending"
+CONFIGURATIONS = (RUNNING, PENDING)
+
+
+def host_configurations(root: Root) -> list[tuple[str, Path]]:
+    """The host's configurations as (label, main file): *running* always, *pending* when
+    Proxmox's ``interfaces.new`` exists. Each is loaded on its own (``load([main], root)``)."""
     try:
-        targets = [root.path(DEFAULT_INTERFACES)]
+        found = [(RUNNING, root.path(DEFAULT_INTERFACES))]
         pending = root.path(PROXMOX_PENDING)
     except OSError as exc:
         raise UsageError(f"{DEFAULT_INTERFACES}: cannot read: {describe(exc)}") from None
     if os.path.lexists(pending):
-        targets.append(pending)
-    return targets
+        found.append((PENDING, pending))
+    return found
 
 
 def load(paths: Sequence[Path] | None, root: Root, *, follow: bool = True) -> Loaded:
-    """Read each main file and (when ``follow``) everything it sources, depth first, in order."""
+    """Read each main file and (when ``follow``) everything it sources, depth first, in order.
+
+    Without ``paths``: the running configuration only (``/etc/network/interfaces``)."""
     loaded = Loaded()
     if paths:
         try:
@@ -91,7 +104,7 @@ def load(paths: Sequence[Path] | None, root: Root, *, follow: bool = True) -> Lo
         except OSError as exc:
             raise UsageError(f"{paths[0]}: cannot read: {describe(exc)}") from None
     else:
-        mains = default_targets(root)
+        mains = [main for _, main in host_configurations(root)[:1]]
     for path in mains:
         data, st = read_main(path, root)
         doc = parse(data, str(path))

@@ -27,6 +27,9 @@ _TEMPLATED = lazy(r"[$%{}*?\[\]]")
 # created implicitly by ifupdown2 for bridge ports; tap/vxlan devices by other tools.)
 _VIRTUAL = lazy(r"^(bond|vmbr|br|team)\d+$")
 _VLAN_NAME = lazy(r"^(?P<parent>.+)\.(?P<vid>\d+)$")
+# Kernel and udev names of physical NICs: eth0, eno1, ens18, enp1s0f1, enx0123456789ab,
+# em1, p1p2, ib0, wlan0/wlp2s0, swp1 (switch ports).
+_NIC = lazy(r"^(eth\d+|en[opsx][0-9a-z]+|em\d+|p\d+p\d+|ib\d+|wl[a-z0-9]+|wlan\d+|swp\d+(s\d+)?)$")
 
 
 class Edge(NamedTuple):
@@ -69,6 +72,11 @@ def edge_list(cache: dict[str, object], config: Config) -> list[Edge]:
 def looks_virtual(name: str) -> bool:
     """Names of kinds that only exist when configured (bonds, bridges, VLANs)."""
     return bool(_VIRTUAL.search(name))
+
+
+def looks_like_nic(name: str) -> bool:
+    """A name the kernel or udev gives a physical NIC (not a bond, bridge or VLAN)."""
+    return bool(_NIC.match(name))
 
 
 def vlan_parent(iface: Interface) -> tuple[str, int] | None:

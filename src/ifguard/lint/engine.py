@@ -1,4 +1,10 @@
-"""The lint pipeline: load, model, rules, filter (settings, suppressions), sorted diagnostics."""
+"""The lint pipeline: load, model, rules, filter (settings, suppressions), sorted diagnostics.
+
+``lint_host`` is the one entry point for "lint the host with its settings": ``ifguard lint``,
+apply's lint gate, the watcher and (through the CLI) the boot check, the apt hook and the
+reload gates all use it. The host's running and pending configurations are linted each on
+its own (``ifguard.config.source.host_configurations``) and reported together.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,8 @@ from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.config.lazyre import lazy
 from ifguard.config.model import Config, build
 from ifguard.config.parse import Document, Kind
-from ifguard.config.settings import Settings
-from ifguard.config.source import Loaded, load
+from ifguard.config.settings import Settings, load_settings
+from ifguard.config.source import CONFIGURATIONS, Loaded, host_configurations, load
 from ifguard.lint.rules import RULES, Context, Rule
 from ifguard.system.root import Root
 
@@ -25,6 +31,7 @@ class Result(NamedTuple):
     config: Config
     dialect: dialects.Dialect
     diagnostics: tuple[Diagnostic, ...]
+    label: str | None = None  # "running" | "pending" for a host configuration
 
     @property
     def errors(self) -> int:
@@ -38,6 +45,13 @@ def inventory(root: Root) -> frozenset[str] | None:
         return frozenset(p.name for p in net.iterdir())
     except OSError:
         return None
+
+
+def host_settings(root: Root) -> Settings:
+    """The host's own settings, ``/etc/ifguard/ifguard.toml`` under the root (defaults when
+    absent): what apply's gate and the watcher use. Never ./pyproject.toml: a guard's verdict
+    does not depend on the directory it was started from."""
+    return load_settings(None, root.prefix, None)
 
 
 class Suppressions:
@@ -134,6 +148,102 @@ def lint_paths(
     *,
     dialect: str | None = None,
     follow: bool = True,
+    nics: frozenset[str] | None = None,
 ) -> Result:
+    """Lint the given files (or the running configuration) as one configuration."""
     loaded = load(paths, root, follow=follow)
-    return lint_loaded(loaded, settings, dialect=dialect, nics=inventory(root))
+    return lint_loaded(loaded, settings, dialect=dialect, nics=nics)
+
+
+def lint_host(
+    root: Root,
+    settings: Settings,
+    *,
+    paths: Sequence[Path] | None = None,
+    configs: Sequence[str] = CONFIGURATIONS,
+    nics: frozenset[str] | None = None,
+    dialect: str | None = None,
+    follow: bool = True,
+) -> HostResult:
+    """Lint the host's configurations (``configs`` of running/pending that exist), each on its
+    own, or the explicit ``paths`` as one configuration. ``nics``: the NIC inventory to check
+    names against (``inventory(root)`` for the host's own files), None for none."""
+    if paths:
+        result = lint_paths(paths, root, settings, dialect=dialect, follow=follow, nics=nics)
+        return HostResult((result,))
+    results = [
+        lint_paths([main], root, settings, dialect=dialect, follow=follow, nics=nics)._replace(
+            label=label
+        )
+        for label, main in host_configurations(root)
+        if label in configs
+    ]
+    return HostResult(tuple(_tag(results)))
+
+
+def _tag(results: list[Result]) -> list[Result]:
+    """Tag each diagnostic with its configuration. A fix that edits a file both
+    configurations read (``interfaces.d/*``) is kept only when both configurations ask for
+    it: one configuration never rewrites what the other reads because of itself."""
+    files = [{doc.path for doc in r.loaded.documents} for r in results]
+    shared = set.intersection(*files) if len(files) > 1 else set()
+    found = [set(r.diagnostics) for r in results]
+    out = []
+    for i, r in enumerate(results):
+        others = [f for j, f in enumerate(found) if j != i]
+        tagged = []
+        for d in r.diagnostics:
+            fix = d.fix
+            crosses = fix is not None and any(e.path in shared for e in fix.edits)
+            if fix is not None and fix.safe and crosses and not all(d in o for o in others):
+                fix = fix._replace(
+                    safe=False,
+                    description=fix.description + " (not applied: the running and pending "
+                    "configurations share this file)",
+                )
+            tagged.append(d._replace(fix=fix, config=r.label))
+        out.append(r._replace(diagnostics=tuple(tagged)))
+    return out
+
+
+class HostResult(NamedTuple):
+    """One or two configurations' results, reported together."""
+
+    results: tuple[Result, ...]
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every configuration's diagnostics, sorted; a diagnostic of a file both
+        configurations read is reported once (as the running configuration's)."""
+        seen: set[tuple[object, ...]] = set()
+        out: list[Diagnostic] = []
+        for r in self.results:
+            for d in r.diagnostics:
+                key = (d.span, d.code, d.message)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(d)
+        out.sort(key=Diagnostic.sort_key)
+        return tuple(out)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def loaded(self) -> Loaded:
+        """Every document read (each path once) and every main file, for reports."""
+        docs: dict[str, Document] = {}
+        for r in self.results:
+            for doc in r.loaded.documents:
+                docs.setdefault(doc.path, doc)
+        mains = [m for r in self.results for m in r.loaded.mains]
+        return Loaded(list(docs.values()), [], mains)
+
+    @property
+    def running(self) -> Result:
+        """The first configuration: the running one, or the explicit files."""
+        return self.results[0]
+
+    def of(self, label: str) -> Result | None:
+        return next((r for r in self.results if r.label == label), None)

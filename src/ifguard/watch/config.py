@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ifguard.config.diagnostic import Diagnostic, Severity
-from ifguard.lint.engine import Result
+from ifguard.lint.engine import HostResult
 from ifguard.system.root import Root
 from ifguard.watch.alerts import Alert
 
@@ -32,17 +32,17 @@ def describe(diags: list[Diagnostic], root: Root) -> str:
     lines = []
     for d in diags[:MAX_LISTED]:
         path = root.system_path(Path(d.span.path))
-        lines.append(f"{path}:{d.span.line}:{d.span.column}: {d.code} {d.message}")
+        lines.append(f"{path}:{d.span.line}:{d.span.column}: {d.code} {d.labelled_message}")
     if len(diags) > MAX_LISTED:
         lines.append(f"... and {len(diags) - MAX_LISTED} more (run `ifguard lint`)")
     return "\n".join(lines)
 
 
 class ConfigMonitor:
-    def __init__(self, lint: Callable[[], Result], root: Root) -> None:
+    def __init__(self, lint: Callable[[], HostResult], root: Root) -> None:
         self.lint, self.root = lint, root
         self.broken: bool | None = None  # unknown until the first check
-        self.last: Result | None = None  # the last lint result (for the status summary)
+        self.last: HostResult | None = None  # the last lint result (for the status summary)
 
     def check(self) -> tuple[Verdict, list[Alert]]:
         result = self.last = self.lint()
@@ -58,7 +58,7 @@ class ConfigMonitor:
         alerts: list[Alert] = []
         broken = bool(errors)
         if broken and self.broken is not True:
-            pending = any(p.name == "interfaces.new" for p in (Path(d.span.path) for d in errors))
+            pending = all(d.config == "pending" for d in errors)
             what = "pending interfaces.new" if pending else "network configuration"
             alerts.append(
                 Alert(

@@ -23,7 +23,7 @@ from types import FrameType
 
 from ifguard.apply.record import StateDir
 from ifguard.config.settings import Settings
-from ifguard.lint.engine import lint_paths
+from ifguard.lint.engine import HostResult, host_settings, inventory, lint_host
 from ifguard.status.publish import Console
 from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.errors import UsageError
@@ -95,13 +95,23 @@ class Watcher:
                     "and a new queue started.",
                 )
             )
-        self.monitor = ConfigMonitor(lambda: lint_paths(None, root, Settings()), root)
+        self.settings: Settings = host_settings(root)
+        self.monitor = ConfigMonitor(self.lint, root)
         self.metrics = Collector()
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.dirs: set[Path] = set()
         self._inotify: Inotify | None = None
         self._lock = threading.RLock()  # checks come from the main and the runtime thread
+
+    def lint(self) -> HostResult:
+        """The host's running and pending configurations, with its settings (re-read on
+        every check; a settings file broken meanwhile keeps the last good settings)."""
+        try:
+            self.settings = host_settings(self.root)
+        except UsageError as exc:
+            log.error("%s (keeping the previous settings)", exc)
+        return lint_host(self.root, self.settings, nics=inventory(self.root))
 
     def check(self) -> None:
         with self._lock:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ifguard.config.settings import Settings
-from ifguard.lint.engine import lint_paths
+from ifguard.lint.engine import host_settings, inventory, lint_host
 from ifguard.lint.rules import RULES, Rule
 from ifguard.lint.rules.base import code_block, section
 from ifguard.system.root import Root
@@ -47,13 +47,26 @@ def _example(rule: Rule, title: str) -> str:
     return block.encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
+_NICS = re.compile(r"#\s*this host's NICs[^:]*:(.*)")
+
+
+def _nics(text: str) -> frozenset[str] | None:
+    """An example about the host's NICs says which it has: `# this host's NICs (...): eno1`."""
+    match = _NICS.search(text)
+    return frozenset(match.group(1).split()) if match else None
+
+
 def _lint_as_host_file(tmp: Path, text: str, rule: Rule) -> list[str]:
-    """Lint ``text`` as /etc/network/interfaces of a fresh Debian-like root under ``tmp``."""
+    """Lint ``text`` as /etc/network/interfaces of a fresh Debian-like root under ``tmp``,
+    the way `ifguard lint --root` does (its NICs in sys/class/net when the example says)."""
     net = tmp / "etc" / "network"
     (net / "interfaces.d").mkdir(parents=True, exist_ok=True)
     data = text.encode("latin-1") if rule.code == "IFG104" else text.encode()
     (net / "interfaces").write_bytes(data)
-    result = lint_paths(None, Root(tmp), Settings())
+    for nic in _nics(text) or ():
+        (tmp / "sys" / "class" / "net" / nic).mkdir(parents=True)
+    root = Root(tmp)
+    result = lint_host(root, host_settings(root), nics=inventory(root))
     return [d.code for d in result.diagnostics]
 
 
@@ -120,5 +133,6 @@ def test_examples_alone_fire_their_rule_when_linted_as_a_single_file(rule: Rule)
 
     example = _example(rule, "Example")
     data = example.encode("latin-1") if rule.code == "IFG104" else example.encode()
-    codes = [d.code for d in lint_loaded(load_text(data, "interfaces"), Settings()).diagnostics]
+    loaded = load_text(data, "interfaces")
+    codes = [d.code for d in lint_loaded(loaded, Settings(), nics=_nics(example)).diagnostics]
     assert rule.code in codes, example

@@ -33,5 +33,7 @@ def render(diagnostics: Sequence[Diagnostic], documents: Sequence[Document]) -> 
                 ("title", f"{d.code} {d.name}"),
             )
         )
-        lines.append(f"::{_LEVEL[d.severity]} {props}::{_escape_data(f'{d.code} {d.message}')}")
+        lines.append(
+            f"::{_LEVEL[d.severity]} {props}::{_escape_data(f'{d.code} {d.labelled_message}')}"
+        )
     return utf8("".join(line + "\n" for line in lines))

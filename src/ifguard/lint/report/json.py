@@ -44,6 +44,7 @@ def as_dict(d: Diagnostic, documents: Sequence[Document]) -> dict[str, Any]:
         "name": d.name,
         "severity": d.severity.value,
         "message": d.message,
+        "config": d.config,
         "fix": fix_dict(d.fix, documents),
     }
 

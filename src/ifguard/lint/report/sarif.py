@@ -56,6 +56,8 @@ def render(diagnostics: Sequence[Diagnostic], documents: Sequence[Document]) -> 
                 }
             ],
         }
+        if d.config is not None:
+            result["properties"] = {"config": d.config}
         if d.code in index:
             result["ruleIndex"] = index[d.code]
         results.append(result)

@@ -48,7 +48,7 @@ def render(
     by_path = {doc.path: doc for doc in documents}
     chunks: list[str] = []
     for d in diagnostics:
-        head = f"{d.path}:{d.line}:{d.column}: {d.code} {d.severity.value} {d.message}"
+        head = f"{d.path}:{d.line}:{d.column}: {d.code} {d.severity.value} {d.labelled_message}"
         chunks.append(_color(head, d, color))
         if quiet:
             continue

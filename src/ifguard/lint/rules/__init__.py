@@ -9,6 +9,7 @@ from __future__ import annotations
 from ifguard.lint.rules import (
     addressing,
     encoding,
+    inventory,
     junk,
     ovs,
     ovs_options,
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     stacking.mtu_above_parent,
     stacking.address_on_port,
     stacking.auto_without_stanza,
+    inventory.nic_not_on_host,
     # 4xx: addressing
     addressing.invalid_address,
     addressing.gateway_outside_subnet,

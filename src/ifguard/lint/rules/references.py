@@ -11,6 +11,7 @@ from ifguard.config.topology import (
     Edge,
     defined_names,
     edge_list,
+    looks_like_nic,
     looks_virtual,
     ovs_type,
     vlan_parent,
@@ -42,8 +43,8 @@ def undefined_interface(ctx: Context) -> Iterator[Finding]:
     """## What it does
     Finds bond slaves, bridge ports and OVS ports that no stanza defines: virtual names
     (`bond1`, `vmbr2`, `eth0.100`) and OVS ports always, NIC names when they look like a typo
-    of a defined interface. With `--root`'s `/sys/class/net` known, a name that is neither
-    defined nor a NIC is an error.
+    of a defined interface. Names of this host's NICs (when its inventory is used) are
+    fine; a NIC name the host does not have is IFG310's.
 
     ## Why is this bad?
     The bond comes up without that slave, or the bridge without its uplink: the host loses
@@ -73,15 +74,9 @@ def undefined_interface(ctx: Context) -> Iterator[Finding]:
             continue  # IFG101 reports the pasted output once
         typo = _close(name, defined)
         where = f"`{edge.attribute.name}` of `{edge.master.name}`"
-        if nics is not None:
-            hint = f"; did you mean `{typo}`?" if typo else ""
-            yield Finding(
-                edge.attribute.span,
-                f"`{name}` in {where} is neither defined nor a "
-                f"network interface of this host{hint}",
-                severity=Severity.ERROR,
-            )
-        elif typo:
+        if nics is not None and not typo and looks_like_nic(name):
+            continue  # IFG310: a NIC this host does not have
+        if typo:
             yield Finding(
                 edge.attribute.span, f"`{name}` in {where} is not defined; did you mean `{typo}`?"
             )
@@ -95,24 +90,32 @@ def undefined_interface(ctx: Context) -> Iterator[Finding]:
 def duplicate_interface(ctx: Context) -> Iterator[Finding]:
     """## What it does
     Finds the same interface defined twice for the same address family where the two
-    stanzas disagree: different methods, a Linux bond and an OVS bond, two `ovs_type`s or
-    two `ovs_bridge`s. (Repeating a stanza to add options is legal and not reported.)
+    stanzas cannot both apply: a Linux bond and an OVS bond, two `ovs_type`s or two
+    `ovs_bridge`s (errors). Two IPv4 methods that both configure addresses (`static` and
+    `dhcp`) are a warning. Repeating a stanza is otherwise legal and not reported: every
+    stanza of an interface is applied (`inet6 static` + `inet6 auto` is a static address
+    plus SLAAC; a `manual` stanza beside a `static` one adds nothing).
 
     ## Why is this bad?
     ifupdown2 and ifupdown-ng merge the stanzas into one interface with both sets of
-    options: the result is neither of the two things you wrote.
+    options: an interface cannot be a Linux bond and an OVS bond, nor sit on two OVS
+    bridges, so the result is neither of the two things you wrote.
 
     ## Example
     ```
-    iface eth0 inet static
-        address 192.0.2.10/24
-    iface eth0 inet dhcp
+    iface bond0 inet manual
+        ovs_type OVSBond
+        ovs_bridge vmbr0
+    iface bond0 inet manual
+        ovs_type OVSBond
+        ovs_bridge vmbr1
     ```
 
     ## Use instead
     ```
-    iface eth0 inet static
-        address 192.0.2.10/24
+    iface bond0 inet manual
+        ovs_type OVSBond
+        ovs_bridge vmbr0
     ```
     """
     for name, stanzas in ctx.config.by_name.items():
@@ -129,13 +132,35 @@ def duplicate_interface(ctx: Context) -> Iterator[Finding]:
                 yield Finding(
                     iface.span,
                     f"`{name}` ({family}) is defined again (first at line "
-                    f"{first.line.lineno}) and the two disagree: {conflict}",
+                    f"{first.line.lineno}) and the two cannot both apply: {conflict}",
+                )
+                continue
+            methods = _surprising_methods(family, first, iface)
+            if methods:
+                yield Finding(
+                    iface.span,
+                    f"`{name}` ({family}) is defined again (first at line "
+                    f"{first.line.lineno}): both stanzas apply, {methods}",
+                    severity=Severity.WARNING,
                 )
 
 
+# Methods that configure an address themselves; `manual` and friends add nothing to another.
+_ADDRESSING = frozenset({"static", "dhcp", "bootp", "ppp", "loopback", "tunnel", "v4tunnel"})
+
+
+def _surprising_methods(family: str, a: Interface, b: Interface) -> str:
+    """Two stanzas of one family whose methods both configure addresses (IPv4 `static` and
+    `dhcp`); IPv6 `static` + `auto`/`dhcp` is the ordinary static address plus SLAAC."""
+    ma, mb = a.method, b.method
+    if not ma or not mb or ma == mb or family == "inet6":
+        return ""
+    if ma in _ADDRESSING and mb in _ADDRESSING:
+        return f"so the interface gets `{ma}` and `{mb}` addressing at once"
+    return ""
+
+
 def _conflict(a: Interface, b: Interface) -> str:
-    if a.method and b.method and a.method != b.method:
-        return f"method `{a.method}` vs `{b.method}`"
     ta, tb = ovs_type(a), ovs_type(b)
     if ta and tb and ta != tb:
         return f"ovs_type `{ta}` vs `{tb}`"
