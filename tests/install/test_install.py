@@ -129,14 +129,14 @@ def test_install_writes_the_files(tmp_path: Path) -> None:
     # the gate first, then the distribution's own reload, word for word
     assert reload_lines(dropin) == [
         "ExecReload=",
-        f"ExecReload={IFGUARD} lint --quiet",
+        f"ExecReload={IFGUARD} lint --quiet --configuration running",
         *reload_lines(networking_unit()),
     ]
     assert len(reload_lines(networking_unit())) >= 1
     assert Root(root).path(F.APT_HOOK).read_text() == (
         f"// ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while "
         f'it is broken.\nDPkg::Pre-Invoke {{ "if [ -x {IFGUARD} ]; then {IFGUARD} lint '
-        f'--quiet; fi"; }};\n'
+        f'-q --configuration running; fi"; }};\n'
     )
     assert stat.S_IMODE(Root(root).path(STATE_DIR).stat().st_mode) == 0o700
     assert stat.S_IMODE(Root(root).path(F.MANIFEST).stat().st_mode) == 0o600

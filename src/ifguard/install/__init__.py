@@ -44,7 +44,7 @@ NETWORKING_DROPIN = """\
 # {unit} as installed when `ifguard install` ran (run it again if that unit changes).
 [Service]
 ExecReload=
-ExecReload={ifguard} lint --quiet
+ExecReload={ifguard} lint --quiet --configuration running
 {reload}"""
 
 BOOT_UNIT = """\
@@ -104,7 +104,7 @@ exit 0
 
 APT_HOOK = """\
 // ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while it is broken.
-DPkg::Pre-Invoke {{ "if [ -x {ifguard} ]; then {ifguard} lint --quiet; fi"; }};
+DPkg::Pre-Invoke {{ "if [ -x {ifguard} ]; then {ifguard} lint -q --configuration running; fi"; }};
 """
 
 # Installed as /usr/sbin/ifreload by `ifguard install --divert-ifreload`, once dpkg-divert has
