@@ -112,11 +112,11 @@ def test_the_watcher_hook_waits_for_the_runtime_and_never_raises(tmp_path: Path)
     assert c.update(None, None, None, None) is None
     (tmp_path / "run").write_text("not a directory")  # /run/ifguard cannot be created
     from ifguard.config.settings import Settings
-    from ifguard.lint.engine import lint_paths
+    from ifguard.lint.engine import lint_host
 
     (tmp_path / "etc/network").mkdir(parents=True)
     (tmp_path / "etc/network/interfaces").write_text("auto lo\niface lo inet loopback\n")
-    result = lint_paths(None, Root(tmp_path), Settings())
+    result = lint_host(Root(tmp_path), Settings())
     assert c.update(result, None, None, None) is None  # runtime not checked yet
     c.expect_runtime = False
     assert c.update(result, None, None, None) is None  # the write fails: logged, not raised

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ifguard.config.settings import Settings
-from ifguard.lint.engine import lint_paths
+from ifguard.lint.engine import lint_host
 from ifguard.status import collect
 from ifguard.status.summary import (
     BROKEN,
@@ -52,7 +52,7 @@ def host(tmp_path: Path, text: str, pending: str | None = None) -> Root:
 
 
 def config_of(root: Root) -> tuple[ConfigVerdict, ...]:
-    return collect.config_verdicts(lint_paths(None, root, Settings()), root)
+    return collect.config_verdicts(lint_host(root, Settings()), root)
 
 
 def check_budget(text: str) -> None:

@@ -58,7 +58,11 @@ def lint_gate(req: ApplyRequest, path: Path) -> tuple[Result, int, int]:
     from ifguard.lint.report import text
 
     result = lint_host(
-        req.root, host_settings(req.root), paths=[path], nics=inventory(req.root), dialect=req.dialect
+        req.root,
+        host_settings(req.root),
+        paths=[path],
+        nics=inventory(req.root),
+        dialect=req.dialect,
     ).running
     errors = result.errors
     warnings = sum(d.severity is Severity.WARNING for d in result.diagnostics)

@@ -30,6 +30,7 @@ PROXMOX_PENDING = "/etc/network/interfaces.new"
 # ifupdown's source-directory only reads run-parts style names (no dots: no .bak, .dpkg-old ...)
 _DIRECTORY_ENTRY = re.compile(r"^[a-zA-Z0-9_-]+$")
 _MAX_DEPTH = 32
+_NOTHING = "/dev/null"  # `source /dev/null`: an include switched off
 
 
 class SourceIssue(NamedTuple):
@@ -137,6 +138,8 @@ def _add(
         if len(words) < 2:
             continue  # a schema rule reports the missing argument
         pattern = words[1]
+        if pattern == _NOTHING:
+            continue  # reads nothing on every host: the same verdict with or without a root
         try:
             targets = _expand(loaded, doc, line, path, root, pattern)
         except OSError as exc:  # a link loop in the pattern's directories

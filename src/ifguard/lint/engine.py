@@ -51,7 +51,7 @@ def host_settings(root: Root) -> Settings:
     """The host's own settings, ``/etc/ifguard/ifguard.toml`` under the root (defaults when
     absent): what apply's gate and the watcher use. Never ./pyproject.toml: a guard's verdict
     does not depend on the directory it was started from."""
-    return load_settings(None, root.prefix, None)
+    return load_settings(None, root, None)
 
 
 class Suppressions:

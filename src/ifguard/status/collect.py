@@ -15,8 +15,7 @@ from pathlib import Path
 
 from ifguard.apply.record import StateDir
 from ifguard.config.diagnostic import Diagnostic, Severity
-from ifguard.config.source import PROXMOX_PENDING
-from ifguard.lint.engine import Result
+from ifguard.lint.engine import HostResult
 from ifguard.network.drift import Drift
 from ifguard.network.netprobe import Net
 from ifguard.network.probe_report import ProbeReport
@@ -30,7 +29,7 @@ ROLLBACK_EVENTS = ("apply-rolled-back",)
 RECENT = 24 * 3600.0  # rollbacks older than this are history, not news
 
 
-def _line_text(result: Result, d: Diagnostic) -> str:
+def _line_text(result: HostResult, d: Diagnostic) -> str:
     for doc in result.loaded.documents:
         if doc.path == d.span.path:
             lines = doc.text.splitlines()
@@ -38,14 +37,13 @@ def _line_text(result: Result, d: Diagnostic) -> str:
     return ""
 
 
-def config_verdicts(result: Result, root: Root) -> tuple[ConfigVerdict, ...]:
+def config_verdicts(result: HostResult, root: Root) -> tuple[ConfigVerdict, ...]:
     """Running (interfaces and what it sources) and, when it exists, Proxmox's pending
     interfaces.new: error and warning counts and the first error with its line."""
-    pending_path = str(root.path(PROXMOX_PENDING))
-    has_pending = any(doc.path == pending_path for doc in result.loaded.mains)
+    has_pending = result.of("pending") is not None
     groups: dict[str, list[Diagnostic]] = {"running": [], "pending": []}
     for d in result.diagnostics:
-        groups["pending" if d.span.path == pending_path else "running"].append(d)
+        groups["pending" if d.config == "pending" else "running"].append(d)
     out = []
     for which, diags in groups.items():
         if which == "pending" and not has_pending:
@@ -124,7 +122,7 @@ def transaction_line(state: StateDir | None) -> str:
 
 
 def facts(
-    lint: Result | None,
+    lint: HostResult | None,
     root: Root,
     *,
     history: History | None = None,
@@ -159,7 +157,7 @@ def facts(
     )
 
 
-def version_of(result: Result, root: Root, history: History | None) -> int | None:
+def version_of(result: HostResult, root: Root, history: History | None) -> int | None:
     """The history id of the files on disk, when the history has seen them (no write)."""
     if history is None or not result.loaded.documents:
         return None
@@ -181,13 +179,12 @@ def check_now(
 ) -> Facts:
     """Lint, read the running state, probe and compare, as the watcher would."""
     from ifguard.apply.context import config_on_disk
-    from ifguard.config.settings import Settings
-    from ifguard.lint.engine import lint_paths
+    from ifguard.lint.engine import host_settings, inventory, lint_host
     from ifguard.network.drift import drift
     from ifguard.network.probe import run_probes
     from ifguard.network.readers import read_runtime
 
-    result = lint_paths(None, root, Settings())
+    result = lint_host(root, host_settings(root), nics=inventory(root))
     history = None
     with contextlib.suppress(OSError, sqlite3.Error):
         history = History(state_dir / "history.db")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ifguard.apply.record import StateDir
-from ifguard.lint.engine import Result
+from ifguard.lint.engine import HostResult
 from ifguard.network.drift import Drift
 from ifguard.network.probe_report import ProbeReport
 from ifguard.status import collect
@@ -106,7 +106,7 @@ class Console:
 
     def update(
         self,
-        lint: Result | None,
+        lint: HostResult | None,
         runtime: RuntimeView | None,
         healer: HealView | None,
         version: int | None,

@@ -13,7 +13,8 @@ from pathlib import Path
 from ifguard.config.diagnostic import Diagnostic
 from ifguard.config.settings import Settings
 from ifguard.config.source import load_text
-from ifguard.lint.engine import lint_loaded, lint_paths
+from ifguard.lint import engine
+from ifguard.lint.engine import lint_loaded
 from ifguard.lint.fixer import fix
 from ifguard.system.root import Root
 from tests.conftest import lint_text
@@ -74,7 +75,8 @@ def lint_host(root: Path, files: dict[str, str]) -> list[Diagnostic]:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content)
-    return list(lint_paths(None, Root(root), Settings()).diagnostics)
+    host = Root(root)
+    return list(engine.lint_host(host, Settings(), nics=engine.inventory(host)).diagnostics)
 
 
 def position(d: Diagnostic) -> Position:

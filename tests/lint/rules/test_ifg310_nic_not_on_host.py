@@ -7,6 +7,7 @@ from ifguard.config.settings import Settings
 from ifguard.config.source import load_text
 from ifguard.lint.engine import lint_loaded
 
+CODE = "IFG310"
 FILE = """\
 auto lo
 iface lo inet loopback
@@ -23,7 +24,7 @@ iface enp3s0.50 inet manual
 
 def _lint(text: str, nics: frozenset[str] | None) -> list[Diagnostic]:
     result = lint_loaded(load_text(text, "interfaces"), Settings(), nics=nics)
-    return [d for d in result.diagnostics if d.code == "IFG310"]
+    return [d for d in result.diagnostics if d.code == CODE]
 
 
 def test_fires_on_each_line_naming_a_missing_nic_and_names_the_new_one() -> None:
