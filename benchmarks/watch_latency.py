@@ -1,13 +1,14 @@
 """Run by hand: write -> notification latency of the watcher, and its idle CPU and RSS.
 
-    .venv/bin/python benchmarks/watch_latency.py [--writes 100] [--idle 600]
+    .venv/bin/python benchmarks/watch_latency.py [--writes 100] [--idle 600] [--scheme json]
 
-Idle CPU and RSS are measured twice: right after start (apprise not loaded yet) and after
-the alerts of the latency run.
-
-The watcher runs in its own process (like `ifguard watch`) against a temp --root and notifies a
-json:// receiver on 127.0.0.1. Each round appends the junk line (-> one alert) or removes it
-(-> one "resolved"); the latency is write() -> POST received.
+The watcher runs in its own process, built as `ifguard watch` builds it (runtime checks on,
+--runtime), against a temp --root, and notifies a receiver on 127.0.0.1 through apprise URL
+``SCHEME://127.0.0.1:PORT/...`` (json: the fast webhook path; ntfy: through apprise, imported
+in the background once idle). Each round appends the junk line (-> one alert) or removes it
+(-> one "resolved"); the latency is write() -> POST received. The first alert after start is
+measured on --starts fresh watchers (each started, left idle 3 s, then broken) and counted in
+the p50/p99. Idle CPU and RSS are measured right after start and after the alerts.
 """
 
 from __future__ import annotations
@@ -29,15 +30,15 @@ JUNK = (
     b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast"
     b" master ovs-system state UP group default qlen 1000\n"
 )
-# `ifguard watch` as the command line builds it (runtime checks included), without the flap
-# rate limit so that every write of the benchmark is notified
+# `ifguard watch` as the command line builds it (runtime checks included); --alert-hold 0 so
+# that every write of the benchmark is notified
 CHILD = """
-import sys
+import logging, sys
+logging.basicConfig(level=logging.INFO, format="%(message)s")  # "watching ..." = ready
 from ifguard.cli import build_parser
 from ifguard.commands.watch import make_watcher
 args = build_parser().parse_args(["watch", *sys.argv[1:]])
 w = make_watcher(args)
-w.alerter.hold = 0
 w.install_signals()
 w.run()
 """
@@ -82,64 +83,96 @@ def idle(pid: int, seconds: float, label: str) -> None:
     )
 
 
+def start(tmp: Path, url: str, n: int) -> tuple[subprocess.Popen[bytes], Path]:
+    conf = tmp / f"root{n}/etc/network/interfaces"
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(GOOD)
+    argv = ["--root", str(tmp / f"root{n}"), "--state-dir", str(tmp / f"state{n}")]
+    argv += ["--runtime", "--alert-hold", "0", "--notify", url]
+    child = subprocess.Popen([sys.executable, "-c", CHILD, *argv], stderr=subprocess.PIPE)
+    assert child.stderr is not None
+    for line in child.stderr:  # ready: inotify is armed
+        if line.startswith(b"watching "):
+            break
+    threading.Thread(target=child.stderr.read, daemon=True).start()  # drain the rest
+    return child, conf
+
+
+def notify(conf: Path, data: bytes) -> float | None:
+    """Write, wait for the next POST; the latency in ms (None: nothing within 10 s)."""
+    with Receiver.cond:
+        n = len(Receiver.times)
+    t0 = time.perf_counter()
+    conf.write_bytes(data)
+    with Receiver.cond:
+        if not Receiver.cond.wait_for(lambda: len(Receiver.times) > n, 10):
+            return None
+        return (Receiver.times[n] - t0) * 1000
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+def stop(child: subprocess.Popen[bytes]) -> int:
+    child.terminate()
+    return child.wait(10)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--writes", type=int, default=100)
     ap.add_argument("--idle", type=float, default=600.0, help="idle measurement, seconds")
+    ap.add_argument("--starts", type=int, default=5, help="fresh starts for the first alert")
+    ap.add_argument("--scheme", choices=["json", "ntfy"], default="json")
     a = ap.parse_args()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     tmp = Path(tempfile.mkdtemp(prefix="ifguard-watch-bench-"))
-    conf = tmp / "root/etc/network/interfaces"
-    conf.parent.mkdir(parents=True)
-    conf.write_bytes(GOOD)
-    url = f"json://127.0.0.1:{server.server_address[1]}/"
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            CHILD,
-            "--root",
-            str(tmp / "root"),
-            "--state-dir",
-            str(tmp / "state"),
-            "--notify",
-            url,
-        ]
+    url = f"{a.scheme}://127.0.0.1:{server.server_address[1]}/ifguard-bench"
+    firsts = []
+    for n in range(a.starts):
+        child, conf = start(tmp, url, n)
+        time.sleep(3)  # idle: the first runtime check is done
+        first = notify(conf, GOOD + JUNK)
+        if first is None:
+            print(f"start {n}: no first alert within 10 s")
+        else:
+            firsts.append(first)
+        stop(child)
+    print(
+        f"first alert after start ({a.starts} starts, {a.scheme}://): "
+        + " ".join(f"{x:.0f}" for x in firsts)
+        + " ms",
+        flush=True,
     )
+    child, conf = start(tmp, url, a.starts)
     time.sleep(3)
     idle(child.pid, a.idle, "idle from start, no alert sent yet")
     lat = []
     for i in range(a.writes):
-        with Receiver.cond:
-            n = len(Receiver.times)
-        t0 = time.perf_counter()
-        conf.write_bytes(GOOD + JUNK if i % 2 == 0 else GOOD)
-        with Receiver.cond:
-            if not Receiver.cond.wait_for(lambda: len(Receiver.times) > n, 10):  # noqa: B023
-                print(f"write {i}: no notification within 10 s")
-                continue
-            lat.append((Receiver.times[n] - t0) * 1000)
+        got = notify(conf, GOOD + JUNK if i % 2 == 0 else GOOD)
+        if got is None:
+            print(f"write {i}: no notification within 10 s")
+        else:
+            lat.append(got)
         time.sleep(0.1)
-    first, rest = lat[0], sorted(lat[1:])
-    rest_p99 = rest[min(len(rest) - 1, int(len(rest) * 0.99))]
     print(
-        f"first alert (loads apprise): {first:.1f} ms; the other {len(rest)}: p50 "
-        f"{statistics.median(rest):.1f} ms  p99 {rest_p99:.1f} ms",
+        f"steady state, {len(lat)} writes: p50 {statistics.median(lat):.1f} ms  "
+        f"p99 {pct(lat, 0.99):.1f} ms  max {max(lat):.1f} ms",
         flush=True,
     )
-    lat.sort()
-    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+    every = firsts + lat
     print(
-        f"latency write->notification over {len(lat)} writes: p50 {statistics.median(lat):.1f} ms"
-        f"  p99 {p99:.1f} ms  max {lat[-1]:.1f} ms",
+        f"all {len(every)} notifications incl. {len(firsts)} first alerts: p50 "
+        f"{statistics.median(every):.1f} ms  p99 {pct(every, 0.99):.1f} ms  "
+        f"max {max(every):.1f} ms",
         flush=True,
     )
     time.sleep(2)
     idle(child.pid, a.idle, f"idle after {len(lat)} alerts")
-    child.terminate()
-    child.wait(10)
-    print(f"exit status after SIGTERM: {child.returncode}")
+    print(f"exit status after SIGTERM: {stop(child)}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ into the watcher only when the first alert goes out."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -25,3 +26,47 @@ def test_bad_urls_are_found_without_loading_apprise_here() -> None:
 def test_no_urls_sends_nothing_and_succeeds() -> None:
     s = AppriseSender([])
     assert s.check() == [] and s.send("t", "b") is True
+
+
+RECEIVE = r"""
+import http.server, json, sys, threading
+got = []
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        keep = ("Content-Type", "User-Agent", "Authorization", "X-Api-Key")
+        got.append({"path": self.path, "body": json.loads(body),
+                    "headers": {k: self.headers.get(k) for k in keep}})
+        self.send_response(200); self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+threading.Thread(target=s.serve_forever, daemon=True).start()
+url = f"json://u:pw@127.0.0.1:{s.server_address[1]}/hook/a%20b?-ref=x1&+X-Api-Key=K3Y"
+from ifguard.watch.sender import AppriseSender
+fast = AppriseSender([url]); fast.check()
+assert fast.plans[0] is not None
+assert fast.send("[pve1] title", "line 1\nline 2")
+print(json.dumps({"loaded": "apprise" in sys.modules}))
+slow = AppriseSender([url]); slow.check(); slow.plans = [None]
+assert slow.send("[pve1] title", "line 1\nline 2")
+print(json.dumps(got))
+"""
+
+
+def test_fast_json_path_sends_what_apprise_sends_without_importing_it() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", RECEIVE], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.splitlines()
+    assert json.loads(out[0]) == {"loaded": False}
+    fast, slow = json.loads(out[1])
+    assert fast == slow
+    assert fast["path"] == "/hook/a%20b?ref=x1"
+    assert fast["headers"]["X-Api-Key"] == "K3Y"
+    assert fast["headers"]["Authorization"].startswith("Basic ")
+    assert fast["body"]["message"] == "line 1\nline 2"
+
+
+def test_other_schemes_and_payload_mapping_go_through_apprise() -> None:
+    s = AppriseSender(["json://h/x?:message=text", "ntfys://ntfy.sh/topic", "json://h/x"])
+    s.check()
+    assert [p is not None for p in s.plans] == [False, False, True] and s.needs_apprise

@@ -48,6 +48,7 @@ STEP_MS = 50
 DEBOUNCE_FILES = 0.05
 DEBOUNCE = 0.3  # seconds: events of one reload are checked together
 HOLD = 30.0  # seconds: a key fires at most once per hold (re-breaks are held, never dropped)
+PRELOAD_AFTER = 2.0  # seconds after start: apprise is imported then, not by the first alert
 HEARTBEAT = 60.0  # seconds: ifguard_watch_heartbeat_timestamp_seconds is refreshed this often
 
 
@@ -206,6 +207,13 @@ class Watcher:
         OvsEvents(self.rt_wake.set, self.stop).start()
         threading.Thread(target=self._runtime_loop, name="ifguard-runtime", daemon=True).start()
 
+    def _preload(self) -> None:
+        if not self.stop.wait(PRELOAD_AFTER):
+            try:
+                self.sender.preload()
+            except Exception:  # delivery will say what is wrong
+                log.exception("loading apprise failed")
+
     def _timers(self) -> float | None:
         """Seconds until the delivery thread has something to do without being woken."""
         due = [self.alerter.due(), self.store.due() if self.store is not None else None]
@@ -241,6 +249,8 @@ class Watcher:
         self.check()
         threading.Thread(target=self._deliver, name="ifguard-alerts", daemon=True).start()
         self.start_runtime()
+        if self.sender.needs_apprise:  # a URL off the fast path: import apprise once idle
+            threading.Thread(target=self._preload, name="ifguard-preload", daemon=True).start()
         while not self.stop.is_set():
             dirs = sorted(d for d in self.dirs if d.is_dir())
             log.info("watching %s", ", ".join(str(d) for d in dirs))

@@ -1,9 +1,12 @@
 """Delivery of alerts through apprise.
 
 apprise costs about 20 MB and half a second to import (it loads every plugin), so the daemon
-does not import it at start: the URLs are checked, and their redacted forms computed, by
-apprise in a child process; apprise itself is loaded into the daemon in the background
-once it is idle (``preload``), or at the latest by the first alert.
+does not import it: the URLs are parsed, checked and redacted by apprise in a child process
+at start. For the generic webhooks (``json://``, ``jsons://``, without payload re-mapping or
+another method) the child returns apprise's own parse - host, port, path, query parameters,
+headers, credentials, timeouts - and the daemon POSTs apprise's JSON payload itself with
+http.client: the first alert costs no import. Every other URL is delivered by apprise,
+imported on the first alert or earlier in the background (``preload``).
 
 apprise logs notification payloads (and URLs with their tokens) at debug level: its logger
 is kept at WARNING whatever ``-v`` says, and what it does log passes through ``redact``.
@@ -27,8 +30,22 @@ import json, sys, logging
 logging.disable(logging.CRITICAL)
 import apprise
 from ifguard.watch.secrets import redact
+
+def plan(url):
+    p = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    if type(p).__name__ != "NotifyJSON" or p.payload_extras or p.method != "POST":
+        return None
+    return {
+        "secure": bool(p.secure), "host": p.host, "port": p.port, "path": p.fullpath or "/",
+        "params": dict(p.params), "verify": bool(p.verify_certificate),
+        "headers": {"User-Agent": p.app_id, "Content-Type": "application/json", **p.headers},
+        "auth": [p.user, p.password or ""] if p.user else None,
+        "version": p.json_version,
+        "timeout": max(p.socket_connect_timeout, p.socket_read_timeout),
+    }
+
 urls = json.load(sys.stdin)
-print(json.dumps([[bool(apprise.Apprise().add(u)), redact(u)] for u in urls]))
+print(json.dumps([[bool(apprise.Apprise().add(u)), redact(u), plan(u)] for u in urls]))
 """
 
 
@@ -62,6 +79,7 @@ class AppriseSender:
         self.urls = list(urls)
         self.empty = not self.urls
         self.shown = ["***"] * len(self.urls)  # redacted forms, known after check()
+        self.plans: list[dict[str, Any] | None] = [None] * len(self.urls)  # the fast path
         self._apprise: Any = None
         self._lock = threading.Lock()
 
@@ -80,17 +98,23 @@ class AppriseSender:
         )
         try:
             verdicts = json.loads(done.stdout)
-            self.shown = [str(shown) for _ok, shown in verdicts]
-            bad = [str(shown) for ok, shown in verdicts if not ok]
+            self.shown = [str(shown) for _ok, shown, _plan in verdicts]
+            self.plans = [plan if isinstance(plan, dict) else None for _o, _s, plan in verdicts]
+            bad = [str(shown) for ok, shown, _plan in verdicts if not ok]
         except (ValueError, TypeError):
             log.error("could not check the notification URLs: %s", done.stderr.strip()[-200:])
             return []
         quiet_apprise(self.urls, self.shown)
         return bad
 
+    @property
+    def needs_apprise(self) -> bool:
+        """Some URL is not on the fast path (apprise must be imported to deliver it)."""
+        return any(plan is None for plan in self.plans)
+
     def preload(self) -> None:
-        """Import apprise and parse the URLs now (the daemon calls this once idle)."""
-        if not self.empty:
+        """Import apprise and parse the URLs that need it now (e.g. once the daemon is idle)."""
+        if self.needs_apprise:
             self._load()
 
     def _load(self) -> Any:
@@ -100,12 +124,65 @@ class AppriseSender:
                 import apprise
 
                 obj = apprise.Apprise()
-                for url in self.urls:
-                    obj.add(url)
+                for url, plan in zip(self.urls, self.plans, strict=True):
+                    if plan is None:
+                        obj.add(url)
                 self._apprise = obj
             return self._apprise
 
     def send(self, title: str, body: str) -> bool:
-        if self.empty:
-            return True
-        return bool(self._load().notify(title=title, body=body))
+        """Deliver to every URL; True when all of them took it."""
+        ok = True
+        for n, plan in enumerate(self.plans):
+            if plan is None:
+                continue
+            status = post_json(plan, title, body, self.shown[n])
+            if 300 <= status < 400:  # apprise follows redirects: let it deliver this one
+                log.info("%s redirects (HTTP %d): delivered through apprise", self.shown[n], status)
+                with self._lock:
+                    self.plans[n], self._apprise = None, None
+            elif not 200 <= status < 300:
+                ok = False
+        if self.needs_apprise:
+            ok = bool(self._load().notify(title=title, body=body)) and ok
+        return ok
+
+
+def post_json(plan: dict[str, Any], title: str, body: str, shown: str) -> int:
+    """apprise's JSON notification (same payload, headers, auth, parameters), sent with
+    http.client; the HTTP status (0: no answer)."""
+    import base64
+    import http.client
+    import ssl
+    import urllib.parse
+
+    payload = {"version": plan["version"], "title": title, "message": body}
+    payload.update({"attachments": [], "type": "info"})
+    headers = dict(plan["headers"])
+    if plan["auth"]:
+        pair = ":".join(plan["auth"]).encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    path = plan["path"]
+    if plan["params"]:
+        path += "?" + urllib.parse.urlencode(plan["params"])
+    conn: http.client.HTTPConnection
+    if plan["secure"]:
+        context = ssl.create_default_context()
+        if not plan["verify"]:
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        conn = http.client.HTTPSConnection(
+            plan["host"], plan["port"], timeout=plan["timeout"], context=context
+        )
+    else:
+        conn = http.client.HTTPConnection(plan["host"], plan["port"], timeout=plan["timeout"])
+    try:
+        conn.request("POST", path, body=json.dumps(payload).encode(), headers=headers)
+        status = conn.getresponse().status
+    except (OSError, http.client.HTTPException) as exc:
+        log.warning("notification to %s failed: %s", shown, exc)
+        return 0
+    finally:
+        conn.close()
+    if not 200 <= status < 400:
+        log.warning("notification to %s failed: HTTP %d", shown, status)
+    return status
