@@ -212,10 +212,11 @@ def _problems(f: Facts) -> list[str]:
     out: list[str] = []
     for c in sorted(f.config, key=lambda c: c.which != "running"):
         out += _config_lines(c)
-    covered = {f"bond {b.name} members" for b in f.bonds}
-    out += [_bond_line(b) for b in f.bonds if b.down or not b.up]
+    shown = [b for b in f.bonds if b.down or not b.up]
+    out += [_bond_line(b) for b in shown]
+    covered = {f"bond {b.name} members" for b in shown}  # the bond line says it better
     for p in f.probes or ():
-        if p.status in ("pass", "skip") or (p.name in covered and p.status == "warn"):
+        if p.status in ("pass", "skip") or p.name in covered:
             continue
         word = {"warn": "WARN", "error": "CANNOT CHECK"}.get(p.status, "FAIL")
         out.append(f"{word} {p.name}" + (f": {p.detail}" if p.detail else ""))
@@ -305,7 +306,6 @@ def render_text(s: Summary, *, full: bool = False) -> str:
 
 def render_issue(s: Summary) -> str:
     """For /etc/issue.d: agetty expands backslash escapes (``\\e`` is ESC), so each
-    backslash is doubled; the text is already printable ASCII."""
-    text = render_text(s)
-    body = text if s.level == OK else "\n" + text
-    return body.replace("\\", "\\\\")
+    backslash is doubled; the text is already printable ASCII. (/etc/issue, Debian's and
+    Proxmox's banner alike, ends with an empty line: none is added.)"""
+    return render_text(s).replace("\\", "\\\\")
