@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from ifguard.config.settings import Settings  # noqa: E402
-from ifguard.lint.engine import lint_paths  # noqa: E402
+from ifguard.lint.engine import lint_host  # noqa: E402
 from ifguard.status import collect  # noqa: E402
 from ifguard.status.publish import ISSUE, Console  # noqa: E402
 from ifguard.status.summary import BondState, Facts, Probe  # noqa: E402
@@ -64,7 +64,7 @@ def main() -> int:
         (Path(tmp) / "etc/network/interfaces").write_bytes(
             (REPO / "examples/incident.interfaces").read_bytes()
         )
-        result = lint_paths(None, root, Settings())
+        result = lint_host(root, Settings())
         facts = Facts(
             config=collect.config_verdicts(result, root),
             probes=(
