@@ -9,6 +9,8 @@
 | ``NetlinkSource`` (ifguard.network.readers)     | ``BrokenNetlink`` |
 | ``Spawner`` (ifguard.apply.guardian)            | ``FakeSpawner`` |
 | ``Sender`` (ifguard.watch.queue)                | ``FakeSender``  |
+| ``Sink`` (ifguard.watch.alerts)                 | ``FakeSink``    |
+| ``Prober`` (ifguard.apply.probes)               | ``FakeProber``  |
 
 Recorded netlink dumps replay through the real ``RecordedSource`` (tests/network/conftest.py).
 Each is checked against its protocol by mypy --strict (the block at the end). End-to-end tests
@@ -28,21 +30,25 @@ from ifguard.system.runner import Completed
 
 if TYPE_CHECKING:
     from ifguard.apply.transaction import Env
+    from ifguard.network.probe_report import ProbeReport
 
 OK = Completed(0, "", "")
 NOT_FOUND = Completed(127, "", "not found")
 
 
 class FakeClock:
-    """A clock that only moves when slept on; ``hooks`` run after each sleep (a test's way to
-    make something happen 'while' the code under test waits)."""
+    """A clock that only moves when slept on (or by ``tick`` on each reading, for distinct
+    timestamps); ``hooks`` run after each sleep (a test's way to make something happen
+    'while' the code under test waits)."""
 
-    def __init__(self, t: float = 1_000_000.0) -> None:
+    def __init__(self, t: float = 1_000_000.0, *, tick: float = 0.0) -> None:
         self.t = t
+        self.tick = tick
         self.hooks: list[Callable[[FakeClock], object]] = []
         self.slept = 0.0
 
     def now(self) -> float:
+        self.t += self.tick
         return self.t
 
     def sleep(self, seconds: float) -> None:
@@ -198,13 +204,41 @@ class FakeSender:
         return self.up
 
 
+class FakeSink:
+    """Where the alerter puts what it sends: records (key, title)."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[str, str]] = []
+
+    def put(self, key: str, title: str, body: str) -> None:
+        self.got.append((key, title))
+
+
+class FakeProber:
+    """Health probes whose verdicts are scripted: booleans consumed in order, then green."""
+
+    def __init__(self, *verdicts: bool) -> None:
+        self.verdicts = list(verdicts)
+        self.calls = 0
+
+    def __call__(self) -> ProbeReport:
+        from ifguard.network.probe_report import ProbeReport, ProbeResult, ProbeStatus
+
+        self.calls += 1
+        ok = self.verdicts.pop(0) if self.verdicts else True
+        status = ProbeStatus.PASS if ok else ProbeStatus.FAIL
+        return ProbeReport((ProbeResult("gateway answers", status, "" if ok else "timeout"),))
+
+
 if TYPE_CHECKING:  # mypy --strict: every fake satisfies its protocol
     from ifguard.apply.guardian import Spawner
+    from ifguard.apply.probes import Prober
     from ifguard.install.ops import Invoker
     from ifguard.network.netprobe import Net
     from ifguard.network.readers.netlink import NetlinkSource
     from ifguard.system.clock import Clock
     from ifguard.system.runner import Runner
+    from ifguard.watch.alerts import Sink
     from ifguard.watch.queue import Sender
 
     def _protocols(env: Env) -> None:
@@ -215,4 +249,6 @@ if TYPE_CHECKING:  # mypy --strict: every fake satisfies its protocol
         netlink: NetlinkSource = BrokenNetlink()
         spawner: Spawner = FakeSpawner(env)
         sender: Sender = FakeSender()
-        del clock, runner, invoker, net, netlink, spawner, sender
+        sink: Sink = FakeSink()
+        prober: Prober = FakeProber()
+        del clock, runner, invoker, net, netlink, spawner, sender, sink, prober

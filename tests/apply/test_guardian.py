@@ -22,7 +22,7 @@ from ifguard.apply.guardian import (
     systemd_run_argv,
 )
 from ifguard.system.process import process_alive, start_ticks
-from tests.apply.fakes import DEAD_PID, make_world
+from tests.apply.world import DEAD_PID, make_world
 
 
 def test_systemd_run_argv_is_a_transient_service_outside_the_session(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 from ifguard.apply import record as rec
 from ifguard.apply.guardian import RED_SETTLE_S, guard
 from ifguard.apply.transaction import apply_candidate, last_result
-from tests.apply.fakes import NEW, OLD, Probes, World, make_world
+from tests.apply.world import NEW, OLD, World, make_world
+from tests.fakes import FakeProber
 
 
 def _applied(world: World, **kw: Any) -> str:
@@ -32,7 +33,7 @@ def test_red_after_the_cli_died_rolls_back_within_the_settle_period(tmp_path: Pa
     txn_id = _applied(world)
     world.die()
     start = world.clock.now()
-    quick = Probes(*([False] * 100))
+    quick = FakeProber(*([False] * 100))
     assert guard(world.env, txn_id, quick_probe=quick) == 0
     final = _final(world, txn_id)
     assert final.state == rec.ROLLED_BACK
@@ -46,7 +47,7 @@ def test_green_without_auto_confirm_waits_for_the_deadline(tmp_path: Path) -> No
     txn_id = _applied(world)
     world.die()
     start = world.clock.now()
-    quick = Probes()  # always green
+    quick = FakeProber()  # always green
     guard(world.env, txn_id, quick_probe=quick)
     final = _final(world, txn_id)
     assert final.state == rec.ROLLED_BACK and "not confirmed within 60 s" in final.outcome
@@ -58,7 +59,7 @@ def test_green_with_auto_confirm_is_confirmed(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     txn_id = _applied(world, auto_confirm=True)
     world.die()
-    guard(world.env, txn_id, quick_probe=Probes())
+    guard(world.env, txn_id, quick_probe=FakeProber())
     final = _final(world, txn_id)
     assert final.state == rec.CONFIRMED and "CLI gone" in final.outcome
     assert world.main.read_bytes() == NEW
@@ -69,14 +70,14 @@ def test_a_short_red_blip_is_not_a_rollback(tmp_path: Path) -> None:
     txn_id = _applied(world, auto_confirm=True)
     world.die()
     # red, red, then green: inside the settle period (each tick is about a second)
-    guard(world.env, txn_id, quick_probe=Probes(False, False, True))
+    guard(world.env, txn_id, quick_probe=FakeProber(False, False, True))
     assert _final(world, txn_id).state == rec.CONFIRMED
 
 
 def test_cli_alive_the_guardian_does_not_probe(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     txn_id = _applied(world)
-    quick = Probes(*([False] * 100))
+    quick = FakeProber(*([False] * 100))
     guard(world.env, txn_id, quick_probe=quick)
     assert quick.calls == 0
     assert "not confirmed" in _final(world, txn_id).outcome
@@ -86,7 +87,7 @@ def test_probes_disabled_means_deadline_only(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     txn_id = _applied(world, probes_enabled=False)
     world.die()
-    quick = Probes(*([False] * 100))
+    quick = FakeProber(*([False] * 100))
     guard(world.env, txn_id, quick_probe=quick)
     assert quick.calls == 0
 
@@ -103,6 +104,6 @@ def test_red_right_after_the_reload_counts_from_the_reload(tmp_path: Path) -> No
         )
     world.die()
     start = world.clock.now()
-    guard(world.env, txn_id, quick_probe=Probes(*([False] * 100)))
+    guard(world.env, txn_id, quick_probe=FakeProber(*([False] * 100)))
     assert _final(world, txn_id).state == rec.ROLLED_BACK
     assert world.clock.now() - start < 2

@@ -15,26 +15,8 @@ from ifguard.network.netprobe import gratuitous_arp
 from ifguard.network.probe import parse_target
 from ifguard.network.readers.types import Runtime
 from tests.apply.cli_helpers import CLEAN
-from tests.apply.fakes import FakeClock
+from tests.fakes import FakeClock, FakeNet
 from tests.network.conftest import recorded
-
-
-class Net:
-    """Scripted ARP/ICMP/TCP answers."""
-
-    def __init__(self) -> None:
-        self.gateway_ok = True
-        self.tcp_error: str | None = None
-
-    def arp(self, dev: str, ip: str, timeout: float) -> bool | None:
-        return self.gateway_ok
-
-    def ping(self, host: str, timeout: float) -> bool | None:
-        return self.gateway_ok
-
-    def tcp(self, host: str, port: int, timeout: float) -> str | None:
-        return self.tcp_error
-
 
 CONFIG = build(load_text(CLEAN.read_text()).documents)
 
@@ -43,14 +25,14 @@ def names(report: object) -> dict[str, bool]:
     return {c.name: c.ok for c in report.results}  # type: ignore[attr-defined]
 
 
-def prober(rt: Runtime, net: Net, clock: FakeClock, **kw: Any) -> Any:
+def prober(rt: Runtime, net: FakeNet, clock: FakeClock, **kw: Any) -> Any:
     return builtin_prober(
         lambda: CONFIG, lambda: rt, net, clock, timeout=10, interval=1, announce=None, **kw
     )
 
 
 def test_all_green_on_the_lab_snapshot() -> None:
-    r = prober(recorded("lab-healthy"), Net(), FakeClock(), targets=["tcp:192.0.2.2:22"])()
+    r = prober(recorded("lab-healthy"), FakeNet(), FakeClock(), targets=["tcp:192.0.2.2:22"])()
     assert names(r) == {
         "bond bond0 members": True,
         "address 192.0.2.10/24 on vlan1": True,
@@ -62,12 +44,12 @@ def test_all_green_on_the_lab_snapshot() -> None:
 
 
 def test_degraded_bond_is_still_green_but_reported() -> None:
-    r = prober(recorded("lab-member-down"), Net(), FakeClock())()
+    r = prober(recorded("lab-member-down"), FakeNet(), FakeClock())()
     assert r.healthy and r.results[0].note.startswith("warn: up: enx60a4b758ba5b; down: enp1s0")
 
 
 def test_a_cut_off_turns_red_and_is_retried_until_the_timeout() -> None:
-    net, clock = Net(), FakeClock()
+    net, clock = FakeNet(), FakeClock()
     net.gateway_ok = False
     r = prober(recorded("lab-healthy"), net, clock)()
     assert not r.healthy and [c.name for c in r.failed] == ["gateway 192.0.2.1 reachable"]
@@ -75,7 +57,7 @@ def test_a_cut_off_turns_red_and_is_retried_until_the_timeout() -> None:
 
 
 def test_prober_retries_until_green_within_its_timeout() -> None:
-    net, clock = Net(), FakeClock()
+    net, clock = FakeNet(), FakeClock()
     net.gateway_ok = False
     clock.hooks.append(lambda c: setattr(net, "gateway_ok", c.slept >= 3))
     assert prober(recorded("lab-healthy"), net, clock)().healthy and clock.slept == 3
@@ -91,7 +73,7 @@ def test_targets_accept_the_apply_spelling() -> None:
 
 
 def test_management_addresses_are_announced_on_each_attempt() -> None:
-    net, clock = Net(), FakeClock()
+    net, clock = FakeNet(), FakeClock()
     sent: list[tuple[str, str, str]] = []
     net.gateway_ok = False
     clock.hooks.append(lambda c: setattr(net, "gateway_ok", c.slept >= 2))

@@ -21,16 +21,15 @@ from ifguard.apply.transaction import (
     update,
     wait_final,
 )
-from tests.apply.fakes import (
+from tests.apply.world import (
     DEAD_PID,
     MAIN,
     NEW,
     OLD,
-    FakeSpawner,
-    Probes,
     World,
     make_world,
 )
+from tests.fakes import FakeProber, FakeSpawner
 
 
 def test_confirmed_change_is_kept_and_known_good(tmp_path: Path) -> None:
@@ -54,7 +53,7 @@ def test_confirmed_change_is_kept_and_known_good(tmp_path: Path) -> None:
 
 
 def test_failed_probes_roll_back_at_once(tmp_path: Path) -> None:
-    w = make_world(tmp_path, probe=Probes(False, True))
+    w = make_world(tmp_path, probe=FakeProber(False, True))
     txn = w.begin()
     final = apply_candidate(w.env, txn)
     assert final is not None and final.state == rec.ROLLED_BACK
@@ -79,7 +78,7 @@ def _failing_first_reload(w: World) -> None:
 
 
 def test_failed_reload_with_red_probes_rolls_back(tmp_path: Path) -> None:
-    w = make_world(tmp_path, probe=Probes(False, True))
+    w = make_world(tmp_path, probe=FakeProber(False, True))
     _failing_first_reload(w)
     final = apply_candidate(w.env, w.begin())
     assert final is not None and final.state == rec.ROLLED_BACK
@@ -106,7 +105,7 @@ def test_failed_reload_with_green_probes_is_judged_by_the_probes(tmp_path: Path)
 
 
 def test_rollback_reload_busy_is_retried_and_judged_by_the_probes(tmp_path: Path) -> None:
-    w = make_world(tmp_path, probe=Probes(True, False))
+    w = make_world(tmp_path, probe=FakeProber(True, False))
     txn = apply_candidate(w.env, w.begin())
     assert txn is not None
     w.runner.fail = {"ifreload"}
@@ -268,7 +267,7 @@ def test_settle_confirms_when_green(tmp_path: Path) -> None:
 
 
 def test_settle_rolls_back_on_red(tmp_path: Path) -> None:
-    w = make_world(tmp_path, probe=Probes(True, True, False))
+    w = make_world(tmp_path, probe=FakeProber(True, True, False))
     txn = apply_candidate(w.env, w.begin(auto_confirm=True))
     assert txn is not None
     done = settle(w.env, txn, 10, interval=2)

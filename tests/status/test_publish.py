@@ -11,7 +11,7 @@ from pathlib import Path
 from ifguard.status.publish import ISSUE, SUMMARY, TEXT, Console, read_published
 from ifguard.status.summary import Facts, Probe, render_text, summary_from_dict
 from ifguard.system.root import Root
-from tests.fakes import FakeRunner
+from tests.fakes import FakeClock, FakeRunner
 
 OK_FACTS = Facts(probes=(Probe("gateway 192.0.2.1 reachable", "pass", "answers ARP"),))
 BROKEN_FACTS = Facts(
@@ -29,17 +29,9 @@ WORSE_FACTS = Facts(
 )
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1_790_000_000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
-def console(tmp_path: Path, **kw: object) -> tuple[Console, FakeRunner, Clock]:
-    runner, clock = FakeRunner(), Clock()
-    return Console(Root(tmp_path), runner, clock=clock, **kw), runner, clock  # type: ignore[arg-type]
+def console(tmp_path: Path, **kw: object) -> tuple[Console, FakeRunner, FakeClock]:
+    runner, clock = FakeRunner(), FakeClock(1_790_000_000.0)
+    return Console(Root(tmp_path), runner, clock=clock.now, **kw), runner, clock  # type: ignore[arg-type]
 
 
 def kinds(runner: FakeRunner) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ifguard.store.history import History, content_hash, default_path
 from ifguard.system.root import Root
+from tests.fakes import FakeClock
 
 A = {"/etc/network/interfaces": b"auto lo\niface lo inet loopback\n"}
 B = {
@@ -22,20 +23,8 @@ B = {
 }
 
 
-class Tick:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def now(self) -> float:
-        self.t += 1
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-
 def test_record_dedups_by_content_and_keeps_files(tmp_path: Path) -> None:
-    h = History(tmp_path / "h.db", clock=Tick())
+    h = History(tmp_path / "h.db", clock=FakeClock(1000.0, tick=1.0))
     a = h.record_version(A, source="watch", errors=0, warnings=1)
     b = h.record_version(B, source="apply", errors=1, warnings=0)
     assert a != b
@@ -55,7 +44,7 @@ def test_hash_depends_on_paths_and_boundaries() -> None:
 
 
 def test_known_good_is_the_newest_marked(tmp_path: Path) -> None:
-    h = History(tmp_path / "h.db", clock=Tick())
+    h = History(tmp_path / "h.db", clock=FakeClock(1000.0, tick=1.0))
     assert h.last_known_good() is None
     a = h.record_version(A, source="apply", errors=0, warnings=0)
     b = h.record_version(B, source="apply", errors=0, warnings=0)
@@ -76,7 +65,7 @@ def test_find_by_id_or_hash_prefix(tmp_path: Path) -> None:
 
 
 def test_events_newest_first_and_filtered(tmp_path: Path) -> None:
-    h = History(tmp_path / "h.db", clock=Tick())
+    h = History(tmp_path / "h.db", clock=FakeClock(1000.0, tick=1.0))
     v = h.record_version(A, source="apply", errors=0, warnings=0)
     e1 = h.record_event("apply-started", {"txn": "t1"}, version_id=v)
     e2 = h.record_event("alert", {"msg": "carrier lost", "n": 2})

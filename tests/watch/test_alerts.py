@@ -8,44 +8,14 @@ from pathlib import Path
 
 from ifguard.watch.alerts import FIRING, RESOLVED, Alert, Alerter
 from ifguard.watch.queue import Queue
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-
-class FakeSender:
-    def __init__(self) -> None:
-        self.up = True
-        self.sent: list[tuple[str, str]] = []
-
-    def send(self, title: str, body: str) -> bool:
-        if self.up:
-            self.sent.append((title, body))
-        return self.up
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.got: list[tuple[str, str]] = []
-
-    def put(self, key: str, title: str, body: str) -> None:
-        self.got.append((key, title))
-
+from tests.fakes import FakeClock, FakeSender, FakeSink
 
 BROKEN = Alert("config", FIRING, "broken", "interfaces:27: IFG101")
 FIXED = Alert("config", RESOLVED, "clean again", "")
 
 
 def test_same_state_alerted_once_then_resolved_once(tmp_path: Path) -> None:
-    clock, sender = Clock(), FakeSender()
+    clock, sender = FakeClock(1000.0), FakeSender()
     alerter = Alerter(Queue(tmp_path / "q.db", clock), "pve1", clock)
     assert alerter.raise_(BROKEN)
     assert not alerter.raise_(BROKEN)
@@ -57,7 +27,7 @@ def test_same_state_alerted_once_then_resolved_once(tmp_path: Path) -> None:
 
 def test_rebreak_within_the_hold_is_sent_when_the_hold_ends() -> None:
     """The reproduced bug: break -> alert, fix -> resolved, break 2 s later -> nothing, ever."""
-    clock, sink = Clock(), Sink()
+    clock, sink = FakeClock(1000.0), FakeSink()
     alerter = Alerter(sink, "h", clock, hold=30)
     assert alerter.raise_(BROKEN)
     clock.t += 1
@@ -74,7 +44,7 @@ def test_rebreak_within_the_hold_is_sent_when_the_hold_ends() -> None:
 
 
 def test_a_flap_that_ends_where_it_began_sends_nothing_more() -> None:
-    clock, sink = Clock(), Sink()
+    clock, sink = FakeClock(1000.0), FakeSink()
     alerter = Alerter(sink, "h", clock, hold=30)
     alerter.raise_(BROKEN)
     alerter.raise_(FIXED)
@@ -90,7 +60,7 @@ def test_random_flapping_never_loses_the_last_state_nor_repeats_one() -> None:
     is the current state, and consecutive notifications always differ."""
     rng = random.Random(14)
     for _ in range(200):
-        clock, sink = Clock(), Sink()
+        clock, sink = FakeClock(1000.0), FakeSink()
         alerter = Alerter(sink, "h", clock, hold=5)
         sent: list[str] = []
         state = RESOLVED
@@ -108,7 +78,7 @@ def test_random_flapping_never_loses_the_last_state_nor_repeats_one() -> None:
 
 
 def test_queue_survives_restart_and_backs_off(tmp_path: Path) -> None:
-    clock, sender = Clock(), FakeSender()
+    clock, sender = FakeClock(1000.0), FakeSender()
     sender.up = False
     Queue(tmp_path / "q.db", clock).put("k", "t", "b")
     queue = Queue(tmp_path / "q.db", clock, base_delay=1.0)

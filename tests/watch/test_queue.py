@@ -7,11 +7,11 @@ import stat
 from pathlib import Path
 
 from ifguard.watch.queue import Queue
-from tests.watch.test_alerts import Clock, FakeSender
+from tests.fakes import FakeClock, FakeSender
 
 
 def test_created_0600_in_a_0700_dir(tmp_path: Path) -> None:
-    Queue(tmp_path / "state" / "alerts.db", Clock())
+    Queue(tmp_path / "state" / "alerts.db", FakeClock(1000.0))
     assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "state" / "alerts.db").stat().st_mode) == 0o600
 
@@ -19,7 +19,7 @@ def test_created_0600_in_a_0700_dir(tmp_path: Path) -> None:
 def test_corrupt_database_is_moved_aside_and_a_new_queue_starts(tmp_path: Path) -> None:
     db = tmp_path / "alerts.db"
     db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)  # a damaged file, not a database
-    queue = Queue(db, Clock())
+    queue = Queue(db, FakeClock(1000.0))
     assert queue.moved_aside is not None and queue.moved_aside.name.startswith("alerts.db.corrupt-")
     assert queue.moved_aside.read_bytes().startswith(b"SQLite format 3\x00\xff")
     queue.put("k", "t", "b")
@@ -28,7 +28,7 @@ def test_corrupt_database_is_moved_aside_and_a_new_queue_starts(tmp_path: Path) 
 
 
 def test_a_locked_database_keeps_alerts_in_memory_in_order(tmp_path: Path) -> None:
-    clock, sender = Clock(), FakeSender()
+    clock, sender = FakeClock(1000.0), FakeSender()
     queue = Queue(tmp_path / "alerts.db", clock)
     queue.put("k", "first", "")
     other = sqlite3.connect(tmp_path / "alerts.db", isolation_level=None)

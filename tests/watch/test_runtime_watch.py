@@ -7,22 +7,11 @@ from dataclasses import replace
 from ifguard.network.readers.types import Runtime
 from ifguard.watch.heal import Observation, SelfHealer
 from ifguard.watch.runtime import RuntimeMonitor
-from tests.fakes import FakeNet
+from tests.fakes import FakeClock, FakeNet
 from tests.network.conftest import incident_config, recorded
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-
-def monitor(state: dict[str, Runtime], net: FakeNet, clock: Clock) -> RuntimeMonitor:
+def monitor(state: dict[str, Runtime], net: FakeNet, clock: FakeClock) -> RuntimeMonitor:
     config = incident_config()
     return RuntimeMonitor(
         lambda: config, lambda: state["rt"], net, clock, grace=1.0, drift_grace=10.0
@@ -30,7 +19,7 @@ def monitor(state: dict[str, Runtime], net: FakeNet, clock: Clock) -> RuntimeMon
 
 
 def test_metrics_from_a_healthy_snapshot() -> None:
-    clock = Clock()
+    clock = FakeClock(1000.0)
     verdict, alerts = monitor({"rt": recorded("lab-healthy")}, FakeNet(), clock).check()
     assert verdict.healthy and alerts == [] and verdict.drift == []
     assert verdict.links["enp1s0"] and verdict.links["vlan1"] and "lo" not in verdict.links
@@ -42,7 +31,7 @@ def test_metrics_from_a_healthy_snapshot() -> None:
 
 def test_member_down_is_a_warning_alert_with_its_own_resolved() -> None:
     """Degraded redundancy is the warning before the outage: it alerts, titled as one."""
-    clock, state = Clock(), {"rt": recorded("lab-member-down")}
+    clock, state = FakeClock(1000.0), {"rt": recorded("lab-member-down")}
     m = monitor(state, FakeNet(), clock)
     verdict, alerts = m.check()
     assert verdict.healthy and alerts == [] and verdict.recheck_in == 1.0  # grace first
@@ -63,7 +52,11 @@ def test_member_down_is_a_warning_alert_with_its_own_resolved() -> None:
 
 
 def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:
-    clock, net, state = Clock(), FakeNet(arp=False, ping=False), {"rt": recorded("lab-healthy")}
+    clock, net, state = (
+        FakeClock(1000.0),
+        FakeNet(arp=False, ping=False),
+        {"rt": recorded("lab-healthy")},
+    )
     m = monitor(state, net, clock)
     verdict, alerts = m.check()
     assert not verdict.healthy and alerts == [] and verdict.recheck_in == 1.0  # grace
@@ -78,7 +71,7 @@ def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:
 
 
 def test_a_blip_shorter_than_the_grace_is_not_alerted() -> None:
-    clock, state = Clock(), {"rt": recorded("lab-healthy")}
+    clock, state = FakeClock(1000.0), {"rt": recorded("lab-healthy")}
     rt = state["rt"]
     m = monitor(state, FakeNet(), clock)
     state["rt"] = replace(rt, ovs=replace(rt.ovs, bonds={}))  # a reload: bond0 gone
@@ -89,7 +82,7 @@ def test_a_blip_shorter_than_the_grace_is_not_alerted() -> None:
 
 
 def test_drift_fires_after_its_own_grace() -> None:
-    clock, state = Clock(), {"rt": recorded("lab-healthy")}
+    clock, state = FakeClock(1000.0), {"rt": recorded("lab-healthy")}
     rt = state["rt"]
     ports = dict(rt.ovs.ports)
     ports["vlan1001"] = replace(ports["vlan1001"], tag=7)

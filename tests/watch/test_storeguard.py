@@ -7,13 +7,13 @@ from pathlib import Path
 
 from ifguard.store.history import History
 from ifguard.watch.storeguard import StoreGuard
-from tests.watch.test_alerts import Clock
+from tests.fakes import FakeClock
 
 FILES = {"/etc/network/interfaces": b"auto lo\niface lo inet loopback\n"}
 
 
 def test_locked_history_alerts_retries_with_backoff_and_resolves(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(1000.0)
     path = tmp_path / "history.db"
     History(path)
     guard = StoreGuard(lambda: History(path, busy_ms=100), clock, str(path))
@@ -41,7 +41,7 @@ def test_locked_history_alerts_retries_with_backoff_and_resolves(tmp_path: Path)
 
 
 def test_an_unopenable_history_is_retried_too(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(1000.0)
     path = tmp_path / "history.db"
     path.write_bytes(b"not a database at all" * 100)
     guard = StoreGuard(lambda: History(path, busy_ms=100), clock, str(path))
