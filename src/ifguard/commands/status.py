@@ -110,10 +110,14 @@ def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[st
             break
         time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
     if args.update:
+        from ifguard.config.settings import load_system_settings
+
+        settings = load_system_settings(root.prefix)
         console = Console(
             root,
             runner,
-            wall=not args.no_wall,
+            wall=settings.wall and not args.no_wall,
+            wall_every=settings.wall_every,
             checked_by=by,
             signal_host=str(root.prefix) == "/",
         )

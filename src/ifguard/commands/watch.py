@@ -142,14 +142,15 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-wall",
         action="store_true",
-        help="do not `wall` logged-in terminals when the network becomes broken",
+        help="do not `wall` logged-in terminals when the network becomes broken "
+        "(also: [console] wall = false in /etc/ifguard/ifguard.toml)",
     )
     p.add_argument(
         "--wall-every",
         type=float,
-        default=3600.0,
         metavar="SECONDS",
-        help="at most one `wall` per this many seconds (default: 3600)",
+        help="at most one `wall` per this many seconds (default: [console] wall-every in "
+        "/etc/ifguard/ifguard.toml, else 3600)",
     )
     p.add_argument("-v", "--verbose", action="count", default=0)
 
@@ -231,20 +232,23 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         )
     elif args.self_heal:
         raise UsageError("--self-heal needs the runtime checks (--runtime)")
-    if not 0 <= args.wall_every <= 10**7:
+    if args.wall_every is not None and not 0 <= args.wall_every <= 10**7:
         raise UsageError("--wall-every must be 0..10000000 s")
     console = None
     if not args.no_console:
         from ifguard.apply.record import StateDir
+        from ifguard.config.settings import load_system_settings
         from ifguard.status.publish import Console
+
+        settings = load_system_settings(root.prefix)
 
         console = Console(
             root,
             SubprocessRunner(),
             history=path,
             state=StateDir(state_dir),
-            wall=not args.no_wall,
-            wall_every=args.wall_every,
+            wall=settings.wall and not args.no_wall,
+            wall_every=settings.wall_every if args.wall_every is None else args.wall_every,
             expect_runtime=runtime is not None,
             signal_host=root.prefix == Path("/"),
         )

@@ -18,7 +18,16 @@ from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 
 SYSTEM_CONFIG = "/etc/ifguard/ifguard.toml"
-_KEYS = {"select", "ignore", "extend-select", "severity", "per-file-ignores", "dialect", "watch"}
+_KEYS = {
+    "select",
+    "ignore",
+    "extend-select",
+    "severity",
+    "per-file-ignores",
+    "dialect",
+    "watch",
+    "console",
+}
 # the [watch] table (ifguard watch; ignored by lint): notification URLs hold tokens, so
 # `ifguard watch` reads them only from a root-owned file others cannot read
 _WATCH_KEYS = {"notify"}
@@ -32,6 +41,8 @@ class Settings(NamedTuple):
     dialect: str | None = None
     source: str = "defaults"
     notify: tuple[str, ...] = ()  # [watch] notify: apprise URLs
+    wall: bool = True  # [console] wall: one `wall` when the network becomes broken
+    wall_every: float = 3600.0  # [console] wall-every: at most one per this many seconds
 
     def enabled(self, code: str, name: str) -> bool:
         return matches(code, name, self.select) and not matches(code, name, self.ignore)
@@ -92,7 +103,27 @@ def from_mapping(data: Mapping[str, Any], source: str) -> Settings:
         dialect,
         source,
         _watch(data.get("watch", {}), source),
+        *_console(data.get("console", {}), source),
     )
+
+
+def _console(table: Any, source: str) -> tuple[bool, float]:
+    """``[console] wall = false``, ``wall-every = 3600`` (the status summary, docs/console.md)."""
+    if not isinstance(table, dict):
+        raise UsageError(f"{source}: `console` must be a table ([console])")
+    unknown = set(table) - {"wall", "wall-every"}
+    if unknown:
+        raise UsageError(
+            f"{source}: unknown setting(s) in [console]: {', '.join(sorted(unknown))} "
+            "(known: wall, wall-every)"
+        )
+    wall = table.get("wall", True)
+    if not isinstance(wall, bool):
+        raise UsageError(f"{source}: [console] `wall` must be true or false")
+    every = table.get("wall-every", 3600)
+    if isinstance(every, bool) or not isinstance(every, int | float) or not 0 <= every <= 10**7:
+        raise UsageError(f"{source}: [console] `wall-every` must be seconds, 0..10000000")
+    return wall, float(every)
 
 
 def _watch(table: Any, source: str) -> tuple[str, ...]:
