@@ -79,6 +79,7 @@ def build_parser(only: str | None = None) -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     args_list = list(sys.argv[1:] if argv is None else argv)
     # Import only the requested command's module: start-up time matters for hooks.
     first = next((a for a in args_list if not a.startswith("-")), None)
@@ -92,13 +93,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args._run(args)
         return code
     except UsageError as exc:
-        print(f"ifguard: error: {exc}", file=sys.stderr)
+        _error(str(exc))
+        return 2
+    except (OSError, RuntimeError, MemoryError, RecursionError) as exc:
+        # Last line of defence: commands map what they expect to UsageError; anything else a
+        # hostile file or filesystem causes is still one line and "could not run", never a
+        # traceback and never exit 1 ("errors found").
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        what = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _error(f"{what}{reason or type(exc).__name__}")
         return 2
     except KeyboardInterrupt:
         print("ifguard: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _error(message: str) -> None:
+    from ifguard.system.sanitize import printable
+
+    print(f"ifguard: error: {printable(message)}", file=sys.stderr)
+
+
+def _tolerant_streams() -> None:
+    """Whatever encoding stdout/stderr have (``PYTHONIOENCODING=ascii``, a C locale), a
+    character they cannot encode is written as an escape instead of raising."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def run() -> NoReturn:

@@ -129,13 +129,15 @@ def test_install_writes_the_files(tmp_path: Path) -> None:
     # the gate first, then the distribution's own reload, word for word
     assert reload_lines(dropin) == [
         "ExecReload=",
-        f"ExecReload={IFGUARD} lint --quiet --configuration running",
+        f"ExecReload={IFGUARD} lint --gate --quiet --configuration running",
         *reload_lines(networking_unit()),
     ]
     assert len(reload_lines(networking_unit())) >= 1
     assert Root(root).path(F.APT_HOOK).read_text() == (
-        f"// ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while "
-        f'it is broken.\nDPkg::Pre-Invoke {{ "if [ -x {IFGUARD} ]; then {IFGUARD} lint '
+        "// ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while "
+        "it is broken.\n// `lint --gate` reads only /etc/ifguard/ifguard.toml and runs from /; "
+        "any failure refuses.\n// Bypass once (logged): IFGUARD_FORCE=1 apt ...\n"
+        f'DPkg::Pre-Invoke {{ "if [ -x {IFGUARD} ]; then cd / && {IFGUARD} lint --gate '
         f'-q --configuration running; fi"; }};\n'
     )
     assert stat.S_IMODE(Root(root).path(STATE_DIR).stat().st_mode) == 0o700
@@ -416,7 +418,10 @@ def test_with_the_package_install_writes_the_gates_only(tmp_path: Path) -> None:
     # the pip install's units would shadow the package's: removed; the gates run the package
     assert f"removed {F.WATCH_UNIT}" in done.stdout and f"removed {F.BOOT_UNIT}" in done.stdout
     assert not Root(root).path(F.WATCH_UNIT).exists() and not Root(root).path(F.BOOT_UNIT).exists()
-    assert f"ExecReload={F.PACKAGE_IFGUARD} lint --quiet" in Root(root).path(F.DROPIN).read_text()
+    assert (
+        f"ExecReload={F.PACKAGE_IFGUARD} lint --gate --quiet"
+        in Root(root).path(F.DROPIN).read_text()
+    )
     assert F.PACKAGE_IFGUARD in Root(root).path(F.APT_HOOK).read_text()
     again = cli("install", "--root", str(root))
     assert again.stdout.count("unchanged ") == 2 and "created" not in again.stdout, again

@@ -102,6 +102,6 @@ def test_dropin_keeps_the_distribution_reload_after_the_gate(tmp_path: Path) -> 
     assert lines == [
         "[Service]",
         "ExecReload=",
-        "ExecReload=/usr/bin/ifguard lint --quiet --configuration running",
+        "ExecReload=/usr/bin/ifguard lint --gate --quiet --configuration running",
         "ExecReload=/usr/share/ifupdown2/sbin/start-networking reload",
     ]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ifguard.config.settings import Rules, Settings
     from ifguard.system.root import Root
 
 NAME = "lint"
@@ -38,6 +39,11 @@ examples:
 
 exit status: 0 no errors (warnings allowed), 1 errors found, 2 could not run.
 suppress one line with a comment above it:  # ifguard: ignore[IFG101]
+
+limits: only regular files are read (a FIFO, a device or a directory: exit 2 for a named
+file, an IFG201 error for a sourced one), at most 16 MiB each; stdin ('-') must be a
+regular file or a pipe (same limit). Under --root every path, `source` line and symbolic
+link is resolved as if DIR were / (`..` stops at DIR; absolute links stay inside it).
 """
 
 
@@ -94,6 +100,14 @@ def configure(p: argparse.ArgumentParser) -> None:
         "else /etc/ifguard/ifguard.toml)",
     )
     p.add_argument(
+        "--gate",
+        action="store_true",
+        help="run as a reload/apt gate: only the system settings (/etc/ifguard/ifguard.toml "
+        "under --root) count, never ./pyproject.toml or --config; the current directory is "
+        "left for /. Any exit status but 0 means: refuse. IFGUARD_FORCE=1 lets one run "
+        "through unchecked (logged to stderr and syslog)",
+    )
+    p.add_argument(
         "--dialect",
         choices=("ifupdown", "ifupdown2", "ifupdown-ng"),
         help="override dialect detection",
@@ -136,28 +150,37 @@ def run(args: argparse.Namespace) -> int:
     # the cyclic collector would only rescan them (20% of the run on a 50k-line file).
     gc.disable()
 
-    from ifguard.config.settings import load_settings
+    from ifguard.config.settings import load_settings, selectors
     from ifguard.config.source import CONFIGURATIONS, load_text
     from ifguard.lint import engine as lint
+    from ifguard.lint.rules import rule_keys
     from ifguard.system.errors import UsageError
     from ifguard.system.root import Root
 
     if not Path(args.root or "/").is_dir():
         raise UsageError(f"--root {args.root}: not a directory")
-    root = Root(Path(args.root or "/"))
-    settings = load_settings(args.config, root, Path.cwd())
+    root = Root(Path(args.root or "/").absolute())
+    rules = rule_keys()
+    if args.gate:
+        settings = _gate(args, root, rules)
+        if settings is None:
+            return 0
+    else:
+        settings = load_settings(args.config, root, Path.cwd(), rules)
     if args.select:
-        settings = settings._replace(select=_codes(args.select))
+        settings = settings._replace(
+            select=selectors(list(_codes(args.select)), "--select", "command line", rules)
+        )
     if args.ignore:
-        settings = settings._replace(ignore=settings.ignore + _codes(args.ignore))
-    _check_codes(settings.select + settings.ignore)
+        extra = selectors(list(_codes(args.ignore)), "--ignore", "command line", rules)
+        settings = settings._replace(ignore=settings.ignore + extra)
     if args.paths and args.configuration != "all":
         raise UsageError("--configuration chooses among the host's own files: give no PATH")
     nics = _nics(args, root)
     if args.paths == ["-"]:
         if args.fix:
             raise UsageError("--fix cannot rewrite stdin; use --diff")
-        loaded = load_text(sys.stdin.buffer.read(), "<stdin>")
+        loaded = load_text(_stdin(), "<stdin>")
         one = lint.lint_loaded(loaded, settings, dialect=args.dialect, nics=nics)
         result = lint.HostResult((one,))
     else:
@@ -189,6 +212,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("".join(f.diff() for f in fixed))
             return 1 if result.errors else 0
         from ifguard.system.fsutil import atomic_write
+        from ifguard.system.sanitize import printable
 
         # Overlapping fixes (CRLF conversion over a removed line) are left for a later pass:
         # repeat fix -> re-lint until nothing changes, so one `--fix` is enough. The backup is
@@ -201,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
                 path = f.document.path
                 atomic_write(Path(path), f.data, backup=path not in backed_up)
                 backed_up.add(path)
-                print(f"fixed {f.applied} problem(s) in {path}", file=sys.stderr)
+                print(printable(f"fixed {f.applied} problem(s) in {path}"), file=sys.stderr)
             result = again()
             diagnostics, docs = result.diagnostics, result.loaded.documents
             fixed = fixer.fix(docs, diagnostics)
@@ -222,13 +246,40 @@ def _nics(args: argparse.Namespace, root: Root) -> frozenset[str] | None:
     return None
 
 
-def _check_codes(selectors: tuple[str, ...]) -> None:
-    from ifguard.lint.rules import RULES
+def _stdin() -> bytes:
+    from ifguard.system.errors import UsageError
+    from ifguard.system.readfile import describe, read_stdin
+
+    try:
+        return read_stdin()
+    except OSError as exc:
+        raise UsageError(f"stdin: {describe(exc)}") from None
+
+
+def _gate(args: argparse.Namespace, root: Root, rules: Rules) -> Settings | None:
+    """Settings for a gate, or None when IFGUARD_FORCE=1 lets this run through (logged)."""
+    from ifguard.lint.engine import host_settings
     from ifguard.system.errors import UsageError
 
-    for s in selectors:
-        if s != "ALL" and not any(r.code.startswith(s) or r.name == s for r in RULES):
-            raise UsageError(f"unknown rule code or name: {s} (see `ifguard rules`)")
+    del rules  # (host_settings checks the codes against every rule)
+    if args.config is not None or args.fix or args.paths == ["-"]:
+        raise UsageError(
+            "--gate reads the system settings and the files only: no --config, --fix or stdin"
+        )
+    os.chdir("/")
+    if os.environ.get("IFGUARD_FORCE") == "1":
+        _log_forced()
+        return None
+    return host_settings(root)
+
+
+def _log_forced() -> None:
+    import syslog
+
+    message = "IFGUARD_FORCE=1: gate bypassed, the network configuration was NOT checked"
+    print(f"ifguard: warning: {message}", file=sys.stderr)
+    syslog.openlog("ifguard", 0, syslog.LOG_USER)
+    syslog.syslog(syslog.LOG_WARNING, f"{message} (uid {os.getuid()}, ppid {os.getppid()})")
 
 
 def _print(args: argparse.Namespace, diagnostics: object, docs: object) -> None:

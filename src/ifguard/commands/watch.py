@@ -269,11 +269,12 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
 def notify_urls(args: argparse.Namespace, root: Path) -> list[str]:
     """[watch] notify of the system settings, then every --notify-file, then --notify."""
     from ifguard.config.settings import load_system_settings, system_settings_path
+    from ifguard.system.root import Root
     from ifguard.watch.secrets import check_private, read_notify_file
 
-    settings = load_system_settings(root)
+    settings = load_system_settings(Root(root))
     if settings.notify:
-        check_private(system_settings_path(root), "notification URLs ([watch] notify)")
+        check_private(system_settings_path(Root(root)), "notification URLs ([watch] notify)")
     urls = list(settings.notify)
     for name in args.notify_file:
         urls += read_notify_file(Path(name))

@@ -8,7 +8,9 @@ a typo in a config file must not silently disable a rule.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Mapping
+import os
+import re
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -31,6 +33,7 @@ _KEYS = {
 # the [watch] table (ifguard watch; ignored by lint): notification URLs hold tokens, so
 # `ifguard watch` reads them only from a root-owned file others cannot read
 _WATCH_KEYS = {"notify"}
+_MAX_SETTINGS = 1024 * 1024  # a settings file is a few lines
 
 
 class Settings(NamedTuple):
@@ -63,43 +66,100 @@ def matches(code: str, name: str, selectors: Iterable[str]) -> bool:
     return any(s == "ALL" or code.startswith(s) or s == name for s in selectors)
 
 
-def _strings(value: Any, key: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [v for v in value.replace(",", " ").split() if v]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UsageError(f"config: `{key}` must be a list of rule codes or names")
-    return tuple(v.strip() for v in value)
+_DIALECTS = ("ifupdown", "ifupdown2", "ifupdown-ng")
+_SELECTOR = re.compile(r"^(ALL|IFG[0-9]{1,3}|[a-z][a-z0-9]*(-[a-z0-9]+)*)$")
+_CODE = re.compile(r"^IFG[0-9]{3}$")
+
+Rules = Collection[tuple[str, str]]  # (code, name) of every rule, for validation
 
 
-def from_mapping(data: Mapping[str, Any], source: str) -> Settings:
+def _type(value: Any) -> str:
+    return {str: "string", int: "integer", float: "float", bool: "boolean", dict: "table"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _selector_ok(s: str, rules: Rules | None) -> bool:
+    if not _SELECTOR.match(s):
+        return False
+    if rules is None or s == "ALL":
+        return True
+    if s.startswith("IFG"):
+        return any(code.startswith(s) for code, _ in rules)
+    return any(name == s for _, name in rules)
+
+
+def selectors(value: Any, key: str, source: str, rules: Rules | None) -> tuple[str, ...]:
+    """A list of selectors. A string is refused, as ruff does: `ignore = "IFG101"` must not
+    be read as anything, least of all as the selectors `I`, `F`, `G` ..."""
+    if not isinstance(value, list):
+        raise UsageError(
+            f'{source}: `{key}` must be a list of rule codes or names (e.g. ["IFG101"]), '
+            f"not a {_type(value)}"
+        )
+    for item in value:
+        if not isinstance(item, str):
+            raise UsageError(
+                f"{source}: `{key}` must hold rule codes or names (strings), not a {_type(item)}"
+            )
+        if not _selector_ok(item, rules):
+            raise UsageError(
+                f"{source}: `{key}`: unknown rule code, prefix or name {item[:40]!r} "
+                "(IFG101, IFG1, a rule name or ALL; see `ifguard rules`)"
+            )
+    return tuple(value)
+
+
+def _table(value: Any, key: str, source: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise UsageError(f"{source}: `{key}` must be a table, not a {_type(value)}")
+    return value
+
+
+def from_mapping(data: Mapping[str, Any], source: str, rules: Rules | None = None) -> Settings:
+    """Validated settings. Every key's type and value is checked (exit 2 naming the key and
+    the file): a typo must never silently switch a rule, or the whole gate, off. ``rules``
+    (code, name pairs) checks that codes exist; without it only their form is checked."""
     unknown = set(data) - _KEYS
     if unknown:
         raise UsageError(
             f"{source}: unknown setting(s): {', '.join(sorted(unknown))} "
             f"(known: {', '.join(sorted(_KEYS))})"
         )
-    select = _strings(data.get("select", ["ALL"]), "select")
-    select += _strings(data.get("extend-select", []), "extend-select")
+    select = selectors(data.get("select", ["ALL"]), "select", source, rules)
+    select += selectors(data.get("extend-select", []), "extend-select", source, rules)
+    ignore = selectors(data.get("ignore", []), "ignore", source, rules)
     severity: dict[str, Severity] = {}
-    for code, level in dict(data.get("severity", {})).items():
-        try:
-            severity[code] = Severity(level)
-        except ValueError:
+    for code, level in _table(data.get("severity", {}), "severity", source).items():
+        if not (
+            _CODE.match(code) or (_SELECTOR.match(code) and code[:3] not in ("IFG", "ALL"))
+        ) or (rules is not None and not any(code in (c, n) for c, n in rules)):
             raise UsageError(
-                f"{source}: severity of {code} must be error, warning or info, not {level!r}"
-            ) from None
-    pfi = {
-        k: _strings(v, f"per-file-ignores.{k}")
-        for k, v in dict(data.get("per-file-ignores", {})).items()
-    }
+                f"{source}: `severity`: unknown rule code or name {code[:40]!r} "
+                "(one rule each: IFG101 or its name)"
+            )
+        if level not in ("error", "warning", "info"):
+            raise UsageError(
+                f"{source}: `severity.{code}` must be error, warning or info, not {level!r}"
+            )
+        severity[code] = Severity(level)
+    pfi: dict[str, tuple[str, ...]] = {}
+    for pattern, codes in _table(
+        data.get("per-file-ignores", {}), "per-file-ignores", source
+    ).items():
+        if not pattern:
+            raise UsageError(f"{source}: `per-file-ignores` has an empty file pattern")
+        pfi[pattern] = selectors(codes, f"per-file-ignores.{pattern}", source, rules)
     dialect = data.get("dialect")
-    if dialect is not None and not isinstance(dialect, str):
-        raise UsageError(f"{source}: `dialect` must be a string")
+    if dialect is not None and dialect not in _DIALECTS:
+        raise UsageError(
+            f"{source}: `dialect` must be one of {', '.join(_DIALECTS)}, not {dialect!r}"
+        )
     return Settings(
         select,
-        _strings(data.get("ignore", []), "ignore"),
-        severity,
-        pfi,
+        ignore,
+        MappingProxyType(severity),
+        MappingProxyType(pfi),
         dialect,
         source,
         _watch(data.get("watch", {}), source),
@@ -148,46 +208,62 @@ def _watch(table: Any, source: str) -> tuple[str, ...]:
     return tuple(notify)
 
 
-def system_settings_path(root: Path) -> Path:
+def system_settings_path(root: Root) -> Path:
     """``/etc/ifguard/ifguard.toml`` under ``root``."""
-    return root / SYSTEM_CONFIG.lstrip("/")
+    return root.path(SYSTEM_CONFIG)
 
 
-def load_system_settings(root: Path) -> Settings:
-    """The system settings file only (no ./pyproject.toml): what daemons and gates use."""
+def load_system_settings(root: Root, rules: Rules | None = None) -> Settings:
+    """The system settings file only (never ./pyproject.toml, never ``--config``): what
+    daemons and gates use, so no file in someone's current directory can switch them off."""
     system = system_settings_path(root)
-    if system.is_file():
-        return from_mapping(_read_toml(system), str(system))
+    if os.path.lexists(system):
+        return from_mapping(_read_toml(system), str(system), rules)
     return Settings()
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib
 
+    from ifguard.system.readfile import describe, read_regular
+
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        data, _ = read_regular(path, limit=_MAX_SETTINGS)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+        raise UsageError(f"{path}: cannot read config: {describe(exc)}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: settings are not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
 
 
-def load_settings(config: Path | None, root: Root, cwd: Path | None) -> Settings:
-    """``config``, else ``[tool.ifguard]`` in ``cwd``'s pyproject.toml (not for ``cwd=None``:
-    the host's own checks), else the system file under ``root``, else the defaults."""
+def _tool_table(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise UsageError(f"{path}: `tool` must be a table, not a {_type(tool)}")
+    table = tool.get("ifguard")
+    if table is not None and not isinstance(table, dict):
+        raise UsageError(f"{path}: `tool.ifguard` must be a table, not a {_type(table)}")
+    return table
+
+
+def load_settings(
+    config: Path | None, root: Root, cwd: Path | None, rules: Rules | None = None
+) -> Settings:
+    """``--config FILE``, else ``[tool.ifguard]`` of ``cwd/pyproject.toml`` (not for
+    ``cwd=None``: the host's own checks), else the system settings under ``root``, else the
+    defaults. Gates call ``load_system_settings``: no file in a current directory counts."""
     if config is not None:
         data = _read_toml(config)
-        table = (
-            data.get("tool", {}).get("ifguard", data) if config.name == "pyproject.toml" else data
-        )
-        return from_mapping(table, str(config))
+        if config.name == "pyproject.toml":
+            table = _tool_table(data, config)
+            return from_mapping(table if table is not None else {}, str(config), rules)
+        return from_mapping(data, str(config), rules)
     pyproject = cwd / "pyproject.toml" if cwd is not None else None
     if pyproject is not None and pyproject.is_file():
-        table = _read_toml(pyproject).get("tool", {}).get("ifguard")
-        if isinstance(table, dict):
-            return from_mapping(table, str(pyproject))
-    system = root.path(SYSTEM_CONFIG)
-    if system.is_file():
-        return from_mapping(_read_toml(system), str(system))
-    return Settings()
+        table = _tool_table(_read_toml(pyproject), pyproject)
+        if table is not None:
+            return from_mapping(table, str(pyproject), rules)
+    return load_system_settings(root, rules)

@@ -44,7 +44,7 @@ NETWORKING_DROPIN = """\
 # {unit} as installed when `ifguard install` ran (run it again if that unit changes).
 [Service]
 ExecReload=
-ExecReload={ifguard} lint --quiet --configuration running
+ExecReload={ifguard} lint --gate --quiet --configuration running
 {reload}"""
 
 BOOT_UNIT = """\
@@ -104,42 +104,47 @@ exit 0
 
 APT_HOOK = """\
 // ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while it is broken.
-DPkg::Pre-Invoke {{ "if [ -x {ifguard} ]; then {ifguard} lint -q --configuration running; fi"; }};
+// `lint --gate` reads only /etc/ifguard/ifguard.toml and runs from /; any failure refuses.
+// Bypass once (logged): IFGUARD_FORCE=1 apt ...
+DPkg::Pre-Invoke {{ "if [ -x {ifguard} ]; then cd / && {ifguard} lint --gate -q --configuration running; fi"; }};
 """
 
 # Installed as /usr/sbin/ifreload by `ifguard install --divert-ifreload`, once dpkg-divert has
 # moved the real one to {orig}. Every value is shell-quoted by the renderer.
-# Pass-through cases: ifguard missing (uninstalled venv), IFGUARD_FORCE=1, and an ifguard
-# transaction in progress (`ifguard apply` linted the candidate itself, and its rollback must
-# never be refused). A lint that could not run (exit >= 2) warns and lets the reload through;
-# exit 1 (errors, or ifguard crashed) refuses.
+# Pass-through cases: ifguard missing (uninstalled venv) and an ifguard transaction in progress
+# (`ifguard apply` linted the candidate itself, and its rollback must never be refused).
+# Otherwise the same gate as the drop-in and the apt hook (`lint --gate`: system settings
+# only, run from /, the running configuration: what ifreload reads): any exit status but 0
+# refuses - a lint that could not run never reloads unchecked. IFGUARD_FORCE=1 is handled
+# (and logged) by the gate.
 IFRELOAD_WRAPPER = """\
 #!/bin/sh
 # ifguard: refuse to reload a network configuration that has lint errors.
 # Installed by `ifguard install --divert-ifreload`; the real ifreload is {orig}.
-# Remove with `ifguard uninstall`. Bypass once: IFGUARD_FORCE=1 ifreload ...
+# Remove with `ifguard uninstall`. Bypass once (logged): IFGUARD_FORCE=1 ifreload ...
 IFGUARD={ifguard}
 ORIG={orig}
 ROOT={root}
-CONFIG={config}
 PENDING={pending}
 if [ ! -x "$ORIG" ]; then
     echo "ifreload: ifguard wrapper: the real ifreload ($ORIG) is missing" >&2
     exit 1
 fi
-if [ "${{IFGUARD_FORCE:-}}" = 1 ] || [ ! -x "$IFGUARD" ] || [ -e "$PENDING" ]; then
+if [ ! -x "$IFGUARD" ] || [ -e "$PENDING" ]; then
     exec "$ORIG" "$@"
 fi
-"$IFGUARD" lint --quiet --root "$ROOT" "$CONFIG" >&2
+(cd / && exec "$IFGUARD" lint --gate --quiet --configuration running --root "$ROOT") >&2
 status=$?
 if [ "$status" -eq 1 ]; then
-    echo "ifreload: refused by ifguard: $CONFIG has errors (listed above); nothing was" \\
-         "reloaded. Fix them (ifguard lint --fix) or run IFGUARD_FORCE=1 ifreload ..." >&2
+    echo "ifreload: refused by ifguard: the network configuration has errors (listed" \
+         "above); nothing was reloaded. Fix them (ifguard lint --fix) or run" \
+         "IFGUARD_FORCE=1 ifreload ..." >&2
     exit 1
 fi
 if [ "$status" -ne 0 ]; then
-    echo "ifreload: ifguard wrapper: ifguard lint could not run (exit $status);" \\
-         "reloading unchecked" >&2
+    echo "ifreload: refused by ifguard: the check could not run (exit $status, reason" \
+         "above); nothing was reloaded. Fix the cause or run IFGUARD_FORCE=1 ifreload ..." >&2
+    exit 1
 fi
 exec "$ORIG" "$@"
 """

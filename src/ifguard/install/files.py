@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,12 +112,31 @@ def networking_dropin(root: Root, ifguard: str) -> tuple[File | None, str]:
     return File(DROPIN, text.encode()), ""
 
 
+# What an executable path written into units, the drop-in and the apt hook may contain: systemd
+# splits Exec lines on spaces and apt runs the hook with /bin/sh, so a space would skip the gate
+# and a `;` would run a command. Such paths are refused rather than quoted twice over.
+_SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./+:@-]*$")
+
+
+def check_executable(ifguard: str) -> None:
+    """Refuse an executable path a unit file or the apt hook's shell would split or run."""
+    if not _SAFE_PATH.match(ifguard) or "/../" in ifguard + "/":
+        shown = ifguard.encode("unicode_escape").decode("ascii")[:200]
+        raise UsageError(
+            f"the ifguard executable path {shown!r} is not a plain absolute path (letters, "
+            "digits and _ . / + : @ - only): systemd and the apt hook's shell would split it. "
+            "Install ifguard under such a path (e.g. /opt/ifguard/venv/bin/ifguard) or pass "
+            "--ifguard PATH"
+        )
+
+
 def render(
     root: Root, ifguard: str, *, divert_ifreload: bool, units: bool = True
 ) -> tuple[list[File], list[str]]:
     """The files for a host whose ``/`` is ``root`` (``ifguard`` is the executable's path),
     and notes about files left out. ``units=False``: only the gates (the package ships the
     units)."""
+    check_executable(ifguard)
     watch_args = f" --textfile-dir {TEXTFILE_DIR}" if root.path(TEXTFILE_DIR).is_dir() else ""
     files: list[File] = []
     notes: list[str] = []
@@ -153,7 +173,6 @@ def render_wrapper(root: Root, ifguard: str) -> str:
         ifguard=q(ifguard),
         orig=q(str(root.path(IFRELOAD_ORIG))),
         root=q(str(root.prefix)),
-        config=q(str(root.path(INTERFACES))),
         pending=q(str(root.path(f"{STATE_DIR}/pending.json"))),
     )
 

@@ -7,12 +7,16 @@ from collections.abc import Sequence
 from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.config.parse import Document
 from ifguard.lint.report import utf8
+from ifguard.system.sanitize import printable
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # `%`, CR and LF are the workflow-command escapes; every other control character (ESC,
+    # BEL, C1 ...) from a file name or a message is shown as a visible escape, never raw
+    escaped = utf8(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(escaped)
 
 
 def _escape_property(text: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.config.parse import Document
+from ifguard.system.sanitize import printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -48,7 +49,10 @@ def render(
     by_path = {doc.path: doc for doc in documents}
     chunks: list[str] = []
     for d in diagnostics:
-        head = f"{d.path}:{d.line}:{d.column}: {d.code} {d.severity.value} {d.labelled_message}"
+        # the path and the message quote the file: no control character reaches the terminal
+        head = printable(
+            f"{d.path}:{d.line}:{d.column}: {d.code} {d.severity.value} {d.labelled_message}"
+        )
         chunks.append(_color(head, d, color))
         if quiet:
             continue
@@ -59,7 +63,7 @@ def render(
             chunks.append(" " * (len(gutter) - 2) + "| " + _color_caret(snip[1], d, color))
         if d.fix:
             kind = "fix" if d.fix.safe else "suggestion"
-            chunks.append(f"      = {kind}: {d.fix.description}")
+            chunks.append(printable(f"      = {kind}: {d.fix.description}"))
     if not quiet:
         files = len({doc.path for doc in documents})
         chunks.append(summary(diagnostics, files))

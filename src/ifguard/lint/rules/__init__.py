@@ -77,3 +77,8 @@ BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 
 __all__ = ["BY_CODE", "BY_NAME", "RULES", "Context", "Finding", "Rule"]
+
+
+def rule_keys() -> tuple[tuple[str, str], ...]:
+    """(code, name) of every rule: what settings and --select/--ignore are checked against."""
+    return tuple((r.code, r.name) for r in RULES)
