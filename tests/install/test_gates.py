@@ -185,6 +185,7 @@ def test_apt_hook_runs_lint_and_fails_on_errors(tmp_path: Path) -> None:
     root = host(tmp_path, interfaces=CLEAN + BROKEN)
     assert cli("install", "--root", str(root), "--ifguard", IFGUARD).returncode == 0
     hook = Root(root).path(F.APT_HOOK).read_text()
-    shell = hook.split('"')[1].replace("--quiet", f"--quiet --root {shlex.quote(str(root))}")
+    shell = hook.split('"')[1].replace(" -q ", f" -q --root {shlex.quote(str(root))} ")
+    assert "--root" in shell
     proc = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 1 and "IFG101" in proc.stdout

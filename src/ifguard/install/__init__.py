@@ -102,12 +102,14 @@ cat "$SUMMARY"
 exit 0
 """
 
-APT_HOOK = """\
-// ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while it is broken.
-// `lint --gate` reads only /etc/ifguard/ifguard.toml and runs from /; any failure refuses.
-// Bypass once (logged): IFGUARD_FORCE=1 apt ...
-DPkg::Pre-Invoke {{ "if [ -x {ifguard} ]; then cd / && {ifguard} lint --gate -q --configuration running; fi"; }};
-"""
+APT_HOOK = (
+    "// ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while it is"
+    " broken.\n"
+    "// `lint --gate` reads only /etc/ifguard/ifguard.toml and runs from /; any failure refuses.\n"
+    "// Bypass once (logged): IFGUARD_FORCE=1 apt ...\n"
+    'DPkg::Pre-Invoke {{ "if [ -x {ifguard} ]; then cd / && {ifguard} lint --gate -q '
+    '--configuration running; fi"; }};\n'
+)
 
 # Installed as /usr/sbin/ifreload by `ifguard install --divert-ifreload`, once dpkg-divert has
 # moved the real one to {orig}. Every value is shell-quoted by the renderer.
