@@ -240,7 +240,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         from ifguard.config.settings import load_system_settings
         from ifguard.status.publish import Console
 
-        settings = load_system_settings(root.prefix)
+        settings = load_system_settings(root)
 
         console = Console(
             root,
