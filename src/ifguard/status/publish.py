@@ -138,7 +138,8 @@ class Console:
     def history(self) -> History | None:
         if isinstance(self._history, Path):
             try:
-                self._history = History(self._history, busy_ms=2000)
+                # a locked database costs this summary its known-good line, not time
+                self._history = History(self._history, busy_ms=500)
             except (OSError, sqlite3.Error) as exc:
                 log.info("status: history unavailable: %s", exc)
                 return None

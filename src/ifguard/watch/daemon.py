@@ -150,9 +150,9 @@ class Watcher:
                 write_textfile(self.metrics, self.textfile_dir)
             except OSError as exc:  # a full disk must not stop the alerts
                 log.error("%s: cannot write the metrics: %s", self.textfile_dir, exc)
+        self.wake.set()  # deliver first: the console summary reads the history
         if self.console is not None:
             self.console.update(self.monitor.last, self.last_runtime, self.healer, self.version)
-        self.wake.set()
 
     def check_runtime(self) -> float | None:
         """One runtime check; returns when the next one is due (None: only on events)."""
