@@ -10,6 +10,7 @@ import pytest
 
 from ifguard.config.settings import from_mapping, load_system_settings
 from ifguard.system.errors import UsageError
+from ifguard.system.root import Root
 
 
 def test_defaults_and_values() -> None:
@@ -40,7 +41,7 @@ def test_read_from_the_system_file(tmp_path: Path) -> None:
     conf = tmp_path / "etc/ifguard/ifguard.toml"
     conf.parent.mkdir(parents=True)
     conf.write_text("[console]\nwall = false\n")
-    assert load_system_settings(tmp_path).wall is False
+    assert load_system_settings(Root(tmp_path)).wall is False
 
 
 def test_the_watcher_takes_the_setting_and_the_flags(tmp_path: Path) -> None:

@@ -112,7 +112,7 @@ def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[st
     if args.update:
         from ifguard.config.settings import load_system_settings
 
-        settings = load_system_settings(root.prefix)
+        settings = load_system_settings(root)
         console = Console(
             root,
             runner,
