@@ -22,12 +22,13 @@ from ifguard.apply.guardian import (
     systemd_run_argv,
 )
 from ifguard.system.process import process_alive, start_ticks
+from ifguard.system.root import Root
 from tests.apply.world import DEAD_PID, make_world
 
 
 def test_systemd_run_argv_is_a_transient_service_outside_the_session(tmp_path: Path) -> None:
     inner = guardian_argv(
-        "20250101T000000-abcdef", tmp_path / "state", "/", python="/usr/bin/python3"
+        "20250101T000000-abcdef", tmp_path / "state", Root(), python="/usr/bin/python3"
     )
     argv = systemd_run_argv("20250101T000000-abcdef", inner)
     assert argv[0] == "systemd-run"

@@ -34,6 +34,7 @@ from ifguard.apply.probes import Prober
 from ifguard.apply.record import Transaction
 from ifguard.apply.transaction import ApplyError, Env, confirm, rollback, update
 from ifguard.system.process import process_alive, systemd_is_pid1
+from ifguard.system.root import Root
 
 
 class Spawner(Protocol):
@@ -43,7 +44,7 @@ class Spawner(Protocol):
 
 
 def guardian_argv(
-    txn_id: str, state_dir: Path, root: str, *, python: str = sys.executable
+    txn_id: str, state_dir: Path, root: Root, *, python: str = sys.executable
 ) -> list[str]:
     return [
         python,
@@ -55,7 +56,7 @@ def guardian_argv(
         "--state-dir",
         str(state_dir),
         "--root",
-        root,
+        str(root.prefix),
     ]
 
 

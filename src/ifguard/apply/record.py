@@ -23,6 +23,7 @@ import os
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +31,22 @@ from ifguard.system.fsutil import atomic_write
 
 PENDING = "pending.json"
 
-# states of a transaction
-ARMED = "armed"  # guardian up, nothing written yet
-APPLIED = "applied"  # candidate written (reload/probes running or done), unconfirmed
-CONFIRMED = "confirmed"
-ROLLING_BACK = "rolling-back"
-ROLLED_BACK = "rolled-back"
-ROLLBACK_FAILED = "rollback-failed"  # files restored, but the reload failed
-ABORTED = "aborted"  # given up before anything was written
+
+class TxnState(StrEnum):
+    """The states of a transaction; the values are what records on disk hold."""
+
+    ARMED = "armed"  # guardian up, nothing written yet
+    APPLIED = "applied"  # candidate written (reload/probes running or done), unconfirmed
+    CONFIRMED = "confirmed"
+    ROLLING_BACK = "rolling-back"
+    ROLLED_BACK = "rolled-back"
+    ROLLBACK_FAILED = "rollback-failed"  # files restored, but the reload failed
+    ABORTED = "aborted"  # given up before anything was written
+
+
+ARMED, APPLIED, CONFIRMED = TxnState.ARMED, TxnState.APPLIED, TxnState.CONFIRMED
+ROLLING_BACK, ROLLED_BACK = TxnState.ROLLING_BACK, TxnState.ROLLED_BACK
+ROLLBACK_FAILED, ABORTED = TxnState.ROLLBACK_FAILED, TxnState.ABORTED
 OPEN_STATES = frozenset({ARMED, APPLIED, ROLLING_BACK})
 FINAL_STATES = frozenset({CONFIRMED, ROLLED_BACK, ROLLBACK_FAILED, ABORTED})
 
@@ -64,7 +73,7 @@ class Transaction:
     created: float
     timeout: float
     deadline: float
-    state: str
+    state: TxnState
     root: str
     targets: tuple[Target, ...]
     reload_cmd: tuple[tuple[str, ...], ...]
@@ -111,6 +120,7 @@ class Transaction:
         values = {k: v for k, v in raw.items() if k in known}
         values["targets"] = tuple(Target(**t) for t in raw.get("targets", ()))
         values["reload_cmd"] = tuple(tuple(c) for c in raw.get("reload_cmd", ()))
+        values["state"] = TxnState(raw["state"])
         values["log"] = tuple(raw.get("log", ()))
         values["probe_targets"] = tuple(raw.get("probe_targets", ()))
         ssh = raw.get("ssh")

@@ -159,7 +159,7 @@ def transact(req: ApplyRequest, cand: Candidate, *, source: str = "apply") -> in
     state_dir = req.state_dir
     spawner = choose_spawner(state_dir, req.spawner)
     try:
-        txn = begin(env, opening, spawner, lambda i: guardian_argv(i, state_dir, str(root.prefix)))
+        txn = begin(env, opening, spawner, lambda i: guardian_argv(i, state_dir, root))
     except ApplyError as exc:
         raise UsageError(str(exc)) from None
     env.probe = ctx.prober_for(env, txn)

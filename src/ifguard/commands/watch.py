@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ifguard.system.root import Root
     from ifguard.watch.daemon import Watcher
     from ifguard.watch.storeguard import StoreGuard
 
@@ -210,7 +211,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         raise UsageError("--probe-interval must be 1..86400 s, --heal-after 0..86400 s")
     if not 0 <= args.alert_hold <= 86400:
         raise UsageError("--alert-hold must be 0..86400 s")
-    urls = notify_urls(args, root.prefix)
+    urls = notify_urls(args, root)
     path = state_dir / "history.db"
     history = StoreGuard(lambda: History(path, busy_ms=2000), SystemClock(), str(path))
     runtime = healer = None
@@ -226,7 +227,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         healer = SelfHealer(
             lambda: _known_good(history),
             history.mark_known_good,
-            lambda vid: _restore(vid, root.prefix, state_dir),
+            lambda vid: _restore(vid, root, state_dir),
             enabled=args.self_heal,
             after=args.heal_after,
         )
@@ -266,15 +267,14 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     )
 
 
-def notify_urls(args: argparse.Namespace, root: Path) -> list[str]:
+def notify_urls(args: argparse.Namespace, root: Root) -> list[str]:
     """[watch] notify of the system settings, then every --notify-file, then --notify."""
     from ifguard.config.settings import load_system_settings, system_settings_path
-    from ifguard.system.root import Root
     from ifguard.watch.secrets import check_private, read_notify_file
 
-    settings = load_system_settings(Root(root))
+    settings = load_system_settings(root)
     if settings.notify:
-        check_private(system_settings_path(Root(root)), "notification URLs ([watch] notify)")
+        check_private(system_settings_path(root), "notification URLs ([watch] notify)")
     urls = list(settings.notify)
     for name in args.notify_file:
         urls += read_notify_file(Path(name))
@@ -286,7 +286,7 @@ def _known_good(history: StoreGuard) -> int | None:
     return good[0] if good is not None else None
 
 
-def _restore(version_id: int, root: Path, state_dir: Path) -> int:
+def _restore(version_id: int, root: Root, state_dir: Path) -> int:
     """The guarded path: lint gate, snapshot, guardian, reload, probes, rollback."""
     import subprocess
     import sys
@@ -302,7 +302,7 @@ def _restore(version_id: int, root: Path, state_dir: Path) -> int:
         "--timeout",
         "120",
         "--root",
-        str(root),
+        str(root.prefix),
         "--state-dir",
         str(state_dir),
     ]

@@ -6,7 +6,7 @@ anything that needs to walk from a bridge down to physical NICs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from ifguard.config.lazyre import lazy
@@ -97,6 +97,21 @@ def vlan_parent(iface: Interface) -> tuple[str, int] | None:
 def ovs_type(iface: Interface) -> str | None:
     value = iface.get("ovs-type")
     return value.split()[0] if value else None
+
+
+def parse_ovs_options(words: Iterable[str]) -> list[tuple[str, str | None]]:
+    """``bond_mode=balance-tcp lacp=active other_config:lacp-time=fast`` (split in words) ->
+    ``(key, value)`` pairs in order; a word without ``=`` has the value None."""
+    pairs: list[tuple[str, str | None]] = []
+    for word in words:
+        key, sep, value = word.partition("=")
+        pairs.append((key, value if sep else None))
+    return pairs
+
+
+def ovs_options(iface: Interface) -> dict[str, str]:
+    """The ``key=value`` options of every ``ovs_options`` line of a stanza."""
+    return {k: v for k, v in parse_ovs_options(iface.words("ovs-options")) if v is not None}
 
 
 def defined_names(config: Config) -> frozenset[str]:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ifguard.config import topology
-from ifguard.config.model import Config, Interface
+from ifguard.config.model import Config
 from ifguard.network.readers.types import OvsPort, Runtime, is_global
 from ifguard.network.state import state_from_config
 
@@ -40,15 +40,6 @@ def _norm(cidr: str) -> str:
         return str(ipaddress.ip_interface(cidr))
     except ValueError:
         return cidr
-
-
-def ovs_options(iface: Interface) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for word in iface.words("ovs-options"):
-        key, sep, value = word.partition("=")
-        if sep:
-            out[key] = value
-    return out
 
 
 def _brought_up(config: Config, name: str) -> bool:
@@ -134,7 +125,7 @@ def _check_ovs(config: Config, rt: Runtime) -> Iterator[Drift]:
                     f"bond {name} members are {' '.join(running) or 'none'}, "
                     f"configured {' '.join(members)}",
                 )
-        yield from _port_options(name, ovs_options(iface), found)
+        yield from _port_options(name, topology.ovs_options(iface), found)
 
 
 def _port_options(name: str, options: dict[str, str], port: OvsPort) -> Iterator[Drift]:

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from ifguard.config.model import Config
-from ifguard.network.drift import ovs_options
+from ifguard.config.topology import ovs_options
 from ifguard.network.netprobe import Net
 from ifguard.network.probe_report import ProbeReport, ProbeResult, ProbeStatus
 from ifguard.network.readers.types import Bond, Runtime

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ifguard.config import topology
+from ifguard.config.address import interface_addresses
 from ifguard.config.model import Config, Interface
 
 _OVS_KINDS = {
@@ -55,19 +56,6 @@ class ManagementPath:
             return "(unknown: no interface carries a default route or the SSH client route)"
         why = ", ".join(f"{n}: {r}" for n, r in self.roots.items())
         return f"{' -> '.join(self.interfaces)} ({why})"
-
-
-def _cidr(iface: Interface) -> list[str]:
-    out = []
-    netmask = iface.get("netmask")
-    for value in iface.words("address"):
-        try:
-            if "/" not in value and netmask:
-                value = str(ipaddress.ip_interface(f"{value}/{netmask}"))
-            out.append(str(ipaddress.ip_interface(value)))
-        except ValueError:
-            out.append(value)
-    return out
 
 
 def _kind(iface: Interface) -> str:
@@ -127,7 +115,7 @@ def state_from_config(config: Config) -> NetState:
             lower = (masters[name],) if kind == "ovs-intport" and name in masters else ()
         else:
             lower = ()
-        addresses = tuple(a for i in ifs for a in _cidr(i))
+        addresses = tuple(a for i in ifs for a in interface_addresses(i))
         gateways = tuple(g for i in ifs for g in i.words("gateway"))
         dynamic = any(i.method in ("dhcp", "auto", "bootp", "ppp") for i in ifs)
         ports[name] = Port(

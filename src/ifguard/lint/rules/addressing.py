@@ -6,11 +6,11 @@ import ipaddress
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
+from ifguard.config.address import netmask_prefix, parse_address
 from ifguard.config.diagnostic import Severity
-from ifguard.config.lazyre import lazy
 from ifguard.config.model import Attribute, Interface
 from ifguard.lint.rules.base import Context, Finding, rule
-from ifguard.lint.rules.values import _placeholder
+from ifguard.lint.rules.values import placeholder
 
 if TYPE_CHECKING:  # ipaddress is imported where it is used: start-up time matters
     import ipaddress
@@ -30,40 +30,13 @@ _TEMPLATE_CHARS = frozenset("$%{}<>…")
 
 def _skip(word: str) -> bool:
     return not _TEMPLATE_CHARS.isdisjoint(word) or (
-        ("x" in word or "X" in word or "#" in word) and _placeholder(word) is not None
+        ("x" in word or "X" in word or "#" in word) and placeholder(word) is not None
     )
 
 
-def _netmask_prefix(iface: Interface) -> int | None:
-    import ipaddress
-
-    mask = iface.get("netmask")
-    if not mask:
-        return None
-    try:
-        if mask.isdigit():
-            return int(mask)
-        return ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
-    except ValueError:
-        return None
-
-
-_DOTTED = lazy(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d{1,2})")
-
-
 def _parse(word: str, iface: Interface) -> IPInterface:
-    import ipaddress
-
-    fast = _DOTTED.fullmatch(word)
-    if fast:  # the common case, 3x faster than ipaddress parsing the string
-        a, b, c, d, p = (int(x) for x in fast.groups())
-        if a < 256 and b < 256 and c < 256 and d < 256 and p <= 32:
-            return ipaddress.IPv4Interface(((a << 24) | (b << 16) | (c << 8) | d, p))
-    if "/" not in word:
-        prefix = _netmask_prefix(iface)
-        if prefix is not None:
-            word = f"{word}/{prefix}"
-    return ipaddress.ip_interface(word)
+    prefix = None if "/" in word else netmask_prefix(iface.get("netmask"))
+    return parse_address(word, prefix)
 
 
 def addresses(ctx: Context) -> list[Addr]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ifguard.config.diagnostic import Severity
-from ifguard.config.topology import ovs_type
+from ifguard.config.topology import ovs_type, parse_ovs_options
 from ifguard.lint.rules.base import Context, Finding, rule
 
 _PORT_KEYS = frozenset(
@@ -68,15 +68,6 @@ CHOICES: dict[str, frozenset[str]] = {
 }
 
 
-def parse_options(value: str) -> list[tuple[str, str]]:
-    """`bond_mode=balance-tcp lacp=active other_config:lacp-time=fast` → pairs."""
-    pairs = []
-    for word in value.split():
-        key, sep, val = word.partition("=")
-        pairs.append((key, val if sep else ""))
-    return pairs
-
-
 def _vlan_ok(text: str) -> bool:
     return text.isdigit() and 0 <= int(text) <= 4095
 
@@ -136,7 +127,7 @@ def invalid_ovs_option(ctx: Context) -> Iterator[Finding]:
         kind = ovs_type(iface)
         if kind is None or kind not in KEYS or "$" in attr.value:
             continue
-        for key, val in parse_options(attr.value):
-            found = _problem(kind, key, val)
+        for key, val in parse_ovs_options(attr.value.split()):
+            found = _problem(kind, key, val or "")
             if found:
                 yield Finding(attr.span, found[1], severity=found[0])

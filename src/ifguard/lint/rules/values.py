@@ -22,7 +22,8 @@ _PLACEHOLDER = lazy(
 )
 
 
-def _placeholder(value: str) -> str | None:
+def placeholder(value: str) -> str | None:
+    """The first placeholder in a value (``x.x.x.x``, ``<ip>``, ``192.168.1.XX``), or None."""
     for match in _PLACEHOLDER.finditer(value):
         text = match.group()
         if text[:1].isdigit() and not re.search("[xX]", text):
@@ -260,7 +261,7 @@ def unreplaced_placeholder(ctx: Context) -> Iterator[Finding]:
     ```
     """
     for _, attr in ctx.attrs(*_ADDRESS_KEYS):
-        found = _placeholder(attr.value)
+        found = placeholder(attr.value)
         if found:
             yield Finding(
                 attr.span, f"`{attr.name}` holds a placeholder (`{found}`), not a real value"
