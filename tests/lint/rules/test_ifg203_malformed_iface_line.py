@@ -33,3 +33,13 @@ def test_near_miss_stays_clean() -> None:
         "auto eth4\niface eth4\n    mtu 1500\n"
     )
     assert codes(text, dialect="ifupdown2") == []
+
+
+def test_fires_on_a_stanza_without_an_interface_name() -> None:
+    """`iface inet static`: the family is taken for the name, the method for the family."""
+    text = "auto eth0\niface inet static\n    address 10.1.1.1/24\n"
+    assert hits(CODE, text) == [(2, 7, 2, 11)]
+    assert messages(CODE, text) == [
+        "stanza without an interface name: `inet` is read as the name and `static` as its "
+        "address family; write `iface NAME inet static`"
+    ]

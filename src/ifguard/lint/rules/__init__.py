@@ -9,10 +9,12 @@ from __future__ import annotations
 from ifguard.lint.rules import (
     addressing,
     encoding,
+    glued,
     inventory,
     junk,
     ovs,
     ovs_options,
+    ports,
     references,
     sources,
     stacking,
@@ -34,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     junk.invalid_option_name,
     encoding.trailing_comment,
     junk.option_outside_stanza,
+    glued.python_repr_value,
     # 2xx: syntax and schema
     sources.source_not_found,
     sources.source_cycle,
@@ -42,11 +45,13 @@ RULES: tuple[Rule, ...] = (
     syntax.duplicate_option,
     syntax.keyword_not_in_dialect,
     values.misspelt_attribute,
+    ports.bond_option_without_prefix,
     values.invalid_value,
     values.vlan_id_out_of_range,
     values.malformed_mac_address,
     values.unreplaced_placeholder,
     values.broken_shell_command,
+    glued.text_glued_to_command,
     ovs_options.invalid_ovs_option,
     # 3xx: references between interfaces
     references.undefined_interface,
@@ -59,6 +64,7 @@ RULES: tuple[Rule, ...] = (
     stacking.address_on_port,
     stacking.auto_without_stanza,
     inventory.nic_not_on_host,
+    ports.port_range_without_glob,
     # 4xx: addressing
     addressing.invalid_address,
     addressing.gateway_outside_subnet,
@@ -67,6 +73,7 @@ RULES: tuple[Rule, ...] = (
     subnets.network_address_as_host,
     subnets.netmask_conflicts_with_prefix,
     subnets.overlapping_subnets,
+    subnets.broadcast_outside_subnet,
     # 5xx: Open vSwitch
     ovs.ovs_bridge_port_mismatch,
     ovs.ovs_bond_member_as_port,

@@ -46,10 +46,14 @@ METHODS: dict[str, frozenset[str]] = {
 }
 
 
+_ALL_METHODS = frozenset(m for methods in METHODS.values() for m in methods)
+
+
 @rule("IFG203", "malformed-iface-line", Severity.ERROR)
 def malformed_iface_line(ctx: Context) -> Iterator[Finding]:
     """## What it does
-    Checks `iface NAME [FAMILY METHOD]` lines: a missing name, an unknown address family
+    Checks `iface NAME [FAMILY METHOD]` lines: a missing name (also `iface inet static`,
+    where the family is taken for the name), an unknown address family
     (`net` for `inet`), a method the family does not have, and extra words (only
     `inherits NAME` may follow in classic ifupdown).
 
@@ -77,6 +81,14 @@ def malformed_iface_line(ctx: Context) -> Iterator[Finding]:
         doc = iface.document
         if len(words) < 2:
             yield Finding(iface.span, "`iface` without an interface name")
+            continue
+        if words[1] in METHODS and (len(words) == 2 or words[2] in _ALL_METHODS):
+            rest = f" and `{words[2]}` as its address family" if len(words) > 2 else ""
+            yield Finding(
+                doc.word_span(iface.line, 1),
+                f"stanza without an interface name: `{words[1]}` is read as the name{rest}; "
+                f"write `iface NAME {' '.join(words[1:])}`",
+            )
             continue
         if words[-1] in ("inherits", "inherit"):
             yield Finding(
