@@ -277,3 +277,20 @@ def test_watcher_alert_names_a_broken_pending_file(tmp_path: Path) -> None:
     (alert,) = alerts
     assert alert.title.startswith("pending interfaces.new has 1 error")
     assert "pending interfaces.new: " in alert.body
+
+
+def test_a_note_says_when_the_pending_file_moves_the_management_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = host(tmp_path / "a", RUNNING, PENDING_CHANGES["address"])
+    assert main(["lint", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == (
+        "note: pending interfaces.new changes the management path: vmbr0 192.0.2.10/24 via "
+        "192.0.2.1 over enp1s0 -> vmbr0 192.0.2.11/24 via 192.0.2.1 over enp1s0 (Apply in the "
+        "GUI or the next boot puts it in place; `ifguard apply` does it with a rollback)"
+    )
+    # a new VLAN off the management path: nothing to say
+    root = host(tmp_path / "b", RUNNING, PENDING_CHANGES["vlan"])
+    assert main(["lint", "--root", str(root)]) == 0
+    assert "note:" not in capsys.readouterr().out

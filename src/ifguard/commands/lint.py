@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ifguard.config.settings import Rules, Settings
+    from ifguard.lint.engine import HostResult
     from ifguard.system.root import Root
 
 NAME = "lint"
@@ -230,7 +231,27 @@ def run(args: argparse.Namespace) -> int:
             diagnostics, docs = result.diagnostics, result.loaded.documents
             fixed = fixer.fix(docs, diagnostics)
     _print(args, diagnostics, docs)
+    if args.format == "text" and not args.quiet:
+        note = _management_note(result)
+        if note:
+            print(note)
     return 1 if result.errors else 0
+
+
+def _management_note(result: HostResult) -> str | None:
+    from ifguard.network.state import management_change
+
+    running, pending = result.of("running"), result.of("pending")
+    if running is None or pending is None:
+        return None
+    change = management_change(running.config, pending.config)
+    if change is None:
+        return None
+    return (
+        f"note: pending interfaces.new changes the management path: {change} "
+        "(Apply in the GUI or the next boot puts it in place; `ifguard apply` does it with "
+        "a rollback)"
+    )
 
 
 def _nics(args: argparse.Namespace, root: Root) -> frozenset[str] | None:

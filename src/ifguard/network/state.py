@@ -182,3 +182,37 @@ def management_path(state: NetState, ssh: tuple[str, str] | None = None) -> Mana
             nics.append(name)
         todo.extend(b for b in below if b not in order)
     return ManagementPath(roots, tuple(order), tuple(nics))
+
+
+def management_change(running: Config, pending: Config) -> str | None:
+    """How the management path of ``pending`` differs from ``running``'s (the interfaces
+    carrying the default route, what they sit on, their addresses and gateways), as
+    ``OLD -> NEW``; None when it is the same."""
+    states = [state_from_config(running), state_from_config(pending)]
+    paths = [management_path(state) for state in states]
+    if _shape(paths[0], states[0]) == _shape(paths[1], states[1]):
+        return None
+    return f"{_describe(paths[0], states[0])} -> {_describe(paths[1], states[1])}"
+
+
+def _shape(path: ManagementPath, state: NetState) -> list[tuple[object, ...]]:
+    ports = [state.ports.get(n) for n in path.interfaces]
+    return [
+        (p.name, p.kind, p.lower, p.members, p.addresses, p.gateways, p.tag)
+        for p in ports
+        if p is not None
+    ]
+
+
+def _describe(path: ManagementPath, state: NetState) -> str:
+    parts = []
+    for name in path.roots:
+        port = state.ports.get(name)
+        if port is None:
+            continue
+        text = " ".join([name, *port.addresses])
+        if port.gateways:
+            text += " via " + ", ".join(port.gateways)
+        parts.append(text)
+    nics = " over " + ", ".join(path.nics) if path.nics else ""
+    return ("; ".join(parts) or "no default route") + nics
