@@ -55,6 +55,16 @@ class Quiet:
         return Completed(0, "", "")
 
 
+class Frozen:
+    """The capture's moment: a clock that does not move."""
+
+    def now(self) -> float:
+        return NOW
+
+    def sleep(self, seconds: float) -> None:
+        pass
+
+
 def main() -> int:
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -78,7 +88,7 @@ def main() -> int:
             known_good=12,
             known_good_since=GOOD_SINCE,
         )
-        Console(root, Quiet(), clock=lambda: NOW, signal_host=False).publish(facts)
+        Console(root, Quiet(), clock=Frozen(), signal_host=False).publish(facts)
         banner = Path(tmp) / "issue"
         banner.write_text(BANNER)
         show = f"agetty --show-issue --issue-file {banner}:{root.path(ISSUE)}"

@@ -31,7 +31,7 @@ WORSE_FACTS = Facts(
 
 def console(tmp_path: Path, **kw: object) -> tuple[Console, FakeRunner, FakeClock]:
     runner, clock = FakeRunner(), FakeClock(1_790_000_000.0)
-    return Console(Root(tmp_path), runner, clock=clock.now, **kw), runner, clock  # type: ignore[arg-type]
+    return Console(Root(tmp_path), runner, clock=clock, **kw), runner, clock  # type: ignore[arg-type]
 
 
 def kinds(runner: FakeRunner) -> list[str]:
@@ -86,8 +86,8 @@ def test_wall_is_rate_limited_and_can_be_turned_off(tmp_path: Path) -> None:
 def test_since_survives_a_restart_of_the_publisher(tmp_path: Path) -> None:
     first, _, clock = console(tmp_path)
     s1 = first.publish(BROKEN_FACTS)
-    second, runner, _ = console(tmp_path)
-    second.clock = lambda: clock.t + 500
+    second, runner, later = console(tmp_path)
+    later.t = clock.t + 500
     s2 = second.publish(BROKEN_FACTS)
     assert s2.since == s1.since and runner.calls == []  # same state: no reload, no wall
 

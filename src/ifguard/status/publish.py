@@ -20,8 +20,7 @@ import logging
 import os
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,6 +31,7 @@ from ifguard.network.probe_report import ProbeReport
 from ifguard.status import collect
 from ifguard.status.summary import BROKEN, Facts, Summary, build, render_issue, render_text
 from ifguard.store.history import History
+from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.fsutil import atomic_write
 from ifguard.system.root import Root
 from ifguard.system.runner import Runner
@@ -84,7 +84,7 @@ class Console:
         root: Root,
         runner: Runner,
         *,
-        clock: Callable[[], float] = time.time,
+        clock: Clock | None = None,
         history: History | Path | None = None,
         state: StateDir | None = None,
         wall: bool = True,
@@ -93,7 +93,7 @@ class Console:
         checked_by: str = "watch",
         signal_host: bool = True,
     ) -> None:
-        self.root, self.runner, self.clock = root, runner, clock
+        self.root, self.runner, self.clock = root, runner, clock or SystemClock()
         # a History, or where to open one when first needed (the watcher keeps going while
         # the database is unavailable; the summary then lacks the known-good version)
         self._history, self.state = history, state
@@ -127,7 +127,7 @@ class Console:
                 heal_attempts=healer.attempts if healer else 0,
                 heal_max=healer.max_attempts if healer else 0,
                 checked_by=self.checked_by,
-                now=self.clock(),
+                now=self.clock.now(),
             )
             with self._lock:
                 return self.publish(facts)
@@ -149,7 +149,7 @@ class Console:
         """Write the files when the summary changed; reload gettys when the console text
         changed; one wall on a transition to broken. Raises OSError when /run is not
         writable."""
-        now = self.clock()
+        now = self.clock.now()
         published = read_published(self.root)
         previous = _previous(published)
         summary = build(facts, now, previous)
