@@ -119,3 +119,16 @@ def test_no_import_cycles() -> None:
     for module in sorted(graph):
         if module not in state and (cycle := visit(module)):
             raise AssertionError("import cycle: " + " -> ".join(cycle))
+
+
+def test_the_docs_draw_the_same_layers() -> None:
+    import re
+
+    doc = (SRC.parent / "docs" / "architecture.md").read_text()
+    table = {
+        m.group(1): set(re.findall(r"`(\w+)`", m.group(2)))
+        for m in re.finditer(r"^\| `(\w+)` \| (.*) \|$", doc, re.M)
+        if m.group(1) in ALLOWED
+    }
+    expected = {k: v - {k} for k, v in ALLOWED.items() if k != "__main__"}
+    assert table == expected, "docs/architecture.md's layer table differs from ALLOWED"
