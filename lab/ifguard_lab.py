@@ -55,9 +55,10 @@ HOST_DIRS = (
     "etc/pve",
     "etc/corosync",
     "etc/ceph",
+    "etc/ifguard",
 )
 # mount points the lab creates on the machine (empty; removed again by `down` when empty)
-CLUSTER_DIRS = ("etc/pve", "etc/corosync", "etc/ceph")
+CLUSTER_DIRS = ("etc/pve", "etc/corosync", "etc/ceph", "etc/ifguard")
 SWITCH_DIRS = ("run/openvswitch", "etc/openvswitch", "var/log/openvswitch")
 TOOLS = (
     "ip",
@@ -426,6 +427,25 @@ class Lab:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+    def divert_ifreload(self, wrapper: str) -> None:
+        """What ``ifguard install --divert-ifreload`` does, in the host's mount namespace only:
+        /usr/sbin/ifreload becomes ``wrapper`` and the real one (ifupdown2, which picks its
+        operation by how argv[0] ends) /usr/sbin/ifguard-orig-ifreload. /usr/sbin is replaced
+        by a directory of links to the original one (bound aside first): ifreload is a link
+        into ifupdown2's directory, so binding a file over it would hide ifupdown2 itself."""
+        real = self.base / "usr-sbin.real"
+        fake = self.base / "usr-sbin"
+        real.mkdir()
+        fake.mkdir()
+        self.h.mount_bind(Path("/usr/sbin"), str(real))
+        for entry in os.listdir("/usr/sbin"):
+            if entry not in ("ifreload", "ifguard-orig-ifreload"):
+                (fake / entry).symlink_to(real / entry)
+        (fake / "ifguard-orig-ifreload").symlink_to(os.path.realpath("/usr/sbin/ifreload"))
+        (fake / "ifreload").write_text(wrapper)
+        (fake / "ifreload").chmod(0o755)
+        self.h.mount_bind(fake, "/usr/sbin")
 
     def set_ha_resources(self, text: str) -> None:
         """/etc/pve/ha/resources.cfg in the host (empty text: no HA resources)."""

@@ -30,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.history",
     "ifguard.commands.diff",
     "ifguard.commands.restore",
+    "ifguard.commands.reload",
     "ifguard.commands.install",
     "ifguard.commands.uninstall",
 )

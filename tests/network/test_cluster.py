@@ -78,6 +78,7 @@ def test_peer_probe_uses_arp_on_the_link_interface() -> None:
     net = FakeNet(False, False, answers={("arp", "vlan1001", "198.51.100.20"): True})
     checks = cl.probe_peers(CLUSTER, state(LAB), net, 1.0)
     assert [c.ok for c in checks] == [True, True]
+    assert len(net.calls) == 1  # one ARP for the peer, not one per link
     assert checks[0].name == "cluster: corosync link 0 to pve2 (198.51.100.20)"
     assert "ARP via vlan1001: answers" in checks[0].detail
     silent = cl.probe_peers(CLUSTER, state(LAB), FakeNet(False, False), 1.0)
@@ -96,3 +97,24 @@ def test_ha_cap() -> None:
     capped, why = cl.cap_timeout(ha, 120)
     assert capped == cl.HA_MAX_TIMEOUT_S and why and "capped to 30 s" in why
     assert cl.cap_timeout(ha, 20) == (20, None)
+
+
+def test_plan_names_the_cluster_link_and_counts_it_as_management() -> None:
+    from ifguard.network import plan
+
+    moved = LAB.replace("198.51.100.10/24", "198.51.100.11/24")
+    result = plan.compare(state(LAB), state(moved), cluster=CLUSTER)
+    assert result.touches_management
+    text = plan.render(result, against="current file")
+    assert (
+        " ! cluster: corosync link 0 to pve2 goes over vlan1001: this change removes its "
+        "address 198.51.100.10" in text
+    )
+    assert not plan.compare(state(LAB), state(moved)).touches_management  # no cluster: calm
+
+
+def test_peer_probe_fails_when_this_nodes_link_address_is_gone() -> None:
+    moved = LAB.replace("198.51.100.10/24", "198.51.100.11/24")
+    net = FakeNet({("arp", "vlan1001 198.51.100.20"): True})  # the peer still answers
+    checks = cl.probe_peers(CLUSTER, state(moved), net, 1.0)
+    assert checks[0].ok is False and "198.51.100.10 is gone" in checks[0].detail

@@ -38,6 +38,9 @@ class Request:
     probe_timeout: float = 20.0
     probes_enabled: bool = True
     ssh: tuple[str, str] | None = None
+    # what to restore instead of the files on disk (a reload someone else started: the
+    # new files are already in place; the way back is the last known-good version)
+    previous: Mapping[str, bytes | None] | None = None
 
 
 def sha256(data: bytes | None) -> str | None:
@@ -76,10 +79,14 @@ def begin(
     targets: list[Target] = []
     for n, (system_path, after) in enumerate(req.changes.items()):
         real = root.path(system_path)
-        try:
-            before: bytes | None = real.read_bytes()
-        except FileNotFoundError:
-            before = None
+        before: bytes | None
+        if req.previous is not None:
+            before = req.previous.get(system_path)
+        else:
+            try:
+                before = real.read_bytes()
+            except FileNotFoundError:
+                before = None
         targets.append(
             Target(
                 path=str(real),

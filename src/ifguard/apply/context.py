@@ -14,6 +14,7 @@ from pathlib import Path
 from ifguard.apply.probes import Prober, no_probes
 from ifguard.apply.record import StateDir, Transaction
 from ifguard.apply.transaction import PREVIOUS, Env
+from ifguard.config.cluster import Cluster, read_cluster
 from ifguard.config.model import Config
 from ifguard.config.source import DEFAULT_INTERFACES, load
 from ifguard.network.state import NetState, ssh_endpoints, state_from_config
@@ -153,7 +154,17 @@ def make_prober(
         targets=targets,
         ssh=ssh,
         timeout=timeout,
+        cluster=lambda: cluster_of(root),
     )
+
+
+def cluster_of(root: Root, config: Config | None = None) -> Cluster:
+    """The cluster files under ``root``; this node is told by its configured addresses."""
+    config = config if config is not None else config_on_disk(root)
+    mine = frozenset(
+        a.split("/")[0] for p in state_from_config(config).ports.values() for a in p.addresses
+    )
+    return read_cluster(root, mine)
 
 
 def prober_for(env: Env, txn: Transaction) -> Prober:

@@ -20,10 +20,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
 
+from ifguard.config.cluster import Cluster
 from ifguard.config.model import Config
 from ifguard.network import probe
+from ifguard.network.cluster import probe_peers
 from ifguard.network.netprobe import Net, gratuitous_arp
-from ifguard.network.probe_report import ProbeReport
+from ifguard.network.probe_report import ProbeReport, ProbeResult, ProbeStatus
 from ifguard.network.readers.types import Link, Runtime
 from ifguard.network.state import ManagementPath, NetState, management_path, state_from_config
 from ifguard.system.clock import Clock
@@ -50,6 +52,20 @@ def announce_all(
                     announce(root, link.mac, ip)
 
 
+def cluster_results(
+    found: Cluster, state: NetState, net: Net, timeout: float
+) -> tuple[ProbeResult, ...]:
+    """Cluster peers as probe results (a peer that could not be tried is a warning)."""
+    return tuple(
+        ProbeResult(
+            c.name,
+            ProbeStatus.PASS if c.ok else ProbeStatus.WARN if c.ok is None else ProbeStatus.FAIL,
+            c.detail,
+        )
+        for c in probe_peers(found, state, net, timeout)
+    )
+
+
 def builtin_prober(
     load_config: Callable[[], Config],
     read_runtime: Callable[[], Runtime],
@@ -61,9 +77,11 @@ def builtin_prober(
     timeout: float = 20.0,
     interval: float = 1.0,
     announce: Announce | None = gratuitous_arp,
+    cluster: Callable[[], Cluster] | None = None,
 ) -> Prober:
     """A prober that re-reads the configuration and the running state on each attempt and
-    retries until green; each attempt first announces the management addresses."""
+    retries until green; each attempt first announces the management addresses. With
+    ``cluster``, each corosync/Ceph peer must answer over the interface carrying its link."""
 
     def run() -> ProbeReport:
         config = load_config()
@@ -74,9 +92,10 @@ def builtin_prober(
             rt = read_runtime()
             if announce is not None:
                 announce_all(state, path, rt.links, announce)
-            report = probe.run_probes(
-                config, rt, net, targets=targets, ssh=ssh, timeout=max(0.5, min(2.0, timeout / 4))
-            )
+            each = max(0.5, min(2.0, timeout / 4))
+            report = probe.run_probes(config, rt, net, targets=targets, ssh=ssh, timeout=each)
+            if cluster is not None:
+                report = ProbeReport(report.results + cluster_results(cluster(), state, net, each))
             if report.healthy or clock.now() >= end:
                 return report
             clock.sleep(interval)

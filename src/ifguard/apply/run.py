@@ -27,6 +27,7 @@ from ifguard.apply.transaction import (
 from ifguard.config.source import DEFAULT_INTERFACES, PROXMOX_PENDING
 from ifguard.lint.engine import Result
 from ifguard.network import plan
+from ifguard.network.cluster import cap_timeout
 from ifguard.network.probe import check_targets
 from ifguard.network.state import state_from_config
 from ifguard.system.errors import UsageError
@@ -119,7 +120,8 @@ def transact(req: ApplyRequest, cand: Candidate, *, source: str = "apply") -> in
     ssh = ctx.ssh_of_environment()
     after = state_from_config(config)
     before, against = ctx.before_state(root, after, req.against)
-    the_plan = plan.compare(before, after, ssh=ssh)
+    cluster = ctx.cluster_of(root)
+    the_plan = plan.compare(before, after, ssh=ssh, cluster=cluster)
     sys.stdout.write(plan.render(the_plan, against=against))
     touched = the_plan.touches_management
     # nobody to confirm (watch --self-heal restoring the known-good version): probes decide
@@ -135,6 +137,9 @@ def transact(req: ApplyRequest, cand: Candidate, *, source: str = "apply") -> in
             "ifguard: --auto-confirm ignored: the change touches the management path; "
             "confirm with `ifguard confirm` (from any session) once you can still log in"
         )
+    timeout, capped = cap_timeout(cluster, req.timeout)
+    if capped:
+        out(f"ifguard: {capped}")
     current = ctx.current_files(root)
     ctx.check_writable(root, list(cand.changes))
     env = ctx.make_env(req.state_dir)
@@ -142,7 +147,7 @@ def transact(req: ApplyRequest, cand: Candidate, *, source: str = "apply") -> in
     opening = Request(
         root=root,
         changes=cand.changes,
-        timeout=req.timeout,
+        timeout=timeout,
         reload_cmd=reload_cmd,
         reload_timeout=req.reload_timeout,
         auto_confirm=auto,
@@ -166,7 +171,7 @@ def transact(req: ApplyRequest, cand: Candidate, *, source: str = "apply") -> in
     out(
         f"ifguard: transaction {txn.id}: guardian armed ({spawner.kind}, pid "
         f"{txn.guardian_pid}); without confirmation the change is rolled back "
-        f"{req.timeout:g} s after the reload"
+        f"{timeout:g} s after the reload"
     )
     try:
         applied = apply_candidate(env, txn)

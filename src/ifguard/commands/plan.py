@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     after = state_from_config(build(load([path], root).documents))
     before, against = context.before_state(root, after, args.against)
-    result = plan.compare(before, after, ssh=context.ssh_of_environment())
+    cluster = context.cluster_of(root)
+    result = plan.compare(before, after, ssh=context.ssh_of_environment(), cluster=cluster)
     if args.format == "json":
         print(
             json.dumps(
@@ -76,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
                     "management_path": asdict(result.path_before),
                     "management_path_after": asdict(result.path_after),
                     "changes": [asdict(c) for c in result.changes],
+                    "cluster": list(result.cluster),
                 },
                 indent=1,
                 sort_keys=True,

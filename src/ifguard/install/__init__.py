@@ -118,12 +118,16 @@ APT_HOOK = (
 # Otherwise the same gate as the drop-in and the apt hook (`lint --gate`: system settings
 # only, run from /, the running configuration: what ifreload reads): any exit status but 0
 # refuses - a lint that could not run never reloads unchecked. IFGUARD_FORCE=1 is handled
-# (and logged) by the gate.
+# (and logged) by the gate. Past the gate, the reload runs as a guarded transaction
+# (`ifguard reload`: probes, rollback to the last known-good version, alert) unless
+# IFGUARD_FORCE=1 or IFGUARD_NO_ROLLBACK=1.
 IFRELOAD_WRAPPER = """\
 #!/bin/sh
-# ifguard: refuse to reload a network configuration that has lint errors.
-# Installed by `ifguard install --divert-ifreload`; the real ifreload is {orig}.
-# Remove with `ifguard uninstall`. Bypass once (logged): IFGUARD_FORCE=1 ifreload ...
+# ifguard: refuse to reload a network configuration that has lint errors, and run every
+# reload as a guarded transaction (`ifguard reload`: probes, rollback to the last known-good
+# version, alert). Installed by `ifguard install --divert-ifreload`; the real ifreload is
+# {orig}. Remove with `ifguard uninstall`. Bypass once (logged): IFGUARD_FORCE=1 ifreload ...
+# Lint gate only, no rollback: IFGUARD_NO_ROLLBACK=1 ifreload ...
 IFGUARD={ifguard}
 ORIG={orig}
 ROOT={root}
@@ -148,5 +152,8 @@ if [ "$status" -ne 0 ]; then
          "above); nothing was reloaded. Fix the cause or run IFGUARD_FORCE=1 ifreload ..." >&2
     exit 1
 fi
-exec "$ORIG" "$@"
+if [ "${{IFGUARD_FORCE:-}}" = 1 ] || [ "${{IFGUARD_NO_ROLLBACK:-}}" = 1 ]; then
+    exec "$ORIG" "$@"
+fi
+exec "$IFGUARD" reload --gated --root "$ROOT" --orig "$ORIG" -- "$@"
 """

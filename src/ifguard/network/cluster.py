@@ -159,6 +159,7 @@ def probe_peers(cluster: Cluster, state: NetState, net: Net, timeout: float) -> 
     """Each peer address answers over the interface that should carry its link: ARP on that
     interface when the peer is on-link (proves the path, not just any route), else ping."""
     checks: list[PeerCheck] = []
+    asked: dict[tuple[str, str, bool], bool | None] = {}  # one question per peer and path
     for link in links(cluster, state):
         if link.peer is None:
             continue
@@ -166,11 +167,19 @@ def probe_peers(cluster: Cluster, state: NetState, net: Net, timeout: float) -> 
         if link.interface is None:
             checks.append(PeerCheck(name, False, "no interface carries it"))
             continue
+        if link.local and _holding(state, link.local) is None:
+            checks.append(PeerCheck(name, False, f"this node's address {link.local} is gone"))
+            continue
         port = state.ports.get(link.interface)
         on_link = port is not None and _on_link(NetState({port.name: port}), link.peer)
-        answer = (
-            net.arp(link.interface, link.peer, timeout) if on_link else net.ping(link.peer, timeout)
-        )
+        key = (link.interface, link.peer, bool(on_link))
+        if key not in asked:
+            asked[key] = (
+                net.arp(link.interface, link.peer, timeout)
+                if on_link
+                else net.ping(link.peer, timeout)
+            )
+        answer = asked[key]
         how = f"{'ARP' if on_link else 'ping'} via {link.interface}"
         if answer is None:
             checks.append(PeerCheck(name, None, f"{how}: could not be tried"))

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ifguard.config.cluster import Cluster
+from ifguard.network import cluster as cluster_links
 from ifguard.network.state import ManagementPath, NetState, management_path
 
 
@@ -32,11 +34,14 @@ class Plan:
     path_before: ManagementPath
     path_after: ManagementPath
     notes: tuple[str, ...] = field(default_factory=tuple)
+    cluster: tuple[str, ...] = ()  # what the change does to corosync/Ceph links
 
     @property
     def touches_management(self) -> bool:
-        return any(c.on_path for c in self.changes) or (
-            set(self.path_before.interfaces) != set(self.path_after.interfaces)
+        return (
+            bool(self.cluster)
+            or any(c.on_path for c in self.changes)
+            or (set(self.path_before.interfaces) != set(self.path_after.interfaces))
         )
 
 
@@ -45,7 +50,15 @@ def _fmt(values: Iterable[str]) -> str:
     return " ".join(items) if items else "-"
 
 
-def compare(before: NetState, after: NetState, *, ssh: tuple[str, str] | None = None) -> Plan:
+def compare(
+    before: NetState,
+    after: NetState,
+    *,
+    ssh: tuple[str, str] | None = None,
+    cluster: Cluster | None = None,
+) -> Plan:
+    """``cluster``: the interfaces carrying corosync links and Ceph networks are management
+    paths too; what the change does to them is named in ``Plan.cluster``."""
     path_b, path_a = management_path(before, ssh), management_path(after, ssh)
     on_path = set(path_b.interfaces) | set(path_a.interfaces)
     changes: list[Change] = []
@@ -84,7 +97,8 @@ def compare(before: NetState, after: NetState, *, ssh: tuple[str, str] | None = 
         for what, x, y in (("tag", old.tag, new.tag), ("mtu", old.mtu, new.mtu)):
             if x != y and not (before.source == "running" and y is None):
                 add(name, what, f"{x or '-'} -> {y or '-'}")
-    return Plan(before, after, tuple(changes), path_b, path_a)
+    found = tuple(cluster_links.findings(cluster, before, after)) if cluster else ()
+    return Plan(before, after, tuple(changes), path_b, path_a, cluster=found)
 
 
 def render(plan: Plan, *, against: str) -> str:
@@ -97,6 +111,7 @@ def render(plan: Plan, *, against: str) -> str:
     for c in plan.changes:
         mark = "!" if c.on_path else " "
         lines.append(f" {mark} {c.name}: {c.what} {c.detail}")
+    lines.extend(f" ! cluster: {finding}" for finding in plan.cluster)
     if plan.touches_management:
         lines.append(
             "! = on the management path: this change can cut you off; apply asks "
