@@ -56,13 +56,9 @@ def _root(tmp_path: Path, interfaces: str) -> tuple[Path, Path]:
 
 
 def _reload(root: Path, orig: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "ifguard", "reload", "--root", str(root), "--orig", str(orig)]
     return subprocess.run(
-        [sys.executable, "-m", "ifguard", "reload", "--root", str(root), "--orig", str(orig), "--"]
-        + list(args),
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
+        [*argv, "--", *args], capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
     )
 
 
