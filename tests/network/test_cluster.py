@@ -115,6 +115,6 @@ def test_plan_names_the_cluster_link_and_counts_it_as_management() -> None:
 
 def test_peer_probe_fails_when_this_nodes_link_address_is_gone() -> None:
     moved = LAB.replace("198.51.100.10/24", "198.51.100.11/24")
-    net = FakeNet({("arp", "vlan1001 198.51.100.20"): True})  # the peer still answers
+    net = FakeNet(False, False, answers={("arp", "vlan1001", "198.51.100.20"): True})
     checks = cl.probe_peers(CLUSTER, state(moved), net, 1.0)
     assert checks[0].ok is False and "198.51.100.10 is gone" in checks[0].detail
