@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ifguard.commands.reload import notify_urls
+from ifguard.system.root import Root
 
 JUNK = (
     "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast master "
@@ -14,12 +15,16 @@ JUNK = (
 )
 
 
-def test_urls_from_the_env_file_the_unit_and_the_command_line(tmp_path: Path) -> None:
-    env = tmp_path / "etc/ifguard/watch.env"
-    env.parent.mkdir(parents=True)
-    env.write_text(
-        "# managed by ansible\n"
-        "IFGUARD_WATCH_ARGS='--notify json://a.example/hook --notify=ntfys://ntfy.sh/t'\n"
+def test_urls_from_settings_notify_files_the_unit_and_the_command_line(tmp_path: Path) -> None:
+    etc = tmp_path / "etc/ifguard"
+    etc.mkdir(parents=True)
+    (etc / "ifguard.toml").write_text('[watch]\nnotify = ["json://settings.example/"]\n')
+    (etc / "ifguard.toml").chmod(0o600)
+    (etc / "notify.urls").write_text("# ops\nntfys://ntfy.sh/topic\n")
+    (etc / "notify.urls").chmod(0o600)
+    (etc / "watch.env").write_text(
+        "IFGUARD_WATCH_ARGS='--notify json://a.example/hook "
+        "--notify-file=/etc/ifguard/notify.urls'\n"
     )
     unit = tmp_path / "etc/systemd/system/ifguard-watch.service"
     unit.parent.mkdir(parents=True)
@@ -27,20 +32,29 @@ def test_urls_from_the_env_file_the_unit_and_the_command_line(tmp_path: Path) ->
         "[Service]\nExecStart=/opt/ifguard/bin/ifguard watch --notify json://a.example/hook "
         "--notify 'mailto://u:p@mail.example'\n"
     )
-    assert notify_urls(tmp_path, ["json://cli.example/"]) == [
-        "json://cli.example/",
+    urls, problems = notify_urls(Root(tmp_path), ["json://cli.example/"])
+    assert problems == []
+    assert urls == [
+        "json://settings.example/",
         "json://a.example/hook",
-        "ntfys://ntfy.sh/t",
+        "ntfys://ntfy.sh/topic",
         "mailto://u:p@mail.example",
+        "json://cli.example/",
     ]
 
 
-def test_no_watcher_and_broken_quoting(tmp_path: Path) -> None:
-    assert notify_urls(tmp_path, []) == []
-    env = tmp_path / "etc/ifguard/watch.env"
-    env.parent.mkdir(parents=True)
-    env.write_text("IFGUARD_WATCH_ARGS='--notify json://x\n")  # unbalanced quote: skipped
-    assert notify_urls(tmp_path, []) == []
+def test_no_watcher_broken_quoting_and_unsafe_files(tmp_path: Path) -> None:
+    assert notify_urls(Root(tmp_path), []) == ([], [])
+    etc = tmp_path / "etc/ifguard"
+    etc.mkdir(parents=True)
+    (etc / "notify.urls").write_text("json://x.example/\n")
+    (etc / "notify.urls").chmod(0o644)  # others can read the tokens: refused, not fatal
+    (etc / "watch.env").write_text(
+        "IFGUARD_WATCH_ARGS='--notify json://x\n"  # unbalanced quote: skipped
+        "IFGUARD_WATCH_ARGS=--notify-file /etc/ifguard/notify.urls\n"
+    )
+    urls, problems = notify_urls(Root(tmp_path), [])
+    assert urls == [] and len(problems) == 1 and "others can read" in problems[0]
 
 
 def _root(tmp_path: Path, interfaces: str) -> tuple[Path, Path]:
@@ -76,3 +90,23 @@ def test_without_a_known_good_version_the_real_reload_runs_unguarded(tmp_path: P
     assert done.returncode == 3  # the real reload's status
     assert "no known-good configuration in the history" in done.stderr
     assert (tmp_path / "called").read_text() == "-a\ntwo words\n"
+
+
+def test_with_a_known_good_version_the_reload_is_a_transaction(tmp_path: Path) -> None:
+    """The guarded path for real under a scratch root: guardian forked, the real (fake)
+    ifreload run once, probes green (nothing on the management path), confirmed, the new
+    files become the known-good version."""
+    from ifguard.store.history import open_history
+
+    root, orig = _root(tmp_path, "auto lo\niface lo inet loopback\n# new\n")
+    orig.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> {tmp_path}/called\nexit 0\n')
+    history = open_history(root / "var/lib/ifguard")
+    old = {"/etc/network/interfaces": b"auto lo\niface lo inet loopback\n# old\n"}
+    history.mark_known_good(history.record_version(old, source="watch", errors=0, warnings=0))
+    done = _reload(root, orig, "-a")
+    assert done.returncode == 0, done.stderr
+    assert "guarded reload" in done.stderr and "probes green: kept" in done.stderr
+    assert (tmp_path / "called").read_text() == "-a\n"
+    good = history.last_known_good()
+    assert good is not None and good.files["/etc/network/interfaces"].endswith(b"# new\n")
+    assert not (root / "var/lib/ifguard/pending.json").exists()

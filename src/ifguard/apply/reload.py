@@ -125,9 +125,7 @@ def guarded_reload(
     )
     spawner = choose_spawner(req.state_dir, req.spawner)
     try:
-        txn = begin(
-            env, request, spawner, lambda i: guardian_argv(i, req.state_dir, str(root.prefix))
-        )
+        txn = begin(env, request, spawner, lambda i: guardian_argv(i, req.state_dir, root))
     except ApplyError as exc:
         say(f"cannot guard this reload ({exc}): reloading without a way back")
         return run_plain(req.command)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import shlex
 from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ifguard.system.root import Root
 
 NAME = "reload"
 HELP = "run ifreload as a guarded transaction (what the ifreload wrapper calls)"
@@ -21,9 +24,10 @@ Proxmox's "Apply Configuration", ifupdown2's postinst, `systemctl reload network
 admins get it. Not guarded for one reload: `IFGUARD_NO_ROLLBACK=1 ifreload -a` (lint gate
 only) or `IFGUARD_FORCE=1 ifreload -a` (nothing at all).
 
-Alerts go to every --notify URL and to the watcher's (`--notify` options in
-/etc/ifguard/watch.env's IFGUARD_WATCH_ARGS and in ifguard-watch.service's ExecStart); one
-that cannot be delivered is queued for the watcher.
+Alerts go to the watcher's notification URLs (`[watch] notify` in
+/etc/ifguard/ifguard.toml; `--notify-file`/`--notify` in ifguard-watch.service's ExecStart or
+/etc/ifguard/watch.env's IFGUARD_WATCH_ARGS) and every --notify URL; one that cannot be
+delivered is queued for the watcher.
 
 examples:
   ifguard reload -- -a
@@ -78,19 +82,30 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for ifreload (after --)")
 
 
-def notify_urls(root: Path, given: Sequence[str]) -> list[str]:
-    """--notify URLs plus the watcher's: /etc/ifguard/watch.env (IFGUARD_WATCH_ARGS) and the
-    ifguard-watch unit's ExecStart. Unreadable files are skipped."""
-    urls = list(given)
-    texts: list[str] = []
+def notify_urls(root: Root, given: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The watcher's notification URLs, then --notify: ``[watch] notify`` of
+    /etc/ifguard/ifguard.toml, and ``--notify``/``--notify-file`` in the ifguard-watch unit's
+    ExecStart or in /etc/ifguard/watch.env's IFGUARD_WATCH_ARGS. Returns (urls, problems):
+    an unreadable or unsafe source is skipped, never fatal (the reload goes on)."""
+    from ifguard.config.settings import load_system_settings, system_settings_path
+    from ifguard.system.errors import UsageError
+    from ifguard.watch.secrets import check_private, read_notify_file
+
+    urls: list[str] = []
+    problems: list[str] = []
+    try:
+        settings = load_system_settings(root)
+        if settings.notify:
+            check_private(system_settings_path(root), "notification URLs ([watch] notify)")
+            urls += settings.notify
+    except UsageError as exc:
+        problems.append(str(exc))
     for system_path in (WATCH_ENV, *WATCH_UNITS):
         try:
-            data = (root / system_path.lstrip("/")).read_bytes()[: 1 << 20]
+            data = root.path(system_path).read_bytes()[: 1 << 20]
         except OSError:
             continue
-        texts.append(data.decode("utf-8", "replace"))
-    for text in texts:
-        for line in text.splitlines():
+        for line in data.decode("utf-8", "replace").splitlines():
             line = line.strip()
             if not (line.startswith("IFGUARD_WATCH_ARGS=") or line.startswith("ExecStart=")):
                 continue
@@ -99,11 +114,20 @@ def notify_urls(root: Path, given: Sequence[str]) -> list[str]:
             except ValueError:
                 continue
             for i, word in enumerate(words):
-                if word == "--notify" and i + 1 < len(words):
-                    urls.append(words[i + 1])
-                elif word.startswith("--notify="):
-                    urls.append(word.split("=", 1)[1])
-    return list(dict.fromkeys(u for u in urls if u))
+                option, _, value = word.partition("=")
+                if option not in ("--notify", "--notify-file"):
+                    continue
+                if not value and i + 1 < len(words):
+                    value = words[i + 1]
+                if option == "--notify":
+                    urls.append(value)
+                    continue
+                try:
+                    urls += read_notify_file(root.path(value))
+                except UsageError as exc:
+                    problems.append(str(exc))
+    urls += given
+    return list(dict.fromkeys(u for u in urls if u)), problems
 
 
 def run(args: argparse.Namespace) -> int:
@@ -141,7 +165,9 @@ def run(args: argparse.Namespace) -> int:
         from ifguard.watch.queue import Queue
         from ifguard.watch.sender import AppriseSender
 
-        urls = notify_urls(root.prefix, args.notify)
+        urls, problems = notify_urls(root, args.notify)
+        for problem in problems:
+            say(f"notification URLs: {problem}")
         title = f"[{socket.gethostname()}] {title}"
         if not urls:
             return True
