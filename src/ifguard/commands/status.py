@@ -191,7 +191,8 @@ def run(args: argparse.Namespace) -> int:
     print(text, end="")
     if record["source"] == "watch":
         print(
-            f"(published by ifguard watch, pid {record.get('pid')}, at {when(record['published'])})"
+            f"(published by ifguard watch, pid {record.get('pid')}, which keeps it current; "
+            f"last change {when(record['published'])})"
         )
     else:
         print(f"(checked now, {when(record['published'])}; the watcher is not running)")
