@@ -155,6 +155,11 @@ def run(args: argparse.Namespace) -> int:
     root = root_of(args)
     state_dir = state_dir_of(args)
     env = context.make_env(state_dir, quiet=True)
+    # the transaction as it is now, before a check that may take seconds (probes)
+    txn = env.state.read()
+    pending = txn is not None and txn.open
+    shown = txn if pending else env.state.last_result()
+    alive = bool(txn and process_alive(txn.guardian_pid, txn.guardian_ticks))
     current = None if args.check else _watcher_summary(root)
     if current is not None and args.update:
         print("ifguard: the watcher publishes the summary; nothing written", file=sys.stderr)
@@ -167,10 +172,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         record, text = _check(args, root, state_dir)
     level = record["summary"]["level"]
-    txn = env.state.read()
-    pending = txn is not None and txn.open
-    shown = txn if pending else env.state.last_result()
-    alive = bool(txn and process_alive(txn.guardian_pid, txn.guardian_ticks))
     rc = 1 if level != OK or (pending and not alive) else 0
     if args.format == "json":
         body = {
