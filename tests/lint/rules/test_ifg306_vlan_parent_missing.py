@@ -18,8 +18,16 @@ def test_fires_on_the_vlan_name() -> None:
     assert messages(CODE, text)[1] == "VLAN `vlan20` sits on `vmbr9`, which no stanza defines"
 
 
-def test_with_the_hosts_nic_list_a_missing_nic_parent_fires() -> None:
-    assert hits(CODE, NIC_VLAN, nics=frozenset({"eno2"})) == [(2, 7, 2, 15)]
+def test_with_the_hosts_nic_list_a_missing_nic_parent_is_ifg310s_warning() -> None:
+    """A NIC needs no stanza: that the host lacks it is an inventory finding (IFG310),
+    worded for what it is, not "no stanza defines it"."""
+    assert hits(CODE, NIC_VLAN, nics=frozenset({"eno2"})) == []
+    assert hits("IFG310", NIC_VLAN, nics=frozenset({"eno2"})) == [(2, 7, 2, 15)]
+
+
+def test_with_the_hosts_nic_list_a_missing_virtual_parent_fires() -> None:
+    text = "auto vlan20\niface vlan20 inet manual\n    vlan-raw-device vmbr9\n"
+    assert hits(CODE, text, nics=frozenset({"eno2"})) == [(2, 7, 2, 13)]
 
 
 def test_near_miss_stays_clean() -> None:

@@ -16,8 +16,9 @@ _ADDRESSED = ("static",)
 def vlan_parent_missing(ctx: Context) -> Iterator[Finding]:
     """## What it does
     Finds VLAN interfaces (`bond1.100`, or `vlan100` with `vlan-raw-device bond1`) whose
-    parent is a virtual interface (bond, bridge) that no stanza defines; with `--root`'s
-    NIC inventory known, any parent that is neither defined nor a NIC.
+    parent is a virtual interface (bond, bridge) that no stanza defines; with the host's
+    NIC inventory known, any parent that is neither defined nor a NIC of the host (a NIC
+    name the host lacks is IFG310's).
 
     ## Why is this bad?
     The VLAN interface is created on top of its parent: without the parent it cannot exist,
@@ -37,7 +38,7 @@ def vlan_parent_missing(ctx: Context) -> Iterator[Finding]:
         address 192.0.2.10/24
     ```
     """
-    from ifguard.config.topology import looks_virtual
+    from ifguard.config.topology import looks_like_nic, looks_virtual
 
     defined = defined_names(ctx.config)
     for iface in ctx.config.interfaces:
@@ -49,8 +50,8 @@ def vlan_parent_missing(ctx: Context) -> Iterator[Finding]:
         if parent is None or parent[0] in defined:
             continue
         known_nic = ctx.inventory is not None and parent[0] in ctx.inventory
-        if known_nic:
-            continue
+        if known_nic or (ctx.inventory is not None and looks_like_nic(parent[0])):
+            continue  # a NIC of this host, or one it lacks (IFG310 says so)
         if ctx.inventory is not None or looks_virtual(parent[0]):
             yield Finding(
                 iface.name_span,
