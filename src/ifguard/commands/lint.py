@@ -138,6 +138,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 _FIX_PASSES = 5
+_RETRIES = 20  # concurrent --fix runs on one file: each re-lints what the winner wrote
 
 
 def _codes(value: str | None) -> tuple[str, ...]:
@@ -212,19 +213,31 @@ def run(args: argparse.Namespace) -> int:
         if args.diff:
             sys.stdout.write("".join(f.diff() for f in fixed))
             return 1 if result.errors else 0
-        from ifguard.system.fsutil import atomic_write
+        from ifguard.system.fsutil import FileChanged, replace_checked
+        from ifguard.system.readfile import describe
         from ifguard.system.sanitize import printable
 
         # Overlapping fixes (CRLF conversion over a removed line) are left for a later pass:
-        # repeat fix -> re-lint until nothing changes, so one `--fix` is enough. The backup is
-        # taken before the first write only, so it always holds the original file.
+        # repeat fix -> re-lint until nothing changes, so one `--fix` is enough. Each write is
+        # locked and checked against the bytes this run read (a concurrent run or an editor
+        # changed the file: lint it again); the backup is taken before the first write only,
+        # so it always holds the bytes that were there before this run changed anything.
         backed_up: set[str] = set()
-        for _ in range(_FIX_PASSES):
+        for _ in range(_FIX_PASSES + _RETRIES):
             if not fixed:
                 break
             for f in fixed:
                 path = f.document.path
-                atomic_write(Path(path), f.data, backup=path not in backed_up)
+                try:
+                    replace_checked(
+                        Path(path), f.document.data, f.data, backup=path not in backed_up
+                    )
+                except FileChanged:
+                    break  # lint what is there now
+                except OSError as exc:
+                    raise UsageError(
+                        f"{path}: cannot write the fix ({describe(exc)}); the file is unchanged"
+                    ) from None
                 backed_up.add(path)
                 print(printable(f"fixed {f.applied} problem(s) in {path}"), file=sys.stderr)
             result = again()

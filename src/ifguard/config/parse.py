@@ -24,7 +24,12 @@ class Kind(StrEnum):
     STANZA = "stanza"  # iface / mapping / template / vlan: owns the option lines that follow
     STATEMENT = "statement"  # auto / allow-* / source / source-directory / rename / no-*
     OPTION = "option"  # a line inside a stanza: keyword + value
-    TEMPLATE = "template"  # an ifupdown2 Mako template line (% ... or <% ... %>), never rendered
+    # An ifupdown2 Mako template line, never rendered: a control line (`% for ...:`,
+    # `% endfor`), a `## comment`, or any line of a `<% ... %>` Python block (which may span
+    # lines) or of a `<%doc>`/`<%text>` block. Lines *between* `% for`/`% endfor` (the body
+    # that would be repeated) keep their own kind but are marked ``Line.templated``; so is
+    # a line with a `${...}` expression. Nothing templated is ever fixed.
+    TEMPLATE = "template"
     UNKNOWN = "unknown"  # not a statement and not inside a stanza
 
 
@@ -42,10 +47,11 @@ def is_statement_keyword(word: str) -> bool:
 class LineTable:
     """Positions shared by all lines of one document (compact arrays, not one int per field)."""
 
-    __slots__ = ("linenos", "starts", "text", "values")
+    __slots__ = ("linenos", "starts", "templated", "text", "values")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.templated: bytearray | None = None  # 1 per line inside a template block (lazy)
         self.values: list[str | None] = []  # option/statement values found while parsing
         self.starts = array("q")  # character offset of each line, plus one past the end
         self.linenos = array("q")  # 1-based physical line where each logical line starts
@@ -126,6 +132,13 @@ class Line(NamedTuple):
         logical = self.logical
         cut = len(self.keyword)
         return logical[cut:].strip(_WS) if logical.startswith(self.keyword) else logical
+
+    @property
+    def templated(self) -> bool:
+        """A template line, or a line a template renders (inside `% for`...`% endfor`,
+        `% if`...`% endif`, or holding `${...}`): its text is not what the host reads."""
+        marks = self.table.templated
+        return self.kind is Kind.TEMPLATE or (marks is not None and bool(marks[self.seq]))
 
     @property
     def indent(self) -> str:
@@ -273,16 +286,27 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
     offset = 0
     lineno = 1
     stanza = -1
+    mako = "%" in text
+    block_end = ""  # inside a multi-line `<% ... %>` / `<%doc>` block: what closes it
+    depth = 0  # open `% for`/`% if`/... control blocks
+    marks = bytearray() if mako else None
     for index, raw in enumerate(physical):
         add_start(offset)
         add_lineno(lineno)
         stripped = raw.lstrip(_WS)
         first = stripped[:1]
         value: str | None = None
-        if first == "#":
+        if marks is not None:
+            marks.append(1 if depth or block_end or "${" in raw else 0)
+        if block_end:
+            line = Line(index, template, "", stanza, table)
+            if block_end in raw:
+                block_end = ""
+        elif first == "#":
             line = Line(index, comment, "", stanza, table)
         elif first == "%" or (first == "<" and stripped[:2] == "<%") or stripped[:3] == "</%":
             line = Line(index, template, "", stanza, table)
+            block_end, depth = _template_block(stripped, depth)
         else:
             parts = stripped.split(None, 1)
             if not parts:
@@ -307,7 +331,33 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
         offset += len(raw)
         lineno += raw.count("\n") if "\\" in raw else 1
     add_start(offset)
+    table.templated = marks if marks is not None and any(marks) else None
     return Document(path, text, tuple(lines))
+
+
+_CONTROL_OPEN = ("for", "if", "while", "try", "with", "def")
+
+
+def _template_block(stripped: str, depth: int) -> tuple[str, int]:
+    """After a template line: the text that closes a block it opens (``%>`` for a Python
+    block left open on this line, ``</%doc>`` ...) and the new control-block depth."""
+    if stripped.startswith("<%"):
+        rest = stripped[2:]
+        if rest[:1] in ("", " ", "\t", "\r", "\n", "!"):
+            return ("" if "%>" in rest else "%>"), depth
+        for tag in ("doc", "text"):
+            if rest.startswith(tag) and f"</%{tag}>" not in rest:
+                return f"</%{tag}>", depth
+        return "", depth
+    if stripped.startswith("%%") or stripped.startswith("##") or not stripped.startswith("%"):
+        return "", depth
+    word = stripped[1:].strip().split(None, 1)
+    head = word[0].rstrip(":") if word else ""
+    if head in _CONTROL_OPEN:
+        return "", depth + 1
+    if head.startswith("end") and head[3:] in _CONTROL_OPEN:
+        return "", max(0, depth - 1)
+    return "", depth
 
 
 def _join_continuations(physical: list[str]) -> list[str]:

@@ -338,6 +338,11 @@ def classify(text: str, *, statement: bool = False) -> Verdict | None:
     return None
 
 
+# Options whose value is free text for people (ifupdown2's `alias`, the `description` some
+# configurations carry): never judged by their words - `alias UP to core-sw1` is a label.
+FREE_TEXT = frozenset({"alias", "description", "ifalias"})
+
+
 def verdicts(doc: Document) -> dict[int, Verdict]:
     """Verdicts for the option and unknown lines of a document, by line number in the
     document (``Line.seq``); computed once and shared by every rule."""
@@ -347,7 +352,7 @@ def verdicts(doc: Document) -> dict[int, Verdict]:
         found: dict[int, Verdict] = {}
         hints = _OUTPUT_HINTS.compiled.search
         for line in doc.lines:
-            if line.kind in judged:
+            if line.kind in judged and not (line.kind is Kind.OPTION and line.keyword in FREE_TEXT):
                 # The fast path of classify() on the parser's keyword (the same first word),
                 # without slicing the body: most lines stop here.
                 if _plausible_head(line.keyword) and not hints(line.raw):

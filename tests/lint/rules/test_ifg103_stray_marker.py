@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.lint.rules.helpers import codes, fixed, hits
+from tests.lint.rules.helpers import codes, fixed, hits, lint
 
 CODE = "IFG103"
 LO = "auto lo\niface lo inet loopback\n"
@@ -23,8 +23,18 @@ def test_near_miss_stays_clean() -> None:
     assert codes("# ======= uplinks =======\n" + LO + "# EOF\n") == []
 
 
-def test_fix_deletes_the_markers_and_relints_clean() -> None:
-    text = LO + "<<<<<<< HEAD\n" + ETH + "=======\n>>>>>>> branch\n"
+def test_conflict_markers_get_no_fix() -> None:
+    """Issue 13: deleting the markers keeps both sides of the conflict and reports "All
+    clear"; there is no safe side to pick, so no automatic fix at all."""
+    text = LO + "<<<<<<< HEAD\n" + ETH + "=======\n" + ETH + ">>>>>>> branch\n"
+    found = [d for d in lint(text) if d.code == CODE]
+    assert len(found) == 3 and all(d.fix is None for d in found)
+    diff_body = LO + "+iface eno2 inet dhcp\n"
+    assert [d.fix for d in lint(diff_body) if d.code == CODE] == [None]
+
+
+def test_fix_deletes_a_heredoc_marker_and_relints_clean() -> None:
+    text = LO + "EOF\n"
     after = fixed(CODE, text)
-    assert after == LO + ETH
+    assert after == LO
     assert codes(after) == []

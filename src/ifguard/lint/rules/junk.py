@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 from ifguard.config.diagnostic import Severity
 from ifguard.config.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS, Document, Kind, Line
-from ifguard.lint.classify import Verdict, classify, embedded_output, valid_name, verdicts
+from ifguard.lint.classify import (
+    FREE_TEXT,
+    Verdict,
+    classify,
+    embedded_output,
+    valid_name,
+    verdicts,
+)
 from ifguard.lint.rules.base import Context, Finding, rule
 from ifguard.lint.rules.fixes import delete_line, replace
 
@@ -102,6 +109,7 @@ def pasted_command_output(ctx: Context) -> Iterator[Finding]:
                 and line.seq not in junk
                 and ": <" in line.raw
                 and line.keyword not in _COMMANDS
+                and line.keyword not in FREE_TEXT
                 and "\\\n" not in line.raw
             ):
                 yield from _glued_output(doc, line)  # (commands may echo anything)
@@ -161,6 +169,8 @@ def stray_marker(ctx: Context) -> Iterator[Finding]:
     """## What it does
     Finds heredoc end markers (`EOF`), diff and patch lines (`--- a/...`, `@@ -1 +1 @@`,
     `+iface ...`) and merge-conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`).
+    Heredoc markers and patch headers have a fix (delete the line); conflict markers and
+    `+`/`-` lines do not: there is no safe side to pick.
 
     ## Why is this bad?
     They show the file was produced by an interrupted heredoc, a half-applied patch or a
@@ -180,7 +190,28 @@ def stray_marker(ctx: Context) -> Iterator[Finding]:
     ```
     """
     for doc, line, verdict in _junk(ctx, ("marker",)):
+        if _no_safe_side(line):
+            yield Finding(
+                doc.line_span(line),
+                f"line looks like {verdict.what}, not configuration; {_owner(doc, line)}. "
+                "No automatic fix: the lines around it may hold two versions of the "
+                "configuration (or one half of a patch) and there is no safe side to pick. "
+                "Resolve it by hand, then lint again.",
+            )
+            continue
         yield _report(doc, line, verdict, "Remove it and check the stanzas around it.")
+
+
+_CONFLICT = re.compile(r"^(<{7}( |$)|={7}$|>{7}( |$)|\|{7}( |$))")
+
+
+def _no_safe_side(line: Line) -> bool:
+    """A merge-conflict marker, or a `+`/`-` line of a diff: deleting it would keep both
+    sides of a conflict, or drop configuration someone meant to add."""
+    stripped = line.body.strip(" \t\r")
+    return bool(_CONFLICT.match(stripped)) or (
+        stripped[:1] in ("+", "-") and not (stripped.startswith(("+++ ", "--- ")))
+    )
 
 
 @rule("IFG108", "invalid-option-name", Severity.ERROR, fixable=True)
