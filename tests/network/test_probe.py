@@ -45,6 +45,21 @@ def test_lacp_not_negotiated_fails() -> None:
     assert statuses(report)["bond bond0 members"] == "fail" and not report.healthy
 
 
+def test_lacp_not_negotiated_on_one_member_is_a_warning() -> None:
+    """The bond negotiated LACP, one member did not (a patch into the wrong switch port):
+    that member carries nothing, the redundancy is gone - the warning before the outage."""
+    rt = recorded("lab-healthy")
+    bond = rt.ovs.bonds["bond0"]
+    members = tuple(
+        replace(m, lacp="defaulted detached") if m.name == "enp1s0" else m for m in bond.members
+    )
+    bonds = {"bond0": replace(bond, members=members)}
+    report = run_probes(incident_config(), replace(rt, ovs=replace(rt.ovs, bonds=bonds)), FakeNet())
+    r = next(x for x in report.results if x.name == "bond bond0 members")
+    assert r.status == "warn" and "LACP not negotiated on: enp1s0" in r.detail and report.healthy
+    assert statuses(run_probes(incident_config(), rt, FakeNet()))["bond bond0 members"] == "pass"
+
+
 def test_bond_gone_from_ovs_and_ovs_not_running() -> None:
     rt = recorded("lab-healthy")
     gone = replace(rt, ovs=replace(rt.ovs, bonds={}))

@@ -21,7 +21,7 @@ from ifguard.config.model import Config
 from ifguard.config.topology import ovs_options
 from ifguard.network.netprobe import Net
 from ifguard.network.probe_report import ProbeReport, ProbeResult, ProbeStatus
-from ifguard.network.readers.types import Bond, Runtime
+from ifguard.network.readers.types import Bond, BondMember, Runtime
 from ifguard.network.state import ManagementPath, NetState, management_path, state_from_config
 
 
@@ -92,6 +92,11 @@ def _bond_result(
     up = [m.name for m in bond.members if m.up]
     down = [m.name for m in bond.members if not m.up]
     missing = [m for m in configured if m not in {b.name for b in bond.members}]
+    # LACP negotiated for the bond, but not on one of its up members: that member carries no
+    # traffic (the redundancy is gone), a warning like a member down
+    unnegotiated = [
+        m.name for m in bond.members if want_lacp and m.up and not _member_lacp_ok(bond.kind, m)
+    ]
     if want_lacp and bond.lacp != "negotiated":
         return ProbeResult(
             label, ProbeStatus.FAIL, f"LACP {bond.lacp} (no partner): traffic does not flow"
@@ -105,8 +110,23 @@ def _bond_result(
         + (f"; down: {' '.join(down)}" if down else "")
         + (f"; not in bond: {' '.join(missing)}" if missing else "")
         + (f"; LACP {bond.lacp}" if want_lacp else "")
+        + (f"; LACP not negotiated on: {' '.join(unnegotiated)}" if unnegotiated else "")
     )
-    return ProbeResult(label, ProbeStatus.WARN if down or missing else ProbeStatus.PASS, detail)
+    degraded = down or missing or unnegotiated
+    return ProbeResult(label, ProbeStatus.WARN if degraded else ProbeStatus.PASS, detail)
+
+
+def _member_lacp_ok(kind: str, member: BondMember) -> bool:
+    """A member's own LACP state: OVS ``lacp/show`` says "current attached" when negotiated
+    ("defaulted"/"expired", "detached" otherwise); Linux bonding gives the partner's MAC
+    (all zeros: no partner). Unknown counts as negotiated."""
+    state = (member.lacp or "").strip()
+    if not state:
+        return True
+    if kind == "ovs":
+        words = state.split()
+        return "current" in words and "attached" in words
+    return state != "00:00:00:00:00:00"
 
 
 def state_checks(
