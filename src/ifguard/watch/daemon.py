@@ -32,7 +32,7 @@ from ifguard.watch.alerts import FIRING, Alert, Alerter
 from ifguard.watch.config import ConfigMonitor
 from ifguard.watch.events import NetlinkEvents, OvsEvents
 from ifguard.watch.heal import Observation, SelfHealer
-from ifguard.watch.inotify import Inotify
+from ifguard.watch.inotify import Inotify, watchfiles_changes
 from ifguard.watch.metrics import Collector, serve, write_textfile
 from ifguard.watch.perms import tighten
 from ifguard.watch.queue import Queue
@@ -281,23 +281,7 @@ class Watcher:
         return self.dirs != before
 
     def _run_watchfiles(self, dirs: list[Path]) -> None:
-        try:  # an optional extra (not in Debian 12): only needed where inotify is missing
-            import watchfiles  # type: ignore[import-not-found, unused-ignore]
-        except ImportError:
-            raise UsageError(
-                "inotify is unavailable here and watchfiles is not installed "
-                "(pip install 'ifguard[watchfiles]')"
-            ) from None
-
-        for _changes in watchfiles.watch(
-            *dirs,
-            stop_event=self.stop,
-            step=STEP_MS,
-            debounce=int(DEBOUNCE_FILES * 1000),
-            recursive=False,
-            raise_interrupt=False,
-            yield_on_timeout=False,
-        ):
+        for _changes in watchfiles_changes(dirs, self.stop, STEP_MS, DEBOUNCE_FILES):
             if self._changed():
                 return
 

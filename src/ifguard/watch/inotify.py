@@ -15,8 +15,11 @@ import ctypes.util
 import os
 import select
 import struct
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from ifguard.system.errors import UsageError
 
 IN_MODIFY = 0x2
 IN_ATTRIB = 0x4
@@ -110,3 +113,25 @@ class Inotify:
         for fd in fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def watchfiles_changes(
+    dirs: list[Path], stop: threading.Event, step_ms: int, debounce: float
+) -> Iterator[object]:
+    """watchfiles' polling loop: the fallback where inotify is unavailable."""
+    try:  # an optional extra (not in Debian 12): only needed where inotify is missing
+        import watchfiles  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        raise UsageError(
+            "inotify is unavailable here and watchfiles is not installed "
+            "(pip install 'ifguard[watchfiles]')"
+        ) from None
+    yield from watchfiles.watch(
+        *dirs,
+        stop_event=stop,
+        step=step_ms,
+        debounce=int(debounce * 1000),
+        recursive=False,
+        raise_interrupt=False,
+        yield_on_timeout=False,
+    )
