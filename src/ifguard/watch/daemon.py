@@ -13,6 +13,7 @@ Event-driven, three threads:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import socket
@@ -104,6 +105,7 @@ class Watcher:
         self.dirs: set[Path] = set()
         self._inotify: Inotify | None = None
         self._lock = threading.RLock()  # checks come from the main and the runtime thread
+        self._delivery_failed = False  # the last delivery round raised: retry soon
 
     def lint(self) -> HostResult:
         """The host's running and pending configurations, with its settings (re-read on
@@ -217,7 +219,7 @@ class Watcher:
     def _timers(self) -> float | None:
         """Seconds until the delivery thread has something to do without being woken."""
         due = [self.alerter.due(), self.store.due() if self.store is not None else None]
-        if self.queue.pending():
+        if self._delivery_failed or self.queue.pending():
             due.append(1.0)
         if self.textfile_dir is not None or self.metrics.served:
             due.append(HEARTBEAT)
@@ -231,7 +233,7 @@ class Watcher:
             if self.stop.is_set():
                 return
             try:
-                self.queue.flush(self.sender)  # what was just raised goes first
+                sent = self.queue.flush(self.sender)  # what was just raised goes first
                 version = self.store.retry() if self.store is not None else None
                 with self._lock:
                     for alert in self.alerter.release():
@@ -241,9 +243,14 @@ class Watcher:
                         self._raise(self.store.take_alerts())
                     self._publish()
                     self.wake.clear()
-                self.queue.flush(self.sender)
+                sent += self.queue.flush(self.sender)
+                self._delivery_failed = False
+                if sent and self._timers() in (None, HEARTBEAT):  # idle again after alerts
+                    release_memory()
             except Exception:  # a broken notifier or store must not kill the watcher
-                log.exception("alert delivery failed")
+                if not self._delivery_failed:
+                    log.exception("alert delivery failed (retrying every second)")
+                self._delivery_failed = True
 
     def run(self) -> None:
         self.check()
@@ -303,6 +310,17 @@ class Watcher:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGHUP, reload)
+
+
+def release_memory() -> None:
+    """Return the memory a burst of checks and alerts used to the system (glibc keeps freed
+    heap pages otherwise: +4 MB RSS after 100 alerts in benchmarks/watch_latency.py)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def start_metrics(watcher: Watcher, port: int | None, addr: str = "127.0.0.1") -> None:
