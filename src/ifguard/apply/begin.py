@@ -35,7 +35,7 @@ class Request:
     candidate_lint: tuple[int, int] = (0, 0)
     source: str = "apply"  # history source of the candidate
     probe_targets: tuple[str, ...] = ()
-    probe_timeout: float = 20.0
+    probe_timeout: float = 8.0
     probes_enabled: bool = True
     ssh: tuple[str, str] | None = None
     # what to restore instead of the files on disk (a reload someone else started: the

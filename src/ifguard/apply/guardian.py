@@ -179,7 +179,7 @@ def due(txn: Transaction, now: float, me: int) -> str | None:
 
 # After the CLI died: how long probes must stay red before the guardian rolls back. A
 # healthy reload is green within a few seconds in the lab (LACP kept, ARP announced); the
-# CLI alive waits --probe-timeout (20 s), but nobody is there to wait for when it is gone.
+# CLI alive waits --probe-timeout (8 s by default, maybe more), the guardian no longer.
 RED_SETTLE_S = 8.0
 GREEN_SETTLE_S = 3.0
 _PROBING_PHASES = frozenset({"reloading", "probing", "waiting"})

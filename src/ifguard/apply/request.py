@@ -20,7 +20,7 @@ class ApplyRequest:
     unattended: bool = False  # nobody to confirm: probes decide even on the management path
     settle: float = 10.0
     probes: tuple[str, ...] = ()  # extra targets: tcp:HOST:PORT, ping:HOST
-    probe_timeout: float = 20.0
+    probe_timeout: float = 8.0
     probes_enabled: bool = True
     force: bool = False  # apply despite lint errors
     dialect: str | None = None  # None: detected

@@ -85,9 +85,10 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--probe-timeout",
         type=_seconds,
-        default=20.0,
+        default=8.0,
         metavar="SECONDS",
-        help="how long probes may take to turn green after a reload (default 20)",
+        help="how long probes may take to turn green after a reload (default 8: a healthy "
+        "reload is green within 2-3 s; raise it for slow LACP partners)",
     )
     p.add_argument(
         "--no-probes",
