@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,14 +21,15 @@ from tests.test_cli import CLEAN, INCIDENT, assert_usage_error, ifguard
 LO = "auto lo\niface lo inet loopback\n"
 
 
-def run(*args: str, timeout: float = 60, **kw: object) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
+def run(*args: str, timeout: float = 60, **kw: Any) -> subprocess.CompletedProcess[bytes]:
+    proc: subprocess.CompletedProcess[bytes] = subprocess.run(
         [sys.executable, "-m", "ifguard", *args],
         capture_output=True,
         timeout=timeout,
         check=False,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
+    return proc
 
 
 def one_line_exit_2(proc: subprocess.CompletedProcess[bytes], fragment: str) -> None:

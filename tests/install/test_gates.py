@@ -83,9 +83,10 @@ def test_gate_ignores_a_pyproject_in_the_current_directory(tmp_path: Path) -> No
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     (cwd / "pyproject.toml").write_text('[tool.ifguard]\nignore = ["ALL"]\n')
-    run = lambda *a: subprocess.run(  # noqa: E731
-        [IFGUARD, *a], capture_output=True, text=True, cwd=cwd
-    )
+
+    def run(*a: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([IFGUARD, *a], capture_output=True, text=True, cwd=cwd)
+
     assert run("lint", "--root", str(root)).returncode == 0  # interactive: the project counts
     assert run("lint", "--gate", "--root", str(root)).returncode == 1  # the gate: never
     (cwd / "pyproject.toml").write_text("[tool.ifguard\n")  # invalid TOML
