@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-import shtab  # type: ignore[import-untyped]
+import shtab  # type: ignore[import-untyped, unused-ignore]  # typed since shtab 1.7
 from build_manpages.manpage import Manpage  # type: ignore[import-untyped]
 
 from ifguard import __version__
