@@ -4,8 +4,11 @@ status, JSON, --update publishing, and the watcher's summary preferred while it 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +16,7 @@ from typing import Any
 from ifguard.status.publish import ISSUE, SUMMARY, TEXT
 from ifguard.status.summary import Facts, Probe, build
 from ifguard.store.history import History
-from tests.conftest import REPO
+from tests.conftest import REPO, unavailable
 
 CLEAN = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
 JUNK = (
@@ -98,6 +101,40 @@ def test_the_running_watchers_summary_is_shown(tmp_path: Path) -> None:
         watcher.wait()
     proc = status(root)  # the publisher is gone: its summary is not trusted
     assert "(checked now," in proc.stdout
+
+
+def test_not_root_sees_the_watchers_summary(tmp_path: Path) -> None:
+    """Anyone may read the summary (it is shown before login anyway); the transaction state
+    stays root's. Without a running watcher, a user who cannot read the state gets one line."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        unavailable("needs root and setpriv to run as nobody")
+    base = Path(tempfile.mkdtemp(prefix="ifguard-status-"))
+    try:
+        base.chmod(0o755)
+        root = tree(base, CLEAN)
+        state = root / "var/lib/ifguard"
+        state.mkdir(parents=True, mode=0o700)
+        summary = build(Facts(probes=(Probe("carrier eth0", "fail", "no carrier"),)), time.time())
+        watcher = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "watch"])
+        try:
+            path = root / SUMMARY.lstrip("/")
+            path.parent.mkdir(parents=True)
+            record = {"summary": summary.to_dict(), "published": 1.0, "pid": watcher.pid}
+            path.write_text(json.dumps(record))
+            argv = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
+            argv += ["-m", "ifguard", "status", "--root", str(root)]
+            proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+            assert proc.returncode == 1, proc.stderr
+            assert "FAIL carrier eth0: no carrier" in proc.stdout
+            assert "is not readable here; run as root" in proc.stdout
+        finally:
+            watcher.kill()
+            watcher.wait()
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    finally:
+        shutil.rmtree(base)
 
 
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path: Path) -> None:

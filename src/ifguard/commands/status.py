@@ -150,17 +150,23 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.commands.common import root_of, state_dir_of
     from ifguard.status.publish import TEXT
     from ifguard.status.summary import OK, render_text, summary_from_dict
+    from ifguard.system.errors import UsageError
     from ifguard.system.process import process_alive
 
     root = root_of(args)
     state_dir = state_dir_of(args)
-    env = context.make_env(state_dir, quiet=True)
-    # the transaction as it is now, before a check that may take seconds (probes)
-    txn = env.state.read()
-    pending = txn is not None and txn.open
-    shown = txn if pending else env.state.last_result()
-    alive = bool(txn and process_alive(txn.guardian_pid, txn.guardian_ticks))
     current = None if args.check else _watcher_summary(root)
+    try:
+        env = context.make_env(state_dir, quiet=True)
+    except UsageError:
+        if current is None:
+            raise
+        env = None  # not root: the watcher's summary (readable by all) is still shown
+    # the transaction as it is now, before a check that may take seconds (probes)
+    txn = env.state.read() if env is not None else None
+    pending = txn is not None and txn.open
+    shown = txn if pending or env is None else env.state.last_result()
+    alive = bool(txn and process_alive(txn.guardian_pid, txn.guardian_ticks))
     if current is not None and args.update:
         print("ifguard: the watcher publishes the summary; nothing written", file=sys.stderr)
     if current is not None:
@@ -197,6 +203,9 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print(f"(checked now, {when(record['published'])}; the watcher is not running)")
+    if env is None:
+        print(f"(transactions: {state_dir} is not readable here; run as root)")
+        return rc
     if shown is None:
         print("no pending transaction; none recorded yet")
         return rc
