@@ -132,7 +132,9 @@ class Watcher:
             version = self.store.record(verdict.contents, verdict.errors, verdict.warnings)
             with self._lock:
                 self.version = version
-                self._raise(self.store.take_alerts())
+                store_alerts = self.store.take_alerts()
+                if store_alerts:
+                    self._raise(store_alerts)
         self.rt_wake.set()  # the expectations changed: look at the running state again
 
     def _raise(self, alerts: list[Alert]) -> None:
@@ -236,17 +238,27 @@ class Watcher:
                 sent = self.queue.flush(self.sender)  # what was just raised goes first
                 version = self.store.retry() if self.store is not None else None
                 with self._lock:
-                    for alert in self.alerter.release():
+                    released = self.alerter.release()  # queued by release() itself
+                    for alert in released:
                         log.warning("%s (held): %s", alert.title, alert.body.replace("\n", "; "))
+                    store_alerts: list[Alert] = []
                     if self.store is not None:
                         self.version = version if version is not None else self.version
-                        self._raise(self.store.take_alerts())
-                    self._publish()
+                        store_alerts = self.store.take_alerts()
+                    if store_alerts:
+                        self._raise(store_alerts)  # publishes
+                    elif released or self.clock.now() - self.metrics.snapshot.heartbeat >= (
+                        HEARTBEAT - 1
+                    ):
+                        self._publish()
                     self.wake.clear()
                 sent += self.queue.flush(self.sender)
                 self._delivery_failed = False
-                if sent and self._timers() in (None, HEARTBEAT):  # idle again after alerts
-                    release_memory()
+                if sent:  # the queue depth changed
+                    with self._lock:
+                        self._publish()
+                    if self._timers() in (None, HEARTBEAT):  # idle again after alerts
+                        release_memory()
             except Exception:  # a broken notifier or store must not kill the watcher
                 if not self._delivery_failed:
                     log.exception("alert delivery failed (retrying every second)")
