@@ -185,3 +185,16 @@ def test_a_directory_as_settings_and_bad_toml_types(tmp_path: Path) -> None:
     assert_usage_error(ifguard("lint", "--config", str(bad), str(CLEAN)), "`tool` must be")
     bad.write_text("[tool]\nifguard = 3\n")
     assert_usage_error(ifguard("lint", "--config", str(bad), str(CLEAN)), "`tool.ifguard`")
+
+
+def test_a_huge_single_word_is_linear_and_quoted_briefly(tmp_path: Path) -> None:
+    """A 300 kB word once took 12.6 s in the keyword-typo check (quadratic edit distance);
+    messages quoted it whole. The bound is generous: the point is minutes vs seconds."""
+    import time
+
+    f = tmp_path / "interfaces"
+    f.write_text("a" * 300_000 + "\n")
+    started = time.monotonic()
+    proc = run("lint", str(f), timeout=60)
+    assert time.monotonic() - started < 30
+    assert proc.returncode == 1 and len(proc.stdout) < 2000, len(proc.stdout)

@@ -107,6 +107,19 @@ def _union(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str]
     return None if a is None or b is None else a | b
 
 
+_LONG_WORD = lazy(r"\S{81,}")
+_MAX_MESSAGE = 2000
+
+
+def _bounded(message: str) -> str:
+    """A message quotes at most a bounded excerpt of the file: a word over 80 characters is
+    cut to its first 60 and last 10, the whole message to 2000 characters."""
+    if len(message) <= 80:
+        return message
+    message = _LONG_WORD.compiled.sub(lambda m: f"{m.group()[:60]}…{m.group()[-10:]}", message)
+    return message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE] + "…"
+
+
 def run_rules(ctx: Context, rules: Sequence[Rule], settings: Settings) -> list[Diagnostic]:
     suppress = Suppressions(ctx.documents)
     out: list[Diagnostic] = []
@@ -118,7 +131,12 @@ def run_rules(ctx: Context, rules: Sequence[Rule], settings: Settings) -> list[D
         default = settings.severity.get(r.code) or settings.severity.get(r.name)
         for f in r.run(ctx):
             diag = Diagnostic(
-                f.span, r.code, r.name, default or f.severity or r.severity, f.message, f.fix
+                f.span,
+                r.code,
+                r.name,
+                default or f.severity or r.severity,
+                _bounded(f.message),
+                f.fix,
             )
             if settings.ignored_in(diag.path, r.code, r.name) or suppress.covers(diag):
                 continue

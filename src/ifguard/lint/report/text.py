@@ -10,6 +10,8 @@ from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.config.parse import Document
 from ifguard.system.sanitize import printable
 
+_WIDTH = 200  # the longest source excerpt shown under a diagnostic
+
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -20,11 +22,18 @@ def _printable(text: str) -> str:
 def _snippet(d: Diagnostic, doc: Document | None) -> tuple[str, str] | None:
     if doc is None:
         return None
-    source = _printable(doc.source_line(d.line)).replace("\t", " ")
+    raw = doc.source_line(d.line)
+    column = d.column
+    if len(raw) > _WIDTH:  # a bounded excerpt around the column: output stays linear
+        start = max(0, column - 1 - 40)
+        raw = raw[start : start + _WIDTH]
+        column -= start
+    source = _printable(raw).replace("\t", " ")
     if not source.strip():
         return None
-    width = (d.end_column - d.column) if d.end_line == d.line else len(source) - d.column + 1
-    return source, " " * (d.column - 1) + "^" * max(1, width)
+    width = (d.end_column - d.column) if d.end_line == d.line else len(source) - column + 1
+    width = min(width, len(source) - column + 1)
+    return source, " " * (column - 1) + "^" * max(1, width)
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:

@@ -303,6 +303,7 @@ def _invalid_name(doc: Document, line: Line) -> Finding:
 
 
 _KEYWORDS = sorted(STANZA_KEYWORDS | STATEMENT_KEYWORDS | {"allow-hotplug", "allow-auto"})
+_LONGEST = max(len(k) for k in _KEYWORDS)
 
 
 def _distance(a: str, b: str) -> int:
@@ -344,8 +345,8 @@ def _near() -> dict[str, str]:
 @functools.cache  # keywords repeat: one answer per distinct word
 def suggest_keyword(word: str, limit: int) -> str | None:
     """The keyword ``word`` is a misspelling of (``limit`` edits at most), if any."""
-    if len(word) < 3:
-        return None
+    if len(word) < 3 or len(word) > _LONGEST + limit:
+        return None  # (edit distance is at least the difference in length: no fuzzy match)
     lowered = word.lower()
     if lowered in _KEYWORDS:
         return lowered if lowered != word else None
