@@ -24,7 +24,7 @@ from ifguard.apply.transaction import (
     settle,
     wait_final,
 )
-from ifguard.config.source import DEFAULT_INTERFACES, PROXMOX_PENDING
+from ifguard.config.source import DEFAULT_INTERFACES, PROXMOX_PENDING, read_bytes
 from ifguard.lint.engine import Result
 from ifguard.network import plan
 from ifguard.network.cluster import cap_timeout
@@ -92,8 +92,7 @@ def candidate_files(result: Result, root: Root, main: Path) -> dict[str, bytes]:
     for doc in docs:
         p = Path(doc.path)
         key = DEFAULT_INTERFACES if p == main else root.system_path(p)
-        if p.exists():
-            files[key] = p.read_bytes()
+        files[key] = doc.data  # the bytes lint checked (read once, bounded)
     return files
 
 
@@ -242,15 +241,12 @@ def pending_candidate(root: Root, candidate: Path | None) -> Candidate | None:
     """The given candidate file, else Proxmox's pending interfaces.new, else None."""
     if candidate is not None:
         path = candidate
-        if not path.is_file():
-            raise UsageError(f"{path}: no such file")
-        return Candidate({DEFAULT_INTERFACES: path.read_bytes()}, path, str(path))
+        return Candidate({DEFAULT_INTERFACES: read_bytes(path)}, path, str(path))
     pending = root.path(PROXMOX_PENDING)
     if not pending.is_file():
         return None
-    return Candidate(
-        {DEFAULT_INTERFACES: pending.read_bytes(), PROXMOX_PENDING: None}, pending, PROXMOX_PENDING
-    )
+    data = read_bytes(pending, root)  # bounded: regular file, 16 MiB
+    return Candidate({DEFAULT_INTERFACES: data, PROXMOX_PENDING: None}, pending, PROXMOX_PENDING)
 
 
 def run_apply(req: ApplyRequest, candidate: Path | None) -> int:

@@ -89,6 +89,7 @@ def notify_urls(root: Root, given: Sequence[str]) -> tuple[list[str], list[str]]
     an unreadable or unsafe source is skipped, never fatal (the reload goes on)."""
     from ifguard.config.settings import load_system_settings, system_settings_path
     from ifguard.system.errors import UsageError
+    from ifguard.system.readfile import read_regular
     from ifguard.watch.secrets import check_private, read_notify_file
 
     urls: list[str] = []
@@ -102,8 +103,8 @@ def notify_urls(root: Root, given: Sequence[str]) -> tuple[list[str], list[str]]
         problems.append(str(exc))
     for system_path in (WATCH_ENV, *WATCH_UNITS):
         try:
-            data = root.path(system_path).read_bytes()[: 1 << 20]
-        except OSError:
+            data, _ = read_regular(root.path(system_path), limit=1 << 20)
+        except OSError:  # missing, not a regular file, over 1 MiB: not ours to read
             continue
         for line in data.decode("utf-8", "replace").splitlines():
             line = line.strip()

@@ -6,7 +6,10 @@ partner MAC on the active aggregator means nobody answered.
 from __future__ import annotations
 
 from ifguard.network.readers.types import Bond, BondMember
+from ifguard.system.readfile import describe, read_regular
 from ifguard.system.root import Root
+
+_MAX = 1 << 20  # a /proc/net/bonding file is a few kB
 
 NO_PARTNER = "00:00:00:00:00:00"
 
@@ -65,7 +68,8 @@ def read_bonds(root: Root | None = None) -> tuple[dict[str, Bond], list[str]]:
         return bonds, errors  # no bonding driver loaded: no Linux bonds
     for path in sorted(directory.iterdir()):
         try:
-            bonds[path.name] = parse_bonding(path.name, path.read_text(errors="replace"))
+            data, _ = read_regular(path, limit=_MAX)  # (a FIFO under --root must not hang)
+            bonds[path.name] = parse_bonding(path.name, data.decode(errors="replace"))
         except OSError as exc:
-            errors.append(f"{path}: {exc.strerror or exc}")
+            errors.append(f"{path}: {describe(exc)}")
     return bonds, errors
