@@ -222,7 +222,9 @@ class Node:
 
     def argv(self, argv: list[str]) -> list[str]:
         if self.dirs:
-            return ["nsenter", "-t", self.pid, "-m", "-n", *argv]
+            # entering a mount namespace resets the working directory to its root: keep the
+            # caller's, so `exec host .venv/bin/ifguard probe` finds a relative path
+            return ["nsenter", "-t", self.pid, "-m", "-n", f"--wd={os.getcwd()}", *argv]
         return ["ip", "netns", "exec", self.ns, *argv]
 
     def run(

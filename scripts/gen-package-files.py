@@ -20,8 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-import shtab  # type: ignore[import-untyped, unused-ignore]  # typed since shtab 1.7
-from build_manpages.manpage import Manpage  # type: ignore[import-untyped]
+import shtab  # type: ignore[import-not-found, import-untyped, unused-ignore]
+from build_manpages.manpage import Manpage  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
 from ifguard import __version__
 from ifguard.cli import build_parser

@@ -40,7 +40,7 @@ def plan(url):
         "params": dict(p.params), "verify": bool(p.verify_certificate),
         "headers": {"User-Agent": p.app_id, "Content-Type": "application/json", **p.headers},
         "auth": [p.user, p.password or ""] if p.user else None,
-        "version": p.json_version,
+        "version": getattr(p, "json_version", "1.0"),  # apprise < 1.6 (Debian 12): always 1.0
         "timeout": max(p.socket_connect_timeout, p.socket_read_timeout),
     }
 
