@@ -294,3 +294,20 @@ def test_a_note_says_when_the_pending_file_moves_the_management_path(
     root = host(tmp_path / "b", RUNNING, PENDING_CHANGES["vlan"])
     assert main(["lint", "--root", str(root)]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["loop", "file", "absolute-link"])
+def test_an_odd_sys_class_net_under_the_root_means_no_inventory(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = host(tmp_path, RUNNING)
+    (root / "sys/class").mkdir(parents=True)
+    net = root / "sys/class/net"
+    if kind == "loop":
+        net.symlink_to("net")
+    elif kind == "file":
+        net.write_text("not a directory")
+    else:  # re-rooted inside the root, where it does not exist: never the machine's own
+        net.symlink_to("/sys/class/net")
+    rc, diags = lint(capsys, "--root", str(root))
+    assert rc == 0 and diags == []

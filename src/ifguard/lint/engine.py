@@ -39,10 +39,10 @@ class Result(NamedTuple):
 
 
 def inventory(root: Root) -> frozenset[str] | None:
-    """NIC names from ``/sys/class/net`` under the root, or None when it is not there."""
-    net = root.path("/sys/class/net")
+    """NIC names from ``/sys/class/net`` under the root (resolved inside it), or None when
+    it is not there or cannot be read (a link loop, not a directory)."""
     try:
-        return frozenset(p.name for p in net.iterdir())
+        return frozenset(p.name for p in root.path("/sys/class/net").iterdir())
     except OSError:
         return None
 
