@@ -99,3 +99,6 @@ def test_console_follows_the_incident(lab: Any, tmp_path: Path) -> None:
         stop(watch)
         log.close()
     print((tmp_path / "watch.log").read_text()[-2000:])
+    # stopped: nobody keeps the text current, so the console shows none (the link dangles)
+    assert not (lab.h.root / "run/ifguard/issue").exists()
+    assert published(lab)[0]["summary"]["level"] == "ok"  # kept for "since" on restart

@@ -122,3 +122,18 @@ def test_damaged_summary_file_is_replaced(tmp_path: Path) -> None:
     c, _, _ = console(tmp_path)
     c.publish(OK_FACTS)
     assert json.loads(path.read_text())["summary"]["level"] == "ok"
+
+
+def test_withdraw_leaves_nothing_stale_on_the_console(tmp_path: Path) -> None:
+    c, runner, clock = console(tmp_path)
+    first = c.publish(BROKEN_FACTS)
+    c.withdraw()
+    assert (
+        not (tmp_path / ISSUE.lstrip("/")).exists() and not (tmp_path / TEXT.lstrip("/")).exists()
+    )
+    assert kinds(runner) == ["agetty", "wall", "agetty"]  # the gettys redraw without it
+    c.withdraw()  # nothing shown any more: nobody is bothered
+    assert kinds(runner) == ["agetty", "wall", "agetty"]
+    clock.t += 600
+    again = c.publish(BROKEN_FACTS)  # a restarted watcher: same state, same since, no wall
+    assert again.since == first.since and kinds(runner) == ["agetty", "wall", "agetty", "agetty"]

@@ -153,8 +153,9 @@ class Console:
         published = read_published(self.root)
         previous = _previous(published)
         summary = build(facts, now, previous)
-        if published is not None and published["summary"] == _jsonable(summary.to_dict()):
-            return summary
+        unchanged = published is not None and published["summary"] == _jsonable(summary.to_dict())
+        if unchanged and all(self.root.path(p).is_file() for p in (ISSUE, TEXT)):
+            return summary  # (withdrawn texts are written again)
         text, issue = render_text(summary), render_issue(summary)
         directory = self.root.path(RUN_DIR)
         directory.mkdir(mode=0o755, parents=True, exist_ok=True)
@@ -183,6 +184,21 @@ class Console:
             self._run(("wall", str(self.root.path(TEXT))))
         log.info("status: %s since %s", summary.level, summary.since)
         return summary
+
+    def withdraw(self) -> None:
+        """The watcher stops: take the console text and the login text away (the issue.d
+        link dangles, agetty shows nothing) rather than leave a state nobody keeps current.
+        summary.json stays: "since" carries over to the next start. Never raises."""
+        try:
+            with self._lock:
+                shown = self.root.path(ISSUE).exists()
+                for path in (ISSUE, TEXT):
+                    self.root.path(path).unlink(missing_ok=True)
+                if shown and self.signal_host:
+                    self._run(RELOAD)
+                    self.reloads += 1
+        except Exception:
+            log.exception("could not withdraw the status summary")
 
     def _wall_due(
         self, summary: Summary, previous: tuple[str, float] | None, wall_at: Any, now: float

@@ -292,6 +292,8 @@ class Watcher:
                 notify.close()
         self.wake.set()
         self.rt_wake.set()
+        if self.console is not None:  # nobody keeps it current any more: nothing stale shown
+            self.console.withdraw()
 
     def _changed(self) -> bool:
         """Re-check; True when the set of directories to watch changed (a new source)."""
