@@ -311,3 +311,26 @@ def test_an_odd_sys_class_net_under_the_root_means_no_inventory(
         net.symlink_to("/sys/class/net")
     rc, diags = lint(capsys, "--root", str(root))
     assert rc == 0 and diags == []
+
+
+def test_the_reload_gates_check_the_running_configuration_with_the_host_settings(
+    tmp_path: Path,
+) -> None:
+    """The drop-in, apt hook and ifreload wrapper run `lint --gate --configuration running`:
+    a broken pending interfaces.new does not block a reload of the running one; a broken
+    running one does, unless the host's ifguard.toml ignores that rule."""
+
+    def gate(root: Path) -> subprocess.CompletedProcess[str]:
+        argv = ["lint", "--gate", "--quiet", "--configuration", "running", "--root", str(root)]
+        return subprocess.run(
+            [sys.executable, "-m", "ifguard", *argv], capture_output=True, text=True, cwd="/"
+        )
+
+    pending_broken = host(tmp_path / "a", RUNNING, RUNNING + JUNK)
+    assert gate(pending_broken).returncode == 0
+    running_broken = host(tmp_path / "b", RUNNING + JUNK, RUNNING)
+    refused = gate(running_broken)
+    assert refused.returncode == 1 and "IFG101" in refused.stdout + refused.stderr
+    (running_broken / "etc/ifguard").mkdir()
+    (running_broken / "etc/ifguard/ifguard.toml").write_text('ignore = ["IFG101"]\n')
+    assert gate(running_broken).returncode == 0
