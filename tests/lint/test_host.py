@@ -113,9 +113,13 @@ def test_junk_in_interfaces_new_is_one_error_of_the_pending_configuration(
 def test_sarif_carries_the_configuration(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from tests.lint.test_report import _validator
+
     root = host(tmp_path, RUNNING + JUNK, RUNNING + JUNK)
     assert main(["lint", "--format", "sarif", "--root", str(root)]) == 1
-    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    log = json.loads(capsys.readouterr().out)
+    assert not list(_validator().iter_errors(log))  # a property bag is valid SARIF
+    results = log["runs"][0]["results"]
     assert sorted(r["properties"]["config"] for r in results) == ["pending", "running"]
 
 
