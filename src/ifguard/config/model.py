@@ -6,6 +6,7 @@ Attribute names are kept as written; lookups treat ``_`` and ``-`` alike (``bond
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -118,8 +119,9 @@ def _key(name: str) -> str:
 def _interface(doc: Document, header: Line, body: Sequence[Line]) -> Interface:
     words = header.words
     name = words[1] if len(words) > 1 else ""
-    family = words[2] if len(words) > 2 else ""
-    method = words[3] if len(words) > 3 else ""
+    # a handful of distinct families and methods: one string object each, not one per stanza
+    family = sys.intern(words[2]) if len(words) > 2 else ""
+    method = sys.intern(words[3]) if len(words) > 3 else ""
     option = Kind.OPTION
     attributes = tuple(
         Attribute(line.keyword, line.value, line, doc, _key(line.keyword))
