@@ -53,7 +53,21 @@ def meaning(doc: Document) -> list[Item]:
 
 
 def touches_template(doc: Document, edits: Sequence[Edit]) -> bool:
-    """Whether an edit touches a template line or a line a template renders."""
+    """Whether an edit touches a template line or a line a template renders (also as read
+    without a leading byte-order mark: `\ufeff<%` opens a block once the BOM is removed)."""
+    if doc.text.startswith("\ufeff"):
+        plain = parse(doc.text[1:], doc.path)
+        shifted = [
+            e._replace(start=max(0, e.start - 1), end=max(0, e.end - 1))
+            for e in edits
+            if (e.start, e.end) != (0, 1)
+        ]
+        if _touches(plain, shifted):
+            return True
+    return _touches(doc, edits)
+
+
+def _touches(doc: Document, edits: Sequence[Edit]) -> bool:
     if doc.lines and doc.lines[0].table.templated is None and "%" not in doc.text:
         return False
     for e in edits:
