@@ -26,11 +26,12 @@ apt-get install -y -qq --no-install-recommends \
     procps psmisc util-linux time systemd prometheus prometheus-alertmanager git >/dev/null
 # The .deb: build tools (debian/control's Build-Depends), lintian, mmdebstrap for the clean
 # root of tests/e2e/test_package.py; Debian's own packages of ifguard's libraries for
-# scripts/test-debian-python.sh (the unit tests against the versions the .deb depends on).
+# scripts/test-debian-python.sh (the unit tests against the versions the .deb depends on);
+# Debian's ansible (community.general.chroot) for tests/e2e/test_ansible_chroot.py.
 apt-get install -y -qq --no-install-recommends \
     dpkg-dev debhelper dh-python pybuild-plugin-pyproject python3-all python3-setuptools \
     python3-argparse-manpage python3-shtab lintian mmdebstrap man-db bash-completion \
-    python3-rich python3-pyroute2 python3-prometheus-client apprise >/dev/null
+    python3-rich python3-pyroute2 python3-prometheus-client apprise ansible >/dev/null
 
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip

@@ -13,6 +13,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -94,3 +95,29 @@ def files(root: Path) -> set[str]:
             if full not in skip:
                 out.add("/" + os.path.relpath(full, root))
     return out
+
+
+def built_deb(out: Path) -> Path:
+    """$IFGUARD_DEB, or the package built from this checkout by scripts/build-deb.sh."""
+    given = os.environ.get("IFGUARD_DEB")
+    if given:
+        return Path(given).resolve()
+    done = subprocess.run(
+        ["bash", str(REPO / "scripts/build-deb.sh")],
+        env={**os.environ, "IFGUARD_DEB_OUT": str(out)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (found,) = out.glob("ifguard_*_all.deb")
+    return found
+
+
+def in_memory_dir(fallback: Path) -> Path:
+    """A fresh directory in /dev/shm when there is one (dpkg's fsyncs and the clean-up take a
+    minute on disk), else ``fallback``."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="ifguard-pkg-", dir=shm))
+    return fallback

@@ -37,20 +37,7 @@ def _prerequisites() -> None:
 @pytest.fixture(scope="module")
 def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _prerequisites()
-    given = os.environ.get("IFGUARD_DEB")
-    if given:
-        return Path(given).resolve()
-    out = tmp_path_factory.mktemp("deb")
-    done = subprocess.run(
-        ["bash", str(REPO / "scripts/build-deb.sh")],
-        env={**os.environ, "IFGUARD_DEB_OUT": str(out)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    (found,) = out.glob("ifguard_*_all.deb")
-    return found
+    return debroot.built_deb(tmp_path_factory.mktemp("deb"))
 
 
 @pytest.fixture(scope="module")
