@@ -76,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
         for mode, extra in SCENARIOS:
             times = [once(lab, mode, args.timeout, extra) for _ in range(args.runs)]
             ok = [t for t in times if t is not None]
-            label = f"{mode} --timeout {args.timeout} {' '.join(extra) or '(default --probe-timeout)'}"
+            label = (
+                f"{mode} --timeout {args.timeout} {' '.join(extra) or '(default --probe-timeout)'}"
+            )
             if ok:
                 print(
                     f"{label:<48} median {statistics.median(ok):5.1f} s  max {max(ok):5.1f} s"
