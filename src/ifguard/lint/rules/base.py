@@ -80,7 +80,8 @@ class Context:
         cached = self.options.get("attribute-owners")
         if isinstance(cached, dict):
             return cached
-        owners = {(id(i.document), i.line.seq): i for i in self.config.interfaces}
+        # only stanzas with attributes can own one (a bare stanza costs no entry)
+        owners = {(id(i.document), i.line.seq): i for i in self.config.interfaces if i.attributes}
         self.options["attribute-owners"] = owners
         return owners
 
