@@ -101,3 +101,26 @@ def test_a_symlink_loop_as_the_main_file_is_one_line(tmp_path: Path) -> None:
     proc = ifguard("lint", str(tmp_path / "a"))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert "symbolic link loop" in proc.stderr
+
+
+def test_install_never_writes_through_an_absolute_symlink_out_of_the_root(
+    tmp_path: Path,
+) -> None:
+    """`install --root` once followed R/etc/apt/apt.conf.d -> /etc/apt/apt.conf.d and wrote
+    the apt hook into the host's apt configuration."""
+    root, _ = _tree(tmp_path, "auto lo\niface lo inet loopback\n")
+    victim_dir = tmp_path / "host-apt.conf.d"
+    victim_dir.mkdir()
+    (root / "etc/apt").mkdir(parents=True)
+    os.symlink(str(victim_dir), root / "etc/apt/apt.conf.d")
+    proc = ifguard("install", "--root", str(root), "--gates")
+    assert os.listdir(victim_dir) == []  # nothing written on the "host"
+    assert "Traceback" not in proc.stderr
+    if proc.returncode == 0:  # written inside the root, where the link re-roots
+        assert (root / str(victim_dir).lstrip("/") / "80ifguard").is_file()
+    else:
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    os.unlink(root / "etc/apt/apt.conf.d")
+    os.symlink("/etc/apt/apt.conf.d", root / "etc/apt/apt.conf.d")  # a link to itself, re-rooted
+    proc = ifguard("install", "--root", str(root), "--gates")
+    assert proc.returncode == 2 and "symbolic links" in proc.stderr, proc.stderr
