@@ -25,7 +25,7 @@ from ifguard.config.model import Config
 from ifguard.network import probe
 from ifguard.network.cluster import probe_peers
 from ifguard.network.netprobe import Net, gratuitous_arp
-from ifguard.network.probe_report import ProbeReport, ProbeResult, ProbeStatus
+from ifguard.network.probe_report import ProbeReport
 from ifguard.network.readers.types import Link, Runtime
 from ifguard.network.state import ManagementPath, NetState, management_path, state_from_config
 from ifguard.system.clock import Clock
@@ -50,20 +50,6 @@ def announce_all(
             if ":" not in ip:
                 with contextlib.suppress(OSError, ValueError):
                     announce(root, link.mac, ip)
-
-
-def cluster_results(
-    found: Cluster, state: NetState, net: Net, timeout: float
-) -> tuple[ProbeResult, ...]:
-    """Cluster peers as probe results (a peer that could not be tried is a warning)."""
-    return tuple(
-        ProbeResult(
-            c.name,
-            ProbeStatus.PASS if c.ok else ProbeStatus.WARN if c.ok is None else ProbeStatus.FAIL,
-            c.detail,
-        )
-        for c in probe_peers(found, state, net, timeout)
-    )
 
 
 def builtin_prober(
@@ -95,7 +81,8 @@ def builtin_prober(
             each = max(0.5, min(2.0, timeout / 4))
             report = probe.run_probes(config, rt, net, targets=targets, ssh=ssh, timeout=each)
             if cluster is not None:
-                report = ProbeReport(report.results + cluster_results(cluster(), state, net, each))
+                peers = probe_peers(cluster(), state, net, each)
+                report = ProbeReport(report.results + tuple(peers))
             if report.healthy or clock.now() >= end:
                 return report
             clock.sleep(interval)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ifguard.config.cluster import Cluster
 from ifguard.network.netprobe import Net
+from ifguard.network.probe_report import ProbeResult, ProbeStatus
 from ifguard.network.state import NetState, Port
 
 # HA: the watchdog resets a node ~60 s after it loses quorum (pve-ha-manager's fence delay);
@@ -148,27 +149,22 @@ def _changed(old: Port, new: Port) -> bool:
     return (old.master, old.tag, old.lower, old.kind) != (new.master, new.tag, new.lower, new.kind)
 
 
-@dataclass(frozen=True)
-class PeerCheck:
-    name: str
-    ok: bool | None  # None: could not be tried
-    detail: str
-
-
-def probe_peers(cluster: Cluster, state: NetState, net: Net, timeout: float) -> list[PeerCheck]:
+def probe_peers(cluster: Cluster, state: NetState, net: Net, timeout: float) -> list[ProbeResult]:
     """Each peer address answers over the interface that should carry its link: ARP on that
-    interface when the peer is on-link (proves the path, not just any route), else ping."""
-    checks: list[PeerCheck] = []
+    interface when the peer is on-link (proves the path, not just any route), else ping. A
+    peer that could not be asked is a warning (the change is not held against it)."""
+    checks: list[ProbeResult] = []
     asked: dict[tuple[str, str, bool], bool | None] = {}  # one question per peer and path
     for link in links(cluster, state):
         if link.peer is None:
             continue
         name = f"cluster: {link.label} ({link.peer})"
         if link.interface is None:
-            checks.append(PeerCheck(name, False, "no interface carries it"))
+            checks.append(ProbeResult(name, ProbeStatus.FAIL, "no interface carries it"))
             continue
         if link.local and _holding(state, link.local) is None:
-            checks.append(PeerCheck(name, False, f"this node's address {link.local} is gone"))
+            gone = f"this node's address {link.local} is gone"
+            checks.append(ProbeResult(name, ProbeStatus.FAIL, gone))
             continue
         port = state.ports.get(link.interface)
         on_link = port is not None and _on_link(NetState({port.name: port}), link.peer)
@@ -182,9 +178,11 @@ def probe_peers(cluster: Cluster, state: NetState, net: Net, timeout: float) -> 
         answer = asked[key]
         how = f"{'ARP' if on_link else 'ping'} via {link.interface}"
         if answer is None:
-            checks.append(PeerCheck(name, None, f"{how}: could not be tried"))
+            checks.append(ProbeResult(name, ProbeStatus.WARN, f"{how}: could not be tried"))
+        elif answer:
+            checks.append(ProbeResult(name, ProbeStatus.PASS, f"{how}: answers"))
         else:
-            checks.append(PeerCheck(name, answer, f"{how}: {'answers' if answer else 'silent'}"))
+            checks.append(ProbeResult(name, ProbeStatus.FAIL, f"{how}: silent"))
     return checks
 
 
