@@ -72,7 +72,7 @@ def test_self_heal_restores_connectivity_after_someone_elses_reload(
     good = lab.read_interfaces()
     bad = drop_uplink(good)
     assert "bond0" not in bad.split("iface vmbr0")[1] and "iface bond0" not in bad
-    assert ifguard(lab, "lint", "-").returncode in (0, 1)  # smoke: the CLI runs in the host
+    assert ifguard(lab, "lint").returncode in (0, 1)  # smoke: the CLI runs in the host
     got = tmp_path / "notifications.jsonl"
     receiver = subprocess.Popen(
         lab.h.argv([sys.executable, "-c", RECEIVER, str(got)]), stdout=subprocess.PIPE, text=True
