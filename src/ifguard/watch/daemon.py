@@ -13,7 +13,6 @@ Event-driven, three threads:
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import signal
 import socket
@@ -31,6 +30,7 @@ from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 from ifguard.watch.alerts import FIRING, Alert, Alerter
 from ifguard.watch.config import ConfigMonitor
+from ifguard.watch.delivery import Delivery
 from ifguard.watch.events import NetlinkEvents, OvsEvents
 from ifguard.watch.heal import Observation, SelfHealer
 from ifguard.watch.inotify import Inotify, watchfiles_changes
@@ -49,11 +49,9 @@ STEP_MS = 50
 DEBOUNCE_FILES = 0.05
 DEBOUNCE = 0.3  # seconds: events of one reload are checked together
 HOLD = 30.0  # seconds: a key fires at most once per hold (re-breaks are held, never dropped)
-PRELOAD_AFTER = 2.0  # seconds after start: apprise is imported then, not by the first alert
-HEARTBEAT = 60.0  # seconds: ifguard_watch_heartbeat_timestamp_seconds is refreshed this often
 
 
-class Watcher:
+class Watcher(Delivery):
     def __init__(
         self,
         root: Root,
@@ -211,59 +209,6 @@ class Watcher:
         OvsEvents(self.rt_wake.set, self.stop).start()
         threading.Thread(target=self._runtime_loop, name="ifguard-runtime", daemon=True).start()
 
-    def _preload(self) -> None:
-        if not self.stop.wait(PRELOAD_AFTER):
-            try:
-                self.sender.preload()
-            except Exception:  # delivery will say what is wrong
-                log.exception("loading apprise failed")
-
-    def _timers(self) -> float | None:
-        """Seconds until the delivery thread has something to do without being woken."""
-        due = [self.alerter.due(), self.store.due() if self.store is not None else None]
-        if self._delivery_failed or self.queue.pending():
-            due.append(1.0)
-        if self.textfile_dir is not None or self.metrics.served:
-            due.append(HEARTBEAT)
-        waits = [d for d in due if d is not None]
-        return min(waits) if waits else None
-
-    def _deliver(self) -> None:
-        while not self.stop.is_set():
-            self.wake.wait(self._timers())
-            self.wake.clear()
-            if self.stop.is_set():
-                return
-            try:
-                sent = self.queue.flush(self.sender)  # what was just raised goes first
-                version = self.store.retry() if self.store is not None else None
-                with self._lock:
-                    released = self.alerter.release()  # queued by release() itself
-                    for alert in released:
-                        log.warning("%s (held): %s", alert.title, alert.body.replace("\n", "; "))
-                    store_alerts: list[Alert] = []
-                    if self.store is not None:
-                        self.version = version if version is not None else self.version
-                        store_alerts = self.store.take_alerts()
-                    if store_alerts:
-                        self._raise(store_alerts)  # publishes
-                    elif released or self.clock.now() - self.metrics.snapshot.heartbeat >= (
-                        HEARTBEAT - 1
-                    ):
-                        self._publish()
-                    self.wake.clear()
-                sent += self.queue.flush(self.sender)
-                self._delivery_failed = False
-                if sent:  # the queue depth changed
-                    with self._lock:
-                        self._publish()
-                    if self._timers() in (None, HEARTBEAT):  # idle again after alerts
-                        release_memory()
-            except Exception:  # a broken notifier or store must not kill the watcher
-                if not self._delivery_failed:
-                    log.exception("alert delivery failed (retrying every second)")
-                self._delivery_failed = True
-
     def run(self) -> None:
         self.check()
         threading.Thread(target=self._deliver, name="ifguard-alerts", daemon=True).start()
@@ -324,17 +269,6 @@ class Watcher:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGHUP, reload)
-
-
-def release_memory() -> None:
-    """Return the memory a burst of checks and alerts used to the system (glibc keeps freed
-    heap pages otherwise: +4 MB RSS after 100 alerts in benchmarks/watch_latency.py)."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def start_metrics(watcher: Watcher, port: int | None, addr: str = "127.0.0.1") -> None:
