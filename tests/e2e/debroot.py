@@ -9,6 +9,8 @@ but start none (as in an image build).
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shlex
 import shutil
@@ -97,11 +99,15 @@ def files(root: Path) -> set[str]:
     return out
 
 
-def built_deb(out: Path) -> Path:
-    """$IFGUARD_DEB, or the package built from this checkout by scripts/build-deb.sh."""
+@functools.cache
+def built_deb() -> Path:
+    """$IFGUARD_DEB, or the package built from this checkout by scripts/build-deb.sh (once per
+    test run: the package and the Ansible tests share it)."""
     given = os.environ.get("IFGUARD_DEB")
     if given:
         return Path(given).resolve()
+    out = Path(tempfile.mkdtemp(prefix="ifguard-deb-"))
+    atexit.register(shutil.rmtree, out, True)
     done = subprocess.run(
         ["bash", str(REPO / "scripts/build-deb.sh")],
         env={**os.environ, "IFGUARD_DEB_OUT": str(out)},

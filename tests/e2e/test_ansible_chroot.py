@@ -83,7 +83,7 @@ def playbook(root: Path, play: Path) -> subprocess.CompletedProcess[str]:
 def test_role_installs_the_deb_and_lints(
     root: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    deb = debroot.built_deb(tmp_path_factory.mktemp("deb"))
+    deb = debroot.built_deb()
     play = tmp_path_factory.mktemp("play") / "site.yml"
     play.write_text(PLAY.format(deb=deb))
     (root / "etc/network").mkdir(exist_ok=True)

@@ -37,7 +37,7 @@ def _prerequisites() -> None:
 @pytest.fixture(scope="module")
 def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _prerequisites()
-    return debroot.built_deb(tmp_path_factory.mktemp("deb"))
+    return debroot.built_deb()
 
 
 @pytest.fixture(scope="module")
