@@ -17,7 +17,9 @@ known-good version with the exact `ifguard restore N` command, and what ifguard 
 guardian, probes), or the outcome of the last one.
 
 While `ifguard watch` runs, its summary (kept current on every change) is shown; otherwise
-the host is checked now, as the watcher would (lint, runtime state, probes, drift).
+the host is checked now, as the watcher would (lint, runtime state, probes, drift). Under
+--root DIR other than / only the files are checked: this machine's running network is not
+that tree's, so it is neither read nor probed.
 
 --update checks now and publishes the result for the console and SSH logins (/run/ifguard,
 see docs/console.md), unless a running watcher publishes: the boot check installed by
@@ -105,7 +107,9 @@ def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[st
     by = "boot" if args.update else "status"
     deadline = time.monotonic() + args.settle
     while True:
-        facts = collect.check_now(root, state_dir, runner, net, targets=args.target, checked_by=by)
+        facts = collect.check_now(
+            root, state_dir, runner, net, targets=args.target, checked_by=by, runtime=root.is_host
+        )
         if level_of(facts) == OK or time.monotonic() >= deadline:
             break
         time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))

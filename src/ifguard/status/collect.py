@@ -176,8 +176,11 @@ def check_now(
     *,
     targets: Sequence[str] = (),
     checked_by: str = "status",
+    runtime: bool = True,
 ) -> Facts:
-    """Lint, read the running state, probe and compare, as the watcher would."""
+    """Lint, read the running state, probe and compare, as the watcher would. Without
+    ``runtime`` only the files are checked: the running network of this machine is not that
+    of a tree under another root, so it is neither read nor probed."""
     from ifguard.apply.context import config_on_disk
     from ifguard.lint.engine import host_settings, inventory, lint_host
     from ifguard.network.drift import drift
@@ -188,6 +191,15 @@ def check_now(
     history = None
     with contextlib.suppress(OSError, sqlite3.Error):
         history = History(state_dir / "history.db")
+    if not runtime:
+        return facts(
+            result,
+            root,
+            history=history,
+            state=StateDir(state_dir),
+            version=version_of(result, root, history),
+            checked_by=checked_by,
+        )
     config = config_on_disk(root)
     rt = read_runtime(runner, root)
     report = run_probes(config, rt, net, targets=targets)
