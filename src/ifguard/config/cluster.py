@@ -194,33 +194,35 @@ def count_ha_resources(text: str) -> int:
     )
 
 
+def _first(
+    root: Root, candidates: tuple[str, ...], problems: list[str]
+) -> tuple[str | None, str | None]:
+    """(path, text) of the first candidate that can be read; problems met on the way are
+    appended to ``problems``."""
+    for candidate in candidates:
+        text, problem = _read(root, candidate)
+        if problem:
+            problems.append(problem)
+        if text is not None:
+            return candidate, text
+    return None, None
+
+
 def read_cluster(root: Root, local_addresses: frozenset[str] = frozenset()) -> Cluster:
     """Everything above from the files under ``root``. ``local_addresses`` (this host's IPs,
     from the configuration) tell which corosync node is this one."""
     problems: list[str] = []
     nodes: list[Node] = []
-    corosync_path = None
-    for candidate in COROSYNC:
-        text, problem = _read(root, candidate)
-        if problem:
-            problems.append(problem)
-        if text is not None:
-            corosync_path = candidate
-            nodes, found = parse_corosync(text)
-            problems.extend(f"{candidate}: {p}" for p in found)
-            break
+    corosync_path, text = _first(root, COROSYNC, problems)
+    if corosync_path is not None and text is not None:
+        nodes, found = parse_corosync(text)
+        problems.extend(f"{corosync_path}: {p}" for p in found)
     networks: list[tuple[str, str]] = []
     mons: list[str] = []
-    ceph_path = None
-    for candidate in CEPH:
-        text, problem = _read(root, candidate)
-        if problem:
-            problems.append(problem)
-        if text is not None:
-            ceph_path = candidate
-            networks, mons, found = parse_ceph(text)
-            problems.extend(f"{candidate}: {p}" for p in found)
-            break
+    ceph_path, text = _first(root, CEPH, problems)
+    if ceph_path is not None and text is not None:
+        networks, mons, found = parse_ceph(text)
+        problems.extend(f"{ceph_path}: {p}" for p in found)
     ha_text, problem = _read(root, HA_RESOURCES)
     if problem:
         problems.append(problem)
