@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from ifguard.config.settings import Settings  # noqa: E402
 from ifguard.lint.engine import lint_host  # noqa: E402
+from ifguard.lint.settings import Settings  # noqa: E402
 from ifguard.status import collect  # noqa: E402
 from ifguard.status.publish import ISSUE, Console  # noqa: E402
 from ifguard.status.summary import BondState, Facts, Probe  # noqa: E402

@@ -12,9 +12,9 @@ from typing import Any, NoReturn
 import pytest
 
 from ifguard.config.diagnostic import Diagnostic
-from ifguard.config.settings import Settings
 from ifguard.config.source import load_text
 from ifguard.lint.engine import lint_loaded
+from ifguard.lint.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 

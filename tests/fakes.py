@@ -178,8 +178,8 @@ class FakeSpawner:
         self.argv: list[str] = []
 
     def spawn(self, argv: Sequence[str]) -> None:
-        from ifguard.apply import record as rec
         from ifguard.apply.transaction import update
+        from ifguard.store import record as rec
         from ifguard.system.process import start_ticks
 
         self.argv = list(argv)

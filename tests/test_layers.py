@@ -20,8 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "lint": {"system", "config"},
     "network": {"system", "config"},
     "apply": {"system", "config", "lint", "network", "store"},
-    "status": {"system", "config", "lint", "network", "store", "apply"},
-    "watch": {"system", "config", "lint", "network", "store", "apply", "status"},
+    "status": {"system", "config", "lint", "network", "store"},
+    "watch": {"system", "config", "lint", "network", "store", "status"},
     "install": {"system", "config"},
     "commands": {
         "system",

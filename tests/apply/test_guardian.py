@@ -11,7 +11,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from ifguard.apply import record as rec
 from ifguard.apply.guardian import (
     ForkSpawner,
     SystemdRunSpawner,
@@ -21,6 +20,7 @@ from ifguard.apply.guardian import (
     guardian_argv,
     systemd_run_argv,
 )
+from ifguard.store import record as rec
 from ifguard.system.process import process_alive, start_ticks
 from ifguard.system.root import Root
 from tests.apply.world import DEAD_PID, make_world

@@ -8,9 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ifguard.apply import record as rec
 from ifguard.apply.guardian import RED_SETTLE_S, guard
 from ifguard.apply.transaction import apply_candidate, last_result
+from ifguard.store import record as rec
 from tests.apply.world import NEW, OLD, World, make_world
 from tests.fakes import FakeProber
 

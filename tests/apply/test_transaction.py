@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.apply import record as rec
 from ifguard.apply.guardian import guard
 from ifguard.apply.probes import no_probes
 from ifguard.apply.transaction import (
@@ -21,6 +20,7 @@ from ifguard.apply.transaction import (
     update,
     wait_final,
 )
+from ifguard.store import record as rec
 from tests.apply.world import (
     DEAD_PID,
     MAIN,

@@ -11,9 +11,9 @@ from typing import Any
 
 from ifguard.apply.begin import Request, begin
 from ifguard.apply.probes import Prober
-from ifguard.apply.record import StateDir, Transaction
 from ifguard.apply.transaction import Env
 from ifguard.store.history import History
+from ifguard.store.record import StateDir, Transaction
 from ifguard.system.root import Root
 from tests.fakes import FakeClock, FakeProber, FakeRunner, FakeSpawner
 

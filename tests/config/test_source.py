@@ -97,8 +97,8 @@ def test_junk_in_a_sourced_file_is_reported_in_that_file(tmp_path: Path) -> None
             "interfaces.d/vlan": "iface v inet manual\nroot@pve:~# ip a\n",
         },
     )
-    from ifguard.config.settings import Settings
     from ifguard.lint.engine import lint_paths
+    from ifguard.lint.settings import Settings
 
     diags = lint_paths(None, Root(tmp_path), Settings()).diagnostics
     assert [(Path(d.path).name, d.code, d.line) for d in diags] == [("vlan", "IFG102", 2)]

@@ -56,7 +56,7 @@ s.serve_forever()
 # What the watcher does once the running configuration has been healthy for a while.
 MARK_KNOWN_GOOD = r"""
 from pathlib import Path
-from ifguard.apply.context import current_files
+from ifguard.config.ondisk import current_files
 from ifguard.store.history import open_history
 from ifguard.system.root import Root
 h = open_history(Path("/var/lib/ifguard"))

@@ -15,8 +15,8 @@ import pytest
 
 from ifguard.cli import main
 from ifguard.config.diagnostic import Severity
-from ifguard.config.settings import Settings
 from ifguard.lint.engine import lint_paths
+from ifguard.lint.settings import Settings
 from ifguard.system.root import Root
 from tests.conftest import corpus_dir
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.config.settings import Settings
 from ifguard.lint.engine import lint_paths
+from ifguard.lint.settings import Settings
 from ifguard.system.root import Root
 
 EXPECTED: dict[str, set[str]] = {

@@ -18,12 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ifguard.config.parse import parse
-from ifguard.config.settings import Settings
 from ifguard.config.source import load_text
 from ifguard.lint.engine import lint_loaded
 from ifguard.lint.fixer import fix
 from ifguard.lint.report import github, sarif, text
 from ifguard.lint.report import json as json_report
+from ifguard.lint.settings import Settings
 from tests.conftest import corpus_dir
 
 SCALE = float(os.environ.get("IFGUARD_FUZZ_SCALE", "0.5"))

@@ -9,11 +9,11 @@ import jsonschema
 import pytest
 from jsonschema.protocols import Validator
 
-from ifguard.config.settings import Settings
 from ifguard.config.source import load_text
 from ifguard.lint.engine import Result, lint_loaded
 from ifguard.lint.report import github, sarif, text
 from ifguard.lint.report import json as json_report
+from ifguard.lint.settings import Settings
 
 SOURCE = (
     "auto vmbr0\niface vmbr0 inet static\n    address 192.0.2.10/24 # main\n"

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 from ifguard.config.model import Config, build
 from ifguard.config.parse import Document, Kind, parse
-from ifguard.config.settings import Settings
 from ifguard.config.source import load_text
 from ifguard.lint.engine import lint_loaded
 from ifguard.lint.fixer import fix
+from ifguard.lint.settings import Settings
 
 SCALE = float(os.environ.get("IFGUARD_FUZZ_SCALE", "0.5"))
 

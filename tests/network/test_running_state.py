@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ifguard.apply.running import restrict, running_state
 from ifguard.config.model import build
 from ifguard.config.source import load_text
 from ifguard.network import plan
 from ifguard.network.readers.types import Link, OvsPort, OvsState, Runtime
+from ifguard.network.running import restrict, running_state
 from ifguard.network.state import NetState, state_from_config
 from tests.apply.cli_helpers import CLEAN
 from tests.network.conftest import recorded

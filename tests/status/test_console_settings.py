@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.config.settings import from_mapping, load_system_settings
+from ifguard.config.settingsfile import read_system_file
+from ifguard.status.settings import console_section, console_settings
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 
 
 def test_defaults_and_values() -> None:
-    assert (from_mapping({}, "t").wall, from_mapping({}, "t").wall_every) == (True, 3600.0)
-    s = from_mapping({"console": {"wall": False, "wall-every": 600}}, "t")
+    assert (console_section({}, "t").wall, console_section({}, "t").wall_every) == (True, 3600.0)
+    s = console_section({"console": {"wall": False, "wall-every": 600}}, "t")
     assert (s.wall, s.wall_every) == (False, 600.0)
 
 
@@ -32,16 +33,16 @@ def test_defaults_and_values() -> None:
 )
 def test_bad_values_are_usage_errors(table: dict[str, object], says: str) -> None:
     with pytest.raises(UsageError, match=re.escape(says)):
-        from_mapping({"console": table}, "ifguard.toml")
+        console_section({"console": table}, "ifguard.toml")
     with pytest.raises(UsageError, match="must be a table"):
-        from_mapping({"console": "off"}, "ifguard.toml")
+        console_section({"console": "off"}, "ifguard.toml")
 
 
 def test_read_from_the_system_file(tmp_path: Path) -> None:
     conf = tmp_path / "etc/ifguard/ifguard.toml"
     conf.parent.mkdir(parents=True)
     conf.write_text("[console]\nwall = false\n")
-    assert load_system_settings(Root(tmp_path)).wall is False
+    assert console_settings(read_system_file(Root(tmp_path))).wall is False
 
 
 def test_the_watcher_takes_the_setting_and_the_flags(tmp_path: Path) -> None:

@@ -103,8 +103,8 @@ def test_the_watcher_hook_waits_for_the_runtime_and_never_raises(tmp_path: Path)
     c, runner, _ = console(tmp_path)
     assert c.update(None, None, None, None) is None
     (tmp_path / "run").write_text("not a directory")  # /run/ifguard cannot be created
-    from ifguard.config.settings import Settings
     from ifguard.lint.engine import lint_host
+    from ifguard.lint.settings import Settings
 
     (tmp_path / "etc/network").mkdir(parents=True)
     (tmp_path / "etc/network/interfaces").write_text("auto lo\niface lo inet loopback\n")

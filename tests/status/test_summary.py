@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.config.settings import Settings
 from ifguard.lint.engine import lint_host
+from ifguard.lint.settings import Settings
 from ifguard.status import collect
 from ifguard.status.summary import (
     BROKEN,

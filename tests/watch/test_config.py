@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ifguard.config.settings import Settings
 from ifguard.lint.engine import lint_host
+from ifguard.lint.settings import Settings
 from ifguard.system.root import Root
 from ifguard.watch.config import ConfigMonitor
 

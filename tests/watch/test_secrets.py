@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from ifguard.config.settings import from_mapping
 from ifguard.system.errors import UsageError
 from ifguard.watch.secrets import read_notify_file, redact
+from ifguard.watch.settings import watch_section
 
 # (url, the secret parts that must not show)
 SHAPES = [
@@ -84,7 +84,7 @@ def test_notify_file_bad_line_names_the_line_not_the_secret(tmp_path: Path) -> N
 
 
 def test_watch_table_is_validated() -> None:
-    s = from_mapping({"watch": {"notify": ["json://h/x"]}, "select": ["ALL"]}, "f.toml")
+    s = watch_section({"watch": {"notify": ["json://h/x"]}, "select": ["ALL"]}, "f.toml")
     assert s.notify == ("json://h/x",)
     cases: list[tuple[dict[str, Any], str]] = [
         ({"watch": "json://h/x"}, "must be a table"),
@@ -95,7 +95,7 @@ def test_watch_table_is_validated() -> None:
     ]
     for bad, msg in cases:
         with pytest.raises(UsageError, match=msg) as exc:
-            from_mapping(bad, "f.toml")
+            watch_section(bad, "f.toml")
         assert "SECRET" not in str(exc.value)
 
 

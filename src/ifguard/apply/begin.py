@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ifguard.apply import record as rec
 from ifguard.apply.guardian import Spawner
-from ifguard.apply.record import Target, Transaction, save_blob
 from ifguard.apply.transaction import ApplyError, Env, recover_stale, rollback
+from ifguard.store import record as rec
+from ifguard.store.record import Target, Transaction, save_blob
 from ifguard.system.process import process_alive
 from ifguard.system.root import Root
 

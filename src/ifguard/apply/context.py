@@ -1,5 +1,5 @@
 """Wiring shared by the apply-family commands: where state lives, the real side effects,
-the reload command per dialect, the probe callable, the current configuration's files."""
+the reload command per dialect, the probe callable (the files on disk: ``config.ondisk``)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ifguard.apply.probes import Prober, no_probes
-from ifguard.apply.record import StateDir, Transaction
 from ifguard.apply.transaction import PREVIOUS, Env
-from ifguard.config.cluster import Cluster, read_cluster
-from ifguard.config.model import Config
-from ifguard.config.source import DEFAULT_INTERFACES, load
+from ifguard.config.ondisk import config_on_disk
+from ifguard.network.cluster import cluster_of
 from ifguard.network.state import NetState, ssh_endpoints, state_from_config
 from ifguard.store.history import open_history
+from ifguard.store.record import StateDir, Transaction
 from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
@@ -84,28 +83,6 @@ def reload_commands(dialect: str, override: str | None) -> tuple[tuple[str, ...]
     return RELOAD[dialect]
 
 
-def current_files(root: Root, main: str = DEFAULT_INTERFACES) -> dict[str, bytes]:
-    """The configuration as the host reads it: the main file and what it sources."""
-    path = root.path(main)
-    if not path.exists():
-        return {}
-    loaded = load([path], root)
-    return {
-        root.system_path(Path(d.path)): Path(d.path).read_bytes()
-        for d in loaded.documents
-        if Path(d.path).exists()
-    }
-
-
-def config_on_disk(root: Root) -> Config:
-    from ifguard.config.model import build
-
-    path = root.path(DEFAULT_INTERFACES)
-    if not path.exists():
-        return build(())
-    return build(load([path], root).documents)
-
-
 def state_on_disk(root: Root) -> NetState:
     return state_from_config(config_on_disk(root))
 
@@ -119,8 +96,8 @@ def before_state(
     current = state_on_disk(root)
     if against == "file" or (against == "auto" and root.prefix != Path("/")):
         return current, "current file"
-    from ifguard.apply.running import restrict, running_state
     from ifguard.network.readers import read_runtime
+    from ifguard.network.running import restrict, running_state
 
     rt = read_runtime(runner or SubprocessRunner(), root)
     running = running_state(rt)
@@ -156,15 +133,6 @@ def make_prober(
         timeout=timeout,
         cluster=lambda: cluster_of(root),
     )
-
-
-def cluster_of(root: Root, config: Config | None = None) -> Cluster:
-    """The cluster files under ``root``; this node is told by its configured addresses."""
-    config = config if config is not None else config_on_disk(root)
-    mine = frozenset(
-        a.split("/")[0] for p in state_from_config(config).ports.values() for a in p.addresses
-    )
-    return read_cluster(root, mine)
 
 
 def prober_for(env: Env, txn: Transaction) -> Prober:

@@ -29,10 +29,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from ifguard.apply import record as rec
 from ifguard.apply.probes import Prober
-from ifguard.apply.record import Transaction
 from ifguard.apply.transaction import ApplyError, Env, confirm, rollback, update
+from ifguard.store import record as rec
+from ifguard.store.record import Transaction
 from ifguard.system.process import process_alive, systemd_is_pid1
 from ifguard.system.root import Root
 

@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ifguard.apply import context as ctx
-from ifguard.apply import record as rec
 from ifguard.apply.begin import Request, begin
 from ifguard.apply.guardian import choose_spawner, guardian_argv
 from ifguard.apply.transaction import ApplyError, Env, apply_candidate, confirm
+from ifguard.config.ondisk import current_files
 from ifguard.config.source import DEFAULT_INTERFACES
-from ifguard.network.cluster import cap_timeout
+from ifguard.network.cluster import cap_timeout, cluster_of
+from ifguard.store import record as rec
 from ifguard.system.root import Root
 
 Alert = Callable[[str, str], bool]  # (title, body) -> delivered
@@ -64,8 +65,8 @@ def guarded_reload(
     """See the module docstring. ``run_plain`` runs the real reload with the caller's stdio
     (the unguarded fall-back); ``alert`` sends the rollback alert."""
     from ifguard.config.diagnostic import Severity
-    from ifguard.config.settings import Settings
     from ifguard.lint.engine import lint_paths
+    from ifguard.lint.settings import Settings
 
     root = req.root
     main = root.path(DEFAULT_INTERFACES)
@@ -89,7 +90,7 @@ def guarded_reload(
     warnings = (
         0 if result is None else sum(d.severity is Severity.WARNING for d in result.diagnostics)
     )
-    current = ctx.current_files(root)
+    current = current_files(root)
     env = ctx.make_env(req.state_dir, quiet=False)
     assert env.history is not None
     good = env.history.last_known_good()
@@ -102,7 +103,7 @@ def guarded_reload(
     if dict(good.files) == current:
         say(f"the configuration is the known-good version {good.id}: reloading")
         return run_plain(req.command)
-    cluster = ctx.cluster_of(root, None if result is None else result.config)
+    cluster = cluster_of(root, None if result is None else result.config)
     timeout, capped = cap_timeout(cluster, req.timeout)
     if capped:
         say(capped)

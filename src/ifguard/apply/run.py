@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ifguard.apply import context as ctx
-from ifguard.apply import record as rec
 from ifguard.apply.begin import Request, begin
 from ifguard.apply.guardian import choose_spawner, guard, guardian_argv
-from ifguard.apply.record import Transaction
 from ifguard.apply.request import ApplyRequest
 from ifguard.apply.transaction import (
     ApplyError,
@@ -24,12 +22,15 @@ from ifguard.apply.transaction import (
     settle,
     wait_final,
 )
+from ifguard.config.ondisk import current_files
 from ifguard.config.source import DEFAULT_INTERFACES, PROXMOX_PENDING, read_bytes
 from ifguard.lint.engine import Result
 from ifguard.network import plan
-from ifguard.network.cluster import cap_timeout
+from ifguard.network.cluster import cap_timeout, cluster_of
 from ifguard.network.probe import check_targets
 from ifguard.network.state import state_from_config
+from ifguard.store import record as rec
+from ifguard.store.record import Transaction
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 
@@ -119,7 +120,7 @@ def transact(req: ApplyRequest, cand: Candidate, *, source: str = "apply") -> in
     ssh = ctx.ssh_of_environment()
     after = state_from_config(config)
     before, against = ctx.before_state(root, after, req.against)
-    cluster = ctx.cluster_of(root)
+    cluster = cluster_of(root)
     the_plan = plan.compare(before, after, ssh=ssh, cluster=cluster)
     sys.stdout.write(plan.render(the_plan, against=against))
     touched = the_plan.touches_management
@@ -139,7 +140,7 @@ def transact(req: ApplyRequest, cand: Candidate, *, source: str = "apply") -> in
     timeout, capped = cap_timeout(cluster, req.timeout)
     if capped:
         out(f"ifguard: {capped}")
-    current = ctx.current_files(root)
+    current = current_files(root)
     ctx.check_writable(root, list(cand.changes))
     env = ctx.make_env(req.state_dir)
     reload_cmd = ctx.reload_commands(dialect, req.reload_cmd)

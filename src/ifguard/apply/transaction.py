@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ifguard.apply import record as rec
 from ifguard.apply.probes import Prober, no_probes
-from ifguard.apply.record import StateDir, Transaction
 from ifguard.network.probe_report import ProbeReport
+from ifguard.store import record as rec
 from ifguard.store.history import History
+from ifguard.store.record import StateDir, Transaction
 from ifguard.system.clock import Clock
 from ifguard.system.fsutil import atomic_write
 from ifguard.system.process import process_alive, start_ticks

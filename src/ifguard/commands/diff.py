@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from collections.abc import Mapping
 
-    from ifguard.apply import context
     from ifguard.commands.common import root_of, state_dir_of
+    from ifguard.config.ondisk import current_files
     from ifguard.store.history import open_history
     from ifguard.system.errors import UsageError
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     def files(ref: str) -> tuple[str, Mapping[str, bytes]]:
         if ref == "current":
-            return "current", context.current_files(root_of(args))
+            return "current", current_files(root_of(args))
         version = history.last_known_good() if ref == "good" else history.find(ref)
         if version is None:
             raise UsageError(f"no version {ref!r} in the history (see `ifguard history`)")

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ifguard.config.settings import Rules, Settings
     from ifguard.lint.engine import HostResult
+    from ifguard.lint.settings import Settings
     from ifguard.system.root import Root
 
 NAME = "lint"
@@ -152,29 +152,27 @@ def run(args: argparse.Namespace) -> int:
     # the cyclic collector would only rescan them (20% of the run on a 50k-line file).
     gc.disable()
 
-    from ifguard.config.settings import load_settings, selectors
     from ifguard.config.source import CONFIGURATIONS, load_text
     from ifguard.lint import engine as lint
-    from ifguard.lint.rules import rule_keys
+    from ifguard.lint.settings import load_settings, selectors
     from ifguard.system.errors import UsageError
     from ifguard.system.root import Root
 
     if not Path(args.root or "/").is_dir():
         raise UsageError(f"--root {args.root}: not a directory")
     root = Root(Path(args.root or "/").absolute())
-    rules = rule_keys()
     if args.gate:
-        settings = _gate(args, root, rules)
+        settings = _gate(args, root)
         if settings is None:
             return 0
     else:
-        settings = load_settings(args.config, root, Path.cwd(), rules)
+        settings = load_settings(args.config, root, Path.cwd())
     if args.select:
         settings = settings._replace(
-            select=selectors(list(_codes(args.select)), "--select", "command line", rules)
+            select=selectors(list(_codes(args.select)), "--select", "command line")
         )
     if args.ignore:
-        extra = selectors(list(_codes(args.ignore)), "--ignore", "command line", rules)
+        extra = selectors(list(_codes(args.ignore)), "--ignore", "command line")
         settings = settings._replace(ignore=settings.ignore + extra)
     if args.paths and args.configuration != "all":
         raise UsageError("--configuration chooses among the host's own files: give no PATH")
@@ -290,12 +288,11 @@ def _stdin() -> bytes:
         raise UsageError(f"stdin: {describe(exc)}") from None
 
 
-def _gate(args: argparse.Namespace, root: Root, rules: Rules) -> Settings | None:
+def _gate(args: argparse.Namespace, root: Root) -> Settings | None:
     """Settings for a gate, or None when IFGUARD_FORCE=1 lets this run through (logged)."""
     from ifguard.lint.engine import host_settings
     from ifguard.system.errors import UsageError
 
-    del rules  # (host_settings checks the codes against every rule)
     if args.config is not None or args.fix or args.paths == ["-"]:
         raise UsageError(
             "--gate reads the system settings and the files only: no --config, --fix or stdin"

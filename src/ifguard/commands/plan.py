@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.config.model import build
     from ifguard.config.source import PROXMOX_PENDING, load
     from ifguard.network import plan
+    from ifguard.network.cluster import cluster_of
     from ifguard.network.state import state_from_config
     from ifguard.system.errors import UsageError
 
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     after = state_from_config(build(load([path], root).documents))
     before, against = context.before_state(root, after, args.against)
-    cluster = context.cluster_of(root)
+    cluster = cluster_of(root)
     result = plan.compare(before, after, ssh=context.ssh_of_environment(), cluster=cluster)
     if args.format == "json":
         print(

@@ -87,15 +87,16 @@ def notify_urls(root: Root, given: Sequence[str]) -> tuple[list[str], list[str]]
     /etc/ifguard/ifguard.toml, and ``--notify``/``--notify-file`` in the ifguard-watch unit's
     ExecStart or in /etc/ifguard/watch.env's IFGUARD_WATCH_ARGS. Returns (urls, problems):
     an unreadable or unsafe source is skipped, never fatal (the reload goes on)."""
-    from ifguard.config.settings import load_system_settings, system_settings_path
+    from ifguard.config.settingsfile import read_system_file, system_settings_path
     from ifguard.system.errors import UsageError
     from ifguard.system.readfile import read_regular
     from ifguard.watch.secrets import check_private, read_notify_file
+    from ifguard.watch.settings import watch_settings
 
     urls: list[str] = []
     problems: list[str] = []
     try:
-        settings = load_system_settings(root)
+        settings = watch_settings(read_system_file(root))
         if settings.notify:
             check_private(system_settings_path(root), "notification URLs ([watch] notify)")
             urls += settings.notify

@@ -35,11 +35,11 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ifguard.apply.record import save_blob
     from ifguard.apply.run import Candidate, guarded
     from ifguard.commands.apply import request_of
     from ifguard.config.source import DEFAULT_INTERFACES
     from ifguard.store.history import open_history
+    from ifguard.store.record import save_blob
     from ifguard.system.errors import UsageError
 
     if args.guardian:

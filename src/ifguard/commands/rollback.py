@@ -40,9 +40,10 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ifguard.apply import context, record
+    from ifguard.apply import context
     from ifguard.apply.transaction import ApplyError, rollback
     from ifguard.commands.common import state_dir_of
+    from ifguard.store import record
     from ifguard.system.errors import UsageError
 
     env = context.make_env(state_dir_of(args))

@@ -114,9 +114,10 @@ def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[st
             break
         time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
     if args.update:
-        from ifguard.config.settings import load_system_settings
+        from ifguard.config.settingsfile import read_system_file
+        from ifguard.status.settings import console_settings
 
-        settings = load_system_settings(root)
+        settings = console_settings(read_system_file(root))
         console = Console(
             root,
             runner,

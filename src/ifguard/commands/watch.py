@@ -187,8 +187,8 @@ def run(args: argparse.Namespace) -> int:
 def make_watcher(args: argparse.Namespace) -> Watcher:
     """The daemon as the command line describes it (benchmarks build it the same way)."""
 
-    from ifguard.apply import context
     from ifguard.commands.common import root_of, state_dir_of
+    from ifguard.config.ondisk import config_on_disk
     from ifguard.network.netprobe import SystemNet
     from ifguard.network.probe import check_targets
     from ifguard.network.readers import read_runtime
@@ -218,7 +218,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
     with_runtime = args.runtime if args.runtime is not None else root.prefix == Path("/")
     if with_runtime:
         runtime = RuntimeMonitor(
-            lambda: context.config_on_disk(root),
+            lambda: config_on_disk(root),
             lambda: read_runtime(SubprocessRunner(), root),
             SystemNet(),
             SystemClock(),
@@ -237,11 +237,12 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         raise UsageError("--wall-every must be 0..10000000 s")
     console = None
     if not args.no_console:
-        from ifguard.apply.record import StateDir
-        from ifguard.config.settings import load_system_settings
+        from ifguard.config.settingsfile import read_system_file
         from ifguard.status.publish import Console
+        from ifguard.status.settings import console_settings
+        from ifguard.store.record import StateDir
 
-        settings = load_system_settings(root)
+        settings = console_settings(read_system_file(root))
 
         console = Console(
             root,
@@ -269,10 +270,11 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
 
 def notify_urls(args: argparse.Namespace, root: Root) -> list[str]:
     """[watch] notify of the system settings, then every --notify-file, then --notify."""
-    from ifguard.config.settings import load_system_settings, system_settings_path
+    from ifguard.config.settingsfile import read_system_file, system_settings_path
     from ifguard.watch.secrets import check_private, read_notify_file
+    from ifguard.watch.settings import watch_settings
 
-    settings = load_system_settings(root)
+    settings = watch_settings(read_system_file(root))
     if settings.notify:
         check_private(system_settings_path(root), "notification URLs ([watch] notify)")
     urls = list(settings.notify)

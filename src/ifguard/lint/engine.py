@@ -18,9 +18,9 @@ from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.config.lazyre import lazy
 from ifguard.config.model import Config, build
 from ifguard.config.parse import Document, Kind
-from ifguard.config.settings import Settings, load_system_settings
 from ifguard.config.source import CONFIGURATIONS, Loaded, host_configurations, load
-from ifguard.lint.rules import RULES, Context, Rule, rule_keys
+from ifguard.lint.rules import RULES, Context, Rule
+from ifguard.lint.settings import Settings, load_system_settings
 from ifguard.system.root import Root
 
 _SUPPRESS = lazy(r"#\s*ifguard:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?", re.I)
@@ -51,7 +51,7 @@ def host_settings(root: Root) -> Settings:
     """The host's own settings, ``/etc/ifguard/ifguard.toml`` under the root (defaults when
     absent): what apply's gate and the watcher use. Never ./pyproject.toml: a guard's verdict
     does not depend on the directory it was started from."""
-    return load_system_settings(root, rule_keys())
+    return load_system_settings(root)
 
 
 class Suppressions:

@@ -13,10 +13,13 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from ifguard.config.cluster import Cluster
+from ifguard.config.cluster import Cluster, read_cluster
+from ifguard.config.model import Config
+from ifguard.config.ondisk import config_on_disk
 from ifguard.network.netprobe import Net
 from ifguard.network.probe_report import ProbeResult, ProbeStatus
-from ifguard.network.state import NetState, Port
+from ifguard.network.state import NetState, Port, state_from_config
+from ifguard.system.root import Root
 
 # HA: the watchdog resets a node ~60 s after it loses quorum (pve-ha-manager's fence delay);
 # a change is capped so that reload + probes + rollback reload end well inside that.
@@ -195,3 +198,12 @@ def cap_timeout(cluster: Cluster, timeout: float) -> tuple[float, str | None]:
         f"--timeout {timeout:g} capped to {HA_MAX_TIMEOUT_S:g} s (a node that loses quorum is "
         f"fenced about {FENCE_WINDOW_S:g} s later; the rollback must finish before that)"
     )
+
+
+def cluster_of(root: Root, config: Config | None = None) -> Cluster:
+    """The cluster files under ``root``; this node is told by its configured addresses."""
+    config = config if config is not None else config_on_disk(root)
+    mine = frozenset(
+        a.split("/")[0] for p in state_from_config(config).ports.values() for a in p.addresses
+    )
+    return read_cluster(root, mine)

@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ifguard.apply.record import StateDir
 from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.lint.engine import HostResult
 from ifguard.network.drift import Drift
@@ -22,6 +21,7 @@ from ifguard.network.probe_report import ProbeReport
 from ifguard.network.readers.types import Runtime
 from ifguard.status.summary import BondState, ConfigVerdict, Facts, Finding, Probe, stamp
 from ifguard.store.history import History, content_hash
+from ifguard.store.record import StateDir
 from ifguard.system.root import Root
 from ifguard.system.runner import Runner
 
@@ -181,7 +181,7 @@ def check_now(
     """Lint, read the running state, probe and compare, as the watcher would. Without
     ``runtime`` only the files are checked: the running network of this machine is not that
     of a tree under another root, so it is neither read nor probed."""
-    from ifguard.apply.context import config_on_disk
+    from ifguard.config.ondisk import config_on_disk
     from ifguard.lint.engine import host_settings, inventory, lint_host
     from ifguard.network.drift import drift
     from ifguard.network.probe import run_probes

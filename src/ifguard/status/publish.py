@@ -24,13 +24,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from ifguard.apply.record import StateDir
 from ifguard.lint.engine import HostResult
 from ifguard.network.drift import Drift
 from ifguard.network.probe_report import ProbeReport
 from ifguard.status import collect
 from ifguard.status.summary import BROKEN, Facts, Summary, build, render_issue, render_text
 from ifguard.store.history import History
+from ifguard.store.record import StateDir
 from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.fsutil import atomic_write
 from ifguard.system.root import Root

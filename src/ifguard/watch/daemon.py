@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from ifguard.apply.record import StateDir
-from ifguard.config.settings import Settings
 from ifguard.lint.engine import HostResult, host_settings, inventory, lint_host
+from ifguard.lint.settings import Settings
 from ifguard.status.publish import Console
+from ifguard.store.record import StateDir
 from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ifguard.config.diagnostic import Diagnostic
-from ifguard.config.settings import Settings
 from ifguard.config.source import load_text
 from ifguard.lint import engine
 from ifguard.lint.engine import lint_loaded
 from ifguard.lint.fixer import fix
+from ifguard.lint.settings import Settings
 from ifguard.system.root import Root
 from tests.conftest import lint_text
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ifguard.config.diagnostic import Diagnostic, Severity
-from ifguard.config.settings import Settings
 from ifguard.config.source import load_text
 from ifguard.lint.engine import lint_loaded
+from ifguard.lint.settings import Settings
 
 CODE = "IFG310"
 FILE = """\

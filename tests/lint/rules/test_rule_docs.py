@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.config.settings import Settings
 from ifguard.lint.engine import host_settings, inventory, lint_host
 from ifguard.lint.rules import RULES, Rule
 from ifguard.lint.rules.base import code_block, section
+from ifguard.lint.settings import Settings
 from ifguard.system.root import Root
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.apply.record import StateDir, Transaction, TxnState
+from ifguard.store.record import StateDir, Transaction, TxnState
 
 OLD = {
     "id": "20250101T000000-abcdef",
