@@ -1,5 +1,5 @@
 """Recognise lines that are not configuration at all: pasted command output, shell prompts,
-heredoc and diff markers. Pure functions on text; the rules in ``rules/junk.py`` use them.
+heredoc and diff markers. Pure functions on text; the 1xx junk rules use them.
 
 A line is judged by its content, never by its indentation (no dialect gives indentation a
 meaning). Checks are ordered cheapest first: most lines start with a lower-case option name

@@ -1,5 +1,5 @@
-"""IFG101 pasted-command-output (code: src/ifguard/lint/rules/junk.py; docs: `ifguard explain
-IFG101`)."""
+"""IFG101 pasted-command-output (code: src/ifguard/lint/rules/ifg101_pasted_command_output.py; docs:
+`ifguard explain IFG101`)."""
 
 from __future__ import annotations
 

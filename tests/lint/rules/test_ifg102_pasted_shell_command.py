@@ -1,5 +1,5 @@
-"""IFG102 pasted-shell-command (code: src/ifguard/lint/rules/junk.py; docs: `ifguard explain
-IFG102`)."""
+"""IFG102 pasted-shell-command (code: src/ifguard/lint/rules/ifg102_pasted_shell_command.py; docs:
+`ifguard explain IFG102`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""IFG103 stray-marker (code: src/ifguard/lint/rules/junk.py; docs: `ifguard explain IFG103`)."""
+"""IFG103 stray-marker (code: src/ifguard/lint/rules/ifg103_stray_marker.py; docs: `ifguard explain
+IFG103`)."""
 
 from __future__ import annotations
 

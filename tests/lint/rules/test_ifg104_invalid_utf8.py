@@ -1,4 +1,4 @@
-"""IFG104 invalid-utf8 (code: src/ifguard/lint/rules/encoding.py; docs: `ifguard explain
+"""IFG104 invalid-utf8 (code: src/ifguard/lint/rules/ifg104_invalid_utf8.py; docs: `ifguard explain
 IFG104`)."""
 
 from __future__ import annotations

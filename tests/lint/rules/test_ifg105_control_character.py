@@ -1,5 +1,5 @@
-"""IFG105 control-character (code: src/ifguard/lint/rules/encoding.py; docs: `ifguard explain
-IFG105`)."""
+"""IFG105 control-character (code: src/ifguard/lint/rules/ifg105_control_character.py; docs:
+`ifguard explain IFG105`)."""
 
 from __future__ import annotations
 

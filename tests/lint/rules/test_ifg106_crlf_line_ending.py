@@ -1,5 +1,5 @@
-"""IFG106 crlf-line-ending (code: src/ifguard/lint/rules/encoding.py; docs: `ifguard explain
-IFG106`)."""
+"""IFG106 crlf-line-ending (code: src/ifguard/lint/rules/ifg106_crlf_line_ending.py; docs: `ifguard
+explain IFG106`)."""
 
 from __future__ import annotations
 

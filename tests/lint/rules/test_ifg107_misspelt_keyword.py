@@ -1,5 +1,5 @@
-"""IFG107 misspelt-keyword (code: src/ifguard/lint/rules/junk.py; docs: `ifguard explain
-IFG107`)."""
+"""IFG107 misspelt-keyword (code: src/ifguard/lint/rules/ifg107_misspelt_keyword.py; docs: `ifguard
+explain IFG107`)."""
 
 from __future__ import annotations
 

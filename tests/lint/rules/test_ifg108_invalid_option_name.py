@@ -1,5 +1,5 @@
-"""IFG108 invalid-option-name (code: src/ifguard/lint/rules/junk.py; docs: `ifguard explain
-IFG108`)."""
+"""IFG108 invalid-option-name (code: src/ifguard/lint/rules/ifg108_invalid_option_name.py; docs:
+`ifguard explain IFG108`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG109 trailing-comment (code: src/ifguard/lint/rules/encoding.py; docs: `ifguard explain
-IFG109`)."""
+"""IFG109 trailing-comment (code: src/ifguard/lint/rules/ifg109_trailing_comment.py; docs: `ifguard
+explain IFG109`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG110 option-outside-stanza (code: src/ifguard/lint/rules/junk.py; docs: `ifguard explain
-IFG110`)."""
+"""IFG110 option-outside-stanza (code: src/ifguard/lint/rules/ifg110_option_outside_stanza.py; docs:
+`ifguard explain IFG110`)."""
 
 from __future__ import annotations
 

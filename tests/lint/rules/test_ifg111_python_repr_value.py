@@ -1,5 +1,5 @@
-"""IFG111 python-repr-value (code: src/ifguard/lint/rules/glued.py; docs: `ifguard explain
-IFG111`)."""
+"""IFG111 python-repr-value (code: src/ifguard/lint/rules/ifg111_python_repr_value.py; docs:
+`ifguard explain IFG111`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG201 source-not-found (code: src/ifguard/lint/rules/sources.py; docs: `ifguard explain
-IFG201`). Sources are followed only when the host's files are linted, so these tests write a
+"""IFG201 source-not-found (code: src/ifguard/lint/rules/ifg201_source_not_found.py; docs: `ifguard
+explain IFG201`). Sources are followed only when the host's files are linted, so these tests write a
 Debian-like root and lint it as `ifguard lint --root ROOT` does."""
 
 from __future__ import annotations

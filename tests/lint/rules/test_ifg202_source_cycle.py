@@ -1,4 +1,4 @@
-"""IFG202 source-cycle (code: src/ifguard/lint/rules/sources.py; docs: `ifguard explain
+"""IFG202 source-cycle (code: src/ifguard/lint/rules/ifg202_source_cycle.py; docs: `ifguard explain
 IFG202`). Sources are followed only when the host's files are linted, so these tests write a
 Debian-like root and lint it as `ifguard lint --root ROOT` does."""
 

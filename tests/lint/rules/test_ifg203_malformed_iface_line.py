@@ -1,5 +1,5 @@
-"""IFG203 malformed-iface-line (code: src/ifguard/lint/rules/syntax.py; docs: `ifguard explain
-IFG203`)."""
+"""IFG203 malformed-iface-line (code: src/ifguard/lint/rules/ifg203_malformed_iface_line.py; docs:
+`ifguard explain IFG203`)."""
 
 from __future__ import annotations
 

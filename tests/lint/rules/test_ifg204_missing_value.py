@@ -1,5 +1,5 @@
-"""IFG204 missing-value (code: src/ifguard/lint/rules/syntax.py; docs: `ifguard explain
-IFG204`)."""
+"""IFG204 missing-value (code: src/ifguard/lint/rules/ifg204_missing_value.py; docs: `ifguard
+explain IFG204`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG205 duplicate-option (code: src/ifguard/lint/rules/syntax.py; docs: `ifguard explain
-IFG205`)."""
+"""IFG205 duplicate-option (code: src/ifguard/lint/rules/ifg205_duplicate_option.py; docs: `ifguard
+explain IFG205`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG206 keyword-not-in-dialect (code: src/ifguard/lint/rules/syntax.py; docs: `ifguard explain
-IFG206`)."""
+"""IFG206 keyword-not-in-dialect (code: src/ifguard/lint/rules/ifg206_keyword_not_in_dialect.py;
+docs: `ifguard explain IFG206`)."""
 
 from __future__ import annotations
 

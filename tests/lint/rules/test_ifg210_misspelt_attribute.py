@@ -1,5 +1,5 @@
-"""IFG210 misspelt-attribute (code: src/ifguard/lint/rules/values.py; docs: `ifguard explain
-IFG210`)."""
+"""IFG210 misspelt-attribute (code: src/ifguard/lint/rules/ifg210_misspelt_attribute.py; docs:
+`ifguard explain IFG210`)."""
 
 from __future__ import annotations
 

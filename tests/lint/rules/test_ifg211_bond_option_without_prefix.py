@@ -1,5 +1,5 @@
-"""IFG211 bond-option-without-prefix (code: src/ifguard/lint/rules/ports.py; docs: `ifguard
-explain IFG211`)."""
+"""IFG211 bond-option-without-prefix (code:
+src/ifguard/lint/rules/ifg211_bond_option_without_prefix.py; docs: `ifguard explain IFG211`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG220 invalid-value (code: src/ifguard/lint/rules/values.py; docs: `ifguard explain
-IFG220`)."""
+"""IFG220 invalid-value (code: src/ifguard/lint/rules/ifg220_invalid_value.py; docs: `ifguard
+explain IFG220`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG221 vlan-id-out-of-range (code: src/ifguard/lint/rules/values.py; docs: `ifguard explain
-IFG221`)."""
+"""IFG221 vlan-id-out-of-range (code: src/ifguard/lint/rules/ifg221_vlan_id_out_of_range.py; docs:
+`ifguard explain IFG221`)."""
 
 from __future__ import annotations
 

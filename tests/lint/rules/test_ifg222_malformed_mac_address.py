@@ -1,5 +1,5 @@
-"""IFG222 malformed-mac-address (code: src/ifguard/lint/rules/values.py; docs: `ifguard explain
-IFG222`)."""
+"""IFG222 malformed-mac-address (code: src/ifguard/lint/rules/ifg222_malformed_mac_address.py; docs:
+`ifguard explain IFG222`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG223 unreplaced-placeholder (code: src/ifguard/lint/rules/values.py; docs: `ifguard explain
-IFG223`)."""
+"""IFG223 unreplaced-placeholder (code: src/ifguard/lint/rules/ifg223_unreplaced_placeholder.py;
+docs: `ifguard explain IFG223`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG224 broken-shell-command (code: src/ifguard/lint/rules/values.py; docs: `ifguard explain
-IFG224`)."""
+"""IFG224 broken-shell-command (code: src/ifguard/lint/rules/ifg224_broken_shell_command.py; docs:
+`ifguard explain IFG224`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG225 text-glued-to-command (code: src/ifguard/lint/rules/glued.py; docs: `ifguard explain
-IFG225`)."""
+"""IFG225 text-glued-to-command (code: src/ifguard/lint/rules/ifg225_text_glued_to_command.py; docs:
+`ifguard explain IFG225`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG240 invalid-ovs-option (code: src/ifguard/lint/rules/ovs_options.py; docs: `ifguard explain
-IFG240`)."""
+"""IFG240 invalid-ovs-option (code: src/ifguard/lint/rules/ifg240_invalid_ovs_option.py; docs:
+`ifguard explain IFG240`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG301 undefined-interface (code: src/ifguard/lint/rules/references.py; docs: `ifguard explain
-IFG301`)."""
+"""IFG301 undefined-interface (code: src/ifguard/lint/rules/ifg301_undefined_interface.py; docs:
+`ifguard explain IFG301`)."""
 
 from __future__ import annotations
 

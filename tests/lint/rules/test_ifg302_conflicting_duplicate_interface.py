@@ -1,5 +1,6 @@
-"""IFG302 conflicting-duplicate-interface (code: src/ifguard/lint/rules/references.py; docs:
-`ifguard explain IFG302`)."""
+"""IFG302 conflicting-duplicate-interface (code:
+src/ifguard/lint/rules/ifg302_conflicting_duplicate_interface.py; docs: `ifguard explain
+IFG302`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG303 enslaved-twice (code: src/ifguard/lint/rules/references.py; docs: `ifguard explain
-IFG303`)."""
+"""IFG303 enslaved-twice (code: src/ifguard/lint/rules/ifg303_enslaved_twice.py; docs: `ifguard
+explain IFG303`)."""
 
 from __future__ import annotations
 

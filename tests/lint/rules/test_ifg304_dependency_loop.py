@@ -1,5 +1,5 @@
-"""IFG304 dependency-loop (code: src/ifguard/lint/rules/references.py; docs: `ifguard explain
-IFG304`)."""
+"""IFG304 dependency-loop (code: src/ifguard/lint/rules/ifg304_dependency_loop.py; docs: `ifguard
+explain IFG304`)."""
 
 from __future__ import annotations
 

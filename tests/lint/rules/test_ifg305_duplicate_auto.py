@@ -1,5 +1,5 @@
-"""IFG305 duplicate-auto (code: src/ifguard/lint/rules/references.py; docs: `ifguard explain
-IFG305`)."""
+"""IFG305 duplicate-auto (code: src/ifguard/lint/rules/ifg305_duplicate_auto.py; docs: `ifguard
+explain IFG305`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG306 vlan-parent-missing (code: src/ifguard/lint/rules/stacking.py; docs: `ifguard explain
-IFG306`)."""
+"""IFG306 vlan-parent-missing (code: src/ifguard/lint/rules/ifg306_vlan_parent_missing.py; docs:
+`ifguard explain IFG306`)."""
 
 from __future__ import annotations
 

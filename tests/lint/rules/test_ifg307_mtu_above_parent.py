@@ -1,5 +1,5 @@
-"""IFG307 mtu-above-parent (code: src/ifguard/lint/rules/stacking.py; docs: `ifguard explain
-IFG307`)."""
+"""IFG307 mtu-above-parent (code: src/ifguard/lint/rules/ifg307_mtu_above_parent.py; docs: `ifguard
+explain IFG307`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG308 address-on-port (code: src/ifguard/lint/rules/stacking.py; docs: `ifguard explain
-IFG308`)."""
+"""IFG308 address-on-port (code: src/ifguard/lint/rules/ifg308_address_on_port.py; docs: `ifguard
+explain IFG308`)."""
 
 from __future__ import annotations
 

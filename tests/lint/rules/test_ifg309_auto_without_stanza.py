@@ -1,5 +1,5 @@
-"""IFG309 auto-without-stanza (code: src/ifguard/lint/rules/stacking.py; docs: `ifguard explain
-IFG309`)."""
+"""IFG309 auto-without-stanza (code: src/ifguard/lint/rules/ifg309_auto_without_stanza.py; docs:
+`ifguard explain IFG309`)."""
 
 from __future__ import annotations
 

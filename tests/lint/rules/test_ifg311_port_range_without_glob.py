@@ -1,5 +1,5 @@
-"""IFG311 port-range-without-glob (code: src/ifguard/lint/rules/ports.py; docs: `ifguard
-explain IFG311`)."""
+"""IFG311 port-range-without-glob (code: src/ifguard/lint/rules/ifg311_port_range_without_glob.py;
+docs: `ifguard explain IFG311`)."""
 
 from __future__ import annotations
 

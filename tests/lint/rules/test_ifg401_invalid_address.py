@@ -1,5 +1,5 @@
-"""IFG401 invalid-address (code: src/ifguard/lint/rules/addressing.py; docs: `ifguard explain
-IFG401`)."""
+"""IFG401 invalid-address (code: src/ifguard/lint/rules/ifg401_invalid_address.py; docs: `ifguard
+explain IFG401`)."""
 
 from __future__ import annotations
 

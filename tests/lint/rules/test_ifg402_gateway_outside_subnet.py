@@ -1,5 +1,5 @@
-"""IFG402 gateway-outside-subnet (code: src/ifguard/lint/rules/addressing.py; docs: `ifguard
-explain IFG402`)."""
+"""IFG402 gateway-outside-subnet (code: src/ifguard/lint/rules/ifg402_gateway_outside_subnet.py;
+docs: `ifguard explain IFG402`)."""
 
 from __future__ import annotations
 

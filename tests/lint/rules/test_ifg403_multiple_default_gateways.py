@@ -1,5 +1,5 @@
-"""IFG403 multiple-default-gateways (code: src/ifguard/lint/rules/addressing.py; docs: `ifguard
-explain IFG403`)."""
+"""IFG403 multiple-default-gateways (code:
+src/ifguard/lint/rules/ifg403_multiple_default_gateways.py; docs: `ifguard explain IFG403`)."""
 
 from __future__ import annotations
 

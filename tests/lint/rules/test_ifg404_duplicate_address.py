@@ -1,5 +1,5 @@
-"""IFG404 duplicate-address (code: src/ifguard/lint/rules/addressing.py; docs: `ifguard explain
-IFG404`)."""
+"""IFG404 duplicate-address (code: src/ifguard/lint/rules/ifg404_duplicate_address.py; docs:
+`ifguard explain IFG404`)."""
 
 from __future__ import annotations
 

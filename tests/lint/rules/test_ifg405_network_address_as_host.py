@@ -1,5 +1,5 @@
-"""IFG405 network-address-as-host (code: src/ifguard/lint/rules/subnets.py; docs: `ifguard
-explain IFG405`)."""
+"""IFG405 network-address-as-host (code: src/ifguard/lint/rules/ifg405_network_address_as_host.py;
+docs: `ifguard explain IFG405`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG406 netmask-conflicts-with-prefix (code: src/ifguard/lint/rules/subnets.py; docs: `ifguard
-explain IFG406`)."""
+"""IFG406 netmask-conflicts-with-prefix (code:
+src/ifguard/lint/rules/ifg406_netmask_conflicts_with_prefix.py; docs: `ifguard explain IFG406`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG407 overlapping-subnets (code: src/ifguard/lint/rules/subnets.py; docs: `ifguard explain
-IFG407`)."""
+"""IFG407 overlapping-subnets (code: src/ifguard/lint/rules/ifg407_overlapping_subnets.py; docs:
+`ifguard explain IFG407`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG408 broadcast-outside-subnet (code: src/ifguard/lint/rules/subnets.py; docs: `ifguard
-explain IFG408`)."""
+"""IFG408 broadcast-outside-subnet (code: src/ifguard/lint/rules/ifg408_broadcast_outside_subnet.py;
+docs: `ifguard explain IFG408`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG501 ovs-bridge-port-mismatch (code: src/ifguard/lint/rules/ovs.py; docs: `ifguard explain
-IFG501`)."""
+"""IFG501 ovs-bridge-port-mismatch (code: src/ifguard/lint/rules/ifg501_ovs_bridge_port_mismatch.py;
+docs: `ifguard explain IFG501`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG502 ovs-bond-member-as-port (code: src/ifguard/lint/rules/ovs.py; docs: `ifguard explain
-IFG502`)."""
+"""IFG502 ovs-bond-member-as-port (code: src/ifguard/lint/rules/ifg502_ovs_bond_member_as_port.py;
+docs: `ifguard explain IFG502`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""IFG503 ovs-bond-too-few-members (code: src/ifguard/lint/rules/ovs.py; docs: `ifguard explain
-IFG503`)."""
+"""IFG503 ovs-bond-too-few-members (code: src/ifguard/lint/rules/ifg503_ovs_bond_too_few_members.py;
+docs: `ifguard explain IFG503`)."""
 
 from __future__ import annotations
 

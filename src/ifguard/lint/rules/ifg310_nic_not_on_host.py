@@ -1,4 +1,4 @@
-"""IFG310: names of NICs this host does not have (only when its NIC inventory is used)."""
+"""IFG310 nic-not-on-host."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""IFG240: `ovs_options` parsed into key=value pairs and checked against the stanza's type."""
+"""IFG240 invalid-ovs-option."""
 
 from __future__ import annotations
 

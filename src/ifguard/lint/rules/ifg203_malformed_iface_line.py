@@ -1,4 +1,4 @@
-"""IFG203–IFG206: stanza headers and options the tools cannot parse the way you meant."""
+"""IFG203 malformed-iface-line."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ from collections.abc import Iterator
 
 from ifguard.config.diagnostic import Severity
 from ifguard.config.dialect import Dialect
-from ifguard.config.parse import Kind
-from ifguard.config.schema import SINGLE
-from ifguard.lint.classify import valid_name, verdicts
 from ifguard.lint.rules.base import Context, Finding, rule
 
 METHODS: dict[str, frozenset[str]] = {
@@ -129,111 +126,3 @@ def malformed_iface_line(ctx: Context) -> Iterator[Finding]:
                 doc.word_span(iface.line, 4),
                 f"extra word(s) `{' '.join(words[4:])}` after the method are not understood",
             )
-
-
-@rule("IFG204", "missing-value", Severity.ERROR)
-def missing_value(ctx: Context) -> Iterator[Finding]:
-    """## What it does
-    Finds options written without a value (`bridge-vlan-aware`) and `auto`, `allow-*`,
-    `source`, `source-directory` or `inherits` lines with nothing after the keyword.
-
-    ## Why is this bad?
-    ifupdown2 reports "invalid syntax" and skips the option; classic ifupdown refuses the
-    file ("option with empty value"). The setting you meant is not applied.
-
-    ## Example
-    ```
-    iface br0
-        bridge-vlan-aware
-    ```
-
-    ## Use instead
-    ```
-    iface br0
-        bridge-vlan-aware yes
-    ```
-    """
-    for iface in ctx.config.interfaces:
-        for attr in iface.attributes:
-            if attr.value or not valid_name(attr.name) or attr.line.seq in verdicts(attr.document):
-                continue
-            yield Finding(attr.span, f"`{attr.name}` option has no value")
-    for st in ctx.config.statements:
-        if not st.arguments:
-            yield Finding(st.span, f"`{st.keyword}` line has no value")
-
-
-@rule("IFG205", "duplicate-option", Severity.WARNING)
-def duplicate_option(ctx: Context) -> Iterator[Finding]:
-    """## What it does
-    Finds an option that takes a single value (`mtu`, `bond-mode`, `ovs_type`,
-    `bridge-vlan-aware` ...) given twice in one stanza.
-
-    ## Why is this bad?
-    Which one wins differs between ifupdown, ifupdown2 and ifupdown-ng, and usually one of
-    the two is a leftover of an edit. Say it once.
-
-    ## Example
-    ```
-    iface eth0 inet manual
-        mtu 1500
-        mtu 9000
-    ```
-
-    ## Use instead
-    ```
-    iface eth0 inet manual
-        mtu 9000
-    ```
-    """
-    for iface in ctx.config.interfaces:
-        seen: dict[str, str] = {}
-        for attr in iface.attributes:
-            if attr.key not in SINGLE:
-                continue
-            if attr.key in seen:
-                yield Finding(
-                    attr.span,
-                    f"`{attr.name}` is given twice in `{iface.name}` "
-                    f"(first `{seen[attr.key]}`, then `{attr.value}`)",
-                )
-            else:
-                seen[attr.key] = attr.value
-
-
-@rule("IFG206", "keyword-not-in-dialect", Severity.ERROR, dialects=(Dialect.IFUPDOWN_NG,))
-def keyword_not_in_dialect(ctx: Context) -> Iterator[Finding]:
-    """## What it does
-    Finds classic-ifupdown statements that ifupdown-ng does not read (`mapping`,
-    `no-auto-down`, `no-scripts`, `rename`) in a file read by ifupdown-ng.
-
-    ## Why is this bad?
-    ifupdown-ng ignores them or treats them as options: the mapping never runs and the
-    renamed interface keeps its old name.
-
-    ## Example
-    ```
-    auto eth0
-    iface eth0
-        use dhcp
-    rename eth0=lan
-    ```
-
-    ## Use instead
-    ```
-    auto eth0
-    iface eth0
-        use dhcp
-    ```
-    """
-    for doc in ctx.documents:
-        for line in doc.lines:
-            if line.keyword in (
-                "mapping",
-                "no-auto-down",
-                "no-scripts",
-                "rename",
-            ) and line.kind in (Kind.STANZA, Kind.STATEMENT):
-                yield Finding(
-                    doc.word_span(line, 0), f"ifupdown-ng does not support `{line.keyword}`"
-                )

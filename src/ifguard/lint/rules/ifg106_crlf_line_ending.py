@@ -1,0 +1,91 @@
+"""IFG106 crlf-line-ending."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ifguard.config.diagnostic import Edit, Fix, Severity
+from ifguard.config.parse import STANZA_KEYWORDS, Document, Kind, is_statement_keyword
+from ifguard.lint.rules.base import Context, Finding, rule
+
+
+@rule("IFG106", "crlf-line-ending", Severity.WARNING, fixable=True)
+def crlf_line_ending(ctx: Context) -> Iterator[Finding]:
+    """## What it does
+    Finds lines that end with CR LF (Windows line endings). One diagnostic per file; the fix
+    converts every line. A carriage return *not* followed by a newline (classic Mac OS line
+    endings, or a CR pasted mid-line) is an error with no automatic fix: ifupdown splits lines
+    on LF only, so a CR-only file is one long line and nothing in it was checked as written.
+
+    ## Why is this bad?
+    The carriage return stays glued to the last word of the line in some tools and scripts
+    (`eth0\\r`), so names and values stop matching. Files edited on Windows or pasted through
+    some terminals get them.
+
+    ## Example
+    ```
+    auto eth0\r
+    iface eth0 inet dhcp\r
+    ```
+
+    ## Use instead
+    ```
+    auto eth0
+    iface eth0 inet dhcp
+    ```
+    """
+    for doc in ctx.documents:
+        if "\r" not in doc.text:
+            continue
+        lone = _cr_line_break(doc)
+        if lone >= 0:
+            count = doc.text.count("\r") - doc.text.count("\r\n")
+            yield Finding(
+                doc.span(lone, lone + 1),
+                f"{count} carriage return(s) not followed by a newline (CR-only line "
+                "endings): ifupdown splits lines on LF only, so what follows is read as "
+                "part of this line. Convert the file to LF line endings (e.g. `tr '\\r' "
+                "'\\n'`) and lint it again",
+                severity=Severity.ERROR,
+            )
+        if "\r\n" not in doc.text:
+            continue
+        edits = tuple(
+            Edit(doc.path, line.start + idx, line.start + idx + 1, "")
+            for line in doc.lines
+            for idx in _cr_positions(line.raw)
+        )
+        first = edits[0].start
+        yield Finding(
+            doc.span(first, first + 1),
+            f"{len(edits)} line(s) end with CRLF; convert the file to LF line endings",
+            Fix("convert CRLF line endings to LF", edits, True),
+        )
+
+
+def _is_keyword(word: str) -> bool:
+    return word in STANZA_KEYWORDS or is_statement_keyword(word)
+
+
+def _cr_line_break(doc: Document) -> int:
+    """Offset of the first CR used as a line break: not followed by LF but by more text on
+    the same line (in a comment: by a keyword, the sign of a CR-only file whose first line is
+    a comment). A CR at the end of the file or inside comment prose is not one."""
+    text = doc.text
+    pos = text.find("\r")
+    while pos >= 0:
+        rest = text[pos + 1 : pos + 200].split("\n", 1)[0]  # (bounded: linear overall)
+        after = rest.replace("\r", " ").split(None, 1)
+        if after and text[pos + 1 : pos + 2] != "\n":
+            line = doc.line_at(pos)
+            if line.kind is not Kind.COMMENT or _is_keyword(after[0]):
+                return pos
+        pos = text.find("\r", pos + 1)
+    return -1
+
+
+def _cr_positions(raw: str) -> Iterator[int]:
+    pos = raw.find("\r\n")
+    while pos >= 0:
+        yield pos
+        pos = raw.find("\r\n", pos + 2)
