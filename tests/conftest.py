@@ -19,6 +19,18 @@ from ifguard.lint.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 
 
+E2E = REPO / "tests" / "e2e"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e is an e2e test, marked or not: ``-m "not e2e"`` never runs a
+    lab test by accident. (``slow`` is set by hand on the unit tests that take 0.1 s or more.)"""
+    for item in items:
+        if item.path.is_relative_to(E2E) and item.get_closest_marker("e2e") is None:
+            item.add_marker(pytest.mark.e2e)
+
+
 def corpus_dir() -> Path | None:
     env = os.environ.get("IFGUARD_CORPUS")
     candidates = [Path(env)] if env else []

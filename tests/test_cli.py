@@ -36,6 +36,7 @@ def assert_usage_error(proc: subprocess.CompletedProcess[str], fragment: str) ->
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_clean_file_exits_0_and_incident_exits_1() -> None:
     assert ifguard("lint", str(CLEAN)).returncode == 0
     proc = ifguard("lint", str(INCIDENT))
@@ -43,6 +44,7 @@ def test_clean_file_exits_0_and_incident_exits_1() -> None:
     assert f"{INCIDENT}:" in proc.stdout and "IFG101 error" in proc.stdout
 
 
+@pytest.mark.slow
 def test_warnings_alone_exit_0(tmp_path: Path) -> None:
     f = tmp_path / "interfaces"
     f.write_bytes(b"auto lo\r\niface lo inet loopback\r\n")
@@ -50,6 +52,7 @@ def test_warnings_alone_exit_0(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "IFG106 warning" in proc.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args,fragment",
     [
@@ -66,6 +69,7 @@ def test_usage_errors_are_one_line_exit_2(args: list[str], fragment: str) -> Non
     assert_usage_error(ifguard(*args), fragment)
 
 
+@pytest.mark.slow
 def test_bad_config_file_is_a_usage_error(tmp_path: Path) -> None:
     cfg = tmp_path / "ifguard.toml"
     cfg.write_text("selectt = ['IFG1']\n")
@@ -74,12 +78,14 @@ def test_bad_config_file_is_a_usage_error(tmp_path: Path) -> None:
     assert_usage_error(ifguard("lint", "--config", str(cfg), str(CLEAN)), "invalid TOML")
 
 
+@pytest.mark.slow
 def test_version_and_help() -> None:
     assert ifguard("--version").stdout.startswith("ifguard ")
     out = ifguard("lint", "--help").stdout
     assert "examples:" in out and "exit status" in out
 
 
+@pytest.mark.slow
 def test_stdin() -> None:
     proc = ifguard("lint", "-", "--format", "json", stdin=INCIDENT.read_text())
     assert proc.returncode == 1
@@ -87,6 +93,7 @@ def test_stdin() -> None:
     assert [d["code"] for d in diags] == ["IFG101"] and diags[0]["path"] == "<stdin>"
 
 
+@pytest.mark.slow
 def test_default_target_is_the_hosts_file_and_pending_interfaces_new(tmp_path: Path) -> None:
     net = tmp_path / "etc" / "network"
     net.mkdir(parents=True)
@@ -97,6 +104,7 @@ def test_default_target_is_the_hosts_file_and_pending_interfaces_new(tmp_path: P
     assert proc.returncode == 1 and "interfaces.new:" in proc.stdout
 
 
+@pytest.mark.slow
 def test_sourced_files_are_linted_and_cycles_reported(tmp_path: Path) -> None:
     net = tmp_path / "etc" / "network"
     (net / "interfaces.d").mkdir(parents=True)
@@ -113,6 +121,7 @@ def test_sourced_files_are_linted_and_cycles_reported(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_fix_removes_only_the_junk_line_keeps_mode_and_a_backup(tmp_path: Path) -> None:
     target = tmp_path / "interfaces"
     original = INCIDENT.read_bytes()
@@ -137,6 +146,7 @@ def test_fix_removes_only_the_junk_line_keeps_mode_and_a_backup(tmp_path: Path) 
     assert again.returncode == 0 and target.read_bytes() == after
 
 
+@pytest.mark.slow
 def test_fix_crlf_and_pyproject_settings(tmp_path: Path) -> None:
     target = tmp_path / "interfaces"
     target.write_bytes(b"auto lo\r\niface lo inet loopback\r\n")
@@ -147,6 +157,7 @@ def test_fix_crlf_and_pyproject_settings(tmp_path: Path) -> None:
     assert "IFG106" not in ifguard("lint", str(target), cwd=tmp_path).stdout
 
 
+@pytest.mark.slow
 def test_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
     if os.geteuid() != 0:
         f = tmp_path / "interfaces"
@@ -157,12 +168,14 @@ def test_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
         assert_usage_error(ifguard("lint", "/proc/self/mem"), "cannot read: Input/output error")
 
 
+@pytest.mark.slow
 def test_symlink_loop_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "a").symlink_to(tmp_path / "b")
     (tmp_path / "b").symlink_to(tmp_path / "a")
     assert_usage_error(ifguard("lint", str(tmp_path / "a")), "cannot read")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args,fragment",
     [
@@ -179,11 +192,13 @@ def test_more_usage_errors(args: list[str], fragment: str) -> None:
     assert_usage_error(ifguard(*args, stdin=""), fragment)
 
 
+@pytest.mark.slow
 def test_no_command_prints_usage_and_exits_2() -> None:
     proc = ifguard()
     assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_binary_stdin_is_linted_not_a_crash() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "ifguard", "lint", "-"],
@@ -194,6 +209,7 @@ def test_binary_stdin_is_linted_not_a_crash() -> None:
     assert b"IFG104" in proc.stdout and proc.stderr == b""
 
 
+@pytest.mark.slow
 def test_explain_accepts_code_any_case_and_name() -> None:
     by_code = ifguard("explain", "IFG101")
     assert by_code.returncode == 0 and "## What it does" in by_code.stdout
@@ -201,6 +217,7 @@ def test_explain_accepts_code_any_case_and_name() -> None:
     assert ifguard("explain", "pasted-command-output").stdout == by_code.stdout
 
 
+@pytest.mark.slow
 def test_rules_lists_every_rule() -> None:
     from ifguard.lint.rules import RULES
 
@@ -209,6 +226,7 @@ def test_rules_lists_every_rule() -> None:
         assert r.code in out and r.name in out
 
 
+@pytest.mark.slow
 def test_fix_reaches_a_fixpoint_when_fixes_overlap(tmp_path: Path) -> None:
     # CRLF conversion overlaps the removed junk line and the rewritten auto line: one --fix
     # must still leave nothing fixable, and a second --fix must change nothing.

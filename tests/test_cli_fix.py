@@ -37,6 +37,7 @@ def _one_line_2(proc: subprocess.CompletedProcess[str], fragment: str) -> None:
 # -- meaning ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_multi_line_mako_block_is_never_fixed(tmp_path: Path) -> None:
     text = (
         LO
@@ -52,6 +53,7 @@ def test_multi_line_mako_block_is_never_fixed(tmp_path: Path) -> None:
     assert f.read_text() == text
 
 
+@pytest.mark.slow
 def test_free_text_alias_is_not_junk(tmp_path: Path) -> None:
     f = tmp_path / "interfaces"
     text = LO + "iface eth0 inet manual\n    alias UP to core-sw1\n    description eth0 UP x\n"
@@ -61,6 +63,7 @@ def test_free_text_alias_is_not_junk(tmp_path: Path) -> None:
     assert f.read_text() == text
 
 
+@pytest.mark.slow
 def test_removing_a_repeated_auto_never_moves_options(tmp_path: Path) -> None:
     f = tmp_path / "interfaces"
     text = "auto eth0\niface eth0 inet static\n    address 10.0.0.1/24\nauto eth0\n    mtu 9000\n"
@@ -70,6 +73,7 @@ def test_removing_a_repeated_auto_never_moves_options(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "IFG110" in proc.stdout
 
 
+@pytest.mark.slow
 def test_merge_conflict_gets_no_fix(tmp_path: Path) -> None:
     f = tmp_path / "interfaces"
     text = (
@@ -85,6 +89,7 @@ def test_merge_conflict_gets_no_fix(tmp_path: Path) -> None:
 # -- writing -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fix_writes_through_a_symlink_and_keeps_it(tmp_path: Path) -> None:
     target = tmp_path / "real" / "interfaces"
     target.parent.mkdir()
@@ -98,6 +103,7 @@ def test_fix_writes_through_a_symlink_and_keeps_it(tmp_path: Path) -> None:
     assert (target.parent / ".interfaces.ifguard-bak").read_text() == FIXABLE
 
 
+@pytest.mark.slow
 def test_concurrent_fixes_keep_the_original_in_the_backup(tmp_path: Path) -> None:
     for trial in range(3):
         f = tmp_path / f"t{trial}" / "interfaces"
@@ -111,6 +117,7 @@ def test_concurrent_fixes_keep_the_original_in_the_backup(tmp_path: Path) -> Non
         assert _listing(f.parent) == [".interfaces.ifguard-bak", "interfaces"]
 
 
+@pytest.mark.slow
 def test_owner_mode_acl_and_xattrs_are_kept(tmp_path: Path) -> None:
     f = tmp_path / "interfaces"
     f.write_text(FIXABLE)
@@ -149,6 +156,7 @@ def _intact(f: Path, text: str) -> None:
     assert not [n for n in os.listdir(f.parent) if n.endswith(".tmp")], os.listdir(f.parent)
 
 
+@pytest.mark.slow
 def test_immutable_file(tmp_path: Path) -> None:
     f = tmp_path / "interfaces"
     f.write_text(FIXABLE)
@@ -180,6 +188,7 @@ def small_fs(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mnt)], check=False)
 
 
+@pytest.mark.slow
 def test_full_filesystem(small_fs: Path) -> None:
     f = small_fs / "interfaces"
     text = FIXABLE + "#" * 20_000 + "\n"
@@ -190,6 +199,7 @@ def test_full_filesystem(small_fs: Path) -> None:
     _intact(f, text)
 
 
+@pytest.mark.slow
 def test_a_directory_where_the_backup_goes(tmp_path: Path) -> None:
     f = tmp_path / "interfaces"
     f.write_text(FIXABLE)
@@ -198,6 +208,7 @@ def test_a_directory_where_the_backup_goes(tmp_path: Path) -> None:
     _intact(f, FIXABLE)
 
 
+@pytest.mark.slow
 def test_a_245_character_name(tmp_path: Path) -> None:
     f = tmp_path / ("i" * 245)
     f.write_text(FIXABLE)
@@ -213,6 +224,7 @@ def public_dir() -> Iterator[Path]:
     shutil.rmtree(path)
 
 
+@pytest.mark.slow
 def test_no_write_permission_on_the_directory(public_dir: Path) -> None:
     """As an unprivileged user who may write the file but not its directory."""
     if os.geteuid() != 0 or not Path("/usr/bin/python3").exists():

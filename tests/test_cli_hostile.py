@@ -39,17 +39,20 @@ def one_line_exit_2(proc: subprocess.CompletedProcess[bytes], fragment: str) -> 
     assert fragment in err and "Traceback" not in err, err
 
 
+@pytest.mark.slow
 def test_fifo_as_the_main_file_is_refused_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "interfaces"
     os.mkfifo(fifo)
     one_line_exit_2(run("lint", str(fifo), timeout=20), "FIFO")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
 def test_devices_as_the_main_file_are_refused(device: str) -> None:
     one_line_exit_2(run("lint", device, timeout=20), "character device")
 
 
+@pytest.mark.slow
 def test_fifo_and_devices_as_source_targets_are_errors(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo")
     main = tmp_path / "interfaces"
@@ -64,15 +67,18 @@ def test_fifo_and_devices_as_source_targets_are_errors(tmp_path: Path) -> None:
     assert out.count("IFG201 error") == 3 and "FIFO" in out and "character device" in out
 
 
+@pytest.mark.slow
 def test_settings_from_a_device_is_refused() -> None:
     one_line_exit_2(run("lint", "--config", "/dev/zero", str(CLEAN), timeout=20), "/dev/zero")
 
 
+@pytest.mark.slow
 def test_stdin_from_a_device_is_refused() -> None:
     with open("/dev/zero", "rb") as zero:
         one_line_exit_2(run("lint", "-", stdin=zero, timeout=20), "character device")
 
 
+@pytest.mark.slow
 def test_stdin_pipe_is_bounded() -> None:
     """`cat /dev/zero | ifguard lint -` stops at the limit instead of reading forever."""
     with subprocess.Popen(["cat", "/dev/zero"], stdout=subprocess.PIPE) as cat:
@@ -81,12 +87,14 @@ def test_stdin_pipe_is_bounded() -> None:
     one_line_exit_2(proc, "larger than 16 MiB")
 
 
+@pytest.mark.slow
 def test_stdin_regular_file_and_pipe_are_read(tmp_path: Path) -> None:
     assert run("lint", "-", input=INCIDENT.read_bytes()).returncode == 1
     with INCIDENT.open("rb") as fh:
         assert run("lint", "-", stdin=fh).returncode == 1
 
 
+@pytest.mark.slow
 def test_a_file_over_the_limit_is_refused_and_at_the_limit_is_read(tmp_path: Path) -> None:
     big = tmp_path / "interfaces"
     pad = MAX_BYTES - len(LO)
@@ -111,6 +119,7 @@ def public_tmp() -> Iterator[Path]:
     shutil.rmtree(path)
 
 
+@pytest.mark.slow
 def test_unreadable_sourced_file_is_an_error_not_a_pass(public_tmp: Path) -> None:
     """Run as an unprivileged user (root reads anything): a sourced file it cannot read means
     the configuration was not checked, so the gate must not pass."""
@@ -138,6 +147,7 @@ def test_unreadable_sourced_file_is_an_error_not_a_pass(public_tmp: Path) -> Non
     assert "IFG201 error" in proc.stdout and "Permission denied" in proc.stdout, proc.stdout
 
 
+@pytest.mark.slow
 def test_cr_only_line_endings_are_an_error(tmp_path: Path) -> None:
     f = tmp_path / "interfaces"
     f.write_bytes(b"auto lo\riface lo inet loopback\r27: eth0: <UP> mtu 1500\r")
@@ -152,6 +162,7 @@ def test_cr_only_line_endings_are_an_error(tmp_path: Path) -> None:
 ESCAPES = "\x1b]0;owned\x07\x1b[2J\x9b31m"
 
 
+@pytest.mark.slow
 def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     name = tmp_path / f"inter{ESCAPES}faces"
     name.write_bytes(f"{LO}iface eth0 inet static\n  addres{ESCAPES}s 10.0.0.1\n".encode())
@@ -166,6 +177,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     one_line_exit_2(proc, "no such file")
 
 
+@pytest.mark.slow
 def test_non_utf8_stdout_encoding_never_raises(tmp_path: Path) -> None:
     f = tmp_path / "intérfaces"
     f.write_bytes(b"auto lo\niface lo inet loopback\n\xff\xfe caf\xc3\xa9 \xe2\x80\xa6\n")
@@ -178,6 +190,7 @@ def test_non_utf8_stdout_encoding_never_raises(tmp_path: Path) -> None:
     one_line_exit_2(proc, "no such file")
 
 
+@pytest.mark.slow
 def test_a_directory_as_settings_and_bad_toml_types(tmp_path: Path) -> None:
     assert_usage_error(ifguard("lint", "--config", str(tmp_path), str(CLEAN)), "directory")
     bad = tmp_path / "pyproject.toml"
@@ -187,6 +200,7 @@ def test_a_directory_as_settings_and_bad_toml_types(tmp_path: Path) -> None:
     assert_usage_error(ifguard("lint", "--config", str(bad), str(CLEAN)), "`tool.ifguard`")
 
 
+@pytest.mark.slow
 def test_a_huge_single_word_is_linear_and_quoted_briefly(tmp_path: Path) -> None:
     """A 300 kB word once took 12.6 s in the keyword-typo check (quadratic edit distance);
     messages quoted it whole. The bound is generous: the point is minutes vs seconds."""

@@ -30,6 +30,7 @@ def _listing(path: Path) -> list[str]:
     return sorted(str(p.relative_to(path)) for p in path.rglob("*"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "line",
     [
@@ -52,6 +53,7 @@ def test_source_traversal_stays_inside_the_root(tmp_path: Path, line: str) -> No
     assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_absolute_symlinks_are_followed_inside_the_root(tmp_path: Path) -> None:
     root, victim = _tree(tmp_path, "auto lo\niface lo inet loopback\nsource /etc/network/link\n")
     os.symlink(str(victim), root / "etc/network/link")  # the host path of the victim
@@ -66,6 +68,7 @@ def test_absolute_symlinks_are_followed_inside_the_root(tmp_path: Path) -> None:
     assert not (victim.parent / f".{victim.name}.ifguard-bak").exists()
 
 
+@pytest.mark.slow
 def test_main_file_symlink_to_an_absolute_path_is_re_rooted(tmp_path: Path) -> None:
     root, victim = _tree(tmp_path, "")
     main = root / "etc/network/interfaces"
@@ -76,6 +79,7 @@ def test_main_file_symlink_to_an_absolute_path_is_re_rooted(tmp_path: Path) -> N
     assert "no such file" in proc.stderr and "eth9" not in proc.stdout
 
 
+@pytest.mark.slow
 def test_a_symlink_loop_in_a_source_is_a_diagnostic(tmp_path: Path) -> None:
     root, _ = _tree(tmp_path, "auto lo\niface lo inet loopback\nsource /etc/network/a\n")
     os.symlink("b", root / "etc/network/a")
@@ -86,6 +90,7 @@ def test_a_symlink_loop_in_a_source_is_a_diagnostic(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_symlink_loop_on_the_host_root_is_a_diagnostic(tmp_path: Path) -> None:
     (tmp_path / "interfaces").write_text(f"auto lo\nsource {tmp_path}/a\n")
     os.symlink("b", tmp_path / "a")
@@ -95,6 +100,7 @@ def test_a_symlink_loop_on_the_host_root_is_a_diagnostic(tmp_path: Path) -> None
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_symlink_loop_as_the_main_file_is_one_line(tmp_path: Path) -> None:
     os.symlink("b", tmp_path / "a")
     os.symlink("a", tmp_path / "b")
@@ -103,6 +109,7 @@ def test_a_symlink_loop_as_the_main_file_is_one_line(tmp_path: Path) -> None:
     assert "symbolic link loop" in proc.stderr
 
 
+@pytest.mark.slow
 def test_install_never_writes_through_an_absolute_symlink_out_of_the_root(
     tmp_path: Path,
 ) -> None:

@@ -28,6 +28,7 @@ def test_the_docs_show_commands_to_run() -> None:
     assert {"lint", "explain", "rules"} <= names and len(RUNNABLE) >= 8, RUNNABLE
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", RUNNABLE, ids=[f"{c.doc} {c.text}" for c in RUNNABLE])
 def test_documented_command_runs_as_printed(command: Command) -> None:
     argv = [IFGUARD, *shlex.split(command.text)[1:]]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 FAKES = REPO / "tests" / "fakes.py"
 
@@ -47,12 +49,14 @@ def _implements(cls: Methods, protocol: Methods) -> bool:
     return all(cls.get(name) == params for name, params in protocol.items())
 
 
+@pytest.mark.slow
 def test_the_protocols_are_found() -> None:
     protocols = _protocols()
     assert {"ifguard.system.runner.Runner", "ifguard.system.clock.Clock"} <= set(protocols)
     assert protocols["ifguard.system.clock.Clock"] == {"now": (), "sleep": ("seconds",)}
 
 
+@pytest.mark.slow
 def test_every_protocol_with_a_fake_in_use_has_it_in_tests_fakes() -> None:
     """Protocols only the real code implements in tests (e.g. the history store, used for
     real on SQLite) need no fake; a protocol that some test fakes has its fake here."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 # package -> the packages it may import (besides itself and the root ``ifguard`` package)
@@ -79,6 +81,7 @@ def test_every_package_has_a_layer() -> None:
     assert layers <= set(ALLOWED), f"add {sorted(layers - set(ALLOWED))} to ALLOWED and the docs"
 
 
+@pytest.mark.slow
 def test_no_upward_imports() -> None:
     bad = []
     for module, path in _modules().items():
@@ -94,6 +97,7 @@ def test_no_upward_imports() -> None:
     assert not bad, "imports against the layers:\n" + "\n".join(bad)
 
 
+@pytest.mark.slow
 def test_no_import_cycles() -> None:
     modules = _modules()
     graph = {

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ifguard.commands.reload import notify_urls
 from ifguard.system.root import Root
 
@@ -76,6 +78,7 @@ def _reload(root: Path, orig: Path, *args: str) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.slow
 def test_lint_errors_refuse_and_nothing_is_reloaded(tmp_path: Path) -> None:
     root, orig = _root(tmp_path, "auto lo\niface lo inet loopback\n" + JUNK)
     done = _reload(root, orig, "-a")
@@ -84,6 +87,7 @@ def test_lint_errors_refuse_and_nothing_is_reloaded(tmp_path: Path) -> None:
     assert not (tmp_path / "called").exists()
 
 
+@pytest.mark.slow
 def test_without_a_known_good_version_the_real_reload_runs_unguarded(tmp_path: Path) -> None:
     root, orig = _root(tmp_path, "auto lo\niface lo inet loopback\n")
     done = _reload(root, orig, "-a", "two words")
@@ -92,6 +96,7 @@ def test_without_a_known_good_version_the_real_reload_runs_unguarded(tmp_path: P
     assert (tmp_path / "called").read_text() == "-a\ntwo words\n"
 
 
+@pytest.mark.slow
 def test_with_a_known_good_version_the_reload_is_a_transaction(tmp_path: Path) -> None:
     """The guarded path for real under a scratch root: guardian forked, the real (fake)
     ifreload run once, probes green (nothing on the management path), confirmed, the new

@@ -40,6 +40,7 @@ def history(root: Path) -> History:
     return History(root / "var/lib/ifguard/history.db")
 
 
+@pytest.mark.slow
 def test_lint_failing_candidate_is_refused_and_nothing_changes(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     proc = subprocess.run(apply_argv(root, INCIDENT), capture_output=True, text=True)
@@ -50,12 +51,14 @@ def test_lint_failing_candidate_is_refused_and_nothing_changes(tmp_path: Path) -
     assert reloads(root) == 0 and not (root / "var/lib/ifguard/pending.json").exists()
 
 
+@pytest.mark.slow
 def test_nothing_to_apply_without_pending_file(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     proc = ifguard(root, "apply")
     assert proc.returncode == 0 and "nothing to apply" in proc.stdout
 
 
+@pytest.mark.slow
 def test_bad_probe_target_is_a_usage_error(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
@@ -63,6 +66,7 @@ def test_bad_probe_target_is_a_usage_error(tmp_path: Path) -> None:
     assert proc.returncode == 2 and proc.stderr.startswith("ifguard: error: bad probe target")
 
 
+@pytest.mark.slow
 def test_pending_proxmox_file_is_applied_and_confirmed_elsewhere(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     new = candidate(tmp_path, *OFF_PATH).read_bytes()
@@ -85,6 +89,7 @@ def test_pending_proxmox_file_is_applied_and_confirmed_elsewhere(tmp_path: Path)
     assert ifguard(root, "confirm").returncode == 1  # nothing left to confirm
 
 
+@pytest.mark.slow
 def test_unconfirmed_change_is_rolled_back_after_sigkill(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
@@ -141,6 +146,7 @@ def _read_until(fd: int, needle: bytes, limit: float = 60) -> bytes:
     return seen
 
 
+@pytest.mark.slow
 def test_terminal_hangup_does_not_stop_the_rollback(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
@@ -154,6 +160,7 @@ def test_terminal_hangup_does_not_stop_the_rollback(tmp_path: Path) -> None:
     assert (root / MAIN).read_bytes() == CLEAN.read_bytes()
 
 
+@pytest.mark.slow
 def test_enter_on_the_terminal_confirms(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
@@ -167,6 +174,7 @@ def test_enter_on_the_terminal_confirms(tmp_path: Path) -> None:
     assert wait_closed(root)["transaction"]["state"] == "confirmed"
 
 
+@pytest.mark.slow
 def test_rollback_command_undoes_now(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
@@ -179,6 +187,7 @@ def test_rollback_command_undoes_now(tmp_path: Path) -> None:
     assert ifguard(root, "rollback", "--if-pending").returncode == 0
 
 
+@pytest.mark.slow
 def test_second_apply_is_refused_while_one_is_pending(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
@@ -188,6 +197,7 @@ def test_second_apply_is_refused_while_one_is_pending(tmp_path: Path) -> None:
     assert ifguard(root, "rollback").returncode == 0
 
 
+@pytest.mark.slow
 def test_boot_check_restores_files_without_reloading(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
@@ -205,6 +215,7 @@ def test_boot_check_restores_files_without_reloading(tmp_path: Path) -> None:
     assert not status(root)["pending"]
 
 
+@pytest.mark.slow
 def test_auto_confirm_keeps_a_green_change_off_the_management_path(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
@@ -221,6 +232,7 @@ def test_auto_confirm_keeps_a_green_change_off_the_management_path(tmp_path: Pat
     assert good is not None and good.files["/etc/network/interfaces"] == cand.read_bytes()
 
 
+@pytest.mark.slow
 def test_auto_confirm_is_ignored_on_the_management_path(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *ON_PATH)
@@ -237,6 +249,7 @@ def test_auto_confirm_is_ignored_on_the_management_path(tmp_path: Path) -> None:
     assert ifguard(root, "rollback").returncode == 0
 
 
+@pytest.mark.slow
 def test_unattended_auto_confirm_trusts_the_probes_on_the_management_path(tmp_path: Path) -> None:
     """What `watch --self-heal` uses: nobody is there to confirm, green probes keep it."""
     root = make_root(tmp_path)
@@ -253,6 +266,7 @@ def test_unattended_auto_confirm_trusts_the_probes_on_the_management_path(tmp_pa
     assert (root / MAIN).read_bytes() == cand.read_bytes()
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_waiting_rolls_back_now(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
@@ -284,6 +298,7 @@ def test_unwritable_target_is_a_usage_error(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "not writable" in proc.stderr
 
 
+@pytest.mark.slow
 def test_unusable_state_dir_is_a_usage_error(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     (tmp_path / "file").write_text("")

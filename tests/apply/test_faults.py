@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.apply.faults import campaign
 
 
+@pytest.mark.slow
 def test_killed_anywhere_the_file_is_whole_and_a_rollback_is_armed(tmp_path: Path) -> None:
     summary = campaign(tmp_path, kills=6, seed=7, in_write=3)
     print(summary.table())

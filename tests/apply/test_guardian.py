@@ -11,6 +11,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from ifguard.apply.guardian import (
     ForkSpawner,
     SystemdRunSpawner,
@@ -69,6 +71,7 @@ time.sleep(60)
 """
 
 
+@pytest.mark.slow
 def test_double_fork_detaches_for_real(tmp_path: Path) -> None:
     out = tmp_path / "info.json"
     pid = detach([sys.executable, "-c", _PROBE, str(out)], tmp_path / "log")
@@ -93,6 +96,7 @@ def test_double_fork_detaches_for_real(tmp_path: Path) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow
 def test_due_decisions(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     t = w.begin(timeout=10)

@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ifguard.apply.guardian import RED_SETTLE_S, guard
 from ifguard.apply.transaction import apply_candidate, last_result
 from ifguard.store import record as rec
@@ -28,6 +30,7 @@ def _final(world: World, txn_id: str) -> rec.Transaction:
     return result
 
 
+@pytest.mark.slow
 def test_red_after_the_cli_died_rolls_back_within_the_settle_period(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     txn_id = _applied(world)
@@ -42,6 +45,7 @@ def test_red_after_the_cli_died_rolls_back_within_the_settle_period(tmp_path: Pa
     assert world.main.read_bytes() == OLD
 
 
+@pytest.mark.slow
 def test_green_without_auto_confirm_waits_for_the_deadline(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     txn_id = _applied(world)
@@ -55,6 +59,7 @@ def test_green_without_auto_confirm_waits_for_the_deadline(tmp_path: Path) -> No
     assert quick.calls > 10  # it kept watching
 
 
+@pytest.mark.slow
 def test_green_with_auto_confirm_is_confirmed(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     txn_id = _applied(world, auto_confirm=True)
@@ -65,6 +70,7 @@ def test_green_with_auto_confirm_is_confirmed(tmp_path: Path) -> None:
     assert world.main.read_bytes() == NEW
 
 
+@pytest.mark.slow
 def test_a_short_red_blip_is_not_a_rollback(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     txn_id = _applied(world, auto_confirm=True)
@@ -74,6 +80,7 @@ def test_a_short_red_blip_is_not_a_rollback(tmp_path: Path) -> None:
     assert _final(world, txn_id).state == rec.CONFIRMED
 
 
+@pytest.mark.slow
 def test_cli_alive_the_guardian_does_not_probe(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     txn_id = _applied(world)
@@ -83,6 +90,7 @@ def test_cli_alive_the_guardian_does_not_probe(tmp_path: Path) -> None:
     assert "not confirmed" in _final(world, txn_id).outcome
 
 
+@pytest.mark.slow
 def test_probes_disabled_means_deadline_only(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     txn_id = _applied(world, probes_enabled=False)
@@ -92,6 +100,7 @@ def test_probes_disabled_means_deadline_only(tmp_path: Path) -> None:
     assert quick.calls == 0
 
 
+@pytest.mark.slow
 def test_red_right_after_the_reload_counts_from_the_reload(tmp_path: Path) -> None:
     """Killed while probing: the grace period started at the end of the reload."""
     world = make_world(tmp_path)

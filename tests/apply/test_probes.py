@@ -31,6 +31,7 @@ def prober(rt: Runtime, net: FakeNet, clock: FakeClock, **kw: Any) -> Any:
     )
 
 
+@pytest.mark.slow
 def test_all_green_on_the_lab_snapshot() -> None:
     r = prober(recorded("lab-healthy"), FakeNet(), FakeClock(), targets=["tcp:192.0.2.2:22"])()
     assert names(r) == {
@@ -43,6 +44,7 @@ def test_all_green_on_the_lab_snapshot() -> None:
     assert r.healthy
 
 
+@pytest.mark.slow
 def test_degraded_bond_is_still_green_but_reported() -> None:
     r = prober(recorded("lab-member-down"), FakeNet(), FakeClock())()
     assert r.healthy and r.results[0].note.startswith("warn: up: enx60a4b758ba5b; down: enp1s0")

@@ -32,6 +32,7 @@ from tests.apply.world import (
 from tests.fakes import FakeProber, FakeSpawner
 
 
+@pytest.mark.slow
 def test_confirmed_change_is_kept_and_known_good(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = w.begin(timeout=30)
@@ -52,6 +53,7 @@ def test_confirmed_change_is_kept_and_known_good(tmp_path: Path) -> None:
     assert confirm(w.env, txn.id) is None  # twice is a no-op
 
 
+@pytest.mark.slow
 def test_failed_probes_roll_back_at_once(tmp_path: Path) -> None:
     w = make_world(tmp_path, probe=FakeProber(False, True))
     txn = w.begin()
@@ -77,6 +79,7 @@ def _failing_first_reload(w: World) -> None:
     w.runner.on_run = flaky
 
 
+@pytest.mark.slow
 def test_failed_reload_with_red_probes_rolls_back(tmp_path: Path) -> None:
     w = make_world(tmp_path, probe=FakeProber(False, True))
     _failing_first_reload(w)
@@ -87,6 +90,7 @@ def test_failed_reload_with_red_probes_rolls_back(tmp_path: Path) -> None:
     assert w.main.read_bytes() == OLD
 
 
+@pytest.mark.slow
 def test_failed_reload_without_probes_rolls_back(tmp_path: Path) -> None:
     w = make_world(tmp_path, probe=no_probes)
     _failing_first_reload(w)
@@ -104,6 +108,7 @@ def test_failed_reload_with_green_probes_is_judged_by_the_probes(tmp_path: Path)
     assert w.main.read_bytes() == NEW
 
 
+@pytest.mark.slow
 def test_rollback_reload_busy_is_retried_and_judged_by_the_probes(tmp_path: Path) -> None:
     w = make_world(tmp_path, probe=FakeProber(True, False))
     txn = apply_candidate(w.env, w.begin())
@@ -116,6 +121,7 @@ def test_rollback_reload_busy_is_retried_and_judged_by_the_probes(tmp_path: Path
     assert len(w.runner.calls) == 1 + 3
 
 
+@pytest.mark.slow
 def test_rollback_reload_error_with_green_probes_is_rolled_back(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
@@ -126,6 +132,7 @@ def test_rollback_reload_error_with_green_probes_is_rolled_back(tmp_path: Path) 
     assert any("reload: `ifreload -a` exited 1" in line for line in final.log)
 
 
+@pytest.mark.slow
 def test_guardian_rolls_back_at_the_deadline_when_the_cli_is_gone(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin(timeout=20))
@@ -143,6 +150,7 @@ def test_guardian_rolls_back_at_the_deadline_when_the_cli_is_gone(tmp_path: Path
     assert "not confirmed within 20 s" in result.outcome
 
 
+@pytest.mark.slow
 def test_guardian_stands_down_on_confirm(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin(timeout=20))
@@ -154,6 +162,7 @@ def test_guardian_stands_down_on_confirm(tmp_path: Path) -> None:
     assert len(w.runner.calls) == 1
 
 
+@pytest.mark.slow
 def test_guardian_waits_for_a_slow_reload_while_the_cli_lives(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = w.begin(timeout=10, reload_timeout=100)
@@ -177,6 +186,7 @@ def test_guardian_waits_for_a_slow_reload_while_the_cli_lives(tmp_path: Path) ->
     assert w.env.state.last_result() is not None
 
 
+@pytest.mark.slow
 def test_guardian_aborts_when_the_cli_dies_before_writing(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = w.begin()
@@ -187,6 +197,7 @@ def test_guardian_aborts_when_the_cli_dies_before_writing(tmp_path: Path) -> Non
     assert w.main.read_bytes() == OLD and w.runner.calls == []
 
 
+@pytest.mark.slow
 def test_guardian_resumes_an_interrupted_rollback(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
@@ -203,6 +214,7 @@ def test_guardian_resumes_an_interrupted_rollback(tmp_path: Path) -> None:
     assert result is not None and result.state == rec.ROLLED_BACK
 
 
+@pytest.mark.slow
 def test_rollback_by_a_live_other_actor_is_refused(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
@@ -217,6 +229,7 @@ def test_rollback_by_a_live_other_actor_is_refused(tmp_path: Path) -> None:
         rollback(w.env, txn.id, "second")
 
 
+@pytest.mark.slow
 def test_begin_refuses_while_another_transaction_is_open(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     apply_candidate(w.env, w.begin())
@@ -224,6 +237,7 @@ def test_begin_refuses_while_another_transaction_is_open(tmp_path: Path) -> None
         w.begin()
 
 
+@pytest.mark.slow
 def test_stale_armed_record_is_cleaned(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = w.begin()
@@ -239,6 +253,7 @@ def test_stale_armed_record_is_cleaned(tmp_path: Path) -> None:
     w.begin()  # a new transaction can start
 
 
+@pytest.mark.slow
 def test_stale_applied_record_blocks_until_the_operator_decides(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
@@ -256,6 +271,7 @@ def test_stale_applied_record_blocks_until_the_operator_decides(tmp_path: Path) 
     assert w.main.read_bytes() == OLD
 
 
+@pytest.mark.slow
 def test_settle_confirms_when_green(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin(auto_confirm=True))
@@ -295,6 +311,7 @@ def test_proxmox_pending_file_is_consumed_and_restored(tmp_path: Path) -> None:
     assert pending.read_bytes() == NEW and w.main.read_bytes() == OLD
 
 
+@pytest.mark.slow
 def test_new_file_is_removed_on_rollback(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     extra = "/etc/network/interfaces.d/vlan55"
@@ -304,6 +321,7 @@ def test_new_file_is_removed_on_rollback(tmp_path: Path) -> None:
     assert not (w.root / extra.lstrip("/")).exists()
 
 
+@pytest.mark.slow
 def test_wait_final_confirms_when_the_operator_says_so(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
@@ -313,6 +331,7 @@ def test_wait_final_confirms_when_the_operator_says_so(tmp_path: Path) -> None:
     assert done is not None and done.state == rec.CONFIRMED
 
 
+@pytest.mark.slow
 def test_wait_final_returns_the_guardians_outcome(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
@@ -332,6 +351,7 @@ def test_guardian_that_never_reports_aborts_the_transaction(tmp_path: Path) -> N
     assert w.pending() is None and w.main.read_bytes() == OLD
 
 
+@pytest.mark.slow
 def test_reload_previous_placeholder(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = w.begin(reload_cmd=(("ifdown", "-a", "-i", "{previous}"), ("ifup", "-a")))
@@ -341,6 +361,7 @@ def test_reload_previous_placeholder(tmp_path: Path) -> None:
     assert before[1] == ["ifup", "-a"]
 
 
+@pytest.mark.slow
 def test_record_roundtrip(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = w.begin(ssh=("192.0.2.50", "192.0.2.10"), probe_targets=("tcp:10.0.0.2:22",))

@@ -97,6 +97,7 @@ def test_round_trip_every_corpus_file(corpus: Path) -> None:
         assert parse(data, str(f)).render() == data, f
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(st.binary(max_size=400))
 def test_round_trip_random_bytes(data: bytes) -> None:

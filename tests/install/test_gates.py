@@ -33,6 +33,7 @@ def _settings(root: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "toml,fragment",
     [
@@ -71,6 +72,7 @@ def test_settings_type_errors_exit_2_naming_key_and_file(
     assert proc.returncode == 2 and fragment in proc.stderr, proc.stderr
 
 
+@pytest.mark.slow
 def test_valid_settings_still_work(tmp_path: Path) -> None:
     root = host(tmp_path, interfaces=CLEAN + BROKEN)
     _settings(root, 'ignore = ["IFG101", "pasted-command-output"]\nseverity = {IFG110 = "info"}\n')
@@ -78,6 +80,7 @@ def test_valid_settings_still_work(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_gate_ignores_a_pyproject_in_the_current_directory(tmp_path: Path) -> None:
     root = host(tmp_path, interfaces=CLEAN + BROKEN)
     cwd = tmp_path / "cwd"
@@ -95,6 +98,7 @@ def test_gate_ignores_a_pyproject_in_the_current_directory(tmp_path: Path) -> No
     assert proc.returncode == 2 and "--gate" in proc.stderr
 
 
+@pytest.mark.slow
 def test_installed_wrapper_ignores_a_cwd_pyproject(tmp_path: Path) -> None:
     root = wrapped(tmp_path, CLEAN + "\n" + BROKEN)
     for text in ('[tool.ifguard]\nignore = ["ALL"]\n', "[tool.ifguard]\nignore = 1\n", "[x"):
@@ -108,6 +112,7 @@ def test_installed_wrapper_ignores_a_cwd_pyproject(tmp_path: Path) -> None:
         assert "IFG101" in proc.stderr and not (root / "called").exists()
 
 
+@pytest.mark.slow
 def test_wrapper_refuses_when_lint_cannot_run(tmp_path: Path) -> None:
     root = wrapped(tmp_path, CLEAN)
     _settings(root, 'ignore = "IFG101"\n')
@@ -151,6 +156,7 @@ def _verdicts(root: Path) -> dict[str, int]:
     return out
 
 
+@pytest.mark.slow
 def test_all_gates_agree_on_a_broken_interfaces_new(tmp_path: Path) -> None:
     """The reload gates check what a reload reads (the running configuration): a broken
     pending interfaces.new passes all three alike, a broken interfaces fails all three."""
@@ -167,6 +173,7 @@ def test_all_gates_agree_on_a_broken_interfaces_new(tmp_path: Path) -> None:
     assert not (root / "called").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["with space", "semi;touch PWNED", "dollar$(touch PWNED)"])
 def test_install_refuses_an_executable_path_a_shell_would_split(tmp_path: Path, name: str) -> None:
     root = host(tmp_path, ifreload=True)
@@ -181,6 +188,7 @@ def test_install_refuses_an_executable_path_a_shell_would_split(tmp_path: Path, 
     assert not list(tmp_path.rglob("PWNED"))
 
 
+@pytest.mark.slow
 def test_apt_hook_runs_lint_and_fails_on_errors(tmp_path: Path) -> None:
     """The hook's shell command as apt runs it (sh -c), against a broken root."""
     root = host(tmp_path, interfaces=CLEAN + BROKEN)

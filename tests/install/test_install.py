@@ -313,6 +313,7 @@ def ifreload(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
     )
 
 
+@pytest.mark.slow
 def test_wrapper_passes_a_clean_file_to_the_original(tmp_path: Path) -> None:
     root = wrapped(tmp_path, CLEAN)
     proc = ifreload(root, "-a", "two words")
@@ -320,6 +321,7 @@ def test_wrapper_passes_a_clean_file_to_the_original(tmp_path: Path) -> None:
     assert (root / "called").read_text() == "-a\ntwo words\n"
 
 
+@pytest.mark.slow
 def test_wrapper_refuses_a_broken_file(tmp_path: Path) -> None:
     root = wrapped(tmp_path, CLEAN + "\n" + BROKEN)
     proc = ifreload(root, "-a")
@@ -331,12 +333,14 @@ def test_wrapper_refuses_a_broken_file(tmp_path: Path) -> None:
     assert (root / "called").read_text() == "-a\n"
 
 
+@pytest.mark.slow
 def test_wrapper_never_blocks_an_ifguard_transaction(tmp_path: Path) -> None:
     root = wrapped(tmp_path, BROKEN)
     Root(root).path(STATE_DIR + "/pending.json").write_text("{}")
     assert ifreload(root, "-a").returncode == 0 and (root / "called").exists()
 
 
+@pytest.mark.slow
 def test_wrapper_without_ifguard_execs_the_original(tmp_path: Path) -> None:
     stub = tmp_path / "venv-bin-ifguard"
     stub.write_text("#!/bin/sh\nexit 1\n")
@@ -347,6 +351,7 @@ def test_wrapper_without_ifguard_execs_the_original(tmp_path: Path) -> None:
     assert ifreload(root, "-a").returncode == 0 and (root / "called").exists()
 
 
+@pytest.mark.slow
 def test_cli_round_trip_and_errors(tmp_path: Path) -> None:
     root = host(tmp_path)
     before = snapshot(root)
@@ -365,6 +370,7 @@ def test_cli_round_trip_and_errors(tmp_path: Path) -> None:
 IFUPDOWN2 = Path("/usr/share/ifupdown2/ifupdown2")
 
 
+@pytest.mark.slow
 def test_wrapper_reaches_the_real_ifupdown2(tmp_path: Path) -> None:
     """ifupdown2 picks its operation by how argv[0] ends: the diverted name must still end in
     `ifreload` or the real program refuses with "Unexpected executable"."""
@@ -406,6 +412,7 @@ def test_units_refuse_a_symlink_into_home(tmp_path: Path) -> None:
         ops.install(ops.Options(root=Root(host(tmp_path)), ifguard=str(link)), FakeInvoker(), print)
 
 
+@pytest.mark.slow
 def test_with_the_package_install_writes_the_gates_only(tmp_path: Path) -> None:
     root = host(tmp_path)
     first = cli("install", "--root", str(root))  # a pip install first: units in /etc
@@ -432,6 +439,7 @@ def test_with_the_package_install_writes_the_gates_only(tmp_path: Path) -> None:
     assert not Root(root).path(F.DROPIN).exists() and not Root(root).path(F.APT_HOOK).exists()
 
 
+@pytest.mark.slow
 def test_gates_option_leaves_the_units_out(tmp_path: Path) -> None:
     root = host(tmp_path)
     done = cli("install", "--gates", "--root", str(root))

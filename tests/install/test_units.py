@@ -35,6 +35,7 @@ def _installed(root: Path) -> None:
     ops.install(ops.Options(root=Root(root), ifguard=IFGUARD), lambda argv: 0, out=lambda s: None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("textfile_dir", [False, True])
 @pytest.mark.parametrize(
     "name", ["ifguard-watch.service", "ifguard-boot.service", "ifguard-status.service"]
@@ -67,6 +68,7 @@ def _verify_networking(root: Path, lib: Path) -> subprocess.CompletedProcess[str
     return _verify(lib / "networking.service", unit_path=Path(unit_dirs))
 
 
+@pytest.mark.slow
 def test_networking_dropin_verifies(tmp_path: Path) -> None:
     done = _verify_networking(tmp_path, _with_networking(tmp_path))
     # the drop-in is read: a bad key or a missing executable names it or its command
@@ -78,6 +80,7 @@ def test_networking_dropin_verifies(tmp_path: Path) -> None:
     assert done.returncode == 0 and problems == [], done.stderr
 
 
+@pytest.mark.slow
 def test_dropin_verification_can_fail(tmp_path: Path) -> None:
     """The check above really reads the drop-in: a broken one is reported."""
     lib = _with_networking(tmp_path)

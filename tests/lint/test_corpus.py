@@ -78,6 +78,7 @@ def test_valid_file_has_no_errors_on_a_host_without_its_nics(
     assert not _cli_errors(["--root", str(tmp_path), str(path)], capsys)
 
 
+@pytest.mark.slow
 def test_cli_on_a_corpus_file_with_foreign_nics_reports_warnings_not_errors(
     corpus: Path, tmp_path: Path
 ) -> None:

@@ -148,18 +148,21 @@ def mutated(draw: st.DrawFn) -> bytes:
 _FAST = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
+@pytest.mark.slow
 @settings(max_examples=int(1000 * SCALE), deadline=None, suppress_health_check=_FAST)
 @given(st.binary(max_size=600))
 def test_random_bytes_never_crash(data: bytes) -> None:
     _check(data, "random bytes")
 
 
+@pytest.mark.slow
 @settings(max_examples=int(1000 * SCALE), deadline=None, suppress_health_check=_FAST)
 @given(st.lists(st.sampled_from(JUNK) | st.binary(max_size=30), max_size=30).map(b"".join))
 def test_random_lines_never_crash(data: bytes) -> None:
     _check(data, "random lines")
 
 
+@pytest.mark.slow
 @settings(max_examples=int(2000 * SCALE), deadline=None, suppress_health_check=_FAST)
 @given(mutated())
 def test_mutated_corpus_never_crashes(data: bytes) -> None:

@@ -84,6 +84,7 @@ def test_pending_file_differing_by_one_change_is_clean_and_fix_changes_nothing(
     assert snapshot(root) == before
 
 
+@pytest.mark.slow
 def test_junk_in_interfaces_new_is_one_error_of_the_pending_configuration(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -235,6 +236,7 @@ def test_host_nics_come_from_sys_class_net_under_the_root(
     assert capsys.readouterr().out.count("IFG310") == 2
 
 
+@pytest.mark.slow
 def test_settings_of_the_host_are_honoured_by_the_apply_gate(tmp_path: Path) -> None:
     root = host(tmp_path / "root", RUNNING)
     candidate = tmp_path / "candidate"
@@ -317,6 +319,7 @@ def test_an_odd_sys_class_net_under_the_root_means_no_inventory(
     assert rc == 0 and diags == []
 
 
+@pytest.mark.slow
 def test_the_reload_gates_check_the_running_configuration_with_the_host_settings(
     tmp_path: Path,
 ) -> None:

@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Sequence
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,6 +130,7 @@ def assert_only_removed(before: Document, after: Document) -> None:
 lines = st.lists(st.sampled_from(POOL), min_size=1, max_size=25)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=max(20, int(600 * SCALE)),
     deadline=None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from ifguard.network.drift import drift
 from ifguard.network.readers.types import Link, OvsState, Runtime
 
@@ -23,6 +25,7 @@ def test_no_drift_on_the_healthy_lab() -> None:
     assert drift(incident_config(), recorded("lab-healthy")) == []
 
 
+@pytest.mark.slow
 def test_port_removed_from_the_bridge_behind_ifupdown2s_back() -> None:
     rt = recorded("lab-healthy")
     ports = dict(rt.ovs.ports)

@@ -137,6 +137,7 @@ def test_corpus_plans_against_itself_without_changes(corpus: Path) -> None:
         assert p.changes == () and not p.touches_management, path
 
 
+@pytest.mark.slow
 def test_plan_command(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = tmp_path / "cand"

@@ -45,6 +45,7 @@ def test_lacp_not_negotiated_fails() -> None:
     assert statuses(report)["bond bond0 members"] == "fail" and not report.healthy
 
 
+@pytest.mark.slow
 def test_lacp_not_negotiated_on_one_member_is_a_warning() -> None:
     """The bond negotiated LACP, one member did not (a patch into the wrong switch port):
     that member carries nothing, the redundancy is gone - the warning before the outage."""
@@ -98,6 +99,7 @@ def test_missing_address_route_and_nic() -> None:
     assert s["default route via 192.0.2.1"] == "fail"
 
 
+@pytest.mark.slow
 def test_network_probes_run_concurrently() -> None:
     net = FakeNet(arp=False, ping=True, delay=0.3)
     start = time.monotonic()

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ifguard.install import files as F
 from ifguard.install import ops
 from ifguard.status.publish import ISSUE, TEXT, Console
@@ -35,6 +37,7 @@ def motd(root: Root) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_motd_script_prints_the_published_summary(tmp_path: Path) -> None:
     root = installed(tmp_path)
     before = motd(root)

@@ -45,6 +45,7 @@ def test_read_from_the_system_file(tmp_path: Path) -> None:
     assert console_settings(read_system_file(Root(tmp_path))).wall is False
 
 
+@pytest.mark.slow
 def test_the_watcher_takes_the_setting_and_the_flags(tmp_path: Path) -> None:
     from ifguard.cli import build_parser
     from ifguard.commands.watch import make_watcher

@@ -6,9 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO, require_tool
 
 
+@pytest.mark.slow
 def test_console_capture_in_the_docs_is_current() -> None:
     require_tool("agetty", "util-linux")
     require_tool("script", "bsdutils")

@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from ifguard.status.publish import ISSUE, SUMMARY, TEXT, Console, read_published
 from ifguard.status.summary import Facts, Probe, render_text, summary_from_dict
 from ifguard.system.root import Root
@@ -38,6 +40,7 @@ def kinds(runner: FakeRunner) -> list[str]:
     return [call[0] for call in runner.calls]
 
 
+@pytest.mark.slow
 def test_files_and_reloads_follow_transitions_only(tmp_path: Path) -> None:
     c, runner, clock = console(tmp_path)
     c.publish(OK_FACTS)
@@ -68,6 +71,7 @@ def test_files_and_reloads_follow_transitions_only(tmp_path: Path) -> None:
     assert broken.since == 1_790_000_000.0 + 120
 
 
+@pytest.mark.slow
 def test_wall_is_rate_limited_and_can_be_turned_off(tmp_path: Path) -> None:
     c, runner, clock = console(tmp_path / "a", wall_every=3600)
     for facts in (BROKEN_FACTS, OK_FACTS, BROKEN_FACTS):  # a flap within the hour

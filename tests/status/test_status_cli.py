@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ifguard.status.publish import ISSUE, SUMMARY, TEXT
 from ifguard.status.summary import Facts, Probe, build
 from ifguard.store.history import History
@@ -42,6 +44,7 @@ def status(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_broken_file_named_with_the_restore_command(tmp_path: Path) -> None:
     root = tree(tmp_path, CLEAN)
     history = History(root / "var/lib/ifguard/history.db")
@@ -64,6 +67,7 @@ def test_broken_file_named_with_the_restore_command(tmp_path: Path) -> None:
     assert first["line"] == line and first["text"] == JUNK.rstrip("\n")
 
 
+@pytest.mark.slow
 def test_update_publishes_for_console_and_logins(tmp_path: Path) -> None:
     root = tree(tmp_path, CLEAN + JUNK)
     proc = status(root, "--update", "--no-wall")
@@ -75,6 +79,7 @@ def test_update_publishes_for_console_and_logins(tmp_path: Path) -> None:
     assert published["summary"]["facts"]["checked_by"] == "boot"
 
 
+@pytest.mark.slow
 def test_the_running_watchers_summary_is_shown(tmp_path: Path) -> None:
     root = tree(tmp_path, CLEAN)
     summary = build(Facts(probes=(Probe("gateway 192.0.2.1 reachable", "pass"),)), time.time())
@@ -106,6 +111,7 @@ def test_the_running_watchers_summary_is_shown(tmp_path: Path) -> None:
     assert "(checked now," in proc.stdout
 
 
+@pytest.mark.slow
 def test_not_root_sees_the_watchers_summary(tmp_path: Path) -> None:
     """Anyone may read the summary (it is shown before login anyway); the transaction state
     stays root's. Without a running watcher, a user who cannot read the state gets one line."""
@@ -140,6 +146,7 @@ def test_not_root_sees_the_watchers_summary(tmp_path: Path) -> None:
         shutil.rmtree(base)
 
 
+@pytest.mark.slow
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path: Path) -> None:
     root = tree(tmp_path, CLEAN)
     for args in (("--settle", "-1"), ("--target", "a:b:c:d:")):

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 CONFIG = b"""auto lo
 iface lo inet loopback
 
@@ -30,6 +32,7 @@ def status_json(root: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_status_under_another_root_checks_files_only(tmp_path: Path) -> None:
     (tmp_path / "etc/network").mkdir(parents=True)
     (tmp_path / "etc/network/interfaces").write_bytes(CONFIG)
@@ -40,6 +43,7 @@ def test_status_under_another_root_checks_files_only(tmp_path: Path) -> None:
     assert facts["config"][0]["errors"] == 0  # the files were checked
 
 
+@pytest.mark.slow
 def test_status_under_another_root_still_reports_a_broken_file(tmp_path: Path) -> None:
     (tmp_path / "etc/network").mkdir(parents=True)
     junk = b"27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master ovs-system\n"

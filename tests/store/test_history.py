@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ifguard.store.history import History, content_hash, default_path
 from ifguard.system.root import Root
 from tests.fakes import FakeClock
@@ -23,6 +25,7 @@ B = {
 }
 
 
+@pytest.mark.slow
 def test_record_dedups_by_content_and_keeps_files(tmp_path: Path) -> None:
     h = History(tmp_path / "h.db", clock=FakeClock(1000.0, tick=1.0))
     a = h.record_version(A, source="watch", errors=0, warnings=1)
@@ -43,6 +46,7 @@ def test_hash_depends_on_paths_and_boundaries() -> None:
     assert content_hash({"/a": b"x"}) != content_hash({"/b": b"x"})
 
 
+@pytest.mark.slow
 def test_known_good_is_the_newest_marked(tmp_path: Path) -> None:
     h = History(tmp_path / "h.db", clock=FakeClock(1000.0, tick=1.0))
     assert h.last_known_good() is None
@@ -64,6 +68,7 @@ def test_find_by_id_or_hash_prefix(tmp_path: Path) -> None:
     assert h.find("zz") is None and h.find("abc") is None
 
 
+@pytest.mark.slow
 def test_events_newest_first_and_filtered(tmp_path: Path) -> None:
     h = History(tmp_path / "h.db", clock=FakeClock(1000.0, tick=1.0))
     v = h.record_version(A, source="apply", errors=0, warnings=0)
@@ -75,6 +80,7 @@ def test_events_newest_first_and_filtered(tmp_path: Path) -> None:
     assert h.events(limit=1)[0].kind == "alert"
 
 
+@pytest.mark.slow
 def test_probes_are_stored(tmp_path: Path) -> None:
     h = History(tmp_path / "h.db")
     v = h.record_version(A, source="apply", errors=0, warnings=0)
@@ -104,6 +110,7 @@ def _writer(path: str, n: int, worker: int) -> None:
         h.record_event("seen", {"worker": worker, "i": i}, version_id=vid)
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "h.db"
     History(path)
@@ -133,6 +140,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_sigkill_mid_write_leaves_a_consistent_database(tmp_path: Path) -> None:
     path = tmp_path / "h.db"
     for _ in range(3):
@@ -154,6 +162,7 @@ def test_sigkill_mid_write_leaves_a_consistent_database(tmp_path: Path) -> None:
     assert all(v.files for v in (h.get(x.id) for x in h.versions(limit=5)) if v)
 
 
+@pytest.mark.slow
 def test_count_events_counts_one_kind(tmp_path: Path) -> None:
     h = History(tmp_path / "history.db")
     for kind in ("apply-rolled-back", "apply-confirmed", "apply-rolled-back"):

@@ -6,6 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from ifguard.store.history import History
 from tests.apply.cli_helpers import (
     CLEAN,
@@ -29,6 +31,7 @@ def applied(tmp_path: Path) -> tuple[Path, Path]:
     return root, cand
 
 
+@pytest.mark.slow
 def test_history_lists_versions_and_events(tmp_path: Path) -> None:
     root, _ = applied(tmp_path)
     proc = ifguard(root, "history")
@@ -43,12 +46,14 @@ def test_history_lists_versions_and_events(tmp_path: Path) -> None:
     assert data["versions"][0]["known_good"] is True
 
 
+@pytest.mark.slow
 def test_history_on_an_empty_store(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     proc = ifguard(root, "history")
     assert proc.returncode == 0 and "no versions recorded yet" in proc.stdout
 
 
+@pytest.mark.slow
 def test_diff_between_versions_and_current(tmp_path: Path) -> None:
     root, _ = applied(tmp_path)
     h = History(root / "var/lib/ifguard/history.db")
@@ -63,6 +68,7 @@ def test_diff_between_versions_and_current(tmp_path: Path) -> None:
     assert bad.returncode == 2 and bad.stderr.startswith("ifguard: error: no version")
 
 
+@pytest.mark.slow
 def test_restore_is_a_guarded_apply(tmp_path: Path) -> None:
     root, _ = applied(tmp_path)
     h = History(root / "var/lib/ifguard/history.db")

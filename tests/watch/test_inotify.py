@@ -25,6 +25,7 @@ def wait(out: list[set[Path]], n: int) -> None:
         time.sleep(0.01)
 
 
+@pytest.mark.slow
 def test_write_and_rename_are_seen_and_stop_ends_the_iteration(tmp_path: Path) -> None:
     target = tmp_path / "interfaces"
     target.write_text("auto lo\n")
@@ -46,6 +47,7 @@ def test_write_and_rename_are_seen_and_stop_ends_the_iteration(tmp_path: Path) -
     watch.close()  # idempotent
 
 
+@pytest.mark.slow
 def test_a_burst_is_one_batch(tmp_path: Path) -> None:
     watch = Inotify([tmp_path])
     out: list[set[Path]] = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import require_tool
 
 RULES = Path(__file__).resolve().parents[2] / "contrib" / "prometheus"
@@ -24,6 +26,7 @@ def test_rules_are_valid() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_rule_unit_tests_pass() -> None:
     done = subprocess.run(
         [_promtool(), "test", "rules", str(RULES / "ifguard.rules.test.yml")],

@@ -6,6 +6,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from ifguard.watch.queue import Queue
 from tests.fakes import FakeClock, FakeSender
 
@@ -27,6 +29,7 @@ def test_corrupt_database_is_moved_aside_and_a_new_queue_starts(tmp_path: Path) 
     assert queue.flush(sender) == 1 and sender.sent == [("t", "b")]
 
 
+@pytest.mark.slow
 def test_a_locked_database_keeps_alerts_in_memory_in_order(tmp_path: Path) -> None:
     clock, sender = FakeClock(1000.0), FakeSender()
     queue = Queue(tmp_path / "alerts.db", clock)

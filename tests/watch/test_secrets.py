@@ -33,6 +33,7 @@ SHAPES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("url", "secrets"), SHAPES)
 def test_redact_shows_no_secret(url: str, secrets: list[str]) -> None:
     shown = redact(url)
@@ -41,6 +42,7 @@ def test_redact_shows_no_secret(url: str, secrets: list[str]) -> None:
         assert secret not in shown, shown
 
 
+@pytest.mark.slow
 def test_redact_keeps_what_helps_an_admin() -> None:
     assert redact("json://127.0.0.1:8080/hook").startswith("json://127.0.0.1:8080/")
     assert "mail.example.org" in redact("mailtos://user:secret@mail.example.org")
@@ -99,6 +101,7 @@ def test_watch_table_is_validated() -> None:
         assert "SECRET" not in str(exc.value)
 
 
+@pytest.mark.slow
 def test_apprise_debug_logging_never_shows_a_token(tmp_path: Path) -> None:
     """At -vv the root logger is at DEBUG: apprise's payload/URL logging must not pass."""
     code = r"""

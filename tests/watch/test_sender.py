@@ -7,9 +7,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from ifguard.watch.sender import AppriseSender
 
 
+@pytest.mark.slow
 def test_bad_urls_are_found_without_loading_apprise_here() -> None:
     code = (
         "import sys; from ifguard.watch.sender import AppriseSender;"
@@ -53,6 +56,7 @@ print(json.dumps(got))
 """
 
 
+@pytest.mark.slow
 def test_fast_json_path_sends_what_apprise_sends_without_importing_it() -> None:
     out = subprocess.run(
         [sys.executable, "-c", RECEIVE], capture_output=True, text=True, timeout=120, check=True
@@ -66,6 +70,7 @@ def test_fast_json_path_sends_what_apprise_sends_without_importing_it() -> None:
     assert fast["body"]["message"] == "line 1\nline 2"
 
 
+@pytest.mark.slow
 def test_other_schemes_and_payload_mapping_go_through_apprise() -> None:
     s = AppriseSender(["json://h/x?:message=text", "ntfys://ntfy.sh/topic", "json://h/x"])
     s.check()

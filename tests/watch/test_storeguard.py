@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from ifguard.store.history import History
 from ifguard.watch.storeguard import StoreGuard
 from tests.fakes import FakeClock
@@ -12,6 +14,7 @@ from tests.fakes import FakeClock
 FILES = {"/etc/network/interfaces": b"auto lo\niface lo inet loopback\n"}
 
 
+@pytest.mark.slow
 def test_locked_history_alerts_retries_with_backoff_and_resolves(tmp_path: Path) -> None:
     clock = FakeClock(1000.0)
     path = tmp_path / "history.db"

@@ -33,6 +33,7 @@ def watcher_args(root: Path, *extra: str) -> list[str]:
     return ["watch", "--root", str(root), "--state-dir", str(root / "state"), *extra]
 
 
+@pytest.mark.slow
 def test_notify_from_system_settings_and_notify_file(tmp_path: Path) -> None:
     root = make_root(tmp_path, '[watch]\nnotify = ["json://127.0.0.1:9/from-toml"]\n')
     nf = tmp_path / "notify.urls"
@@ -43,6 +44,7 @@ def test_notify_from_system_settings_and_notify_file(tmp_path: Path) -> None:
     assert w.sender.urls == ["json://127.0.0.1:9/from-toml", "json://127.0.0.1:9/from-file"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", [0o644, 0o604])
 def test_world_readable_settings_with_urls_are_refused_in_one_line(
     tmp_path: Path, mode: int
@@ -58,6 +60,7 @@ def test_world_readable_settings_without_urls_are_fine(tmp_path: Path) -> None:
     make_watcher(build_parser().parse_args(watcher_args(root)))
 
 
+@pytest.mark.slow
 def test_bad_watch_table_is_a_usage_error(tmp_path: Path) -> None:
     root = make_root(tmp_path, '[watch]\nnotify = "json://h/x"\n')
     assert_usage_error(ifguard(*watcher_args(root)), "[watch] `notify` must be a list")
@@ -106,6 +109,7 @@ def test_corrupt_alert_queue_is_moved_aside_and_alerted(tmp_path: Path) -> None:
     assert "alert queue was corrupt" in title and w.queue.pending() == 1
 
 
+@pytest.mark.slow
 def test_metrics_addr_default_is_local_and_bad_addr_is_one_line(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     assert build_parser().parse_args(watcher_args(root)).metrics_addr == "127.0.0.1"

@@ -32,6 +32,7 @@ def test_some_rules_are_fixable() -> None:
     assert len(FIXABLE) >= 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule", FIXABLE, ids=lambda r: r.code)
 def test_cli_fix_writes_what_the_rule_tests_expect(rule: Rule, tmp_path: Path) -> None:
     example = _example(rule)

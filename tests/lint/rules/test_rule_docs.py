@@ -82,6 +82,7 @@ def test_example_fires_and_use_instead_does_not(rule: Rule, tmp_path: Path) -> N
     )
 
 
+@pytest.mark.slow
 def test_explain_prints_the_docstring() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "ifguard", "explain", "IFG101"],
@@ -92,6 +93,7 @@ def test_explain_prints_the_docstring() -> None:
     assert "pasted-command-output" in out and "## Why is this bad?" in out
 
 
+@pytest.mark.slow
 def test_explain_by_name_and_unknown_code() -> None:
     ok = subprocess.run(
         [sys.executable, "-m", "ifguard", "explain", "crlf-line-ending"],
