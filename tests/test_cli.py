@@ -108,7 +108,9 @@ def test_default_target_is_the_hosts_file_and_pending_interfaces_new(tmp_path: P
 def test_sourced_files_are_linted_and_cycles_reported(tmp_path: Path) -> None:
     net = tmp_path / "etc" / "network"
     (net / "interfaces.d").mkdir(parents=True)
-    (net / "interfaces").write_text("auto lo\niface lo inet loopback\nsource interfaces.d/*\n")
+    (net / "interfaces").write_text(
+        "auto lo\niface lo inet loopback\nsource /etc/network/interfaces.d/*\n"
+    )
     (net / "interfaces.d" / "vlans").write_text(
         "iface eth0 inet manual\nroot@pve:~# ip a\nsource /etc/network/interfaces\n"
     )

@@ -50,7 +50,14 @@ def test_missing_source_is_an_issue_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_cycles_are_read_once(tmp_path: Path) -> None:
-    _tree(tmp_path, {"interfaces": "source a\n", "a": "source b\n", "b": "source a\n"})
+    _tree(
+        tmp_path,
+        {
+            "interfaces": "source /etc/network/a\n",
+            "a": "source /etc/network/b\n",
+            "b": "source /etc/network/a\n",
+        },
+    )
     assert _names(tmp_path) == ["interfaces", "a", "b"]
 
 
@@ -58,7 +65,7 @@ def test_pending_interfaces_new_is_a_second_configuration_never_merged(tmp_path:
     _tree(
         tmp_path,
         {
-            "interfaces": "auto lo\niface lo inet loopback\nsource interfaces.d/*\n",
+            "interfaces": "auto lo\niface lo inet loopback\nsource /etc/network/interfaces.d/*\n",
             "interfaces.new": "auto lo\niface lo inet loopback\n",
             "interfaces.d/a": "iface a inet manual\n",
         },
@@ -93,7 +100,7 @@ def test_junk_in_a_sourced_file_is_reported_in_that_file(tmp_path: Path) -> None
     _tree(
         tmp_path,
         {
-            "interfaces": "source interfaces.d/*\n",
+            "interfaces": "source /etc/network/interfaces.d/*\n",
             "interfaces.d/vlan": "iface v inet manual\nroot@pve:~# ip a\n",
         },
     )
@@ -103,3 +110,48 @@ def test_junk_in_a_sourced_file_is_reported_in_that_file(tmp_path: Path) -> None
     diags = lint_paths(None, Root(tmp_path), Settings()).diagnostics
     assert [(Path(d.path).name, d.code, d.line) for d in diags] == [("vlan", "IFG102", 2)]
     assert not lint_text("auto lo\niface lo inet loopback\n")
+
+
+def test_ifupdown2_globs_a_relative_source_from_its_working_directory(tmp_path: Path) -> None:
+    """networkInterfaces.process_source: glob.glob(pattern) from the cwd, `/` at boot."""
+    _tree(
+        tmp_path,
+        {
+            "interfaces": "auto lo\niface lo inet loopback\nsource interfaces.d/*\n",
+            "interfaces.d/vmbr0": "iface vmbr0 inet manual\n",
+        },
+    )
+    assert _names(tmp_path) == ["interfaces"]
+    (tmp_path / "interfaces.d").mkdir()
+    (tmp_path / "interfaces.d" / "at-root").write_text("iface r inet manual\n")
+    loaded = load(None, Root(tmp_path), dialect="ifupdown2")
+    assert [Path(d.path).name for d in loaded.documents] == ["interfaces", "at-root"]
+
+
+def test_classic_ifupdown_reads_a_relative_source_from_the_file_s_directory(
+    tmp_path: Path,
+) -> None:
+    _tree(
+        tmp_path,
+        {
+            "interfaces": "auto lo\niface lo inet loopback\nsource interfaces.d/*\n",
+            "interfaces.d/vmbr0": "iface vmbr0 inet manual\n",
+        },
+    )
+    loaded = load(None, Root(tmp_path), dialect="ifupdown")
+    assert [Path(d.path).name for d in loaded.documents] == ["interfaces", "vmbr0"]
+
+
+def test_ifupdown2_never_reads_a_source_directory(tmp_path: Path) -> None:
+    """ifupdown2 3.0 has no `source-directory` keyword: the line is an attribute of the
+    stanza above it and the directory is not read."""
+    files = {
+        "interfaces": "auto lo\niface lo inet loopback\nsource-directory /etc/network/d\n",
+        "d/extra": "iface extra inet manual\n",
+    }
+    _tree(tmp_path, files)
+    two = load(None, Root(tmp_path), dialect="ifupdown2")
+    assert [Path(d.path).name for d in two.documents] == ["interfaces"]
+    assert not two.issues
+    classic = load(None, Root(tmp_path), dialect="ifupdown")
+    assert [Path(d.path).name for d in classic.documents] == ["interfaces", "extra"]

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from ifguard.config.dialect import Dialect, detect
 from ifguard.config.parse import Document, Kind, Line, parse
 from ifguard.system.errors import UsageError
 from ifguard.system.readfile import NotRegularFile, describe, read_regular
@@ -94,8 +95,20 @@ def host_configurations(root: Root) -> list[tuple[str, Path]]:
     return found
 
 
-def load(paths: Sequence[Path] | None, root: Root, *, follow: bool = True) -> Loaded:
+def load(
+    paths: Sequence[Path] | None,
+    root: Root,
+    *,
+    follow: bool = True,
+    dialect: str | None = None,
+) -> Loaded:
     """Read each main file and (when ``follow``) everything it sources, depth first, in order.
+
+    What is followed depends on the dialect (``dialect``, else detected from the main files):
+    ifupdown2 3.0 has no ``source-directory`` (it stores the line as an attribute of the
+    stanza above and reads nothing) and globs a relative ``source`` pattern from its working
+    directory, ``/`` under networking.service; classic ifupdown and ifupdown-ng read the
+    directory, and a relative pattern is taken from the including file's directory.
 
     Without ``paths``: the running configuration only (``/etc/network/interfaces``)."""
     loaded = Loaded()
@@ -106,11 +119,18 @@ def load(paths: Sequence[Path] | None, root: Root, *, follow: bool = True) -> Lo
             raise UsageError(f"{paths[0]}: cannot read: {describe(exc)}") from None
     else:
         mains = [main for _, main in host_configurations(root)[:1]]
+    read: list[tuple[Document, Path, tuple[int, int]]] = []
     for path in mains:
         data, st = read_main(path, root)
         doc = parse(data, str(path))
         loaded.mains.append(doc)
-        _add(loaded, doc, path, root, ((st.st_dev, st.st_ino),), follow)
+        read.append((doc, path, (st.st_dev, st.st_ino)))
+    if not follow:
+        loaded.documents.extend(loaded.mains)
+        return loaded
+    chosen = Dialect(dialect) if dialect else detect(loaded.mains)
+    for doc, path, ident in read:
+        _add(loaded, doc, path, root, (ident,), chosen)
     return loaded
 
 
@@ -126,13 +146,12 @@ def _add(
     path: Path,
     root: Root,
     chain: tuple[tuple[int, int], ...],
-    follow: bool,
+    dialect: Dialect,
 ) -> None:
     loaded.documents.append(doc)
-    if not follow:
-        return
+    keywords = ("source",) if dialect is Dialect.IFUPDOWN2 else ("source", "source-directory")
     for line in doc.lines:
-        if line.kind is not Kind.STATEMENT or line.keyword not in ("source", "source-directory"):
+        if line.kind is not Kind.STATEMENT or line.keyword not in keywords:
             continue
         words = line.words
         if len(words) < 2:
@@ -141,7 +160,7 @@ def _add(
         if pattern == _NOTHING:
             continue  # reads nothing on every host: the same verdict with or without a root
         try:
-            targets = _expand(loaded, doc, line, path, root, pattern)
+            targets = _expand(loaded, doc, line, path, root, pattern, dialect)
         except OSError as exc:  # a link loop in the pattern's directories
             loaded.issues.append(SourceIssue("unreadable", doc, line, pattern, describe(exc)))
             continue
@@ -168,19 +187,29 @@ def _add(
                 target,
                 root,
                 (*chain, (st.st_dev, st.st_ino)),
-                follow,
+                dialect,
             )
 
 
 def _expand(
-    loaded: Loaded, doc: Document, line: Line, path: Path, root: Root, pattern: str
+    loaded: Loaded,
+    doc: Document,
+    line: Line,
+    path: Path,
+    root: Root,
+    pattern: str,
+    dialect: Dialect,
 ) -> list[Path]:
     """Resolve a source/source-directory argument to the files it names, sorted. Relative
-    patterns are relative to the directory of the file that contains the line; everything is
-    resolved inside the root (``..`` stops at it, absolute links are re-rooted)."""
-    if root.system_path_of(path.parent) is None and not pattern.startswith("/"):
-        root = Root()  # a file named on the command line outside the root: host semantics
-    system = root.join(path.parent, pattern)
+    patterns are relative to the directory of the file that contains the line (ifupdown2:
+    to ``/``, its working directory at boot); everything is resolved inside the root (``..``
+    stops at it, absolute links are re-rooted)."""
+    if dialect is Dialect.IFUPDOWN2 and not pattern.startswith("/"):
+        system = "/" + pattern
+    else:
+        if root.system_path_of(path.parent) is None and not pattern.startswith("/"):
+            root = Root()  # a file named on the command line outside the root: host semantics
+        system = root.join(path.parent, pattern)
     magic = glob.has_magic(pattern)
     matches = root.glob(system)
     if line.keyword == "source":

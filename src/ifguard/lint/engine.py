@@ -169,7 +169,7 @@ def lint_paths(
     nics: frozenset[str] | None = None,
 ) -> Result:
     """Lint the given files (or the running configuration) as one configuration."""
-    loaded = load(paths, root, follow=follow)
+    loaded = load(paths, root, follow=follow, dialect=dialect or settings.dialect)
     return lint_loaded(loaded, settings, dialect=dialect, nics=nics)
 
 
