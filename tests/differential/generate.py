@@ -75,9 +75,7 @@ def option(draw: st.DrawFn) -> str:
 def stanza(draw: st.DrawFn) -> list[str]:
     name = draw(st.sampled_from(NAMES))
     head = draw(
-        st.sampled_from(
-            [f"iface {name} inet static", f"iface {name} inet manual", f"iface {name}"]
-        )
+        st.sampled_from([f"iface {name} inet static", f"iface {name} inet manual", f"iface {name}"])
     )
     lines = [f"auto {name}"] if draw(st.booleans()) else []
     lines.append(head)

@@ -27,9 +27,9 @@ from typing import Any
 
 from ifguard.config.diagnostic import Severity
 from ifguard.config.model import Config, canonical
-from ifguard.config.settings import Settings
 from ifguard.config.source import Loaded
 from ifguard.lint.engine import Result, lint_paths
+from ifguard.lint.settings import Settings
 from ifguard.system.root import Root
 
 ORACLE = Path(__file__).with_name("oracle.py")

@@ -38,11 +38,28 @@ def _files() -> list[tuple[str, bytes]]:
 FILES = _files()
 
 
-def _mako(result_docs: object) -> bool:
-    return False
+# Disagreements found by this harness that lint does not name yet (strict: a fix turns the
+# xfail into a failure, so the entry must then be removed).
+PENDING = {
+    "IFG206 Example": "ifupdown2 stores `rename` as an attribute of the stanza above",
+    "valid/ng-inheritance.interfaces": "ifupdown2 rejects `inherits` as an address family",
+    "valid/pve-brbase.interfaces": "ifupdown2 stores `source-directory` as an attribute",
+}
 
 
-@pytest.mark.parametrize(("name", "data"), FILES, ids=[n for n, _ in FILES])
+def _cases() -> list[object]:
+    return [
+        pytest.param(
+            name,
+            data,
+            id=name,
+            marks=[pytest.mark.xfail(reason=PENDING[name], strict=True)] if name in PENDING else [],
+        )
+        for name, data in FILES
+    ]
+
+
+@pytest.mark.parametrize(("name", "data"), _cases())
 def test_a_reading_that_differs_from_ifupdown2_is_named(
     name: str, data: bytes, oracle: Oracle, tmp_path: Path
 ) -> None:
