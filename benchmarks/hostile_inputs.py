@@ -107,6 +107,26 @@ def cases(tmp: Path, ifguard: str) -> list[tuple[str, str, Callable[[], Row]]]:
     wrapper_root = install_wrapper(tmp, ifguard)
     project = tmp / "project"
     project.mkdir()
+    # issue 22: a kernel file that blocks, totals over sourced files, output per input byte
+    kmsg = tmp / "src-kmsg"
+    kmsg.write_text(f"{LO}source /proc/kmsg\nsource /sys/kernel/notes\n")
+    big15 = tmp / "big15"
+    big15.write_bytes(b"#" * (15 * MIB) + b"\n")
+    src60 = tmp / "src60"
+    src60.write_text(LO + f"source {big15}\n" * 60)
+    small = tmp / "small"
+    small.write_text("iface vmbr0 inet static\n    address 192.0.2.9/24\n    gateway 10.0.0.1\n")
+    src10k = tmp / "src10k"
+    src10k.write_text(LO + f"source {small}\n" * 10_000)
+    per_byte = tmp / "per-byte-256k"
+    per_byte.write_text("x\n" * (128 * 1024))
+    per_byte_1m = tmp / "per-byte-1m"
+    per_byte_1m.write_text("x\n" * (512 * 1024))
+    repeated = tmp / "ifg402-944k"
+    with repeated.open("w") as out:
+        stanza = "iface vmbr0 inet static\n    address 192.0.2.{}/24\n    gateway 10.0.0.1\n"
+        while out.tell() < 944_000:
+            out.write(stanza.format(out.tell() % 250 + 1))
     (project / "pyproject.toml").write_text('[tool.ifguard]\nignore = ["ALL"]\n')
 
     def victim_untouched(
@@ -152,6 +172,12 @@ def cases(tmp: Path, ifguard: str) -> list[tuple[str, str, Callable[[], Row]]]:
             victim_untouched(lint("--root", str(root), "--fix")),
         ),
         ('settings ignore = "IFG101"', "2", lint("--gate", "--root", str(settings))),
+        ("source /proc/kmsg, /sys file", "1 (IFG201 error), no hang", lint(str(kmsg))),
+        ("15 MiB file sourced 60 times", "1 (IFG201: 16 MiB total)", lint(str(src60))),
+        ("10,000 sources of a small file", "1 (IFG201: 4096 files)", lint(str(src10k))),
+        ("256 KiB, a diagnostic per byte", "1 (500 shown per file)", lint(str(per_byte))),
+        ("1 MiB, a diagnostic per byte", "1 (500 shown per file)", lint(str(per_byte_1m))),
+        ("IFG402: 944 kB repeated stanzas", "0 (warnings)", lint(str(repeated))),
         (
             "cwd pyproject ignore=ALL, wrapper",
             "1 (refused)",

@@ -166,8 +166,25 @@ def test_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
         f.write_text("auto lo\niface lo inet loopback\n")
         f.chmod(0)
         assert_usage_error(ifguard("lint", str(f)), "cannot read: Permission denied")
-    else:  # root reads mode-000 files: use a file that exists but fails on read (EIO)
-        assert_usage_error(ifguard("lint", "/proc/self/mem"), "cannot read: Input/output error")
+    else:  # root reads mode-000 files; /proc/self/mem (EIO on read) is refused before reading
+        assert_usage_error(ifguard("lint", "/proc/self/mem"), "is on proc, a kernel file system")
+
+
+def test_a_read_error_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from ifguard.config.source import read_main
+    from ifguard.system.errors import UsageError
+
+    f = tmp_path / "interfaces"
+    f.write_text("auto lo\niface lo inet loopback\n")
+
+    def eio(fd: int, n: int) -> bytes:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "read", eio)
+    with pytest.raises(UsageError, match="cannot read: Input/output error"):
+        read_main(f)
 
 
 @pytest.mark.slow

@@ -242,6 +242,14 @@ def run(args: argparse.Namespace) -> int:
             diagnostics, docs = result.diagnostics, result.loaded.documents
             fixed = fixer.fix(docs, diagnostics)
     _print(args, diagnostics, docs)
+    if result.omitted:
+        from ifguard.lint.engine import MAX_PER_FILE, MAX_TOTAL
+
+        print(
+            f"ifguard: {result.omitted} more diagnostic(s) not shown (at most {MAX_PER_FILE} "
+            f"per file and {MAX_TOTAL} in all, per severity)",
+            file=sys.stderr,
+        )
     if args.format == "text" and not args.quiet:
         note = _management_note(result)
         if note:

@@ -4,6 +4,11 @@ Everything is resolved under a ``Root`` (``/`` in production, a temporary direct
 or ``--root DIR``). Missing files and include cycles are recorded as ``SourceIssue``s that the
 rules report; only an unreadable *main* file is a ``UsageError``.
 
+One configuration is bounded as a whole, not only file by file (``Budget``): at most
+``MAX_TOTAL_BYTES`` read over the main file and everything it sources, at most
+``MAX_FILES`` files, within ``LOAD_SECONDS``. What is past a limit is an "unreadable"
+issue (an IFG201 error: its stanzas were not checked, so no gate passes on it).
+
 A host has up to two configurations, each a main file plus what *it* sources: *running*
 (``/etc/network/interfaces``) and, on Proxmox, *pending* (``/etc/network/interfaces.new``,
 which the GUI's Apply and the next boot move over ``interfaces``: a replacement, never an
@@ -23,7 +28,13 @@ from typing import NamedTuple
 from ifguard.config.dialect import Dialect, detect
 from ifguard.config.parse import Document, Kind, Line, parse
 from ifguard.system.errors import UsageError
-from ifguard.system.readfile import NotRegularFile, describe, read_regular
+from ifguard.system.readfile import (
+    MAX_BYTES,
+    FileTooLarge,
+    NotRegularFile,
+    describe,
+    read_regular,
+)
 from ifguard.system.root import Root
 
 DEFAULT_INTERFACES = "/etc/network/interfaces"
@@ -32,6 +43,51 @@ PROXMOX_PENDING = "/etc/network/interfaces.new"
 _DIRECTORY_ENTRY = re.compile(r"^[a-zA-Z0-9_-]+$")
 _MAX_DEPTH = 32
 _NOTHING = "/dev/null"  # `source /dev/null`: an include switched off
+MAX_TOTAL_BYTES = MAX_BYTES  # over one configuration: the main file and all it sources
+MAX_FILES = 4096  # files read for one configuration (a real one has a few dozen)
+LOAD_SECONDS = 30.0
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.lstat(path).st_size
+    except OSError:
+        return 0
+
+
+class Budget:
+    """What one configuration may still read: bytes, files and time."""
+
+    __slots__ = ("bytes", "deadline", "files")
+
+    def __init__(self) -> None:
+        import time
+
+        self.bytes = MAX_TOTAL_BYTES
+        self.files = MAX_FILES
+        self.deadline = time.monotonic() + LOAD_SECONDS
+
+    def read(self, path: Path, follow: bool) -> tuple[bytes, os.stat_result]:
+        """One file, charged to the budget (an ``OSError`` when it is spent)."""
+        import errno
+        import time
+
+        if self.files <= 0:
+            raise OSError(errno.EFBIG, f"more than {MAX_FILES} files sourced", str(path))
+        if time.monotonic() >= self.deadline:
+            raise OSError(errno.ETIMEDOUT, f"reading took over {LOAD_SECONDS:g} s", str(path))
+        try:
+            data, st = read_regular(path, limit=self.bytes, follow=follow, deadline=self.deadline)
+        except FileTooLarge as exc:
+            if _size(path) > MAX_BYTES:
+                exc.strerror = f"larger than {MAX_BYTES // (1024 * 1024)} MiB"
+            else:
+                total = MAX_TOTAL_BYTES / (1024 * 1024)
+                exc.strerror = f"the files sourced total more than {total:g} MiB"
+            raise
+        self.files -= 1
+        self.bytes -= len(data)
+        return data, st
 
 
 class SourceIssue(NamedTuple):
@@ -60,11 +116,14 @@ class Loaded:
         self.mains: list[Document] = mains if mains is not None else []
 
 
-def read_main(path: Path, root: Root | None = None) -> tuple[bytes, os.stat_result]:
+def read_main(
+    path: Path, root: Root | None = None, budget: Budget | None = None
+) -> tuple[bytes, os.stat_result]:
     """A main file's bytes (and ``fstat``) through the bounded reader; any failure is one
-    ``UsageError`` line (exit 2): a FIFO, a device, a directory, a loop, a file over 16 MiB."""
+    ``UsageError`` line (exit 2): a FIFO, a device, a directory, a loop, a file over 16 MiB,
+    a file on /proc or /sys."""
     try:
-        return read_regular(path, follow=root is None or root.follow_symlinks)
+        return (budget or Budget()).read(path, root is None or root.follow_symlinks)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except NotRegularFile as exc:
@@ -120,8 +179,9 @@ def load(
     else:
         mains = [main for _, main in host_configurations(root)[:1]]
     read: list[tuple[Document, Path, tuple[int, int]]] = []
+    budget = Budget()
     for path in mains:
-        data, st = read_main(path, root)
+        data, st = read_main(path, root, budget)
         doc = parse(data, str(path))
         loaded.mains.append(doc)
         read.append((doc, path, (st.st_dev, st.st_ino)))
@@ -130,7 +190,7 @@ def load(
         return loaded
     chosen = Dialect(dialect) if dialect else detect(loaded.mains)
     for doc, path, ident in read:
-        _add(loaded, doc, path, root, (ident,), chosen)
+        _add(loaded, doc, path, root, (ident,), chosen, budget)
     return loaded
 
 
@@ -147,6 +207,7 @@ def _add(
     root: Root,
     chain: tuple[tuple[int, int], ...],
     dialect: Dialect,
+    budget: Budget,
 ) -> None:
     loaded.documents.append(doc)
     keywords = ("source",) if dialect is Dialect.IFUPDOWN2 else ("source", "source-directory")
@@ -169,7 +230,7 @@ def _add(
                 loaded.issues.append(SourceIssue("depth", doc, line, str(target)))
                 continue
             try:
-                data, st = read_regular(target, follow=root.follow_symlinks)
+                data, st = budget.read(target, root.follow_symlinks)
             except FileNotFoundError:  # a dangling link in a directory
                 loaded.issues.append(SourceIssue("missing", doc, line, str(target)))
                 continue
@@ -188,6 +249,7 @@ def _add(
                 root,
                 (*chain, (st.st_dev, st.st_ino)),
                 dialect,
+                budget,
             )
 
 

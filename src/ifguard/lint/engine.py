@@ -32,6 +32,7 @@ class Result(NamedTuple):
     dialect: dialects.Dialect
     diagnostics: tuple[Diagnostic, ...]
     label: str | None = None  # "running" | "pending" for a host configuration
+    omitted: int = 0  # diagnostics past the caps (``MAX_PER_FILE``, ``MAX_TOTAL``)
 
     @property
     def errors(self) -> int:
@@ -120,9 +121,21 @@ def _bounded(message: str) -> str:
     return message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE] + "…"
 
 
-def run_rules(ctx: Context, rules: Sequence[Rule], settings: Settings) -> list[Diagnostic]:
+MAX_PER_FILE = 500  # diagnostics kept per file and severity
+MAX_TOTAL = 2000  # diagnostics kept per severity over the configuration
+
+
+def run_rules(
+    ctx: Context, rules: Sequence[Rule], settings: Settings
+) -> tuple[list[Diagnostic], int]:
+    """The diagnostics (sorted) and how many were dropped past the caps. The caps count
+    per severity, so an error is never crowded out by warnings: the verdict is unchanged,
+    and memory stays bounded whatever the file (one finding per input byte is possible)."""
     suppress = Suppressions(ctx.documents)
     out: list[Diagnostic] = []
+    per_file: dict[tuple[str, Severity], int] = {}
+    total: dict[Severity, int] = {}
+    omitted = 0
     for r in rules:
         if not settings.enabled(r.code, r.name):
             continue
@@ -130,19 +143,20 @@ def run_rules(ctx: Context, rules: Sequence[Rule], settings: Settings) -> list[D
             continue
         default = settings.severity.get(r.code) or settings.severity.get(r.name)
         for f in r.run(ctx):
-            diag = Diagnostic(
-                f.span,
-                r.code,
-                r.name,
-                default or f.severity or r.severity,
-                _bounded(f.message),
-                f.fix,
-            )
+            severity = default or f.severity or r.severity
+            key = (f.span.path, severity)
+            if per_file.get(key, 0) >= MAX_PER_FILE or total.get(severity, 0) >= MAX_TOTAL:
+                if not settings.ignored_in(f.span.path, r.code, r.name):
+                    omitted += 1  # (a suppression comment may cover some: an upper bound)
+                continue
+            diag = Diagnostic(f.span, r.code, r.name, severity, _bounded(f.message), f.fix)
             if settings.ignored_in(diag.path, r.code, r.name) or suppress.covers(diag):
                 continue
+            per_file[key] = per_file.get(key, 0) + 1
+            total[severity] = total.get(severity, 0) + 1
             out.append(diag)
     out.sort(key=Diagnostic.sort_key)
-    return out
+    return out, omitted
 
 
 def lint_loaded(
@@ -156,7 +170,8 @@ def lint_loaded(
     chosen = dialect or settings.dialect
     detected = dialects.Dialect(chosen) if chosen else dialects.detect(loaded.documents)
     ctx = Context(loaded, config, detected, nics)
-    return Result(loaded, config, detected, tuple(run_rules(ctx, RULES, settings)))
+    found, omitted = run_rules(ctx, RULES, settings)
+    return Result(loaded, config, detected, tuple(found), omitted=omitted)
 
 
 def lint_paths(
@@ -247,6 +262,11 @@ class HostResult(NamedTuple):
     @property
     def errors(self) -> int:
         return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def omitted(self) -> int:
+        """Diagnostics past the caps, over all configurations (an upper bound)."""
+        return sum(r.omitted for r in self.results)
 
     @property
     def loaded(self) -> Loaded:

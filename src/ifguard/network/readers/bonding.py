@@ -68,7 +68,7 @@ def read_bonds(root: Root | None = None) -> tuple[dict[str, Bond], list[str]]:
         return bonds, errors  # no bonding driver loaded: no Linux bonds
     for path in sorted(directory.iterdir()):
         try:
-            data, _ = read_regular(path, limit=_MAX)  # (a FIFO under --root must not hang)
+            data, _ = read_regular(path, limit=_MAX, pseudo=True)  # (a FIFO must not hang)
             bonds[path.name] = parse_bonding(path.name, data.decode(errors="replace"))
         except OSError as exc:
             errors.append(f"{path}: {describe(exc)}")
