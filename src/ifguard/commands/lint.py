@@ -42,7 +42,9 @@ exit status: 0 no errors (warnings allowed), 1 errors found, 2 could not run.
 suppress one line with a comment above it:  # ifguard: ignore[IFG101]
 
 limits: only regular files are read (a FIFO, a device or a directory: exit 2 for a named
-file, an IFG201 error for a sourced one), at most 16 MiB each; stdin ('-') must be a
+file, an IFG201 error for a sourced one), none on /proc, /sys or another kernel file
+system, at most 16 MiB each and 16 MiB / 4096 files over all a configuration sources;
+at most 500 diagnostics per file and severity are shown; stdin ('-') must be a
 regular file or a pipe (same limit). Under --root every path, `source` line and symbolic
 link is resolved as if DIR were / (`..` stops at DIR; absolute links stay inside it).
 """
