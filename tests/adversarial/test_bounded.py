@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from ifguard.config import source
-from ifguard.config.settings import Settings
 from ifguard.lint import engine
 from ifguard.lint.engine import lint_paths
+from ifguard.lint.settings import Settings
 from ifguard.system import readfile
 from ifguard.system.root import Root
 
