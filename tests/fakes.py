@@ -104,7 +104,8 @@ class FakeInvoker:
 class FakeNet:
     """Scripted ARP/ICMP/TCP answers. ``arp_ok``/``ping_ok`` answer every request unless
     ``answers`` has one for that request (``("arp", dev, ip)`` or ``("ping", host)``);
-    ``tcp_error`` is the answer of every TCP connect (None: connected). Every call is recorded
+    ``tcp_error`` is the answer of every TCP connect (None: connected); with ``tcp_untried``
+    every connect raises ``CannotProbe`` (a socket the sandbox refuses). Every call is recorded
     with the thread it came from; ``delay`` makes each answer take that long (real time)."""
 
     def __init__(
@@ -115,8 +116,10 @@ class FakeNet:
         *,
         delay: float = 0.0,
         answers: dict[tuple[str, ...], bool | None] | None = None,
+        tcp_untried: str | None = None,
     ) -> None:
         self.arp_ok, self.ping_ok, self.tcp_error = arp, ping, tcp
+        self.tcp_untried = tcp_untried
         self.delay = delay
         self.answers = answers or {}
         self.calls: list[tuple[str, ...]] = []
@@ -147,6 +150,10 @@ class FakeNet:
 
     def tcp(self, host: str, port: int, timeout: float) -> str | None:
         self._call("tcp", host, str(port))
+        if self.tcp_untried is not None:
+            from ifguard.network.netprobe import CannotProbe
+
+            raise CannotProbe(self.tcp_untried)
         return self.tcp_error
 
 

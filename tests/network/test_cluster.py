@@ -85,6 +85,19 @@ def test_peer_probe_uses_arp_on_the_link_interface() -> None:
     assert [c.ok for c in silent] == [False, False]
 
 
+def test_peer_probe_falls_back_to_ping_when_arp_cannot_be_tried() -> None:
+    """A sandbox without AF_PACKET: ARP says None, the peer is asked by ping instead; when
+    neither can run it is a warning ("could not be tried"), never a failure."""
+    net = FakeNet(None, True)
+    checks = cl.probe_peers(CLUSTER, state(LAB), net, 1.0)
+    assert [c.ok for c in checks] == [True, True]
+    assert net.calls == [("arp", "vlan1001", "198.51.100.20"), ("ping", "198.51.100.20")]
+    assert "ping via vlan1001: answers" in checks[0].detail
+    untried = cl.probe_peers(CLUSTER, state(LAB), FakeNet(None, None), 1.0)
+    assert [c.status for c in untried] == ["warn", "warn"]
+    assert "could not be tried" in untried[0].detail
+
+
 def test_peer_without_interface_fails() -> None:
     gone = LAB.replace("\taddress 198.51.100.10/24\n", "")
     checks = cl.probe_peers(CLUSTER, state(gone), FakeNet(False, False), 1.0)

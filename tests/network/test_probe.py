@@ -7,10 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from ifguard.network.netprobe import arp_request, is_arp_reply_from
+from ifguard.network.netprobe import SystemNet, arp_request, is_arp_reply_from
 from ifguard.network.probe import parse_target, run_probes
 from ifguard.network.readers.types import OvsState
-from tests.fakes import FakeNet
+from ifguard.system.runner import Completed
+from tests.fakes import FakeNet, FakeRunner
 
 from .conftest import incident_config, recorded
 
@@ -87,6 +88,45 @@ def test_a_probe_that_cannot_run_says_so() -> None:
     report = run_probes(incident_config(), recorded("lab-healthy"), FakeNet(arp=None, ping=None))
     gw = next(r for r in report.results if r.name.startswith("gateway"))
     assert gw.status == "error" and not report.healthy
+
+
+def test_arp_that_cannot_be_tried_falls_back_to_icmp() -> None:
+    """A sandbox without AF_PACKET (the packaged unit's RestrictAddressFamilies): ARP says
+    None, ping answers - healthy; ping silent too - a failure of what did run, said so."""
+    rt = recorded("lab-healthy")
+    net = FakeNet(arp=None, ping=True)
+    report = run_probes(incident_config(), rt, net)
+    gw = next(r for r in report.results if r.name.startswith("gateway"))
+    assert (gw.status, gw.detail) == ("pass", "answers ICMP echo") and report.healthy
+    assert net.calls == [("arp", "vlan1", "192.0.2.1"), ("ping", "192.0.2.1")]
+    silent = run_probes(incident_config(), rt, FakeNet(arp=None, ping=False))
+    gw = next(r for r in silent.results if r.name.startswith("gateway"))
+    assert (gw.status, gw.detail) == ("fail", "no ICMP reply (ARP could not be tried)")
+
+
+def test_a_tcp_target_that_cannot_be_tried_is_an_error_not_a_failure() -> None:
+    net = FakeNet(tcp_untried="could not try a TCP connection: Address family not supported")
+    report = run_probes(incident_config(), recorded("lab-healthy"), net, targets=["[::1]:22"])
+    r = next(x for x in report.results if x.name == "target [::1]:22")
+    assert r.status == "error" and "could not try" in r.detail
+    refused = run_probes(
+        incident_config(),
+        recorded("lab-healthy"),
+        FakeNet(tcp="Connection refused"),
+        targets=["192.0.2.1:22"],
+    )
+    assert statuses(refused)["target 192.0.2.1:22"] == "fail"
+
+
+@pytest.mark.parametrize(
+    ("rc", "answer"),
+    [(0, True), (1, False), (124, False), (2, None), (126, None), (127, None)],
+)
+def test_ping_exit_status(rc: int, answer: bool | None) -> None:
+    """ping's own error (exit 2: no socket, unknown host) or no ping at all is "could not
+    be tried", never "no reply"."""
+    runner = FakeRunner({"ping": Completed(rc, "", "")})
+    assert SystemNet(runner).ping("192.0.2.1", 1.0) is answer
 
 
 def test_missing_address_route_and_nic() -> None:

@@ -116,6 +116,19 @@ def test_all_members_down_is_broken_and_points_at_the_cables() -> None:
     assert "look at cables" in s.fix[0]
 
 
+def test_a_probe_that_cannot_run_is_cannot_check_never_broken() -> None:
+    """A probe error (a sandbox refusing its socket, no ping) is no evidence the network is
+    broken: degraded, said as CANNOT CHECK, and no restore is suggested."""
+    probes = (
+        *HEALTHY[:-1],
+        Probe("gateway 192.0.2.1 reachable", "error", "could not send ARP or ICMP"),
+    )
+    s = build(Facts(probes=probes, known_good=3, version=4), T0)
+    assert s.level == DEGRADED and not s.broken
+    assert "CANNOT CHECK gateway 192.0.2.1 reachable: could not send ARP or ICMP" in s.problems
+    assert not any("restore" in line for line in s.fix)
+
+
 def test_what_ifguard_did_is_listed() -> None:
     probes = (Probe("gateway 192.0.2.1 reachable", "fail", "no ARP or ICMP reply"),)
     facts = Facts(

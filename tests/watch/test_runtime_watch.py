@@ -70,6 +70,29 @@ def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:
     assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable", "resolved")]
 
 
+def test_a_probe_that_cannot_run_is_a_cannot_check_warning_not_a_failure() -> None:
+    clock, net = FakeClock(1000.0), FakeNet(arp=None, ping=None)
+    m = monitor({"rt": recorded("lab-healthy")}, net, clock)
+    verdict, _ = m.check()
+    assert not verdict.healthy and verdict.cannot_check
+    clock.t += 1.0
+    _, alerts = m.check()
+    assert [(a.key, a.state, a.title) for a in alerts] == [
+        (
+            "warn:gateway 192.0.2.1 reachable",
+            "firing",
+            "cannot check: gateway 192.0.2.1 reachable",
+        )
+    ]
+    net.ping_ok = True  # the fallback runs again
+    verdict, alerts = m.check()
+    assert verdict.healthy and not verdict.cannot_check
+    assert [a.title for a in alerts] == ["resolved warning: gateway 192.0.2.1 reachable"]
+    net.gateway_ok = False  # a probe that ran and heard nothing is a failure, not "cannot check"
+    verdict, _ = m.check()
+    assert not verdict.healthy and not verdict.cannot_check
+
+
 def test_a_blip_shorter_than_the_grace_is_not_alerted() -> None:
     clock, state = FakeClock(1000.0), {"rt": recorded("lab-healthy")}
     rt = state["rt"]
@@ -159,6 +182,15 @@ def test_never_heals_during_an_apply_or_onto_the_same_files_or_when_disabled() -
     s2 = healer(off, enabled=False)
     s2.observe(obs(0, False))
     assert s2.observe(obs(100, False)) == [] and off.restored == []
+
+
+def test_probes_that_cannot_run_neither_heal_nor_mark_known_good() -> None:
+    h = History(good=1)
+    s = healer(h)
+    for t in (0, 30, 100, 1000):
+        assert s.observe(Observation(t, False, 0, 2, False, cannot_check=True)) == []
+    assert h.restored == [] and h.good == 1  # no heal, and version 2 is not marked either
+    assert s.due(1000) is None  # nothing pending: the daemon is not woken for it
 
 
 def test_due_wakes_the_daemon_only_while_a_decision_is_pending() -> None:

@@ -157,7 +157,8 @@ def probe_peers(cluster: Cluster, state: NetState, net: Net, timeout: float) -> 
     interface when the peer is on-link (proves the path, not just any route), else ping. A
     peer that could not be asked is a warning (the change is not held against it)."""
     checks: list[ProbeResult] = []
-    asked: dict[tuple[str, str, bool], bool | None] = {}  # one question per peer and path
+    # one question per peer and path: (answer, how it was asked)
+    asked: dict[tuple[str, str, bool], tuple[bool | None, str]] = {}
     for link in links(cluster, state):
         if link.peer is None:
             continue
@@ -173,13 +174,11 @@ def probe_peers(cluster: Cluster, state: NetState, net: Net, timeout: float) -> 
         on_link = port is not None and _on_link(NetState({port.name: port}), link.peer)
         key = (link.interface, link.peer, bool(on_link))
         if key not in asked:
-            asked[key] = (
-                net.arp(link.interface, link.peer, timeout)
-                if on_link
-                else net.ping(link.peer, timeout)
-            )
-        answer = asked[key]
-        how = f"{'ARP' if on_link else 'ping'} via {link.interface}"
+            arp = net.arp(link.interface, link.peer, timeout) if on_link else None
+            # ARP that cannot be tried (a sandbox without AF_PACKET) falls back to ping
+            asked[key] = (arp, "ARP") if arp is not None else (net.ping(link.peer, timeout), "ping")
+        answer, method = asked[key]
+        how = f"{method} via {link.interface}"
         if answer is None:
             checks.append(ProbeResult(name, ProbeStatus.WARN, f"{how}: could not be tried"))
         elif answer:

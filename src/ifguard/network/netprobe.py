@@ -1,11 +1,18 @@
 """The network side effects of health probes: ARP, ICMP echo and TCP connect, each bounded
 by a timeout. ``None`` means "could not be tried" (no permission, no such device, no ping
 binary), which a probe reports as such instead of passing or failing.
+
+"Could not be tried" is any error of the probe's own machinery: a socket the sandbox refuses
+(a systemd unit's ``RestrictAddressFamilies=`` without ``AF_PACKET`` makes ``socket()`` fail
+with EAFNOSUPPORT; no CAP_NET_RAW gives EPERM), a device that cannot be bound, ``ping``
+missing or exiting 2 (its own error, not "no reply"). Only a probe that ran and heard
+nothing is a failure.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import select
 import socket
 import struct
@@ -15,6 +22,27 @@ from typing import Protocol
 from ifguard.system.runner import Runner, SubprocessRunner
 
 ETH_P_ARP = 0x0806
+
+
+# errors of creating or using a socket that say nothing about the network: the probe could
+# not be tried (a sandbox, missing privileges, no resources)
+UNTRIED = frozenset(
+    {
+        errno.EAFNOSUPPORT,
+        errno.EPROTONOSUPPORT,
+        errno.ESOCKTNOSUPPORT,
+        errno.EPERM,
+        errno.EACCES,
+        errno.EMFILE,
+        errno.ENFILE,
+        errno.ENOBUFS,
+        errno.ENOMEM,
+    }
+)
+
+
+class CannotProbe(Exception):
+    """A probe that could not be tried (not a failure): the reason is the message."""
 
 
 class Net(Protocol):
@@ -67,35 +95,47 @@ class SystemNet:
         self.runner = runner or SubprocessRunner()
 
     def arp(self, dev: str, ip: str, timeout: float) -> bool | None:
+        """True: the address answered ARP on ``dev``; False: silent for ``timeout``; None:
+        no ARP could be sent or heard (any OSError of the packet socket; the caller falls
+        back to ICMP)."""
         try:
             sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ARP))
-        except (PermissionError, AttributeError):
+        except (OSError, AttributeError):  # EAFNOSUPPORT in a sandbox, EPERM without root
             return None
         with sock:
             try:
                 sock.bind((dev, ETH_P_ARP))
                 mac = sock.getsockname()[4]
                 sock.send(arp_request(mac, _source_ip(dev, ip), ip))
+                end = time.monotonic() + timeout
+                while (left := end - time.monotonic()) > 0:
+                    ready, _, _ = select.select([sock], [], [], left)
+                    if ready and is_arp_reply_from(sock.recv(2048), ip):
+                        return True
             except OSError:
                 return None
-            end = time.monotonic() + timeout
-            while (left := end - time.monotonic()) > 0:
-                ready, _, _ = select.select([sock], [], [], left)
-                if ready and is_arp_reply_from(sock.recv(2048), ip):
-                    return True
             return False
 
     def ping(self, host: str, timeout: float) -> bool | None:
+        """True: an echo reply; False: none in time; None: ping could not run (missing,
+        not executable, or its own error - exit 2: no socket, unknown host)."""
         wait = str(max(1, round(timeout)))
         argv = ["ping", "-6" if ":" in host else "-4", "-n", "-c", "1", "-W", wait, host]
         done = self.runner.run(argv, timeout=timeout + 2)
-        if done.rc in (126, 127):
-            return None
-        return done.ok
+        if done.rc == 0:
+            return True
+        if done.rc in (1, 124):  # no reply; no reply before our own deadline
+            return False
+        return None
 
     def tcp(self, host: str, port: int, timeout: float) -> str | None:
+        """None: connected; the error otherwise. Raises CannotProbe when no connection
+        could be attempted (a socket the sandbox or the kernel refuses)."""
         try:
             with socket.create_connection((host, port), timeout=timeout):
                 return None
         except OSError as exc:
-            return exc.strerror or str(exc) or type(exc).__name__
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            if exc.errno in UNTRIED:
+                raise CannotProbe(f"could not try a TCP connection: {reason}") from None
+            return reason

@@ -19,7 +19,7 @@ from functools import partial
 
 from ifguard.config.model import Config
 from ifguard.config.topology import ovs_options
-from ifguard.network.netprobe import Net
+from ifguard.network.netprobe import CannotProbe, Net
 from ifguard.network.probe_report import ProbeReport, ProbeResult, ProbeStatus
 from ifguard.network.readers.types import Bond, BondMember, Runtime
 from ifguard.network.state import ManagementPath, NetState, management_path, state_from_config
@@ -191,6 +191,9 @@ def _timed(name: str, fn: Callable[[], tuple[ProbeStatus, str]]) -> ProbeResult:
 
 
 def _gateway(net: Net, dev: str | None, gw: str, timeout: float) -> tuple[ProbeStatus, str]:
+    """ARP first, ICMP echo when ARP is silent or cannot be tried (a sandbox without
+    AF_PACKET); a failure only when a method that ran heard nothing, "cannot check" (error)
+    when neither could run."""
     arp = net.arp(dev, gw, timeout) if dev and ":" not in gw else None
     if arp:
         return ProbeStatus.PASS, "answers ARP"
@@ -199,6 +202,8 @@ def _gateway(net: Net, dev: str | None, gw: str, timeout: float) -> tuple[ProbeS
         return ProbeStatus.PASS, "answers ICMP echo" + ("" if arp is None else ", not ARP")
     if arp is None and ping is None:
         return ProbeStatus.ERROR, "could not send ARP or ICMP (permission? no ping?)"
+    if arp is None:
+        return ProbeStatus.FAIL, "no ICMP reply (ARP could not be tried)"
     return ProbeStatus.FAIL, "no ARP reply" if ping is None else "no ARP or ICMP reply"
 
 
@@ -212,7 +217,10 @@ def _target(net: Net, text: str, timeout: float) -> tuple[ProbeStatus, str]:
             else ((ProbeStatus.PASS, "") if ok else (ProbeStatus.FAIL, "no reply"))
         )
     assert port is not None
-    error = net.tcp(host, port, timeout)
+    try:
+        error = net.tcp(host, port, timeout)
+    except CannotProbe as exc:
+        return ProbeStatus.ERROR, str(exc)
     return (ProbeStatus.PASS, "") if error is None else (ProbeStatus.FAIL, error)
 
 

@@ -3,9 +3,11 @@
 Pure: no I/O, no clock (``now`` is passed in). Levels:
 
 * ``broken``: the files ifupdown reads have errors (the next reload or boot loads them), a
-  probe on the management path fails or cannot run, or a bond has no member up;
+  probe on the management path fails, or a bond has no member up;
 * ``degraded``: still working but not as configured: a bond member down (redundancy lost),
-  a probe warning, drift, errors in Proxmox's pending ``interfaces.new``;
+  a probe warning, drift, errors in Proxmox's pending ``interfaces.new``; or not known to
+  work: a probe that cannot run ("CANNOT CHECK": a sandbox refusing its socket, no ``ping``)
+  is never "broken" - only a probe that ran and heard nothing is;
 * ``ok``.
 
 ``render_text`` fits above a login prompt on an 80x25 console: at most ``MAX_LINES`` lines
@@ -170,13 +172,13 @@ def level_of(f: Facts) -> str:
     probes = f.probes or ()
     if (
         any(c.errors for c in running)
-        or any(p.status in ("fail", "error") for p in probes)
+        or any(p.status == "fail" for p in probes)
         or any(not b.up for b in f.bonds)
     ):
         return BROKEN
     if (
         any(c.errors for c in f.config)
-        or any(p.status == "warn" for p in probes)
+        or any(p.status in ("warn", "error") for p in probes)
         or any(b.down for b in f.bonds)
         or f.drift
     ):

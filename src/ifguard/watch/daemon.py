@@ -172,7 +172,12 @@ class Watcher(Delivery):
                 pending = StateDir(self.state_dir).has_pending()
                 alerts += self.healer.observe(
                     Observation(
-                        self.clock.now(), verdict.healthy, self.lint_errors, self.version, pending
+                        self.clock.now(),
+                        verdict.healthy,
+                        self.lint_errors,
+                        self.version,
+                        pending,
+                        verdict.cannot_check,
                     )
                 )
             if self.store is not None:

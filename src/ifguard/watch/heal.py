@@ -8,7 +8,9 @@ Decisions only; the restore itself is a callable (the daemon runs ``ifguard rest
 - heal only when unhealthy for ``after`` seconds, no apply transaction is open (its own
   guardian owns the situation), the files differ from the known-good version, and at most
   ``max_attempts`` times, waiting ``backoff`` * 2^n between attempts; unhealthy with the
-  known-good files in place is reported, never "healed" in a loop.
+  known-good files in place is reported, never "healed" in a loop;
+- probes that could not run (none failed) are no evidence either way: they neither count
+  towards a heal nor towards known-good.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Observation:
     lint_errors: int
     version: int | None  # the history id of the files on disk
     pending: bool  # an `ifguard apply` transaction is open
+    cannot_check: bool = False  # unhealthy only because probes could not run
 
 
 class SelfHealer:
@@ -68,6 +71,9 @@ class SelfHealer:
         return max(0.0, self.unhealthy_since + self.after - now, self.next_attempt - now)
 
     def observe(self, o: Observation) -> list[Alert]:
+        if not o.healthy and o.cannot_check:  # no evidence either way: wait for some
+            self.healthy_since = self.unhealthy_since = None
+            return []
         if o.healthy:
             self.unhealthy_since = None
             self.reported_same = False

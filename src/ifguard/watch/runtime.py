@@ -1,13 +1,14 @@
-"""Runtime watching: each check takes a runtime snapshot, runs the health probes and drift,
-fills the link/bond/drift metrics and turns *persistent* changes into alerts.
+"""Runtime watching: each check takes a runtime snapshot, runs the health probes and drift, fills
+the link/bond/drift metrics and turns *persistent* changes into alerts.
 
-Pure apart from the callables passed in (configuration loader, runtime reader, network
-probes, clock). A probe that fails or cannot run fires an alert once it has been bad for
-``grace`` seconds; a probe *warning* (degraded redundancy: a bond member down, LACP not
-negotiated on a member - the warning before the outage) fires its own alert after the same
-grace, titled as a warning, with its own "resolved" (a reload takes the bond away for a
-fraction of a second; that is not an alert); drift fires after ``drift_grace`` seconds.
-Each fires once and resolves once.
+Pure apart from the callables passed in (configuration loader, runtime reader, network probes,
+clock). A probe that fails fires an alert once it has been bad for ``grace`` seconds; a probe
+that cannot run (``error``: a sandbox refusing its socket, no ``ping``) fires a "cannot check"
+warning instead, never a failure; a probe *warning* (degraded redundancy: a bond member down,
+LACP not negotiated on a member - the warning before the outage) fires its own alert after the
+same grace, titled as a warning, with its own "resolved" (a reload takes the bond away for a
+fraction of a second; that is not an alert); drift fires after ``drift_grace`` seconds. Each
+fires once and resolves once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ifguard.config.model import Config
 from ifguard.network.drift import Drift, drift
 from ifguard.network.netprobe import Net
 from ifguard.network.probe import run_probes
-from ifguard.network.probe_report import ProbeReport
+from ifguard.network.probe_report import ProbeReport, ProbeStatus
 from ifguard.network.readers.types import Runtime
 from ifguard.system.clock import Clock
 from ifguard.watch.alerts import Alert
@@ -39,6 +40,13 @@ class RuntimeVerdict:
     @property
     def healthy(self) -> bool:
         return self.report.healthy
+
+    @property
+    def cannot_check(self) -> bool:
+        """Unhealthy only because probes could not run (none failed): no evidence either
+        way, neither a failure to heal nor a health to mark known-good."""
+        statuses = {r.status for r in self.report.results}
+        return ProbeStatus.ERROR in statuses and ProbeStatus.FAIL not in statuses
 
 
 class RuntimeMonitor:
@@ -68,9 +76,15 @@ class RuntimeMonitor:
         bad: dict[str, tuple[str, str]] = {}
         for r in report.results:
             detail = f"{r.status}: {r.detail}" if r.detail else r.status
-            if not r.ok:
+            if r.status == ProbeStatus.ERROR:
+                bad[f"{WARN}{r.name}"] = (
+                    f"cannot check: {r.name}",
+                    detail + "\nThe probe could not run: not a failure of the network, but "
+                    "nobody is watching this part of it.",
+                )
+            elif not r.ok:
                 bad[f"{PROBE}{r.name}"] = (f"probe failed: {r.name}", detail)
-            elif r.status == "warn":
+            elif r.status == ProbeStatus.WARN:
                 bad[f"{WARN}{r.name}"] = (
                     f"probe warning: {r.name}",
                     detail + "\nDegraded: the host still works, without redundancy.",
