@@ -205,9 +205,9 @@ def test_a_file_given_by_path_gets_the_same_verdict_on_any_machine(
     rc, plain = lint(capsys, str(path))
     assert rc == 0 and plain == []
     rc, asked = lint(capsys, "--nics", "eno1,eno2", str(path))
-    assert rc == 0
+    assert rc == 1  # the management bridge's only port is missing: an error (docs/boot.md)
     assert {d["code"] for d in asked} == {"IFG310"}
-    assert all(d["severity"] == "warning" for d in asked)
+    assert all(d["severity"] == "error" for d in asked)
     assert "`eno1`, `eno2` appeared" in str(asked[0]["message"])
     rc, known = lint(capsys, "--nics", "enp77s0f3", str(path))
     assert rc == 0 and known == []
@@ -216,24 +216,29 @@ def test_a_file_given_by_path_gets_the_same_verdict_on_any_machine(
 def test_host_nics_come_from_sys_class_net_under_the_root(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The classic outage: after an update enp1s0 is gone and enp2s0 appeared."""
+    """The classic outage: after an update enp1s0 is gone and enp2s0 appeared. enp1s0 is the
+    management bridge's only port, so the path is cut at the next boot: errors."""
     root = host(tmp_path, RUNNING)
     for nic in ("lo", "enp2s0", "vmbr0", "tap100i0"):
         (root / "sys/class/net" / nic).mkdir(parents=True)
     rc, diags = lint(capsys, "--root", str(root))
-    assert rc == 0
+    assert rc == 1
     assert [(d["code"], d["line"], d["severity"]) for d in diags] == [
-        ("IFG310", 5, "warning"),
-        ("IFG310", 11, "warning"),
+        ("IFG310", 5, "error"),
+        ("IFG310", 11, "error"),
     ]
+    # the same file given by path: the tree's NICs are only a hint, never a cut path
+    rc, hinted = lint(capsys, "--root", str(root), str(root / "etc/network/interfaces"))
+    assert rc == 0
+    assert [(d["code"], d["severity"]) for d in hinted] == [("IFG310", "warning")] * 2
     message = str(diags[0]["message"])
     assert "`enp1s0`" in message and "`enp2s0` appeared" in message
     # a file given by path is not the host's unless asked
     path = str(root / "etc/network/interfaces")
     assert main(["lint", "-q", path]) == 0
     assert capsys.readouterr().out == ""
-    assert main(["lint", "-q", "--host-nics", "--root", str(root), path]) == 0
-    assert capsys.readouterr().out.count("IFG310") == 2
+    assert main(["lint", "-q", "--host-nics", "--root", str(root), path]) == 1  # asked: errors
+    assert capsys.readouterr().out.count("IFG310 error") == 2
 
 
 @pytest.mark.slow

@@ -25,7 +25,9 @@ it over interfaces). Diagnostics of the pending one say `pending interfaces.new:
 
 Names are checked against the host's NICs (/sys/class/net) only for the host's own
 configuration (no PATH, or --root); for files given by path only with --host-nics or
---nics, so a file gets the same verdict on any machine. Such findings are warnings.
+--nics, so a file gets the same verdict on any machine. Such findings are warnings, and
+errors where the missing NICs cut the management path (docs/boot.md): never for the NICs
+of a --root tree linting a file given by path, which are only a hint.
 
 examples:
   ifguard lint                                  the host's own configuration
@@ -179,11 +181,15 @@ def run(args: argparse.Namespace) -> int:
     if args.paths and args.configuration != "all":
         raise UsageError("--configuration chooses among the host's own files: give no PATH")
     nics = _nics(args, root)
+    # --root DIR FILE: DIR's NICs are a hint for a file given by path, not its host's
+    of_host = args.nics is not None or args.host_nics or not args.paths
     if args.paths == ["-"]:
         if args.fix:
             raise UsageError("--fix cannot rewrite stdin; use --diff")
         loaded = load_text(_stdin(), "<stdin>")
-        one = lint.lint_loaded(loaded, settings, dialect=args.dialect, nics=nics)
+        one = lint.lint_loaded(
+            loaded, settings, dialect=args.dialect, nics=nics, nics_of_host=of_host
+        )
         result = lint.HostResult((one,))
     else:
         paths = [Path(p) for p in args.paths] or None
@@ -196,6 +202,7 @@ def run(args: argparse.Namespace) -> int:
                 paths=paths,
                 configs=configs,
                 nics=nics,
+                nics_of_host=of_host,
                 dialect=args.dialect,
                 follow=not args.no_follow,
             )

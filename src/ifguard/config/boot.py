@@ -267,11 +267,27 @@ def ovs_break(graph: Graph, name: str) -> Break | None:
     return None
 
 
+def not_a_port(name: str, listed: Attribute) -> Break:
+    """``name`` is in a bridge's ``ovs_ports`` (``listed``) but no stanza makes it a port."""
+    return Break(
+        name,
+        "ovs-incomplete",
+        listed,
+        f"`{name}` is listed in `ovs_ports`, but no stanza makes it an OVS port (`ovs_type` "
+        "and `ovs_bridge`): ifupdown2 does not add it at boot",
+    )
+
+
 def ovs_breaks(graph: Graph) -> list[Break]:
-    """Every OVS port stanza of the configuration that ifupdown2 would not add at boot."""
+    """Every OVS port stanza of the configuration that ifupdown2 would not add at boot, and
+    every stanza a bridge lists in ``ovs_ports`` that is not an OVS port at all."""
     out = []
     for name in graph.stanzas:
         found = ovs_break(graph, name)
         if found is not None:
             out.append(found)
+    for name, (_, attr) in graph.listed_by.items():
+        kind = graph.kinds.get(name)
+        if kind is not None and not kind.startswith("ovs-"):
+            out.append(not_a_port(name, attr))
     return out

@@ -12,12 +12,11 @@ path in a running network. Pure functions; no I/O.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ifguard.config.address import interface_addresses
-from ifguard.config.boot import Break, Graph, ovs_break
+from ifguard.config.boot import Break, Graph, not_a_port, ovs_break
 from ifguard.config.model import Attribute, Config, Interface
 
 _PORTS = ("ovs-intport", "ovs-bond", "ovs-port")
@@ -43,11 +42,10 @@ class BootPath:
         return f"{' -> '.join(self.interfaces)} ({why})"
 
     def summary(self) -> str:
-        """The path in one short line: ``vlan1 (default route via 192.0.2.1) over enp1s0``."""
+        """The path's roots in one short line: ``vlan1: default route via 192.0.2.1``."""
         if not self.roots:
             return "no default route"
-        why = "; ".join(f"{n} ({r})" for n, r in self.roots.items())
-        return why + (" over " + ", ".join(self.nics) if self.nics else "")
+        return "; ".join(f"{n}: {r}" for n, r in self.roots.items())
 
 
 def roots(config: Config, admin: tuple[str, str] | None = None) -> dict[str, tuple[str, str]]:
@@ -77,6 +75,8 @@ def _dhcp(iface: Interface) -> bool:
 
 
 def _admin(iface: Interface, client: str, server: str) -> str | None:
+    import ipaddress  # where it is used: `ifguard lint` start-up time matters
+
     for cidr in interface_addresses(iface):
         try:
             net = ipaddress.ip_interface(cidr)
@@ -171,15 +171,7 @@ class _Walk:
             return [Break(name, "missing-nic", where, f"`{name}` is not a NIC of this host")]
         port = node is not None and node.kind in (*_PORTS, "ovs-bridge")
         if via is not None and via.key == "ovs-ports" and not port:
-            return [
-                Break(
-                    name,
-                    "ovs-incomplete",
-                    via,
-                    f"`{name}` is listed in `ovs_ports`, but no stanza makes it an OVS port "
-                    "(`ovs_type` and `ovs_bridge`): ifupdown2 does not add it at boot",
-                )
-            ]
+            return [not_a_port(name, via)]
         if node is None or node.kind not in _PORTS:
             return []
         incomplete = ovs_break(g, name)

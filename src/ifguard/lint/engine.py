@@ -165,11 +165,14 @@ def lint_loaded(
     *,
     dialect: str | None = None,
     nics: frozenset[str] | None = None,
+    nics_of_host: bool = True,
 ) -> Result:
+    """``nics_of_host``: ``nics`` are the NICs of the host the configuration is for (False:
+    a hint, e.g. ``--root DIR FILE``: what they show is a warning, never a cut path)."""
     config = build(loaded.documents)
     chosen = dialect or settings.dialect
     detected = dialects.Dialect(chosen) if chosen else dialects.detect(loaded.documents)
-    ctx = Context(loaded, config, detected, nics)
+    ctx = Context(loaded, config, detected, nics, nics_of_host=nics_of_host)
     found, omitted = run_rules(ctx, RULES, settings)
     return Result(loaded, config, detected, tuple(found), omitted=omitted)
 
@@ -182,10 +185,11 @@ def lint_paths(
     dialect: str | None = None,
     follow: bool = True,
     nics: frozenset[str] | None = None,
+    nics_of_host: bool = True,
 ) -> Result:
     """Lint the given files (or the running configuration) as one configuration."""
     loaded = load(paths, root, follow=follow, dialect=dialect or settings.dialect)
-    return lint_loaded(loaded, settings, dialect=dialect, nics=nics)
+    return lint_loaded(loaded, settings, dialect=dialect, nics=nics, nics_of_host=nics_of_host)
 
 
 def lint_host(
@@ -197,12 +201,22 @@ def lint_host(
     nics: frozenset[str] | None = None,
     dialect: str | None = None,
     follow: bool = True,
+    nics_of_host: bool = True,
 ) -> HostResult:
     """Lint the host's configurations (``configs`` of running/pending that exist), each on its
     own, or the explicit ``paths`` as one configuration. ``nics``: the NIC inventory to check
-    names against (``inventory(root)`` for the host's own files), None for none."""
+    names against (``inventory(root)`` for the host's own files), None for none;
+    ``nics_of_host`` False when they are only a hint for the explicit ``paths``."""
     if paths:
-        result = lint_paths(paths, root, settings, dialect=dialect, follow=follow, nics=nics)
+        result = lint_paths(
+            paths,
+            root,
+            settings,
+            dialect=dialect,
+            follow=follow,
+            nics=nics,
+            nics_of_host=nics_of_host,
+        )
         return HostResult((result,))
     results = [
         lint_paths([main], root, settings, dialect=dialect, follow=follow, nics=nics)._replace(

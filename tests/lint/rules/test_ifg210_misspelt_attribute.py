@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from tests.lint.rules.helpers import codes, hits, messages
+from ifguard.config.diagnostic import Severity
+from tests.lint.rules.helpers import codes, hits, lint, messages, only
 
 CODE = "IFG210"
 BRIDGE = "auto vmbr0\niface vmbr0 inet manual\n    bridge-ports eno1\n"
@@ -20,3 +21,35 @@ def test_near_miss_stays_clean() -> None:
     """The real names, and names of option families hook scripts own (`dns-*`), are fine."""
     text = BRIDGE + "    bridge-stp off\n    dns-nameserver 192.0.2.53\n"
     assert codes(text) == []
+
+
+MANAGEMENT = """\
+auto lo
+iface lo inet loopback
+auto eno1
+iface eno1 inet manual
+auto vmbr0
+iface vmbr0 inet static
+    address 192.0.2.10/24
+    gateway 192.0.2.1
+    bridge-ports eno1
+auto vmbr1
+iface vmbr1 inet manual
+    bridge-ports none
+"""
+
+
+def test_a_typo_that_cuts_the_management_path_is_an_error() -> None:
+    for typo in ("bridge_prots", "bridge-port"):
+        text = MANAGEMENT.replace("    bridge-ports eno1", f"    {typo} eno1")
+        (d,) = only(CODE, lint(text))
+        assert (d.line, d.column, d.severity) == (9, 5, Severity.ERROR)
+        assert "`vmbr0` is on the management path" in d.message
+    off_path = MANAGEMENT.replace("    bridge-ports none", "    bridge-port none")
+    assert [d.severity for d in only(CODE, lint(off_path))] == [Severity.WARNING]
+    harmless = MANAGEMENT.replace(
+        "    bridge-ports eno1", "    bridge-ports eno1\n    bridge-stop off"
+    )
+    assert [d.severity for d in only(CODE, lint(harmless))] == [Severity.WARNING]
+    no_route = MANAGEMENT.replace("    gateway 192.0.2.1", "    gatway 192.0.2.1")
+    assert [d.severity for d in only(CODE, lint(no_route))] == [Severity.ERROR]

@@ -55,3 +55,45 @@ def test_virtual_interfaces_are_not_nics() -> None:
 def test_no_hint_when_nothing_appeared() -> None:
     (d,) = _lint("iface eno9 inet manual\n", frozenset({"lo", "eno1"}) - {"eno1"})
     assert "appeared" not in d.message
+
+
+MANAGEMENT = """\
+auto lo
+iface lo inet loopback
+auto eno1
+iface eno1 inet manual
+auto eno2
+iface eno2 inet manual
+auto bond0
+iface bond0 inet manual
+    bond-slaves eno1 eno2
+    bond-mode 802.3ad
+auto vmbr0
+iface vmbr0 inet static
+    address 192.0.2.10/24
+    gateway 192.0.2.1
+    bridge-ports bond0
+"""
+
+
+def test_every_uplink_of_the_management_bond_missing_is_an_error() -> None:
+    found = _lint(MANAGEMENT, frozenset({"lo", "enp1s0", "enp2s0"}))
+    assert [(d.line, d.severity) for d in found] == [
+        (4, Severity.ERROR),
+        (6, Severity.ERROR),
+        (9, Severity.ERROR),
+        (9, Severity.ERROR),
+    ]
+    assert "it cuts the management path (vmbr0: default route via 192.0.2.1)" in found[2].message
+
+
+def test_one_member_left_keeps_it_a_warning() -> None:
+    found = _lint(MANAGEMENT, frozenset({"lo", "eno2"}))
+    assert [(d.line, d.severity) for d in found] == [(4, Severity.WARNING), (9, Severity.WARNING)]
+
+
+def test_nics_that_are_only_a_hint_never_cut() -> None:
+    loaded = load_text(MANAGEMENT, "interfaces")
+    nics = frozenset({"lo", "enp1s0"})
+    result = lint_loaded(loaded, Settings(), nics=nics, nics_of_host=False)
+    assert {d.severity for d in result.diagnostics if d.code == CODE} == {Severity.WARNING}

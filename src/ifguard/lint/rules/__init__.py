@@ -49,6 +49,7 @@ from ifguard.lint.rules import (
     ifg309_auto_without_stanza,
     ifg310_nic_not_on_host,
     ifg311_port_range_without_glob,
+    ifg320_not_started_at_boot,
     ifg401_invalid_address,
     ifg402_gateway_outside_subnet,
     ifg403_multiple_default_gateways,
@@ -60,6 +61,7 @@ from ifguard.lint.rules import (
     ifg501_ovs_bridge_port_mismatch,
     ifg502_ovs_bond_member_as_port,
     ifg503_ovs_bond_too_few_members,
+    ifg504_ovs_port_incomplete,
 )
 from ifguard.lint.rules.base import Context, Finding, Rule
 
@@ -104,6 +106,7 @@ RULES: tuple[Rule, ...] = (
     ifg309_auto_without_stanza.auto_without_stanza,
     ifg310_nic_not_on_host.nic_not_on_host,
     ifg311_port_range_without_glob.port_range_without_glob,
+    ifg320_not_started_at_boot.not_started_at_boot,
     # 4xx: addressing
     ifg401_invalid_address.invalid_address,
     ifg402_gateway_outside_subnet.gateway_outside_subnet,
@@ -117,6 +120,7 @@ RULES: tuple[Rule, ...] = (
     ifg501_ovs_bridge_port_mismatch.ovs_bridge_port_mismatch,
     ifg502_ovs_bond_member_as_port.ovs_bond_member_as_port,
     ifg503_ovs_bond_too_few_members.ovs_bond_too_few_members,
+    ifg504_ovs_port_incomplete.ovs_port_incomplete,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

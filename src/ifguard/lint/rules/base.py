@@ -31,7 +31,7 @@ class Context:
     """Everything a rule may look at. Rules never do I/O. ``options`` holds per-run caches
     (attribute index, parsed addresses) shared by the rules."""
 
-    __slots__ = ("config", "dialect", "inventory", "loaded", "options")
+    __slots__ = ("config", "dialect", "inventory", "loaded", "nics_of_host", "options")
 
     def __init__(
         self,
@@ -40,11 +40,15 @@ class Context:
         dialect: Dialect,
         inventory: frozenset[str] | None = None,
         options: dict[str, object] | None = None,
+        *,
+        nics_of_host: bool = True,
     ) -> None:
         self.loaded = loaded
         self.config = config
         self.dialect = dialect
         self.inventory = inventory  # NIC names from /sys/class/net, when known
+        # the inventory is the NICs of the host this configuration is for (not a hint)
+        self.nics_of_host = nics_of_host
         self.options: dict[str, object] = options if options is not None else {}
 
     @property

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from ifguard.config.address import netmask_prefix, parse_address
+from ifguard.config.boot import Graph
+from ifguard.config.bootpath import BootPath, boot_path
 from ifguard.config.lazyre import lazy
 from ifguard.config.model import Attribute, Interface
 from ifguard.config.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS, Document, Kind, Line
@@ -203,3 +205,33 @@ def placeholder(value: str) -> str | None:
             continue  # a real IPv4 address
         return text.strip(" :/")
     return None
+
+
+def boot_graph(ctx: Context) -> Graph:
+    """The boot model (``ifguard.config.boot``), built once per run. The NIC inventory
+    counts only when it is the host's (``ctx.nics_of_host``): a hint never cuts a path."""
+    cached = ctx.options.get("boot-graph")
+    if isinstance(cached, Graph):
+        return cached
+    graph = Graph(ctx.config, ctx.inventory if ctx.nics_of_host else None)
+    ctx.options["boot-graph"] = graph
+    return graph
+
+
+def management(ctx: Context) -> BootPath:
+    """The management path at boot and what breaks it, computed once per run (severity by
+    impact: a rule reports an error where its finding cuts this path, docs/boot.md)."""
+    cached = ctx.options.get("boot-path")
+    if isinstance(cached, BootPath):
+        return cached
+    found = boot_path(ctx.config, graph=boot_graph(ctx))
+    ctx.options["boot-path"] = found
+    return found
+
+
+def cuts(path: BootPath) -> str:
+    """What a finding that cuts the management path adds to its message."""
+    return (
+        f"; it cuts the management path ({path.summary()}): "
+        "after the next boot this host is unreachable"
+    )

@@ -8,6 +8,7 @@ from ifguard.config.diagnostic import Severity, Span
 from ifguard.config.model import Attribute, Config
 from ifguard.config.topology import edge_list, looks_like_nic, vlan_parent
 from ifguard.lint.rules.base import Context, Finding, rule
+from ifguard.lint.rules.helpers import cuts, management
 
 # Attributes that make a stanza create its interface (then its name is not a NIC's).
 _CREATES = (
@@ -34,6 +35,12 @@ def nic_not_on_host(ctx: Context) -> Iterator[Finding]:
     ## Why is this bad?
     After an update renames `enp3s0` to `enp4s0`, the bridge comes up without its uplink
     and the host is unreachable, while the file looks exactly as it did yesterday.
+
+    Severity by impact: an error when the missing NICs leave the management path (the
+    interface with the default route, down to its NICs) with no uplink at boot (every member
+    of the management bond, the management bridge's only port); a warning when something else
+    still carries it (one of two bond members) or the NIC is off the path. NICs of a `--root`
+    tree for a file given by path are only a hint: warnings (docs/boot.md).
 
     ## Example
     ```
@@ -87,8 +94,14 @@ def nic_not_on_host(ctx: Context) -> Iterator[Finding]:
             f"; {listed} appeared on this host and no stanza configures {it} "
             "(renamed by a kernel or firmware update?)"
         )
+    path = management(ctx)
+    cut = {b.interface for b in path.breaks if b.kind == "missing-nic"}
     for span, name, what in missing:
-        yield Finding(span, f"`{name}` ({what}) is not a network interface of this host{hint}")
+        message = f"`{name}` ({what}) is not a network interface of this host{hint}"
+        if name in cut:
+            yield Finding(span, message + cuts(path), severity=Severity.ERROR)
+        else:
+            yield Finding(span, message)
 
 
 def _creates(attributes: tuple[Attribute, ...]) -> bool:
