@@ -190,9 +190,12 @@ class FakeSpawner:
         from ifguard.system.process import start_ticks
 
         self.argv = list(argv)
+        # the transaction id: after --guardian in the real guardian's argv, else the last word
+        words = list(argv)
+        txn_id = words[words.index("--guardian") + 1] if "--guardian" in words else words[-1]
         update(
             self.env,
-            argv[-1],
+            txn_id,
             rec.OPEN_STATES,
             lambda t: replace(t, guardian_pid=self.pid, guardian_ticks=start_ticks(self.pid)),
         )

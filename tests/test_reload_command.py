@@ -1,4 +1,5 @@
-"""Where `ifguard reload` finds the watcher's notification URLs."""
+"""Where `ifguard reload` finds the watcher's notification URLs (watch/notify.py), and
+`ifguard reload` as a process."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.commands.reload import notify_urls
 from ifguard.system.root import Root
+from ifguard.watch.notify import notify_urls
 
 JUNK = (
     "27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast master "
@@ -34,7 +35,7 @@ def test_urls_from_settings_notify_files_the_unit_and_the_command_line(tmp_path:
         "[Service]\nExecStart=/opt/ifguard/bin/ifguard watch --notify json://a.example/hook "
         "--notify 'mailto://u:p@mail.example'\n"
     )
-    urls, problems = notify_urls(Root(tmp_path), ["json://cli.example/"])
+    urls, problems = notify_urls(Root(tmp_path), ["json://cli.example/"], watcher_unit=True)
     assert problems == []
     assert urls == [
         "json://settings.example/",
@@ -46,7 +47,7 @@ def test_urls_from_settings_notify_files_the_unit_and_the_command_line(tmp_path:
 
 
 def test_no_watcher_broken_quoting_and_unsafe_files(tmp_path: Path) -> None:
-    assert notify_urls(Root(tmp_path), []) == ([], [])
+    assert notify_urls(Root(tmp_path), [], watcher_unit=True) == ([], [])
     etc = tmp_path / "etc/ifguard"
     etc.mkdir(parents=True)
     (etc / "notify.urls").write_text("json://x.example/\n")
@@ -55,7 +56,7 @@ def test_no_watcher_broken_quoting_and_unsafe_files(tmp_path: Path) -> None:
         "IFGUARD_WATCH_ARGS='--notify json://x\n"  # unbalanced quote: skipped
         "IFGUARD_WATCH_ARGS=--notify-file /etc/ifguard/notify.urls\n"
     )
-    urls, problems = notify_urls(Root(tmp_path), [])
+    urls, problems = notify_urls(Root(tmp_path), [], watcher_unit=True)
     assert urls == [] and len(problems) == 1 and "others can read" in problems[0]
 
 
@@ -115,3 +116,24 @@ def test_with_a_known_good_version_the_reload_is_a_transaction(tmp_path: Path) -
     good = history.last_known_good()
     assert good is not None and good.files["/etc/network/interfaces"].endswith(b"# new\n")
     assert not (root / "var/lib/ifguard/pending.json").exists()
+
+
+@pytest.mark.slow
+def test_a_hand_run_reload_lints_with_the_hosts_settings(tmp_path: Path) -> None:
+    """`ifguard reload` run by hand (no wrapper gate before it) reads
+    <root>/etc/ifguard/ifguard.toml: a rule the host ignores does not refuse the reload, and
+    a bad settings file refuses it (exit 2: a gate that cannot run lets nothing through)."""
+    root, orig = _root(tmp_path, "auto lo\niface lo inet loopback\n" + JUNK)
+    settings = root / "etc/ifguard/ifguard.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('ignore = ["IFG101"]\n')
+    done = _reload(root, orig, "-a")
+    assert "refused" not in done.stderr, done.stderr
+    assert done.returncode == 3, done.stderr  # past the gate: the real reload's status
+    assert (tmp_path / "called").read_text() == "-a\n"
+    (tmp_path / "called").unlink()
+    settings.write_text('ignore = "IFG101"\n')
+    bad = _reload(root, orig, "-a")
+    assert bad.returncode == 2 and "`ignore` must be a list" in bad.stderr, bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+    assert not (tmp_path / "called").exists()

@@ -13,7 +13,7 @@ from ifguard.apply.begin import Request, begin
 from ifguard.apply.probes import Prober
 from ifguard.apply.transaction import Env
 from ifguard.store.history import History
-from ifguard.store.record import StateDir, Transaction
+from ifguard.store.record import APPLY_TIMEOUTS, StateDir, Timeouts, Transaction
 from ifguard.system.root import Root
 from tests.fakes import FakeClock, FakeProber, FakeRunner, FakeSpawner
 
@@ -35,8 +35,16 @@ class World:
     def main(self) -> Path:
         return self.root / MAIN.lstrip("/")
 
-    def begin(self, changes: dict[str, bytes | None] | None = None, **kw: Any) -> Transaction:
+    def begin(
+        self,
+        changes: dict[str, bytes | None] | None = None,
+        *,
+        timeout: float = APPLY_TIMEOUTS.confirm,
+        reload_timeout: float = APPLY_TIMEOUTS.reload,
+        **kw: Any,
+    ) -> Transaction:
         req = Request(
+            timeouts=Timeouts(confirm=timeout, reload=reload_timeout),
             root=Root(self.root),
             changes=changes or {MAIN: NEW},
             snapshot_files={MAIN: self.main.read_bytes()},

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ifguard.apply.guardian import Spawner
 from ifguard.apply.transaction import ApplyError, Env, recover_stale, rollback
 from ifguard.store import record as rec
-from ifguard.store.record import Target, Transaction, save_blob
+from ifguard.store.record import APPLY_TIMEOUTS, Target, Timeouts, Transaction, save_blob
 from ifguard.system.process import process_alive
 from ifguard.system.root import Root
 
@@ -24,9 +24,8 @@ from ifguard.system.root import Root
 class Request:
     root: Root
     changes: Mapping[str, bytes | None]  # system path -> new content (None: remove)
-    timeout: float = 120.0
+    timeouts: Timeouts = APPLY_TIMEOUTS  # confirm (after the cluster cap), reload, probe
     reload_cmd: tuple[tuple[str, ...], ...] = (("ifreload", "-a"),)
-    reload_timeout: float = 120.0
     auto_confirm: bool = False
     management_touched: bool = False
     snapshot_files: Mapping[str, bytes] | None = None  # whole current config, for history
@@ -35,7 +34,6 @@ class Request:
     candidate_lint: tuple[int, int] = (0, 0)
     source: str = "apply"  # history source of the candidate
     probe_targets: tuple[str, ...] = ()
-    probe_timeout: float = 8.0
     probes_enabled: bool = True
     ssh: tuple[str, str] | None = None
     # what to restore instead of the files on disk (a reload someone else started: the
@@ -119,8 +117,8 @@ def begin(
     txn = Transaction(
         id=txn_id,
         created=now,
-        timeout=req.timeout,
-        deadline=now + req.timeout,
+        timeout=req.timeouts.confirm,
+        deadline=now + req.timeouts.confirm,
         state=rec.ARMED,
         root=str(req.root.prefix),
         targets=tuple(targets),
@@ -128,14 +126,14 @@ def begin(
         candidate_hash=digest.hexdigest(),
         snapshot_version=snapshot_version,
         candidate_version=candidate_version,
-        reload_timeout=req.reload_timeout,
+        reload_timeout=req.timeouts.reload,
         auto_confirm=req.auto_confirm,
         management_touched=req.management_touched,
         apply_pid=env.pid,
         apply_ticks=env.ticks,
         guardian_kind=spawner.kind,
         probe_targets=req.probe_targets,
-        probe_timeout=req.probe_timeout,
+        probe_timeout=req.timeouts.probe,
         probes_enabled=req.probes_enabled,
         ssh=req.ssh,
         log=(f"{now:.3f} armed",),

@@ -72,15 +72,18 @@ def make_env(
     )
 
 
-def reload_commands(dialect: str, override: str | None) -> tuple[tuple[str, ...], ...]:
-    """``--reload-cmd`` is split like a shell would (no shell runs it); ``;;`` separates
-    several commands. Otherwise the command for the dialect."""
-    if override:
-        cmds = [tuple(shlex.split(part)) for part in override.split(";;")]
-        if not all(cmds):
-            raise UsageError(f"--reload-cmd {override!r}: empty command")
-        return tuple(cmds)
-    return RELOAD[dialect]
+def parse_reload_cmd(text: str | None) -> tuple[tuple[str, ...], ...] | None:
+    """``--reload-cmd``: split like a shell would (no shell runs it); ``;;`` separates
+    several commands. None (or empty): the dialect's command (``RELOAD``)."""
+    if not text:
+        return None
+    try:
+        cmds = [tuple(shlex.split(part)) for part in text.split(";;")]
+    except ValueError as exc:
+        raise UsageError(f"--reload-cmd {text!r}: {exc}") from None
+    if not all(cmds):
+        raise UsageError(f"--reload-cmd {text!r}: empty command")
+    return tuple(cmds)
 
 
 def state_on_disk(root: Root) -> NetState:
@@ -88,12 +91,17 @@ def state_on_disk(root: Root) -> NetState:
 
 
 def before_state(
-    root: Root, after: NetState, against: str = "auto", runner: Runner | None = None
+    root: Root,
+    after: NetState,
+    against: str = "auto",
+    runner: Runner | None = None,
+    *,
+    current: NetState | None = None,
 ) -> tuple[NetState, str]:
     """What the candidate is compared with: the running state (``against`` running, or auto
     when --root is / and ``ip`` works) restricted to the names in the files, else the current
-    file. Returns the state and a label for the output."""
-    current = state_on_disk(root)
+    file (``current``: its state when it was read already). Returns the state and a label."""
+    current = current if current is not None else state_on_disk(root)
     if against == "file" or (against == "auto" and root.prefix != Path("/")):
         return current, "current file"
     from ifguard.network.readers import read_runtime

@@ -28,6 +28,7 @@ from ifguard.network.netprobe import Net, gratuitous_arp
 from ifguard.network.probe_report import ProbeReport
 from ifguard.network.readers.types import Link, Runtime
 from ifguard.network.state import ManagementPath, NetState, management_path, state_from_config
+from ifguard.store.record import APPLY_TIMEOUTS
 from ifguard.system.clock import Clock
 
 Announce = Callable[[str, str, str], None]
@@ -60,7 +61,7 @@ def builtin_prober(
     *,
     targets: Sequence[str] = (),
     ssh: tuple[str, str] | None = None,
-    timeout: float = 20.0,
+    timeout: float = APPLY_TIMEOUTS.probe,
     interval: float = 1.0,
     announce: Announce | None = gratuitous_arp,
     cluster: Callable[[], Cluster] | None = None,

@@ -49,13 +49,14 @@ def configure(p: argparse.ArgumentParser) -> None:
 def configure_transaction(p: argparse.ArgumentParser) -> None:
     """The options of a guarded change (shared with `ifguard restore`)."""
     from ifguard.commands.common import add_location_args
+    from ifguard.store.record import APPLY_TIMEOUTS as T
 
     p.add_argument(
         "--timeout",
         type=_seconds,
-        default=120.0,
+        default=T.confirm,
         metavar="SECONDS",
-        help="roll back unless confirmed within SECONDS of the reload (default 120)",
+        help=f"roll back unless confirmed within SECONDS of the reload (default {T.confirm:g})",
     )
     p.add_argument(
         "--auto-confirm",
@@ -72,9 +73,9 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--settle",
         type=_seconds,
-        default=10.0,
+        default=T.settle,
         metavar="SECONDS",
-        help="how long probes must stay green for --auto-confirm (default 10)",
+        help=f"how long probes must stay green for --auto-confirm (default {T.settle:g})",
     )
     p.add_argument(
         "--probe",
@@ -85,10 +86,10 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--probe-timeout",
         type=_seconds,
-        default=8.0,
+        default=T.probe,
         metavar="SECONDS",
-        help="how long probes may take to turn green after a reload (default 8: a healthy "
-        "reload is green within 2-3 s; raise it for slow LACP partners)",
+        help=f"how long probes may take to turn green after a reload (default {T.probe:g}: a "
+        "healthy reload is green within 2-3 s; raise it for slow LACP partners)",
     )
     p.add_argument(
         "--no-probes",
@@ -110,9 +111,9 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--reload-timeout",
         type=_seconds,
-        default=120.0,
+        default=T.reload,
         metavar="SECONDS",
-        help="give up on a reload command after SECONDS (default 120)",
+        help=f"give up on a reload command after SECONDS (default {T.reload:g})",
     )
     p.add_argument(
         "--against",
@@ -144,23 +145,27 @@ def _seconds(text: str) -> float:
 
 def request_of(args: argparse.Namespace) -> ApplyRequest:
     """The guarded change the command line asks for (shared with `ifguard restore`)."""
+    from ifguard.apply.context import parse_reload_cmd
     from ifguard.apply.request import ApplyRequest
     from ifguard.commands.common import root_of, state_dir_of
+    from ifguard.store.record import Timeouts
 
     return ApplyRequest(
         root=root_of(args),
         state_dir=state_dir_of(args),
-        timeout=args.timeout,
+        timeouts=Timeouts(
+            confirm=args.timeout,
+            reload=args.reload_timeout,
+            probe=args.probe_timeout,
+            settle=args.settle,
+        ),
         auto_confirm=args.auto_confirm,
         unattended=args.unattended,
-        settle=args.settle,
         probes=tuple(args.probe or ()),
-        probe_timeout=args.probe_timeout,
         probes_enabled=not args.no_probes,
         force=args.force,
         dialect=args.dialect,
-        reload_cmd=args.reload_cmd,
-        reload_timeout=args.reload_timeout,
+        reload_cmd=parse_reload_cmd(args.reload_cmd),
         against=args.against,
         wait=not args.no_wait,
         spawner=args.spawner,

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ifguard.system.root import Root
 
 NAME = "reload"
 HELP = "run ifreload as a guarded transaction (what the ifreload wrapper calls)"
@@ -38,16 +33,11 @@ rolled back or the reload reported errors, 2 could not run.
 """
 
 IFRELOAD_ORIG = "/usr/sbin/ifguard-orig-ifreload"
-WATCH_ENV = "/etc/ifguard/watch.env"
-WATCH_UNITS = (
-    "/etc/systemd/system/ifguard-watch.service",
-    "/lib/systemd/system/ifguard-watch.service",
-    "/usr/lib/systemd/system/ifguard-watch.service",
-)
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     from ifguard.commands.common import add_location_args
+    from ifguard.store.record import RELOAD_TIMEOUTS
 
     add_location_args(p)
     p.add_argument(
@@ -67,79 +57,33 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--timeout",
         type=float,
-        default=120.0,
+        default=RELOAD_TIMEOUTS.confirm,
         metavar="SECONDS",
-        help="deadline for the guardian if this process dies before the probes (default: 120;"
-        " capped with HA resources)",
+        help="deadline for the guardian if this process dies before the probes (default: "
+        f"{RELOAD_TIMEOUTS.confirm:g}; capped with HA resources)",
     )
     p.add_argument(
         "--probe-timeout",
         type=float,
-        default=4.0,
+        default=RELOAD_TIMEOUTS.probe,
         metavar="SECONDS",
-        help="how long probes may stay red after the reload (default: 4)",
+        help=f"how long probes may stay red after the reload (default: {RELOAD_TIMEOUTS.probe:g})",
     )
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for ifreload (after --)")
-
-
-def notify_urls(root: Root, given: Sequence[str]) -> tuple[list[str], list[str]]:
-    """The watcher's notification URLs, then --notify: ``[watch] notify`` of
-    /etc/ifguard/ifguard.toml, and ``--notify``/``--notify-file`` in the ifguard-watch unit's
-    ExecStart or in /etc/ifguard/watch.env's IFGUARD_WATCH_ARGS. Returns (urls, problems):
-    an unreadable or unsafe source is skipped, never fatal (the reload goes on)."""
-    from ifguard.config.settingsfile import read_system_file, system_settings_path
-    from ifguard.system.errors import UsageError
-    from ifguard.system.readfile import read_regular
-    from ifguard.watch.secrets import check_private, read_notify_file
-    from ifguard.watch.settings import watch_settings
-
-    urls: list[str] = []
-    problems: list[str] = []
-    try:
-        settings = watch_settings(read_system_file(root))
-        if settings.notify:
-            check_private(system_settings_path(root), "notification URLs ([watch] notify)")
-            urls += settings.notify
-    except UsageError as exc:
-        problems.append(str(exc))
-    for system_path in (WATCH_ENV, *WATCH_UNITS):
-        try:
-            data, _ = read_regular(root.path(system_path), limit=1 << 20)
-        except OSError:  # missing, not a regular file, over 1 MiB: not ours to read
-            continue
-        for line in data.decode("utf-8", "replace").splitlines():
-            line = line.strip()
-            if not (line.startswith("IFGUARD_WATCH_ARGS=") or line.startswith("ExecStart=")):
-                continue
-            try:  # systemd splits an unquoted $VAR at whitespace: so do we
-                words = [w for part in shlex.split(line.split("=", 1)[1]) for w in part.split()]
-            except ValueError:
-                continue
-            for i, word in enumerate(words):
-                option, _, value = word.partition("=")
-                if option not in ("--notify", "--notify-file"):
-                    continue
-                if not value and i + 1 < len(words):
-                    value = words[i + 1]
-                if option == "--notify":
-                    urls.append(value)
-                    continue
-                try:
-                    urls += read_notify_file(root.path(value))
-                except UsageError as exc:
-                    problems.append(str(exc))
-    urls += given
-    return list(dict.fromkeys(u for u in urls if u)), problems
 
 
 def run(args: argparse.Namespace) -> int:
     import socket
     import subprocess
-    import sys
 
-    from ifguard.apply.reload import ReloadRequest, guarded_reload, say
+    from ifguard.apply.gate import GateFailed
+    from ifguard.apply.reload import guarded_reload, reload_request, say
+    from ifguard.apply.world import World
     from ifguard.commands.common import root_of, state_dir_of
+    from ifguard.store.record import RELOAD_TIMEOUTS
+    from ifguard.system.clock import SystemClock
     from ifguard.system.errors import UsageError
+    from ifguard.watch.notify import notify_urls, send_or_queue
 
     root = root_of(args)
     rest = list(args.args)
@@ -150,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         default = root.path(IFRELOAD_ORIG)
         orig = str(default) if default.exists() else "ifreload"
     command = (orig, *rest)
-    timeout = 120.0
+    timeout = RELOAD_TIMEOUTS.reload
 
     def run_plain(argv: Sequence[str]) -> int:
         try:
@@ -163,45 +107,29 @@ def run(args: argparse.Namespace) -> int:
             return 1
 
     def alert(title: str, body: str) -> bool:
-        from ifguard.system.clock import SystemClock
-        from ifguard.watch.queue import Queue
-        from ifguard.watch.sender import AppriseSender
-
-        urls, problems = notify_urls(root, args.notify)
+        urls, problems = notify_urls(root, args.notify, watcher_unit=True)
         for problem in problems:
             say(f"notification URLs: {problem}")
         title = f"[{socket.gethostname()}] {title}"
-        if not urls:
-            return True
-        try:
-            if AppriseSender(urls).send(title, body):
-                return True
-        except Exception as exc:  # an alert must never break the reload
-            say(f"alert failed: {exc}")
-        try:  # the watcher delivers it when it can
-            Queue(state_dir / "alerts.db", SystemClock()).put("reload", title, body)
-        except Exception as exc:
-            say(f"alert could not be queued either: {exc}")
-        return False
+        queue = state_dir / "alerts.db"
+        return send_or_queue(urls, title, body, queue=queue, clock=SystemClock(), say=say)
 
+    world = World(out=say, alert=alert, run_plain=run_plain)
     try:
         state_dir = state_dir_of(args)
-        req = ReloadRequest(
-            root=root,
-            state_dir=state_dir,
-            command=command,
+        req = reload_request(
+            root,
+            state_dir,
+            command,
             timeout=args.timeout,
             probe_timeout=args.probe_timeout,
-            reload_timeout=timeout,
             gated=args.gated,
         )
-        return guarded_reload(req, alert, run_plain)
+        return guarded_reload(req, world)
+    except GateFailed:
+        raise  # the lint gate could not run: nothing is reloaded unchecked (exit 2)
     except UsageError as exc:
         # nothing was reloaded yet (the state directory or the history is unusable): a
         # guard that cannot guard must not block the network
-        print(
-            f"ifguard: cannot guard this reload ({exc}): reloading without a way back",
-            file=sys.stderr,
-            flush=True,
-        )
+        say(f"cannot guard this reload ({exc}): reloading without a way back")
         return run_plain(command)

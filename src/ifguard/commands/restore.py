@@ -35,7 +35,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ifguard.apply.run import Candidate, guarded
+    from ifguard.apply.request import Candidate
+    from ifguard.apply.run import guarded
     from ifguard.commands.apply import request_of
     from ifguard.config.source import DEFAULT_INTERFACES
     from ifguard.store.history import open_history
@@ -55,5 +56,5 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"version {version.id} has no {DEFAULT_INTERFACES}")
     lint_path = Path(save_blob(state_dir / "restore", f"{version.id}.interfaces", main))
     print(f"ifguard: restoring version {version.id} ({version.short}, {version.source})")
-    cand = Candidate(dict(version.files), lint_path, f"version {version.id}", files=version.files)
-    return guarded(req, cand, "restore")
+    cand = Candidate(f"version {version.id}", "restore", lint_path, version.files, version.files)
+    return guarded(req, cand)

@@ -270,17 +270,13 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
 
 def notify_urls(args: argparse.Namespace, root: Root) -> list[str]:
     """[watch] notify of the system settings, then every --notify-file, then --notify."""
-    from ifguard.config.settingsfile import read_system_file, system_settings_path
-    from ifguard.watch.secrets import check_private, read_notify_file
-    from ifguard.watch.settings import watch_settings
+    from ifguard.system.errors import UsageError
+    from ifguard.watch.notify import notify_urls as resolve
 
-    settings = watch_settings(read_system_file(root))
-    if settings.notify:
-        check_private(system_settings_path(root), "notification URLs ([watch] notify)")
-    urls = list(settings.notify)
-    for name in args.notify_file:
-        urls += read_notify_file(Path(name))
-    return urls + list(args.notify)
+    urls, problems = resolve(root, args.notify, [Path(n) for n in args.notify_file])
+    if problems:
+        raise UsageError(problems[0])
+    return urls
 
 
 def _known_good(history: StoreGuard) -> int | None:

@@ -56,6 +56,23 @@ class LockTimeout(Exception):
 
 
 @dataclass(frozen=True)
+class Timeouts:
+    """Every time limit of a guarded change, in seconds: the one place for their defaults
+    (the command line's, the request's, the record's and the prober's)."""
+
+    confirm: float = 120.0  # roll back unless confirmed within this long after the reload
+    reload: float = 120.0  # give up on one reload command after this long
+    probe: float = 8.0  # how long probes may take to turn green after a reload
+    settle: float = 10.0  # how long probes must stay green for --auto-confirm
+
+
+APPLY_TIMEOUTS = Timeouts()
+# a reload someone else started (`ifguard reload`): nobody waits at a prompt, so a short
+# probe, and a green probe confirms at once (no settle period)
+RELOAD_TIMEOUTS = Timeouts(probe=4.0, settle=0.0)
+
+
+@dataclass(frozen=True)
 class Target:
     """A file the transaction writes: where it is, what it held before, what it will hold."""
 
@@ -82,7 +99,7 @@ class Transaction:
     candidate_version: int | None = None
     phase: str = ""  # "writing", "reloading", "probing", "settling"
     phase_since: float = 0.0
-    reload_timeout: float = 120.0
+    reload_timeout: float = APPLY_TIMEOUTS.reload
     auto_confirm: bool = False
     management_touched: bool = False
     apply_pid: int | None = None
@@ -93,7 +110,7 @@ class Transaction:
     actor_pid: int | None = None  # who is rolling back
     actor_ticks: int | None = None
     probe_targets: tuple[str, ...] = ()
-    probe_timeout: float = 20.0
+    probe_timeout: float = APPLY_TIMEOUTS.probe
     probes_enabled: bool = True
     ssh: tuple[str, str] | None = None
     probes: Mapping[str, Any] | None = None
@@ -102,6 +119,10 @@ class Transaction:
     outcome: str = ""  # human-readable reason of the final state
     finished: float | None = None
     log: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return Timeouts(confirm=self.timeout, reload=self.reload_timeout, probe=self.probe_timeout)
 
     @property
     def open(self) -> bool:
