@@ -24,6 +24,8 @@ from tests.fakes import FakeClock, FakeProber, FakeRunner, FakeSpawner
 MAIN = "/etc/network/interfaces"
 OLD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet manual\n"
 NEW = OLD + b"    mtu 9000\n"
+# each test opens the SQLite history and fsyncs the record: 0.1-0.5 s
+pytestmark = pytest.mark.slow
 JUNK = b"27: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast state UP\n"
 
 

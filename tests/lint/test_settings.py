@@ -67,6 +67,7 @@ def test_codes_are_checked_against_the_rule_registry() -> None:
     assert s.ignore == (first.code,) and not s.enabled(first.code, first.name)
 
 
+@pytest.mark.slow
 def test_a_mistake_in_watch_or_console_is_never_a_lint_error(tmp_path: Path) -> None:
     """[watch] and [console] belong to the watcher and the console: lint (and so every gate)
     neither reads nor judges them, while their owners still refuse the mistake."""
