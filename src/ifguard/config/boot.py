@@ -43,7 +43,7 @@ CREATES = frozenset(
     }
 )
 _LINUX_BOND = ("bond-slaves", "slaves", "bond-members")
-_DEPENDS = ("requires", "vrf", "vrf-member", "tunnel-physdev", "vxlan-physdev", "link")
+_DEPENDS = frozenset({"requires", "vrf", "vrf-member", "tunnel-physdev", "vxlan-physdev", "link"})
 
 
 class Break(NamedTuple):
@@ -165,7 +165,9 @@ class Graph:
             parent = next((p for i in stanzas if (p := topology.vlan_parent(i))), None)
             raw = _first(stanzas, "vlan-raw-device")
             lowers = [(parent[0], raw)] if parent else []
-        return _Node(name, stanzas, kind, tuple(dict.fromkeys(lowers)))
+        unique = {lower: attr for lower, attr in reversed(lowers)}  # the first line of each
+        order = dict.fromkeys(n for n, _ in lowers)
+        return _Node(name, stanzas, kind, tuple((n, unique[n]) for n in order))
 
     def ovs_complete(self, name: str) -> bool:
         """Whether one stanza of ``name`` has both ``ovs_type`` and ``ovs_bridge``."""
@@ -219,8 +221,8 @@ class Graph:
             bridge = self.bridge_of(name)
             return [bridge[0]] if bridge else []
         found = [n for n, _ in node.lowers] if node.kind in ("bond", "bridge", "vlan") else []
-        for key in _DEPENDS:  # ifupdown-ng `requires`, a VRF member's VRF, tunnel devices
-            found += [w for i in node.stanzas for w in i.words(key)]
+        for i in node.stanzas:  # ifupdown-ng `requires`, a VRF member's VRF, tunnel devices
+            found += [w for a in i.attributes if a.key in _DEPENDS for w in a.value.split()]
         return found
 
     def logical(self, name: str) -> bool:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ifguard.config.address import netmask_prefix, parse_address
 from ifguard.config.boot import Graph
-from ifguard.config.bootpath import BootPath, boot_path
+from ifguard.config.bootpath import BootPath, boot_path, roots
 from ifguard.config.lazyre import lazy
 from ifguard.config.model import Attribute, Interface
 from ifguard.config.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS, Document, Kind, Line
@@ -224,7 +224,10 @@ def management(ctx: Context) -> BootPath:
     cached = ctx.options.get("boot-path")
     if isinstance(cached, BootPath):
         return cached
-    found = boot_path(ctx.config, graph=boot_graph(ctx))
+    if roots(ctx.config):
+        found = boot_path(ctx.config, graph=boot_graph(ctx))
+    else:  # no default route in the file: nothing to judge, and no boot model to build
+        found = BootPath({}, (), ())
     ctx.options["boot-path"] = found
     return found
 

@@ -55,6 +55,8 @@ def ovs_port_incomplete(ctx: Context) -> Iterator[Finding]:
         ovs_options tag=1
     ```
     """
+    if not ctx.attrs("ovs-type", "ovs-bridge"):
+        return  # no Open vSwitch port in the file
     graph = boot_graph(ctx)
     found = ovs_breaks(graph)
     path = management(ctx)
