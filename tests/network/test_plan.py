@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -143,6 +144,7 @@ def test_plan_command(tmp_path: Path) -> None:
     cand = tmp_path / "cand"
     cand.write_text(OVS.replace("ovs_bonds enp1s0 enx60a4b758ba5b", "ovs_bonds enp1s0"))
     env = {"SSH_CONNECTION": "192.0.2.50 5555 192.0.2.10 22", "PATH": "/usr/bin:/bin"}
+    env["PYTHONPATH"] = os.environ.get("PYTHONPATH", "")  # this checkout's ifguard
     proc = subprocess.run(
         [
             sys.executable,
@@ -163,6 +165,15 @@ def test_plan_command(tmp_path: Path) -> None:
     data = json.loads(proc.stdout)
     assert data["touches_management_path"]
     assert data["management_path"]["roots"] == {"vlan1": "SSH server address 192.0.2.10"}
+    assert data["next_boot"] == [] and data["next_boot_cuts_management_path"] is False
+    cand.write_text(OVS.replace("auto vlan1\n", ""))
+    argv = [sys.executable, "-m", "ifguard", "plan", str(cand), "--root", str(root)]
+    cut = subprocess.run([*argv, "--format", "json"], capture_output=True, text=True, env=env)
+    data = json.loads(cut.stdout)
+    assert data["next_boot_cuts_management_path"] and data["touches_management_path"]
+    assert data["next_boot"] == [
+        "management path down: nothing brings `vlan1` up at boot: no `auto vlan1`"
+    ]
     none = subprocess.run(
         [sys.executable, "-m", "ifguard", "plan", "--root", str(root)],
         capture_output=True,

@@ -13,7 +13,10 @@ would change: interfaces created or removed, ports and bond members moved, addre
 gateways, VLAN/OVS tags, MTU. Changes on the management path - the interfaces carrying the
 default route and the route back to your SSH client ($SSH_CONNECTION), down through VLANs,
 bridges and bonds to the physical NICs - are marked with `!`: `ifguard apply` then asks for
-an explicit `ifguard confirm` even with --auto-confirm. Nothing is changed.
+an explicit `ifguard confirm` even with --auto-confirm. It also says where the candidate's
+next boot differs from what runs now (an interface up now that nothing starts at boot, an
+OVS port ifupdown2 would not add) and when that boot would not bring the management path
+up (docs/boot.md). Nothing is changed.
 
 examples:
   ifguard plan                                  Proxmox's pending interfaces.new
@@ -53,8 +56,10 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.commands.common import root_of
     from ifguard.config.model import build
     from ifguard.config.source import PROXMOX_PENDING, load
+    from ifguard.lint.engine import inventory
     from ifguard.network import plan
     from ifguard.network.cluster import cluster_of
+    from ifguard.network.nextboot import next_boot
     from ifguard.network.state import state_from_config
     from ifguard.system.errors import UsageError
 
@@ -65,10 +70,13 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{path}: no such file")
         print(f"nothing to plan: no candidate given and no pending {PROXMOX_PENDING}")
         return 0
-    after = state_from_config(build(load([path], root).documents))
+    candidate = build(load([path], root).documents)
+    after = state_from_config(candidate)
     before, against = context.before_state(root, after, args.against)
     cluster = cluster_of(root)
-    result = plan.compare(before, after, ssh=context.ssh_of_environment(), cluster=cluster)
+    ssh = context.ssh_of_environment()
+    boot = next_boot(candidate, before, inventory=inventory(root), admin=ssh)
+    result = plan.compare(before, after, ssh=ssh, cluster=cluster, boot=boot)
     if args.format == "json":
         print(
             json.dumps(
@@ -79,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
                     "management_path_after": asdict(result.path_after),
                     "changes": [asdict(c) for c in result.changes],
                     "cluster": list(result.cluster),
+                    "next_boot": list(result.next_boot),
+                    "next_boot_cuts_management_path": result.boot_cut,
                 },
                 indent=1,
                 sort_keys=True,

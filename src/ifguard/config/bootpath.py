@@ -137,8 +137,8 @@ class _Walk:
         self.roots.add(name)
         found = list(self.visit(name, None))
         node = self.g.nodes.get(name)
-        if node is not None and not found:
-            found += self._not_started(name, node.stanzas[0], "")
+        if node is not None and not any(b.interface == name for b in found):
+            found = self._not_started(name, node.stanzas[0], "") + found
         return found
 
     def visit(self, name: str, via: Attribute | None) -> list[Break]:

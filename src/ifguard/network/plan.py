@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ifguard.config.cluster import Cluster
 from ifguard.network import cluster as cluster_links
+from ifguard.network.nextboot import NextBoot
 from ifguard.network.state import ManagementPath, NetState, management_path
 
 
@@ -35,11 +36,14 @@ class Plan:
     path_after: ManagementPath
     notes: tuple[str, ...] = field(default_factory=tuple)
     cluster: tuple[str, ...] = ()  # what the change does to corosync/Ceph links
+    next_boot: tuple[str, ...] = ()  # how the candidate's next boot differs from now
+    boot_cut: bool = False  # the candidate's boot would not bring the management path up
 
     @property
     def touches_management(self) -> bool:
         return (
-            bool(self.cluster)
+            self.boot_cut
+            or bool(self.cluster)
             or any(c.on_path for c in self.changes)
             or (set(self.path_before.interfaces) != set(self.path_after.interfaces))
         )
@@ -56,6 +60,7 @@ def compare(
     *,
     ssh: tuple[str, str] | None = None,
     cluster: Cluster | None = None,
+    boot: NextBoot | None = None,
 ) -> Plan:
     """``cluster``: the interfaces carrying corosync links and Ceph networks are management
     paths too; what the change does to them is named in ``Plan.cluster``."""
@@ -98,7 +103,16 @@ def compare(
             if x != y and not (before.source == "running" and y is None):
                 add(name, what, f"{x or '-'} -> {y or '-'}")
     found = tuple(cluster_links.findings(cluster, before, after)) if cluster else ()
-    return Plan(before, after, tuple(changes), path_b, path_a, cluster=found)
+    return Plan(
+        before,
+        after,
+        tuple(changes),
+        path_b,
+        path_a,
+        cluster=found,
+        next_boot=tuple(boot.lines()) if boot else (),
+        boot_cut=boot.cut if boot else False,
+    )
 
 
 def render(plan: Plan, *, against: str) -> str:
@@ -112,6 +126,10 @@ def render(plan: Plan, *, against: str) -> str:
         mark = "!" if c.on_path else " "
         lines.append(f" {mark} {c.name}: {c.what} {c.detail}")
     lines.extend(f" ! cluster: {finding}" for finding in plan.cluster)
+    if plan.next_boot:
+        mark = "!" if plan.boot_cut else " "
+        lines.append(f" {mark} at the next boot:")
+        lines.extend(f" {mark}   {line}" for line in plan.next_boot)
     if plan.touches_management:
         lines.append(
             "! = on the management path: this change can cut you off; apply asks "
