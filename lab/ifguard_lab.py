@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +59,10 @@ HOST_DIRS = (
     "etc/ceph",
     "etc/ifguard",
 )
-# mount points the lab creates on the machine (empty; removed again by `down` when empty)
+# mount points the lab creates on the machine (empty; removed again by `down` when empty and
+# no other lab - any mount namespace - still has something mounted on them)
 CLUSTER_DIRS = ("etc/pve", "etc/corosync", "etc/ceph", "etc/ifguard")
+MOUNT_POINT_LOCK = Path("/run/ifguard-lab-mountpoints.lock")
 SWITCH_DIRS = ("run/openvswitch", "etc/openvswitch", "var/log/openvswitch")
 TOOLS = (
     "ip",
@@ -167,6 +171,49 @@ def missing_tools() -> list[str]:
     return [t for t in TOOLS if shutil.which(t) is None]
 
 
+@contextlib.contextmanager
+def mount_point_lock() -> Iterator[None]:
+    """Held while a lab creates its mount points and binds them, and while one removes them:
+    a lab coming up never loses a mount point to another one going down."""
+    with open(MOUNT_POINT_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def mounted_anywhere(paths: set[str]) -> set[str]:
+    """Those of ``paths`` that are a mount point in some mount namespace on this machine
+    (another lab's private one, or the machine's own). Removing such a directory from here
+    would silently detach that mount everywhere (Linux >= 3.18)."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            ns = os.readlink(proc / "ns" / "mnt")
+            if ns in seen:
+                continue
+            text = (proc / "mountinfo").read_text()
+        except OSError:
+            continue  # gone, or a kernel thread
+        seen.add(ns)
+        found.update(f[4] for f in (line.split() for line in text.splitlines()) if f[4] in paths)
+    return found
+
+
+def _wait_exited(pid: int, timeout: float = 2.0) -> None:
+    """Until ``pid`` has exited (gone, or a zombie nobody reaped yet)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return
+        if state in ("Z", "X"):
+            return
+        time.sleep(0.01)
+
+
 class Node:
     """One network namespace; with ``dirs``, also a private mount namespace held open by a
     ``sleep`` process, in which those directories are bound to ``root/DIR``."""
@@ -213,9 +260,10 @@ class Node:
                     break
             time.sleep(0.02)
         self.pidfile.write_text(str(holder.pid))
-        for d in self.dirs:
-            Path("/" + d).mkdir(parents=True, exist_ok=True)
-            self.mount_bind(self.root / d, "/" + d)
+        with mount_point_lock():
+            for d in self.dirs:
+                Path("/" + d).mkdir(parents=True, exist_ok=True)
+                self.mount_bind(self.root / d, "/" + d)
 
     def mount_bind(self, source: Path, target: str) -> None:
         sh(["nsenter", "-t", self.pid, "-m", "mount", "--bind", str(source), target])
@@ -239,6 +287,7 @@ class Node:
                 os.kill(int(p.read_text()), signal.SIGKILL)
         with contextlib.suppress(OSError, ValueError, ProcessLookupError):
             os.kill(int(self.pid), signal.SIGKILL)
+            _wait_exited(int(self.pid))  # its mount namespace goes with it
         with contextlib.suppress(OSError):
             self.pidfile.unlink()
         # anything still running inside the namespace (a guardian, ovs daemons) goes too
@@ -330,9 +379,14 @@ class Lab:
             node.destroy()
         if self.base.exists():
             shutil.rmtree(self.base)
-        for d in CLUSTER_DIRS:  # the empty mount points, unless something lives there
-            with contextlib.suppress(OSError):
-                Path("/" + d).rmdir()
+        # the empty mount points, unless something lives there or another lab (another
+        # --prefix) still has its private directory bound on one
+        with mount_point_lock():
+            busy = mounted_anywhere({"/" + d for d in CLUSTER_DIRS})
+            for d in CLUSTER_DIRS:
+                if "/" + d not in busy:
+                    with contextlib.suppress(OSError):
+                        Path("/" + d).rmdir()
 
     def _wire(self) -> None:
         h, s, a = self.h.ns, self.s.ns, self.a.ns
