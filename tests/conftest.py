@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import time
 from collections.abc import Callable
@@ -22,13 +23,55 @@ REPO = Path(__file__).resolve().parents[1]
 E2E = REPO / "tests" / "e2e"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--test-order",
+        choices=("file", "reverse", "random"),
+        default="file",
+        help="run the collected tests in file order (default), reversed, or shuffled: every "
+        "test must pass in any order (each fixture makes what it needs)",
+    )
+    parser.addoption(
+        "--test-order-seed", type=int, default=None, help="the seed of --test-order=random"
+    )
+
+
+def _seed(config: pytest.Config) -> int:
+    seed = config.getoption("--test-order-seed")
+    if seed is None:
+        seed = config.stash.setdefault(_SEED, random.SystemRandom().randrange(1 << 31))
+    return int(seed)
+
+
+_SEED = pytest.StashKey[int]()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    order = config.getoption("--test-order")
+    if order == "random":
+        return f"test order: random (--test-order-seed {_seed(config)} repeats it)"
+    return None if order == "file" else f"test order: {order}"
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    header = pytest_report_header(config)  # -q hides the header: repeat it at the end
+    if header:
+        terminalreporter.write_line(header)
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/e2e is an e2e test, marked or not: ``-m "not e2e"`` never runs a
-    lab test by accident. (``slow`` is set by hand on the unit tests that take 0.1 s or more.)"""
+    lab test by accident. (``slow`` is set by hand on the unit tests that take 0.1 s or more.)
+    Then ``--test-order``: reversed or shuffled, to show no test depends on another's run."""
     for item in items:
         if item.path.is_relative_to(E2E) and item.get_closest_marker("e2e") is None:
             item.add_marker(pytest.mark.e2e)
+    order = config.getoption("--test-order")
+    if order == "reverse":
+        items.reverse()
+    elif order == "random":
+        random.Random(_seed(config)).shuffle(items)
 
 
 def corpus_dir() -> Path | None:

@@ -63,17 +63,22 @@ def unpack(tarball: Path, target: Path) -> Path:
     return target
 
 
+def archives() -> Path:
+    """The shared .deb cache bound on a root's /var/cache/apt/archives, made when missing
+    (a fresh machine has none yet: every test that binds it calls this, in any order)."""
+    (ARCHIVES / "partial").mkdir(parents=True, exist_ok=True)
+    return ARCHIVES
+
+
 def run(
     root: Path, script: str, *, shell: str = "/bin/sh", timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
     """``SHELL -c SCRIPT`` chrooted into ``root``, in a private mount namespace."""
-    ARCHIVES.mkdir(parents=True, exist_ok=True)
-    (ARCHIVES / "partial").mkdir(exist_ok=True)
     r = shlex.quote(str(root))
     setup = (
         f"mount -t proc proc {r}/proc && mount --rbind /dev {r}/dev && "
         f"mount -t sysfs sysfs {r}/sys && "
-        f"mount --bind {shlex.quote(str(ARCHIVES))} {r}/var/cache/apt/archives && "
+        f"mount --bind {shlex.quote(str(archives()))} {r}/var/cache/apt/archives && "
         f"exec chroot {r} /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "
         f"LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive {shell} -c {shlex.quote(script)}"
     )

@@ -61,7 +61,7 @@ def playbook(root: Path, play: Path) -> subprocess.CompletedProcess[str]:
     script = (
         f"mount -t proc proc {r}/proc && mount --rbind /dev {r}/dev && "
         f"mount -t sysfs sysfs {r}/sys && "
-        f"mount --bind {shlex.quote(str(debroot.ARCHIVES))} {r}/var/cache/apt/archives && "
+        f"mount --bind {shlex.quote(str(debroot.archives()))} {r}/var/cache/apt/archives && "
         f"exec ansible-playbook -i {shlex.quote(str(inventory))} {shlex.quote(str(play))}"
     )
     env = {
