@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from ifguard.commands.common import seconds
+
 if TYPE_CHECKING:
     from ifguard.apply.request import ApplyRequest
 
@@ -53,7 +55,7 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
 
     p.add_argument(
         "--timeout",
-        type=_seconds,
+        type=seconds(),
         default=T.confirm,
         metavar="SECONDS",
         help=f"roll back unless confirmed within SECONDS of the reload (default {T.confirm:g})",
@@ -72,7 +74,7 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--settle",
-        type=_seconds,
+        type=seconds(),
         default=T.settle,
         metavar="SECONDS",
         help=f"how long probes must stay green for --auto-confirm (default {T.settle:g})",
@@ -85,7 +87,7 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--probe-timeout",
-        type=_seconds,
+        type=seconds(),
         default=T.probe,
         metavar="SECONDS",
         help=f"how long probes may take to turn green after a reload (default {T.probe:g}: a "
@@ -110,7 +112,7 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--reload-timeout",
-        type=_seconds,
+        type=seconds(),
         default=T.reload,
         metavar="SECONDS",
         help=f"give up on a reload command after SECONDS (default {T.reload:g})",
@@ -131,16 +133,6 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--guardian", metavar="ID", help=argparse.SUPPRESS)
     add_location_args(p)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 <= value <= 86400:
-        raise argparse.ArgumentTypeError(f"out of range (0..86400): {text}")
-    return value
 
 
 def request_of(args: argparse.Namespace) -> ApplyRequest:

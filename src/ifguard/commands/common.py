@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from ifguard.system.errors import UsageError
@@ -41,3 +42,45 @@ def state_dir_of(args: argparse.Namespace) -> Path:
     if getattr(args, "state_dir", None):
         return Path(args.state_dir).resolve()
     return root_of(args).path(STATE_DIR)
+
+
+def _ascii_number(text: str, what: str) -> str:
+    """``text`` when it is written in ASCII (``٢`` is not 2 here), else an argparse error."""
+    stripped = text.strip()
+    if not stripped.isascii() or not stripped:
+        raise argparse.ArgumentTypeError(f"not {what}: {text!r} (ASCII digits only)")
+    return stripped
+
+
+def integer(low: int, high: int, what: str = "a number") -> Callable[[str], int]:
+    """An argparse type: an integer in ``low..high``, ASCII digits only."""
+
+    def parse(text: str) -> int:
+        digits = _ascii_number(text, what)
+        if not digits.isdigit() or len(digits) > 20:
+            raise argparse.ArgumentTypeError(f"not {what}: {text!r}")
+        value = int(digits)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"out of range ({low}..{high}): {digits}")
+        return value
+
+    return parse
+
+
+def seconds(low: float = 0.0, high: float = 86400.0) -> Callable[[str], float]:
+    """An argparse type: a finite number of seconds in ``low..high``, in ASCII."""
+
+    def parse(text: str) -> float:
+        number = _ascii_number(text, "a number of seconds")
+        try:
+            value = float(number)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+        if not low <= value <= high:  # (NaN compares false: refused too)
+            raise argparse.ArgumentTypeError(f"out of range ({low:g}..{high:g}): {number}")
+        return value
+
+    return parse
+
+
+PORT = integer(0, 65535, "a port number")

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.config.ondisk import current_files
     from ifguard.store.history import open_history
     from ifguard.system.errors import UsageError
+    from ifguard.system.sanitize import diff_lines
 
     history = open_history(state_dir_of(args))
 
@@ -55,5 +56,5 @@ def run(args: argparse.Namespace) -> int:
         diff = list(difflib.unified_diff(old, new, f"{la}:{path}", f"{lb}:{path}"))
         if diff:
             changed = True
-            sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in diff)
+            sys.stdout.write(diff_lines(diff))
     return 1 if changed else 0

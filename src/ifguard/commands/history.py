@@ -20,11 +20,21 @@ examples:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.commands.common import add_location_args
+    from ifguard.commands.common import add_location_args, integer
 
-    p.add_argument("-n", "--limit", type=int, default=20, help="versions to list (default 20)")
     p.add_argument(
-        "--events", type=int, default=10, metavar="N", help="events to list (default 10; 0: none)"
+        "-n",
+        "--limit",
+        type=integer(0, 1_000_000),
+        default=20,
+        help="versions to list (default 20)",
+    )
+    p.add_argument(
+        "--events",
+        type=integer(0, 1_000_000),
+        default=10,
+        metavar="N",
+        help="events to list (default 10; 0: none)",
     )
     p.add_argument("--kind", help="only events of this kind")
     p.add_argument("--format", choices=("text", "json"), default="text")

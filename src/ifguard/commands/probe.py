@@ -26,6 +26,8 @@ exit status: 0 healthy, 1 a probe failed or could not run, 2 bad arguments/unrea
 
 
 def configure(p: argparse.ArgumentParser) -> None:
+    from ifguard.commands.common import seconds
+
     p.add_argument(
         "path",
         nargs="?",
@@ -41,7 +43,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--timeout",
-        type=float,
+        type=seconds(),
         default=2.0,
         metavar="SECONDS",
         help="bound of each network probe (default: 2)",

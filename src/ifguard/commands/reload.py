@@ -36,7 +36,7 @@ IFRELOAD_ORIG = "/usr/sbin/ifguard-orig-ifreload"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.commands.common import add_location_args
+    from ifguard.commands.common import add_location_args, seconds
     from ifguard.store.record import RELOAD_TIMEOUTS
 
     add_location_args(p)
@@ -56,7 +56,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--timeout",
-        type=float,
+        type=seconds(),
         default=RELOAD_TIMEOUTS.confirm,
         metavar="SECONDS",
         help="deadline for the guardian if this process dies before the probes (default: "
@@ -64,7 +64,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--probe-timeout",
-        type=float,
+        type=seconds(),
         default=RELOAD_TIMEOUTS.probe,
         metavar="SECONDS",
         help=f"how long probes may stay red after the reload (default: {RELOAD_TIMEOUTS.probe:g})",

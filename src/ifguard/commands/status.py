@@ -37,7 +37,7 @@ exit status: 0 ok; 1 broken or degraded (or a pending transaction has lost its g
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.commands.common import add_location_args
+    from ifguard.commands.common import add_location_args, seconds
 
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
@@ -52,7 +52,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--settle",
-        type=float,
+        type=seconds(),
         default=0.0,
         metavar="SECONDS",
         help="while not ok, check again for up to this long (links and LACP come up "

@@ -58,7 +58,7 @@ examples:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from ifguard.commands.common import add_location_args
+    from ifguard.commands.common import PORT, add_location_args, seconds
 
     add_location_args(p)
     p.add_argument(
@@ -79,14 +79,14 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--alert-hold",
-        type=float,
+        type=seconds(),
         default=30.0,
         metavar="SECONDS",
         help="a key fires at most once per hold; a re-break within it is sent when the "
         "hold ends (default: 30)",
     )
     p.add_argument(
-        "--metrics-port", type=int, metavar="PORT", help="serve Prometheus metrics on this port"
+        "--metrics-port", type=PORT, metavar="PORT", help="serve Prometheus metrics on this port"
     )
     p.add_argument(
         "--metrics-addr",
@@ -109,7 +109,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--probe-interval",
-        type=float,
+        type=seconds(),
         default=60.0,
         metavar="SECONDS",
         help="probe also when no netlink/OVS event arrived for this long (default: 60)",
@@ -129,7 +129,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--heal-after",
-        type=float,
+        type=seconds(),
         default=30.0,
         metavar="SECONDS",
         help="how long probes must fail before --self-heal acts (default: 30)",
@@ -148,7 +148,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--wall-every",
-        type=float,
+        type=seconds(),
         metavar="SECONDS",
         help="at most one `wall` per this many seconds (default: [console] wall-every in "
         "/etc/ifguard/ifguard.toml, else 3600)",

@@ -25,7 +25,10 @@ class FixedFile:
 
         old = self.document.text.splitlines(keepends=True)
         new = self.text.splitlines(keepends=True)
-        return "".join(difflib.unified_diff(old, new, self.document.path, self.document.path))
+        from ifguard.system.sanitize import diff_lines
+
+        path = self.document.path
+        return diff_lines(difflib.unified_diff(old, new, path, path))
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:

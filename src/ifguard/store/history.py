@@ -198,6 +198,8 @@ class History:
         return self.get(int(row[0])) if row else None
 
     def get(self, version_id: int) -> Version | None:
+        if not 0 <= version_id < 2**63:
+            return None  # not an SQLite integer: no such version
         with self._connect() as db:
             row = db.execute(
                 f"SELECT {_VERSION_COLUMNS} FROM versions WHERE id = ?", (version_id,)
@@ -216,7 +218,9 @@ class History:
     def find(self, ref: str) -> Version | None:
         """A version by id (``12``) or by a unique hash prefix (at least 4 hex digits)."""
         ref = ref.strip().lower()
-        if ref.isdigit():
+        if not ref.isascii():
+            return None  # `٢` is not version 2: ids and hashes are ASCII
+        if ref.isdigit() and int(ref) < 2**63:  # (larger: not an SQLite integer)
             found = self.get(int(ref))
             if found is not None:
                 return found

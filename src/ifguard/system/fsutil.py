@@ -131,6 +131,64 @@ def _lock(real: Path) -> tuple[int, os.stat_result]:
         os.close(fd)
 
 
+def _swap_in(tmp: str, real: Path, fd: int, st: os.stat_result, expected: bytes) -> None:
+    """Put ``tmp`` at ``real`` if what it displaces is still the checked file with the
+    checked bytes. An editor holds no lock: it may rename its file over ``real`` or write
+    into it between the check and the rename. The names are exchanged atomically
+    (``renameat2(RENAME_EXCHANGE)``) and the displaced file checked; if the editor got there
+    first, its file is exchanged back and ``FileChanged`` raised (lint again): its write is
+    never lost. Where the exchange is not supported, a plain rename (the check's window)."""
+    try:
+        exchanged = _exchange(tmp, real)
+        if not exchanged:
+            os.replace(tmp, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if not exchanged:
+        return None
+    now = os.stat(tmp, follow_symlinks=False)
+    same = (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino)
+    if same and _read_at(fd) == expected:
+        os.unlink(tmp)  # the checked original (its bytes are in the backup)
+        return None
+    ours = os.stat(real, follow_symlinks=False)
+    _exchange(tmp, real)  # the editor's file back at its name
+    back = os.stat(tmp, follow_symlinks=False)
+    if (back.st_dev, back.st_ino) != (ours.st_dev, ours.st_ino):  # yet another write
+        raise FileChanged(errno.EAGAIN, f"changed while written; also kept as {tmp}", str(real))
+    os.unlink(tmp)
+    raise FileChanged(errno.EAGAIN, "changed while it was written (an editor)", str(real))
+
+
+def _exchange(a: str, b: Path) -> bool:
+    """Swap the names ``a`` and ``b`` atomically; False where it is not supported."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _read_at(fd: int) -> bytes:
+    """The whole file behind ``fd`` from its start, now."""
+    chunks: list[bytes] = []
+    offset = 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
 def _read_all(fd: int, size: int) -> bytes:
     chunks: list[bytes] = []
     while True:
@@ -171,14 +229,14 @@ def replace_checked(path: Path, expected: bytes, data: bytes, *, backup: bool = 
                 with contextlib.suppress(OSError):
                     os.unlink(old)
                 raise
+        new, tmp = tmp, None  # from here _swap_in owns the temporary file
         try:
-            os.replace(tmp, real)
+            _swap_in(new, real, fd, st, expected)
         except BaseException:
             if saved is not None and fresh:  # no half-done fix: no backup of nothing
                 with contextlib.suppress(OSError):
                     os.unlink(saved)
             raise
-        tmp = None
         fsync_dir(real.parent)
     finally:
         if tmp is not None:

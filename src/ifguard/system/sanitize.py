@@ -10,6 +10,7 @@ everything else as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # C0 (but tab), DEL, C1, bidi controls, line/paragraph separators, lone surrogates
 _UNSAFE = re.compile(
@@ -39,3 +40,10 @@ def excerpt(text: str, limit: int = 80) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     return printable(text)
+
+
+def diff_lines(lines: Iterable[str]) -> str:
+    """Lines of a unified diff made safe for a terminal: each ends in one newline and every
+    other control character (ESC, CR, a form feed ``splitlines`` ended a line on) is shown
+    escaped. For reading: ``--fix`` writes the bytes themselves."""
+    return "".join(printable(line.removesuffix("\n")) + "\n" for line in lines)
