@@ -12,12 +12,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from ifguard.config.parse import Kind
 from ifguard.lint.rules import RULES
 from ifguard.lint.rules.base import code_block, section
 from tests.conftest import REPO, corpus_dir
-from tests.differential.harness import MAIN, Oracle, compare, lint_tree, named, ours, stage
+from tests.differential.generate import EXTRA, EXTRA_TEXT, interfaces_file
+from tests.differential.harness import (
+    MAIN,
+    Oracle,
+    compare,
+    errors,
+    lint_tree,
+    named,
+    ours,
+    stage,
+)
 
 _CORPUS = corpus_dir()
 
@@ -39,12 +50,9 @@ FILES = _files()
 
 
 # Disagreements found by this harness that lint does not name yet (strict: a fix turns the
-# xfail into a failure, so the entry must then be removed).
-PENDING = {
-    "IFG206 Example": "ifupdown2 stores `rename` as an attribute of the stanza above",
-    "valid/ng-inheritance.interfaces": "ifupdown2 rejects `inherits` as an address family",
-    "valid/pve-brbase.interfaces": "ifupdown2 stores `source-directory` as an attribute",
-}
+# xfail into a failure, so the entry must then be removed). Fixed so far: `rename`,
+# `source-directory` (IFG206) and `inherits` (IFG203) under ifupdown2.
+PENDING: dict[str, str] = {}
 
 
 def _cases() -> list[object]:
@@ -70,3 +78,23 @@ def test_a_reading_that_differs_from_ifupdown2_is_named(
     differences = compare(ours(result, root), oracle.ask(root))
     if differences:
         assert named(result), f"{name}: read differently, lint says nothing: {differences}"
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=interfaces_file())
+def test_a_generated_file_read_differently_gets_an_error(
+    data: bytes, oracle: Oracle, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """CR/CRLF, backslashes, comments, non-space separators, source forms, odd digits,
+    look-alike and invisible characters, long names, aliases, ranges: wherever ifupdown2's
+    reading differs from ifguard's, lint reports an error."""
+    root = stage(tmp_path_factory.mktemp("generated"), {MAIN: data, EXTRA: EXTRA_TEXT})
+    result = lint_tree(root)
+    differences = compare(ours(result, root), oracle.ask(root))
+    if differences:
+        assert errors(result), f"{data!r}: read differently, no error: {differences}"

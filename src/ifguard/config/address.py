@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
     IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 
-_DOTTED = lazy(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d{1,2})")
+# ASCII digits, no leading zero (`010` is rejected by ipaddress, so by ifupdown2): `\d` would
+# take any Unicode digit (`١٠`), which int() accepts and ifupdown2 does not.
+_OCTET = "(0|[1-9][0-9]{0,2})"
+_DOTTED = lazy(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/([0-9]{{1,2}})")
 
 
 def netmask_prefix(mask: str | None) -> int | None:
@@ -28,7 +31,7 @@ def netmask_prefix(mask: str | None) -> int | None:
     if not mask:
         return None
     try:
-        if mask.isdigit():
+        if mask.isascii() and mask.isdigit():
             return int(mask)
         return ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
     except ValueError:

@@ -60,6 +60,8 @@ def detect(documents: Iterable[Document]) -> Dialect:
             elif kind is Kind.TEMPLATE:
                 two += 1
             elif kind is stanza:
+                if "inherits" in line.value.split():  # `iface a inherits b`: not ifupdown2
+                    classic += 2
                 if line.keyword in _NG_STANZAS:
                     ng += 2
                 elif line.keyword == "mapping":

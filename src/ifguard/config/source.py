@@ -93,7 +93,7 @@ class Budget:
 class SourceIssue(NamedTuple):
     """A ``source``/``source-directory`` line that could not be followed."""
 
-    kind: str  # "missing" | "unreadable" | "cycle" | "depth" | "empty-glob"
+    kind: str  # "missing" | "unreadable" | "cycle" | "depth" | "empty-glob" | "relative"
     document: Document
     line: Line
     target: str
@@ -268,6 +268,8 @@ def _expand(
     stops at it, absolute links are re-rooted)."""
     if dialect is Dialect.IFUPDOWN2 and not pattern.startswith("/"):
         system = "/" + pattern
+        if line.keyword == "source":
+            _relative(loaded, doc, line, path, root, pattern)
     else:
         if root.system_path_of(path.parent) is None and not pattern.startswith("/"):
             root = Root()  # a file named on the command line outside the root: host semantics
@@ -294,3 +296,17 @@ def _expand(
             if os.path.lexists(real) and not os.path.isdir(real):
                 files.append(real)
     return files
+
+
+def _relative(
+    loaded: Loaded, doc: Document, line: Line, path: Path, root: Root, pattern: str
+) -> None:
+    """ifupdown2 reads a relative pattern from its working directory (``/`` at boot): record
+    it, with how many files the same pattern names next to the including file (``detail``),
+    the reading its author most likely meant."""
+    local = root if root.system_path_of(path.parent) is not None else Root()
+    try:
+        beside = [p for p in local.glob(local.join(path.parent, pattern)) if not p.is_dir()]
+    except OSError:
+        beside = []
+    loaded.issues.append(SourceIssue("relative", doc, line, pattern, str(len(beside))))

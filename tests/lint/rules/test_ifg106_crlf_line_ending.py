@@ -6,6 +6,10 @@ from __future__ import annotations
 from tests.lint.rules.helpers import codes, fixed, hits, messages
 
 CODE = "IFG106"
+HIDDEN = (
+    "auto eth0\niface eth0 inet static\n    address 192.0.2.10/24\n"
+    "    # note\r    gateway 192.0.2.99\n    gateway 192.0.2.1\n"
+)
 
 
 def test_fires_once_at_the_first_cr() -> None:
@@ -14,9 +18,26 @@ def test_fires_once_at_the_first_cr() -> None:
     assert messages(CODE, text)[0].startswith("2 line(s) end with CRLF")
 
 
+def test_fires_on_a_line_hidden_in_a_comment_by_a_bare_cr_under_ifupdown2() -> None:
+    """ifupdown2 opens the file with universal newlines: the CR ends the comment and the
+    `gateway` after it is configuration (reproduced with its parser, tests/differential)."""
+    assert hits(CODE, HIDDEN) == [(4, 12, 4, 34)]
+    (message,) = messages(CODE, HIDDEN)
+    assert "`gateway 192.0.2.99` after it is configuration, not part of this comment" in message
+    assert "ifupdown splits lines on LF only" not in message
+
+
+def test_classic_ifupdown_reads_the_cr_inside_the_line() -> None:
+    """Classic ifupdown splits on LF only: a CR-only file is one line; CR in prose is not."""
+    cr_only = "auto eth0\riface eth0 inet dhcp\r"
+    (message,) = messages(CODE, cr_only, dialect="ifupdown")
+    assert "ifupdown splits lines on LF only" in message
+    assert codes("auto eth0\niface eth0 inet dhcp\n# a\rb\n", dialect="ifupdown") == []
+
+
 def test_near_miss_stays_clean() -> None:
-    """A lone carriage return (in a comment, or at the very end without LF) is no CRLF."""
-    assert codes("auto eth0\niface eth0 inet dhcp\n# a\rb\n") == []
+    """A bare CR with only a comment or nothing after it hides nothing from ifupdown2."""
+    assert codes("auto eth0\niface eth0 inet dhcp\n# a\r# b\n") == []
     assert codes("auto eth0\niface eth0 inet dhcp\n    mtu 1500\r") == []
 
 

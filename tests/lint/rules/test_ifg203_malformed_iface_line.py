@@ -23,6 +23,8 @@ def test_a_missing_method_is_an_error_in_classic_ifupdown_only() -> None:
     text = "auto eth0\niface eth0 inet\n    mtu 1500\n"
     assert hits(CODE, text, dialect="ifupdown") == [(2, 12, 2, 16)]
     assert hits(CODE, text, dialect="ifupdown2") == []
+    inherited = "iface base inet static\n    mtu 1500\niface eth0 inet inherits base\n"
+    assert hits(CODE, inherited, dialect="ifupdown") == []  # the method is inherited
 
 
 def test_near_miss_stays_clean() -> None:
@@ -32,7 +34,9 @@ def test_near_miss_stays_clean() -> None:
         "auto eth3\niface eth3 inet6 auto inherits base\n"
         "auto eth4\niface eth4\n    mtu 1500\n"
     )
-    assert codes(text, dialect="ifupdown2") == []
+    assert codes(text, dialect="ifupdown") == []
+    # ifupdown2 ignores the words after the method (its parser): no `inherits` there
+    assert codes(text.replace(" inherits base", ""), dialect="ifupdown2") == []
 
 
 def test_fires_on_a_stanza_without_an_interface_name() -> None:
@@ -43,3 +47,15 @@ def test_fires_on_a_stanza_without_an_interface_name() -> None:
         "stanza without an interface name: `inet` is read as the name and `static` as its "
         "address family; write `iface NAME inet static`"
     ]
+
+
+def test_inherits_is_an_error_for_ifupdown2_only() -> None:
+    """ifupdown2's parser: 'unsupported address family' (reproduced, tests/differential)."""
+    text = "iface eth0 inet static\n    address 192.0.2.1/24\niface eth1 inherits eth0\n"
+    assert hits(CODE, text, dialect="ifupdown2") == [(3, 12, 3, 20)]
+    assert "ifupdown2 has no `inherits`" in messages(CODE, text, dialect="ifupdown2")[0]
+    after = text.replace("eth1 inherits eth0", "eth1 inet static inherits eth0")
+    assert hits(CODE, after, dialect="ifupdown2") == [(3, 24, 3, 32)]
+    assert "ignores every word after the method" in messages(CODE, after, dialect="ifupdown2")[0]
+    assert hits(CODE, text, dialect="ifupdown") == []
+    assert hits(CODE, text, dialect="ifupdown-ng") == []

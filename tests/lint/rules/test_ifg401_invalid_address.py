@@ -25,3 +25,14 @@ def test_near_miss_stays_clean() -> None:
         + "iface eth0 inet6 static\n    address 2001:db8::10/64\n    gateway fe80::1\n"
     )
     assert codes(text) == []
+
+
+def test_fires_on_a_leading_zero_and_on_non_ascii_digits() -> None:
+    """ifupdown2 rejects both (Python's ipaddress) and brings eth0 up with no address."""
+    zero = HEAD + "    address 192.0.2.010/24\n"
+    assert hits(CODE, zero) == [(3, 5, 3, 27)]
+    assert "octet `010` has a leading zero" in messages(CODE, zero)[0]
+    arabic = HEAD + "    address 192.0.2.\u0661\u0660/24\n"
+    assert hits(CODE, arabic) == [(3, 5, 3, 26)]
+    assert "U+0661 ARABIC-INDIC DIGIT ONE is not an ASCII digit" in messages(CODE, arabic)[0]
+    assert codes(HEAD + "    address 192.0.2.100/24\n    address 192.0.20.1/24\n") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ifguard.config.diagnostic import Edit, Fix, Severity
+from ifguard.config.dialect import Dialect
 from ifguard.config.parse import STANZA_KEYWORDS, Document, Kind, is_statement_keyword
 from ifguard.lint.rules.base import Context, Finding, rule
 
@@ -14,8 +15,11 @@ def crlf_line_ending(ctx: Context) -> Iterator[Finding]:
     """## What it does
     Finds lines that end with CR LF (Windows line endings). One diagnostic per file; the fix
     converts every line. A carriage return *not* followed by a newline (classic Mac OS line
-    endings, or a CR pasted mid-line) is an error with no automatic fix: ifupdown splits lines
-    on LF only, so a CR-only file is one long line and nothing in it was checked as written.
+    endings, or a CR pasted mid-line) is an error with no automatic fix, reported where the
+    two readers part ways. ifupdown2 opens the file with universal newlines: a bare CR ends
+    the line, so the text after it is a line of its own - even inside a comment, where a
+    terminal shows only the comment (`# note\r  gateway 192.0.2.99` is a `gateway`).
+    Classic ifupdown and ifupdown-ng split lines on LF only: a CR-only file is one long line.
 
     ## Why is this bad?
     The carriage return stays glued to the last word of the line in some tools and scripts
@@ -34,20 +38,24 @@ def crlf_line_ending(ctx: Context) -> Iterator[Finding]:
     iface eth0 inet dhcp
     ```
     """
+    two = ctx.dialect is Dialect.IFUPDOWN2
     for doc in ctx.documents:
         if "\r" not in doc.text:
             continue
-        lone = _cr_line_break(doc)
-        if lone >= 0:
-            count = doc.text.count("\r") - doc.text.count("\r\n")
-            yield Finding(
-                doc.span(lone, lone + 1),
-                f"{count} carriage return(s) not followed by a newline (CR-only line "
-                "endings): ifupdown splits lines on LF only, so what follows is read as "
-                "part of this line. Convert the file to LF line endings (e.g. `tr '\\r' "
-                "'\\n'`) and lint it again",
-                severity=Severity.ERROR,
-            )
+        if two:
+            yield from _universal_newlines(doc)
+        else:
+            lone = _cr_line_break(doc)
+            if lone >= 0:
+                count = doc.text.count("\r") - doc.text.count("\r\n")
+                yield Finding(
+                    doc.span(lone, lone + 1),
+                    f"{count} carriage return(s) not followed by a newline (CR-only line "
+                    f"endings): {ctx.dialect} splits lines on LF only, so what follows is "
+                    "read as part of this line. Convert the file to LF line endings (e.g. "
+                    "`tr '\\r' '\\n'`) and lint it again",
+                    severity=Severity.ERROR,
+                )
         if "\r\n" not in doc.text:
             continue
         edits = tuple(
@@ -82,6 +90,33 @@ def _cr_line_break(doc: Document) -> int:
                 return pos
         pos = text.find("\r", pos + 1)
     return -1
+
+
+def _universal_newlines(doc: Document) -> Iterator[Finding]:
+    """ifupdown2: each line holding a bare CR with text after it, the hidden text spanned."""
+    text = doc.text
+    pos = text.find("\r")
+    while pos >= 0:
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        hidden = text[pos + 1 : end].replace("\r", "\n").strip()
+        if any(part.strip()[:1] not in ("", "#") for part in hidden.split("\n")):
+            line = doc.line_at(pos)
+            first = hidden.split("\n", 1)[0].strip() or hidden.split()[0]
+            what = (
+                "configuration, not part of this comment"
+                if line.kind is Kind.COMMENT
+                else "a line of its own"
+            )
+            stop = len(text[:end].rstrip(" \t\r"))
+            yield Finding(
+                doc.span(pos + 1, max(stop, pos + 1)),
+                f"a carriage return without a newline ends the line for ifupdown2 (it "
+                f"opens the file with universal newlines): `{first}` after it is {what}. "
+                "Remove the carriage return or make it a newline",
+                severity=Severity.ERROR,
+            )
+        pos = text.find("\r", end)
 
 
 def _cr_positions(raw: str) -> Iterator[int]:

@@ -87,15 +87,23 @@ def malformed_iface_line(ctx: Context) -> Iterator[Finding]:
                 f"write `iface NAME {' '.join(words[1:])}`",
             )
             continue
+        if ctx.dialect is Dialect.IFUPDOWN2:
+            unsupported = _ifupdown2_unsupported(words)
+            if unsupported:
+                index, message = unsupported
+                yield Finding(doc.word_span(iface.line, index), message)
+                continue
         if words[-1] in ("inherits", "inherit"):
             yield Finding(
                 doc.word_span(iface.line, len(words) - 1),
                 f"`{words[-1]}` is missing the name of the stanza to inherit from",
             )
             continue
+        inherits = False
         for i, word in enumerate(words[2:-1], 2):  # `inherits NAME` may follow name/family/method
             if word in ("inherits", "inherit"):
                 words = words[:i] + words[i + 2 :]
+                inherits = True
                 break
         if len(words) == 2:
             continue  # ifupdown2 / ifupdown-ng style: `iface NAME`
@@ -108,7 +116,7 @@ def malformed_iface_line(ctx: Context) -> Iterator[Finding]:
             )
             continue
         if len(words) == 3:
-            if ctx.dialect is Dialect.IFUPDOWN:
+            if ctx.dialect is Dialect.IFUPDOWN and not inherits:  # (else: the method inherited)
                 yield Finding(
                     doc.word_span(iface.line, 2),
                     f"`iface {words[1]} {family}` has no method (static, dhcp, manual"
@@ -126,3 +134,28 @@ def malformed_iface_line(ctx: Context) -> Iterator[Finding]:
                 doc.word_span(iface.line, 4),
                 f"extra word(s) `{' '.join(words[4:])}` after the method are not understood",
             )
+
+
+def _ifupdown2_unsupported(words: list[str]) -> tuple[int, str] | None:
+    """What ifupdown2 3.0's parser rejects on an `iface` line that other dialects accept:
+    `inherits` (read as the address family) and families other than inet/inet6."""
+    for i, word in enumerate(words[2:], 2):
+        if word in ("inherits", "inherit") and i == 2:
+            return i, (
+                f"ifupdown2 has no `{word}`: it reads it as the address family, rejects it "
+                f"('unsupported address family') and configures `{words[1]}` without "
+                "family, method or inherited options (classic ifupdown and ifupdown-ng "
+                "support it); copy the options into the stanza"
+            )
+        if word in ("inherits", "inherit"):
+            return i, (
+                f"ifupdown2 has no `{word}`: it ignores every word after the method, so "
+                f"`{words[1]}` inherits nothing (classic ifupdown and ifupdown-ng support "
+                "it); copy the options into the stanza"
+            )
+    if len(words) > 2 and words[2] in ("ipx", "can"):
+        return 2, (
+            f"ifupdown2 knows only the inet and inet6 address families: it rejects "
+            f"`{words[2]}` and configures `{words[1]}` without family or method"
+        )
+    return None

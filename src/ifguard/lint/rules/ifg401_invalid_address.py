@@ -67,5 +67,26 @@ def _problem(key: str, word: str, iface: Interface) -> str | None:
         else:
             ipaddress.IPv4Network(f"0.0.0.0/{word}")
     except ValueError as exc:
-        return f"`{key} {word}` is not valid: {exc}"
+        return f"`{key} {word}` is not valid: {_why(word) or exc}"
     return None
+
+
+def _why(word: str) -> str:
+    """The reason a human misses: a digit that is not ASCII, an octet with a leading zero."""
+    import unicodedata
+
+    for ch in word:
+        if not ch.isascii() and ch.isdigit():
+            return (
+                f"U+{ord(ch):04X} {unicodedata.name(ch, '?')} is not an ASCII digit; "
+                "ifupdown2 rejects the address and brings the interface up without it"
+            )
+    head = word.split("/", 1)[0]
+    if "." in head and ":" not in head:
+        for octet in head.split("."):
+            if len(octet) > 1 and octet.startswith("0") and octet.isdigit():
+                return (
+                    f"octet `{octet}` has a leading zero (octal to some tools, refused by "
+                    "ifupdown2, which brings the interface up without the address)"
+                )
+    return ""
