@@ -21,7 +21,7 @@ def test_fires_on_a_relative_source_under_ifupdown2(tmp_path: Path) -> None:
         d for d in lint_paths([main], Root(tmp_path), Settings()).diagnostics if d.code == CODE
     ]
     assert (diag.code, diag.severity, diag.line, diag.column) == (CODE, "warning", 3, 8)
-    assert "`/` at boot (so `/interfaces.d/*`)" in diag.message
+    assert "from its working directory (`/` at boot), not from this file's" in diag.message
 
 
 def test_the_bridge_sourced_relatively_is_not_read_at_boot(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def relative_source_path(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             issue.document.word_span(issue.line, 1),
             f"relative `source {issue.target}`: ifupdown2 globs it from its working "
-            f"directory, `/` at boot (so `/{issue.target}`), not from this file's "
-            f"directory{lost}; write the absolute path",
+            f"directory (`/` at boot), not from this file's directory{lost}; write the "
+            "absolute path",
             severity=None if beside else Severity.WARNING,
         )
