@@ -217,3 +217,32 @@ def test_the_bytes_written_are_the_bytes_linted(host: Host) -> None:
     assert outcome.txn is not None and host.main.read_bytes() == NEW
     version = host.history().find(str(outcome.txn.candidate_version))
     assert version is not None and version.files == {MAIN: NEW}
+
+
+NO_AUTO = OLD + b"\niface eth1 inet static\n    address 192.0.2.10/24\n    gateway 192.0.2.1\n"
+
+
+def test_a_version_whose_boot_cuts_the_management_path_is_never_known_good(host: Host) -> None:
+    """eth1 carries the default route and nothing starts it at boot: the gate refuses it
+    (IFG320); with the rule ignored in the host's settings it applies and works now, but
+    is not recorded as known-good."""
+    req = host.request(
+        auto_confirm=True, unattended=True, timeouts=replace(APPLY_TIMEOUTS, settle=0.0)
+    )
+    with pytest.raises(Refused):
+        guarded_change(req, host.candidate(NO_AUTO), host.world())
+    settings = host.root / "etc/ifguard/ifguard.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('ignore = ["IFG320"]\n')
+    outcome = guarded_change(req, host.candidate(NO_AUTO), host.world())
+    assert outcome.txn is not None and outcome.txn.state == rec.CONFIRMED, outcome
+    assert outcome.txn.boot_cut == "nothing brings `eth1` up at boot: no `auto eth1`"
+    assert host.history().last_known_good() is None
+    (event,) = host.history().events(kind="apply-confirmed")
+    assert event.detail["not_known_good"] == outcome.txn.boot_cut
+    assert any("at the next boot:" in line for line in host.out)  # the plan says it
+    fixed = NO_AUTO.replace(b"\niface eth1", b"\nauto eth1\niface eth1")
+    outcome = guarded_change(req, host.candidate(fixed), host.world())
+    assert outcome.txn is not None and outcome.txn.boot_cut == ""
+    good = host.history().last_known_good()
+    assert good is not None and good.files == {MAIN: fixed}

@@ -159,6 +159,33 @@ def test_known_good_after_settle_only_when_clean() -> None:
     assert h.good == 2
 
 
+def test_a_version_whose_boot_cuts_the_management_path_is_never_known_good() -> None:
+    h = History()
+    s = healer(h)
+    cut = Observation(0, True, 0, 3, False, boot_cut=True)
+    s.observe(cut)
+    s.observe(Observation(100, True, 0, 3, False, boot_cut=True))
+    assert h.good is None  # healthy now, lint-clean under its settings: still not known-good
+    s.observe(obs(101, True, version=4))
+    s.observe(obs(112, True, version=4))
+    assert h.good == 4
+
+
+def test_boot_cut_reads_the_running_configuration() -> None:
+    from ifguard.config.source import load_text
+    from ifguard.lint.engine import HostResult, lint_loaded
+    from ifguard.lint.settings import Settings
+    from ifguard.watch.heal import boot_cut
+
+    text = "auto lo\niface lo inet loopback\niface eno1 inet static\n    address 192.0.2.2/24\n"
+    text += "    gateway 192.0.2.1\n"
+    result = HostResult((lint_loaded(load_text(text, "interfaces"), Settings()),))
+    assert boot_cut(result, None) and not boot_cut(None, None)
+    fixed = HostResult((lint_loaded(load_text("auto eno1\n" + text, "i"), Settings()),))
+    assert not boot_cut(fixed, None)
+    assert boot_cut(fixed, frozenset({"lo", "enp1s0"}))  # the NIC is gone
+
+
 def test_heals_after_the_delay_with_backoff_and_a_cap() -> None:
     h = History(good=1)
     s = healer(h)

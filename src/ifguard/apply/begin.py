@@ -28,6 +28,7 @@ class Request:
     reload_cmd: tuple[tuple[str, ...], ...] = (("ifreload", "-a"),)
     auto_confirm: bool = False
     management_touched: bool = False
+    boot_cut: str = ""  # the candidate's boot would not bring the management path up: why
     snapshot_files: Mapping[str, bytes] | None = None  # whole current config, for history
     snapshot_lint: tuple[int, int] = (0, 0)  # errors, warnings
     candidate_files: Mapping[str, bytes] | None = None  # whole candidate config
@@ -129,6 +130,7 @@ def begin(
         reload_timeout=req.timeouts.reload,
         auto_confirm=req.auto_confirm,
         management_touched=req.management_touched,
+        boot_cut=req.boot_cut,
         apply_pid=env.pid,
         apply_ticks=env.ticks,
         guardian_kind=spawner.kind,

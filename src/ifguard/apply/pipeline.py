@@ -39,6 +39,7 @@ from ifguard.apply.transaction import (
 )
 from ifguard.apply.world import Outcome, World
 from ifguard.config.cluster import Cluster
+from ifguard.config.model import Config
 from ifguard.config.ondisk import OnDisk, of_loaded, on_disk
 from ifguard.config.source import DEFAULT_INTERFACES
 from ifguard.lint.engine import Result
@@ -103,6 +104,7 @@ def guarded_change(req: ApplyRequest, cand: Candidate, world: World) -> Outcome:
         reload_cmd=req.reload_cmd or ctx.RELOAD[str(result.dialect) if result else "ifupdown2"],
         auto_confirm=auto,
         management_touched=change.touched,
+        boot_cut=_boot_cut(result.config if result else current.config, req, ssh),
         snapshot_files=change.snapshot,
         candidate_files=change.candidate,
         candidate_lint=(0, 0) if result is None else (result.errors, warnings(result)),
@@ -168,6 +170,16 @@ def _in_place(env: Env, current: OnDisk) -> _Change | str:
     )
 
 
+def _boot_cut(config: Config, req: ApplyRequest, ssh: tuple[str, str] | None) -> str:
+    """Why the candidate's next boot would not bring the management path up ("" when it
+    would): such a version is never recorded as known-good (docs/boot.md)."""
+    from ifguard.config.bootpath import boot_path
+    from ifguard.lint.engine import inventory
+
+    path = boot_path(config, inventory(req.root), ssh)
+    return "; ".join(b.message for b in path.breaks)
+
+
 def _run_plain(req: ApplyRequest, world: World) -> int:
     """The reload commands without a guard, with the caller's stdio (``ifguard reload``)."""
     if world.run_plain is None or not req.reload_cmd:
@@ -193,7 +205,11 @@ def _plan(
     before, against = ctx.before_state(
         req.root, after, req.against, world.runner, current=state_from_config(current.config)
     )
-    the_plan = plan.compare(before, after, ssh=ssh, cluster=cluster)
+    from ifguard.lint.engine import inventory
+    from ifguard.network.nextboot import next_boot
+
+    boot = next_boot(result.config, before, inventory=inventory(req.root), admin=ssh)
+    the_plan = plan.compare(before, after, ssh=ssh, cluster=cluster, boot=boot)
     text = plan.render(the_plan, against=against)
     if text:
         world.out(text.rstrip("\n"))

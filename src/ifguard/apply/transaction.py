@@ -251,9 +251,15 @@ def confirm(env: Env, txn_id: str, why: str = "confirmed") -> Transaction | None
     )
     if done is None:
         return None
-    if env.history is not None and done.candidate_version is not None:
+    if done.boot_cut:  # it works now, and the next boot would cut the management path
+        env.say(
+            f"not recorded as known-good: at the next boot the management path would not "
+            f"come up ({done.boot_cut})"
+        )
+    elif env.history is not None and done.candidate_version is not None:
         env.history.mark_known_good(done.candidate_version)
-    env.event("apply-confirmed", done, reason=why)
+    extra = {"not_known_good": done.boot_cut} if done.boot_cut else {}
+    env.event("apply-confirmed", done, reason=why, **extra)
     return done
 
 

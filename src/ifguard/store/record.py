@@ -102,6 +102,9 @@ class Transaction:
     reload_timeout: float = APPLY_TIMEOUTS.reload
     auto_confirm: bool = False
     management_touched: bool = False
+    # why the candidate's next boot would not bring the management path up (docs/boot.md):
+    # such a version is never recorded as known-good, whatever the probes say now
+    boot_cut: str = ""
     apply_pid: int | None = None
     apply_ticks: int | None = None
     guardian_pid: int | None = None

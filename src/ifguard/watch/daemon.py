@@ -32,7 +32,7 @@ from ifguard.watch.alerts import FIRING, Alert, Alerter
 from ifguard.watch.config import ConfigMonitor
 from ifguard.watch.delivery import Delivery
 from ifguard.watch.events import NetlinkEvents, OvsEvents
-from ifguard.watch.heal import Observation, SelfHealer
+from ifguard.watch.heal import Observation, SelfHealer, boot_cut
 from ifguard.watch.inotify import Inotify, watchfiles_changes
 from ifguard.watch.metrics import Collector, serve, write_textfile
 from ifguard.watch.perms import tighten
@@ -77,6 +77,7 @@ class Watcher(Delivery):
         self.console = console  # the status summary for console and logins (ifguard.status)
         self.last_runtime: RuntimeVerdict | None = None
         self.lint_errors: int = 0
+        self.boot_cut = False  # the files' next boot would cut the management path
         self.version: int | None = None
         self.sender = AppriseSender(urls)
         for shown in self.sender.check():
@@ -118,6 +119,7 @@ class Watcher(Delivery):
         with self._lock:
             verdict, alerts = self.monitor.check()
             self.lint_errors = verdict.errors
+            self.boot_cut = boot_cut(self.monitor.last, inventory(self.root))
             s = self.metrics.snapshot
             s.config_valid, s.diagnostics = verdict.errors == 0, verdict.counts
             s.last_change = max(
@@ -178,6 +180,7 @@ class Watcher(Delivery):
                         self.version,
                         pending,
                         verdict.cannot_check,
+                        self.boot_cut,
                     )
                 )
             if self.store is not None:

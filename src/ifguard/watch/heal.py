@@ -4,7 +4,8 @@ unhealthy, put the last known-good configuration back through the guarded apply 
 Decisions only; the restore itself is a callable (the daemon runs ``ifguard restore ID
 --auto-confirm``, i.e. lint gate, snapshot, guardian, reload, probes, rollback). Rules:
 - a configuration becomes known-good after it has lint-clean and probe-healthy for
-  ``settle`` seconds;
+  ``settle`` seconds, and only when its next boot would bring the management path up
+  (``boot_cut``, docs/boot.md);
 - heal only when unhealthy for ``after`` seconds, no apply transaction is open (its own
   guardian owns the situation), the files differ from the known-good version, and at most
   ``max_attempts`` times, waiting ``backoff`` * 2^n between attempts; unhealthy with the
@@ -18,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ifguard.config.bootpath import boot_path
+from ifguard.lint.engine import HostResult
 from ifguard.watch.alerts import Alert
 
 KEY = "self-heal"
@@ -31,6 +34,7 @@ class Observation:
     version: int | None  # the history id of the files on disk
     pending: bool  # an `ifguard apply` transaction is open
     cannot_check: bool = False  # unhealthy only because probes could not run
+    boot_cut: bool = False  # the files' next boot would not bring the management path up
 
 
 class SelfHealer:
@@ -79,7 +83,7 @@ class SelfHealer:
             self.reported_same = False
             if self.healthy_since is None or self.healthy_version != o.version:
                 self.healthy_since, self.healthy_version = o.now, o.version
-            if o.lint_errors or o.pending or o.version is None:
+            if o.lint_errors or o.boot_cut or o.pending or o.version is None:
                 self.marked = o.version  # nothing to wait for with this version
             elif o.now - self.healthy_since >= self.settle and self.marked != o.version:
                 if self.known_good() != o.version:
@@ -128,3 +132,12 @@ class SelfHealer:
                 f"{outcome}.",
             )
         ]
+
+
+def boot_cut(result: HostResult | None, nics: frozenset[str] | None) -> bool:
+    """Whether the running configuration's next boot would not bring the management path up
+    (``ifguard.config.bootpath``): such a version is never marked known-good, whatever the
+    lint settings say about the rules that report it."""
+    if result is None:
+        return False
+    return not boot_path(result.running.config, nics).comes_up
