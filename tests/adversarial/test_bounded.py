@@ -33,6 +33,7 @@ def lint(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["/proc/kmsg", "/proc/self/status", "/sys/kernel/notes"])
 def test_a_kernel_file_is_never_read_as_a_source(tmp_path: Path, target: str) -> None:
     if not os.path.exists(target):
@@ -45,6 +46,7 @@ def test_a_kernel_file_is_never_read_as_a_source(tmp_path: Path, target: str) ->
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["/proc/kmsg", "/proc/self/environ", "/sys/kernel/notes"])
 def test_a_kernel_file_as_the_main_file_is_one_line_exit_2(target: str) -> None:
     if not os.path.exists(target):
@@ -64,6 +66,7 @@ def test_the_filesystem_is_checked_not_the_path(tmp_path: Path) -> None:
     assert readfile.read_regular(link, pseudo=True)[0]  # the bonding reader's opt-in
 
 
+@pytest.mark.slow
 def test_a_silent_pipe_on_stdin_is_given_up_at_the_deadline() -> None:
     r, w = os.pipe()
     try:
@@ -129,6 +132,7 @@ def test_diagnostics_are_capped_per_file_and_severity_the_verdict_kept(
     assert result.errors  # the verdict: errors, whatever was dropped
 
 
+@pytest.mark.slow
 def test_one_diagnostic_per_byte_is_bounded_in_the_cli(tmp_path: Path) -> None:
     main = tmp_path / "interfaces"
     main.write_text("x\n" * 20_000)
@@ -140,6 +144,7 @@ def test_one_diagnostic_per_byte_is_bounded_in_the_cli(tmp_path: Path) -> None:
     assert "more diagnostic(s) not shown" in proc.stderr
 
 
+@pytest.mark.slow
 def test_ifg402_on_repeated_stanzas_reports_each_gateway_once_with_a_short_message() -> None:
     """The rule used to compare every gateway with every address of the name (quadratic):
     the subnets are now deduplicated and the message names at most 8 of them."""

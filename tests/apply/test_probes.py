@@ -50,6 +50,7 @@ def test_degraded_bond_is_still_green_but_reported() -> None:
     assert r.healthy and r.results[0].note.startswith("warn: up: enx60a4b758ba5b; down: enp1s0")
 
 
+@pytest.mark.slow
 def test_a_cut_off_turns_red_and_is_retried_until_the_timeout() -> None:
     net, clock = FakeNet(), FakeClock()
     net.gateway_ok = False

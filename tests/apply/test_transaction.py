@@ -99,6 +99,7 @@ def test_failed_reload_without_probes_rolls_back(tmp_path: Path) -> None:
     assert "no probes" in final.outcome and w.main.read_bytes() == OLD
 
 
+@pytest.mark.slow
 def test_failed_reload_with_green_probes_is_judged_by_the_probes(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     _failing_first_reload(w)
@@ -282,6 +283,7 @@ def test_settle_confirms_when_green(tmp_path: Path) -> None:
     assert w.main.read_bytes() == NEW
 
 
+@pytest.mark.slow
 def test_settle_rolls_back_on_red(tmp_path: Path) -> None:
     w = make_world(tmp_path, probe=FakeProber(True, True, False))
     txn = apply_candidate(w.env, w.begin(auto_confirm=True))
@@ -291,6 +293,7 @@ def test_settle_rolls_back_on_red(tmp_path: Path) -> None:
     assert w.main.read_bytes() == OLD
 
 
+@pytest.mark.slow
 def test_boot_rollback_restores_files_without_reloading(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     txn = apply_candidate(w.env, w.begin())
@@ -301,6 +304,7 @@ def test_boot_rollback_restores_files_without_reloading(tmp_path: Path) -> None:
     assert len(w.runner.calls) == calls
 
 
+@pytest.mark.slow
 def test_proxmox_pending_file_is_consumed_and_restored(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     pending = w.root / "etc/network/interfaces.new"
@@ -343,6 +347,7 @@ def test_wait_final_returns_the_guardians_outcome(tmp_path: Path) -> None:
     assert done is not None and done.state == rec.ROLLED_BACK
 
 
+@pytest.mark.slow
 def test_guardian_that_never_reports_aborts_the_transaction(tmp_path: Path) -> None:
     w = make_world(tmp_path)
     w.spawner = FakeSpawner(w.env, pid=DEAD_PID)

@@ -67,6 +67,7 @@ def _cases() -> list[object]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "data"), _cases())
 def test_a_reading_that_differs_from_ifupdown2_is_named(
     name: str, data: bytes, oracle: Oracle, tmp_path: Path

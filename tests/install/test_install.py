@@ -105,6 +105,7 @@ def host(tmp_path: Path, *, ifreload: bool = False, interfaces: str = CLEAN) -> 
     return root
 
 
+@pytest.mark.slow
 def test_install_writes_the_files(tmp_path: Path) -> None:
     root = host(tmp_path)
     runner = FakeInvoker()
@@ -259,6 +260,7 @@ def test_divert_needs_an_ifreload(tmp_path: Path) -> None:
         do_install(host(tmp_path), divert_ifreload=True)
 
 
+@pytest.mark.slow
 def test_dpkg_divert_for_real(tmp_path: Path) -> None:
     require_tool("dpkg-divert", "dpkg")
     root = host(tmp_path, ifreload=True)

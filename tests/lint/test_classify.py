@@ -173,6 +173,7 @@ def test_junk_fixtures_exist() -> None:
     assert len(JUNK_FILES) >= 20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", JUNK_FILES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("indent", ["", "    "])
 def test_every_line_of_real_output_is_an_error_when_pasted_into_a_stanza(

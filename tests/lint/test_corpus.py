@@ -52,6 +52,7 @@ def test_corpus_is_present(corpus: Path) -> None:
     assert VALID and INVALID
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
 def test_valid_file_has_no_errors_on_this_machine(
     path: Path, capsys: pytest.CaptureFixture[str]
@@ -60,6 +61,7 @@ def test_valid_file_has_no_errors_on_this_machine(
     assert not _cli_errors([str(path)], capsys)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
 def test_valid_file_has_no_errors_under_an_empty_root(
     path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -68,6 +70,7 @@ def test_valid_file_has_no_errors_under_an_empty_root(
     assert _lint(path, tmp_path).loaded.mains[0].render() == path.read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
 def test_valid_file_has_no_errors_on_a_host_without_its_nics(
     path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

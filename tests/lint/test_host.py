@@ -111,6 +111,7 @@ def test_junk_in_interfaces_new_is_one_error_of_the_pending_configuration(
     capsys.readouterr()
 
 
+@pytest.mark.slow
 def test_sarif_carries_the_configuration(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -261,6 +262,7 @@ def test_settings_of_the_host_are_honoured_by_the_apply_gate(tmp_path: Path) -> 
     assert reloads(root) == 1
 
 
+@pytest.mark.slow
 def test_settings_of_the_host_are_honoured_by_the_watcher(tmp_path: Path) -> None:
     from ifguard.system.root import Root
     from ifguard.watch.daemon import Watcher

@@ -110,6 +110,7 @@ def _validator() -> Validator:
     return cls(schema)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", [SOURCE, MESSY, "", "auto lo\niface lo inet loopback\n"])
 def test_sarif_validates_against_the_official_schema(source: str) -> None:
     r = lint_loaded(load_text(source, "/etc/network/interfaces"), Settings())
@@ -124,6 +125,7 @@ def test_sarif_validates_against_the_official_schema(source: str) -> None:
     assert len(log["runs"][0]["results"]) == len(r.diagnostics)
 
 
+@pytest.mark.slow
 def test_sarif_schema_rejects_a_broken_log() -> None:
     assert list(_validator().iter_errors({"version": "2.1.0", "runs": [{"tool": {}}]}))
 

@@ -131,6 +131,7 @@ def test_ssh_endpoints() -> None:
     assert ssh_endpoints({}) is None
 
 
+@pytest.mark.slow
 def test_corpus_plans_against_itself_without_changes(corpus: Path) -> None:
     for path in sorted((corpus / "valid").iterdir()):
         s = state(path.read_bytes().decode("utf-8", "surrogateescape"))

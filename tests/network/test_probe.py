@@ -84,6 +84,7 @@ def test_gateway_silent_fails_and_icmp_fallback_passes() -> None:
     assert gw.status == "pass" and gw.detail == "answers ICMP echo, not ARP"
 
 
+@pytest.mark.slow
 def test_a_probe_that_cannot_run_says_so() -> None:
     report = run_probes(incident_config(), recorded("lab-healthy"), FakeNet(arp=None, ping=None))
     gw = next(r for r in report.results if r.name.startswith("gateway"))

@@ -59,6 +59,7 @@ def test_motd_script_prints_the_published_summary(tmp_path: Path) -> None:
     assert parts.returncode == 0 and "NETWORK BROKEN" in parts.stdout
 
 
+@pytest.mark.slow
 def test_agetty_follows_the_issue_link_and_ignores_it_dangling(tmp_path: Path) -> None:
     agetty = require_tool("agetty", "util-linux")
     script = require_tool("script", "bsdutils")

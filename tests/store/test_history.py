@@ -58,6 +58,7 @@ def test_known_good_is_the_newest_marked(tmp_path: Path) -> None:
     assert good is not None and good.id == a and good.files == A and good.known_good
 
 
+@pytest.mark.slow
 def test_find_by_id_or_hash_prefix(tmp_path: Path) -> None:
     h = History(tmp_path / "h.db")
     a = h.record_version(A, source="apply", errors=0, warnings=0)

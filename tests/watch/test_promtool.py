@@ -16,6 +16,7 @@ def _promtool() -> str:
     return require_tool("promtool", "prometheus")
 
 
+@pytest.mark.slow
 def test_rules_are_valid() -> None:
     done = subprocess.run(
         [_promtool(), "check", "rules", str(RULES / "ifguard.rules.yml")],

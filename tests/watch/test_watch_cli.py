@@ -55,6 +55,7 @@ def test_world_readable_settings_with_urls_are_refused_in_one_line(
     assert "SECRETTOKEN" not in done.stderr
 
 
+@pytest.mark.slow
 def test_world_readable_settings_without_urls_are_fine(tmp_path: Path) -> None:
     root = make_root(tmp_path, 'select = ["ALL"]\n', 0o644)
     make_watcher(build_parser().parse_args(watcher_args(root)))
@@ -97,6 +98,7 @@ def test_state_dir_tightened_on_start(tmp_path: Path, caplog: pytest.LogCaptureF
     assert "permissions tightened" not in caplog.text  # said once
 
 
+@pytest.mark.slow
 def test_corrupt_alert_queue_is_moved_aside_and_alerted(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     (root / "state").mkdir(mode=0o700)

@@ -11,6 +11,8 @@ import ast
 import importlib
 from pathlib import Path
 
+import pytest
+
 import ifguard.lint.rules as package
 from ifguard.lint.rules import RULES, Rule
 
@@ -69,6 +71,7 @@ def rule_modules_imported(path: Path) -> list[tuple[str, int]]:
     return found
 
 
+@pytest.mark.slow
 def test_no_rule_module_imports_another_rule_module() -> None:
     bad = [
         f"{path.name}:{line} imports {name}"
