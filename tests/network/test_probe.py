@@ -75,6 +75,23 @@ def test_bond_gone_from_ovs_and_ovs_not_running() -> None:
     assert r.status == "error" and "not running" in r.detail
 
 
+def test_a_bond_whose_state_could_not_be_read_is_an_error_not_a_failure() -> None:
+    rt = recorded("lab-healthy")
+    unread = replace(
+        rt,
+        ovs=replace(rt.ovs, bonds={}),
+        errors=("/proc/net/bonding/bond0: Permission denied",),
+    )
+    r = next(
+        x
+        for x in run_probes(incident_config(), unread, FakeNet()).results
+        if x.name == "bond bond0 members"
+    )
+    assert r.status == "error" and "Permission denied" in r.detail
+    other = replace(unread, errors=("/proc/net/bonding/bond9: Permission denied",))
+    assert statuses(run_probes(incident_config(), other, FakeNet()))["bond bond0 members"] == "fail"
+
+
 def test_gateway_silent_fails_and_icmp_fallback_passes() -> None:
     rt = recorded("lab-healthy")
     silent = run_probes(incident_config(), rt, FakeNet(arp=False, ping=False))

@@ -88,6 +88,10 @@ def _bond_result(
     if bond is None:
         if rt.ovs.status != "ok" and rt.ovs.status != "not installed":
             return ProbeResult(label, ProbeStatus.ERROR, f"Open vSwitch is {rt.ovs.status}")
+        # a reader that could not run is no evidence the bond is gone: cannot check
+        unread = [e for e in rt.errors if f"bonding/{name}:" in e or e.startswith("netlink:")]
+        if unread:
+            return ProbeResult(label, ProbeStatus.ERROR, "; ".join(unread))
         return ProbeResult(label, ProbeStatus.FAIL, "bond not found (not created, or removed)")
     up = [m.name for m in bond.members if m.up]
     down = [m.name for m in bond.members if not m.up]
