@@ -205,3 +205,52 @@ def test_agetty_shows_exactly_the_text(tmp_path: Path, level: str) -> None:
     ).stdout.replace("\r\n", "\n")
     expected = render_text(s)
     assert shown.strip("\n") == expected.strip("\n")
+
+
+GATEWAY_FAILS = (Probe("gateway 192.0.2.1 reachable", "fail", "no ARP or ICMP reply"),)
+CUT = "`vlan1` has `ovs_type OVSIntPort` but no `ovs_bridge`: ifupdown2 adds a port only with both"
+
+
+def test_files_that_do_not_boot_the_management_path_are_not_the_cables() -> None:
+    """Issue 8 after the reboot: the version was recorded known-good, the int-port is gone."""
+    s = build(Facts(probes=GATEWAY_FAILS, known_good=3, version=3, boot=(CUT,)), T0)
+    assert s.level == BROKEN
+    assert "next boot: management path down: `vlan1` has `ovs_type OVSIntPort`" in s.problems[0]
+    assert s.fix[0] == "the files do not bring the management path up at boot: fix them"
+    assert not any("cables" in line or "restore 3" in line for line in s.fix)
+    calm = build(Facts(probes=(), boot=(CUT,)), T0)  # works now; the next boot would not
+    assert calm.level == BROKEN and "fix them" in calm.fix[0]
+
+
+def test_files_written_since_boot_are_told_from_the_cables() -> None:
+    changed = build(
+        Facts(probes=GATEWAY_FAILS, known_good=3, version=3, changed_since_boot=True), T0
+    )
+    assert changed.fix[0] == "the files differ from what this host booted (written since):"
+    plain = build(Facts(probes=GATEWAY_FAILS, known_good=3, version=3), T0)
+    assert "look at cables" in plain.fix[0]
+
+
+def test_boot_facts_survive_the_json_round_trip() -> None:
+    from ifguard.status.summary import summary_from_dict
+
+    s = build(Facts(probes=GATEWAY_FAILS, boot=(CUT,), changed_since_boot=True), T0)
+    back = summary_from_dict(s.to_dict())
+    assert back == s and back.facts.boot == (CUT,) and back.facts.changed_since_boot
+
+
+def test_collect_reads_the_boot_of_the_running_configuration(tmp_path: Path) -> None:
+    from ifguard.config.source import load_text
+    from ifguard.lint.engine import HostResult, lint_loaded
+    from ifguard.lint.settings import Settings
+    from ifguard.status.collect import boot_lines, changed_since_boot
+    from ifguard.system.root import Root
+
+    text = "auto lo\niface lo inet loopback\niface eno1 inet static\n    address 192.0.2.2/24\n"
+    text += "    gateway 192.0.2.1\n"
+    result = HostResult((lint_loaded(load_text(text, "interfaces"), Settings()),))
+    assert boot_lines(result, Root(tmp_path)) == (
+        "nothing brings `eno1` up at boot: no `auto eno1`",
+    )
+    assert boot_lines(None, Root(tmp_path)) == ()
+    assert not changed_since_boot(result, Root(tmp_path))  # another root: never judged

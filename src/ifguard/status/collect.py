@@ -121,6 +121,31 @@ def transaction_line(state: StateDir | None) -> str:
     )
 
 
+def boot_lines(lint: HostResult | None, root: Root) -> tuple[str, ...]:
+    """Why the running configuration's next boot would not bring the management path up
+    (``ifguard.config.bootpath``, with the host's NICs); empty when it would."""
+    from ifguard.config.bootpath import boot_path
+    from ifguard.lint.engine import inventory
+
+    if lint is None or not lint.results:
+        return ()
+    return tuple(b.message for b in boot_path(lint.running.config, inventory(root)).breaks)
+
+
+def changed_since_boot(lint: HostResult | None, root: Root) -> bool:
+    """Whether a file of the running configuration was written after this host booted
+    (``btime`` of /proc/stat; never for a tree under another root)."""
+    if lint is None or root.prefix != Path("/"):
+        return False
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            btime = next(float(line.split()[1]) for line in f if line.startswith("btime "))
+        mtimes = [Path(doc.path).stat().st_mtime for doc in lint.running.loaded.documents]
+    except (OSError, StopIteration, ValueError, IndexError):
+        return False
+    return any(m > btime for m in mtimes)
+
+
 def facts(
     lint: HostResult | None,
     root: Root,
@@ -154,6 +179,8 @@ def facts(
         rollbacks=rollbacks if isinstance(rollbacks, tuple) else (),
         transaction=transaction_line(state),
         checked_by=checked_by,
+        boot=boot_lines(lint, root),
+        changed_since_boot=changed_since_boot(lint, root),
     )
 
 

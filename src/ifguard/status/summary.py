@@ -19,131 +19,37 @@ from __future__ import annotations
 
 import textwrap
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
-OK, DEGRADED, BROKEN = "ok", "degraded", "broken"
+from ifguard.status.facts import (
+    BROKEN,
+    DEGRADED,
+    OK,
+    BondState,
+    ConfigVerdict,
+    Facts,
+    Finding,
+    Probe,
+    Summary,
+    summary_from_dict,
+)
+
+__all__ = [
+    "BROKEN",
+    "DEGRADED",
+    "OK",
+    "BondState",
+    "ConfigVerdict",
+    "Facts",
+    "Finding",
+    "Probe",
+    "Summary",
+    "build",
+]
+__all__ += ["level_of", "render_issue", "render_text", "stamp", "summary_from_dict"]
+
 WIDTH = 79  # a full 80-column line makes some consoles wrap an empty line after it
 MAX_LINES = 14  # Proxmox's /etc/issue banner and the login prompt take the rest of 25
 MAX_PROBLEM_LINES = 8
-
-
-@dataclass(frozen=True)
-class Finding:
-    """The first error of a file set: where, which rule, and the offending line."""
-
-    path: str
-    line: int
-    code: str
-    message: str
-    text: str = ""
-    fixable: bool = False
-
-
-@dataclass(frozen=True)
-class ConfigVerdict:
-    which: str  # "running": what ifupdown reads now; "pending": Proxmox's interfaces.new
-    errors: int
-    warnings: int = 0
-    first: Finding | None = None
-
-
-@dataclass(frozen=True)
-class Probe:
-    name: str
-    status: str  # pass, warn, fail, error, skip
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class BondState:
-    name: str
-    up: tuple[str, ...]
-    down: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Facts:
-    config: tuple[ConfigVerdict, ...] = ()
-    probes: tuple[Probe, ...] | None = None  # None: the running state was not checked
-    bonds: tuple[BondState, ...] = ()
-    drift: tuple[str, ...] = ()  # "iface: message"
-    version: int | None = None  # the history id of the files on disk
-    known_good: int | None = None
-    known_good_since: float | None = None
-    heal_attempts: int = 0
-    heal_max: int = 0
-    rollbacks: tuple[float, ...] = ()  # times of recent automatic/explicit rollbacks
-    transaction: str = ""  # an open `ifguard apply`, described
-    checked_by: str = "watch"  # watch | boot | status
-
-
-@dataclass(frozen=True)
-class Summary:
-    level: str
-    since: float
-    problems: tuple[str, ...]
-    did: tuple[str, ...]
-    fix: tuple[str, ...]
-    facts: Facts = field(default_factory=Facts)
-
-    @property
-    def broken(self) -> bool:
-        return self.level == BROKEN
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "since": self.since,
-            "problems": list(self.problems),
-            "did": list(self.did),
-            "fix": list(self.fix),
-            "facts": asdict(self.facts),
-        }
-
-
-def _facts_from(d: dict[str, Any]) -> Facts:
-    config = tuple(
-        ConfigVerdict(
-            c["which"],
-            c["errors"],
-            c.get("warnings", 0),
-            Finding(**c["first"]) if c.get("first") else None,
-        )
-        for c in d.get("config", ())
-    )
-    probes = d.get("probes")
-    return Facts(
-        config=config,
-        probes=None if probes is None else tuple(Probe(**p) for p in probes),
-        bonds=tuple(BondState(b["name"], tuple(b["up"]), tuple(b["down"])) for b in d["bonds"]),
-        drift=tuple(d.get("drift", ())),
-        rollbacks=tuple(d.get("rollbacks", ())),
-        **{k: d[k] for k in _SCALARS if k in d},
-    )
-
-
-_SCALARS = (
-    "version",
-    "known_good",
-    "known_good_since",
-    "heal_attempts",
-    "heal_max",
-    "transaction",
-    "checked_by",
-)
-
-
-def summary_from_dict(d: dict[str, Any]) -> Summary:
-    """Read back ``Summary.to_dict()`` (raises KeyError/TypeError/ValueError if damaged)."""
-    return Summary(
-        str(d["level"]),
-        float(d["since"]),
-        tuple(d["problems"]),
-        tuple(d["did"]),
-        tuple(d["fix"]),
-        _facts_from(d["facts"]),
-    )
 
 
 def clean(text: str, limit: int = 400) -> str:
@@ -172,6 +78,7 @@ def level_of(f: Facts) -> str:
     probes = f.probes or ()
     if (
         any(c.errors for c in running)
+        or f.boot
         or any(p.status == "fail" for p in probes)
         or any(not b.up for b in f.bonds)
     ):
@@ -214,6 +121,7 @@ def _problems(f: Facts) -> list[str]:
     out: list[str] = []
     for c in sorted(f.config, key=lambda c: c.which != "running"):
         out += _config_lines(c)
+    out += [f"next boot: management path down: {clean(_short(b))}" for b in f.boot[:1]]
     shown = [b for b in f.bonds if b.down or not b.up]
     out += [_bond_line(b) for b in shown]
     covered = {f"bond {b.name} members" for b in shown}  # the bond line says it better
@@ -247,12 +155,20 @@ def _fix(f: Facts, level: str) -> list[str]:
     out = []
     # files with errors are never the known-good version (only lint-clean ones are marked),
     # whatever version id the caller has recorded for them yet
-    if f.known_good is not None and (errors or (level == BROKEN and f.known_good != f.version)):
+    if f.boot and (f.known_good is None or f.known_good == f.version):
+        # what is on disk (and booted, or boots next) is the cause: not the cables
+        out.append("the files do not bring the management path up at boot: fix them")
+        out.append("    (ifguard lint; ifguard plan), then ifguard apply")
+    elif f.known_good is not None and (errors or (level == BROKEN and f.known_good != f.version)):
         since = f" (good since {stamp(f.known_good_since)})" if f.known_good_since else ""
         out.append(f"put back the last known-good version {f.known_good}{since}:")
         out.append(f"    ifguard restore {f.known_good}")
     elif f.known_good is not None and f.known_good == f.version and level == BROKEN:
-        out.append("the files are the last known-good version: look at cables, switch, peer")
+        if f.changed_since_boot:
+            out.append("the files differ from what this host booted (written since):")
+            out.append("    what runs may not be what they say: ifguard plan, ifguard drift")
+        else:
+            out.append("the files are the last known-good version: look at cables, switch, peer")
     elif level == BROKEN:
         out.append("no known-good version recorded yet: ifguard history")
     fixable = [c.first for c in f.config if c.which == "running" and c.errors and c.first]
