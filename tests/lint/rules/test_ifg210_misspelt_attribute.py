@@ -53,3 +53,11 @@ def test_a_typo_that_cuts_the_management_path_is_an_error() -> None:
     assert [d.severity for d in only(CODE, lint(harmless))] == [Severity.WARNING]
     no_route = MANAGEMENT.replace("    gateway 192.0.2.1", "    gatway 192.0.2.1")
     assert [d.severity for d in only(CODE, lint(no_route))] == [Severity.ERROR]
+
+
+def test_fires_on_a_name_that_differs_only_in_case() -> None:
+    """ifupdown2 keys options by their exact name: `Address` is ignored (its parser, through
+    tests/differential), so eth0 comes up without the address."""
+    text = "auto eth0\niface eth0 inet static\n    Address 192.0.2.1/24\n"
+    assert hits(CODE, text) == [(3, 5, 3, 12)]
+    assert "did you mean `address`?" in messages(CODE, text)[0]

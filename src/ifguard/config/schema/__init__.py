@@ -209,7 +209,11 @@ def _distance(a: str, b: str) -> int:
 def closest_attribute(name: str) -> str | None:
     """The known attribute ``name`` is probably a misspelling of, or None."""
     key = canonical(name).lower()
-    if key in ALL_ATTRIBUTES or len(key) < 5:
+    if key in ALL_ATTRIBUTES:
+        # names are case-sensitive (ifupdown2 keys its option dict by them): `Address` is
+        # not `address`, ifupdown2 ignores it
+        return key if key != canonical(name) else None
+    if len(key) < 5:
         return None
     limit = 1 if len(key) < 8 else 2
     best = min(ALL_ATTRIBUTES, key=lambda k: (_distance(key, k), k))

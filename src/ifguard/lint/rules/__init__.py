@@ -62,6 +62,7 @@ from ifguard.lint.rules import (
     ifg406_netmask_conflicts_with_prefix,
     ifg407_overlapping_subnets,
     ifg408_broadcast_outside_subnet,
+    ifg409_netmask_of_another_address,
     ifg501_ovs_bridge_port_mismatch,
     ifg502_ovs_bond_member_as_port,
     ifg503_ovs_bond_too_few_members,
@@ -124,6 +125,7 @@ RULES: tuple[Rule, ...] = (
     ifg406_netmask_conflicts_with_prefix.netmask_conflicts_with_prefix,
     ifg407_overlapping_subnets.overlapping_subnets,
     ifg408_broadcast_outside_subnet.broadcast_outside_subnet,
+    ifg409_netmask_of_another_address.netmask_of_another_address,
     # 5xx: Open vSwitch
     ifg501_ovs_bridge_port_mismatch.ovs_bridge_port_mismatch,
     ifg502_ovs_bond_member_as_port.ovs_bond_member_as_port,
