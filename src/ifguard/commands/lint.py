@@ -141,10 +141,6 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
-_FIX_PASSES = 5
-_RETRIES = 20  # concurrent --fix runs on one file: each re-lints what the winner wrote
-
-
 def _codes(value: str | None) -> tuple[str, ...]:
     return tuple(c.strip() for c in (value or "").split(",") if c.strip())
 
@@ -213,43 +209,16 @@ def run(args: argparse.Namespace) -> int:
             return 0
     diagnostics = result.diagnostics
     docs = result.loaded.documents
-    if args.fix or args.diff:
+    if args.diff:
         from ifguard.lint import fixer
 
-        fixed = fixer.fix(docs, diagnostics)
-        if args.diff:
-            sys.stdout.write("".join(f.diff() for f in fixed))
-            return 1 if result.errors else 0
-        from ifguard.system.fsutil import FileChanged, replace_checked
-        from ifguard.system.readfile import describe
-        from ifguard.system.sanitize import printable
+        sys.stdout.write("".join(f.diff() for f in fixer.fix(docs, diagnostics)))
+        return 1 if result.errors else 0
+    if args.fix:
+        from ifguard.lint.fixloop import fix_until_stable
 
-        # Overlapping fixes (CRLF conversion over a removed line) are left for a later pass:
-        # repeat fix -> re-lint until nothing changes, so one `--fix` is enough. Each write is
-        # locked and checked against the bytes this run read (a concurrent run or an editor
-        # changed the file: lint it again); the backup is taken before the first write only,
-        # so it always holds the bytes that were there before this run changed anything.
-        backed_up: set[str] = set()
-        for _ in range(_FIX_PASSES + _RETRIES):
-            if not fixed:
-                break
-            for f in fixed:
-                path = f.document.path
-                try:
-                    replace_checked(
-                        Path(path), f.document.data, f.data, backup=path not in backed_up
-                    )
-                except FileChanged:
-                    break  # lint what is there now
-                except OSError as exc:
-                    raise UsageError(
-                        f"{path}: cannot write the fix ({describe(exc)}); the file is unchanged"
-                    ) from None
-                backed_up.add(path)
-                print(printable(f"fixed {f.applied} problem(s) in {path}"), file=sys.stderr)
-            result = again()
-            diagnostics, docs = result.diagnostics, result.loaded.documents
-            fixed = fixer.fix(docs, diagnostics)
+        result = fix_until_stable(result, again, lambda line: print(line, file=sys.stderr))
+        diagnostics, docs = result.diagnostics, result.loaded.documents
     _print(args, diagnostics, docs)
     if result.omitted:
         from ifguard.lint.engine import MAX_PER_FILE, MAX_TOTAL

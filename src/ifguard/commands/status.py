@@ -96,7 +96,9 @@ def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[st
     from ifguard.network.probe import check_targets
     from ifguard.status import collect
     from ifguard.status.publish import Console, read_published
-    from ifguard.status.summary import OK, build, level_of, render_text
+    from ifguard.status.settle import check_settled
+    from ifguard.status.summary import build, render_text
+    from ifguard.system.clock import SystemClock
     from ifguard.system.errors import UsageError
     from ifguard.system.runner import SubprocessRunner
 
@@ -105,14 +107,13 @@ def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[st
         raise UsageError("--settle must be 0..3600 s")
     runner, net = SubprocessRunner(), SystemNet()
     by = "boot" if args.update else "status"
-    deadline = time.monotonic() + args.settle
-    while True:
-        facts = collect.check_now(
+    facts = check_settled(
+        lambda: collect.check_now(
             root, state_dir, runner, net, targets=args.target, checked_by=by, runtime=root.is_host
-        )
-        if level_of(facts) == OK or time.monotonic() >= deadline:
-            break
-        time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+        ),
+        args.settle,
+        SystemClock(),
+    )
     if args.update:
         from ifguard.config.settingsfile import read_system_file
         from ifguard.status.settings import console_settings

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ifguard.config.settingsfile import SettingsFile
     from ifguard.system.root import Root
     from ifguard.watch.daemon import Watcher
     from ifguard.watch.storeguard import StoreGuard
@@ -189,6 +190,7 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
 
     from ifguard.commands.common import root_of, state_dir_of
     from ifguard.config.ondisk import config_on_disk
+    from ifguard.lint.settings import of_file as lint_settings
     from ifguard.network.netprobe import SystemNet
     from ifguard.network.probe import check_targets
     from ifguard.network.readers import read_runtime
@@ -211,7 +213,10 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         raise UsageError("--probe-interval must be 1..86400 s, --heal-after 0..86400 s")
     if not 0 <= args.alert_hold <= 86400:
         raise UsageError("--alert-hold must be 0..86400 s")
-    urls = notify_urls(args, root)
+    from ifguard.config.settingsfile import read_system_file
+
+    file = read_system_file(root)  # once: the lint, [watch] and [console] sections
+    urls = notify_urls(args, root, file)
     path = state_dir / "history.db"
     history = StoreGuard(lambda: History(path, busy_ms=2000), SystemClock(), str(path))
     runtime = healer = None
@@ -237,12 +242,11 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         raise UsageError("--wall-every must be 0..10000000 s")
     console = None
     if not args.no_console:
-        from ifguard.config.settingsfile import read_system_file
         from ifguard.status.publish import Console
         from ifguard.status.settings import console_settings
         from ifguard.store.record import StateDir
 
-        settings = console_settings(read_system_file(root))
+        settings = console_settings(file)
 
         console = Console(
             root,
@@ -265,15 +269,19 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         interval=args.probe_interval,
         hold=args.alert_hold,
         console=console,
+        settings=lint_settings(file),
     )
 
 
-def notify_urls(args: argparse.Namespace, root: Root) -> list[str]:
+def notify_urls(
+    args: argparse.Namespace, root: Root, settings: SettingsFile | None = None
+) -> list[str]:
     """[watch] notify of the system settings, then every --notify-file, then --notify."""
     from ifguard.system.errors import UsageError
     from ifguard.watch.notify import notify_urls as resolve
 
-    urls, problems = resolve(root, args.notify, [Path(n) for n in args.notify_file])
+    files = [Path(n) for n in args.notify_file]
+    urls, problems = resolve(root, args.notify, files, settings=settings)
     if problems:
         raise UsageError(problems[0])
     return urls
@@ -289,6 +297,8 @@ def _restore(version_id: int, root: Root, state_dir: Path) -> int:
     import subprocess
     import sys
 
+    from ifguard.store.record import APPLY_TIMEOUTS
+
     argv = [
         sys.executable,
         "-m",
@@ -298,7 +308,7 @@ def _restore(version_id: int, root: Root, state_dir: Path) -> int:
         "--auto-confirm",
         "--unattended",
         "--timeout",
-        "120",
+        f"{APPLY_TIMEOUTS.confirm:g}",
         "--root",
         str(root.prefix),
         "--state-dir",

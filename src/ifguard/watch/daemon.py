@@ -66,6 +66,7 @@ class Watcher(Delivery):
         hold: float = HOLD,
         console: Console | None = None,
         clock: Clock | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.root, self.textfile_dir, self.state_dir = root, textfile_dir, state_dir
         self.clock = clock or SystemClock()
@@ -96,7 +97,8 @@ class Watcher(Delivery):
                     "and a new queue started.",
                 )
             )
-        self.settings: Settings = host_settings(root)
+        # the host's lint settings; ``settings``: already read by whoever built the watcher
+        self.settings: Settings = settings if settings is not None else host_settings(root)
         self.monitor = ConfigMonitor(self.lint, root)
         self.metrics = Collector()
         self.stop = threading.Event()
