@@ -59,8 +59,9 @@ class FakeClock:
 
 
 class FakeRunner:
-    """Records every argv; answers by program name (``argv[0]``): ``results`` first, then
-    ``fail`` (exit 1 with ``message``), else ``default`` (success, no output)."""
+    """Records every argv; answers by program name (``argv[0]``): ``answer`` first (a function
+    of the whole argv; None: no answer), then ``results``, then ``fail`` (exit 1 with
+    ``message``), else ``default`` (success, no output)."""
 
     def __init__(
         self,
@@ -70,7 +71,9 @@ class FakeRunner:
         default: Completed = OK,
         on_run: Callable[[list[str]], None] | None = None,
         message: str = "boom",
+        answer: Callable[[list[str]], Completed | None] | None = None,
     ) -> None:
+        self.answer = answer
         self.results = results or {}
         self.fail = fail if fail is not None else set()
         self.default = default
@@ -82,6 +85,8 @@ class FakeRunner:
         self.calls.append(list(argv))
         if self.on_run:
             self.on_run(list(argv))
+        if self.answer is not None and (answered := self.answer(list(argv))) is not None:
+            return answered
         if argv[0] in self.results:
             return self.results[argv[0]]
         if argv[0] in self.fail:

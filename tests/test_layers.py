@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "status": {"system", "config", "lint", "network", "store"},
     "watch": {"system", "config", "lint", "network", "store", "status"},
     "install": {"system", "config"},
+    "doctor": {"system", "config", "store", "status", "watch", "install"},
     "commands": {
         "system",
         "config",
@@ -35,6 +36,7 @@ ALLOWED: dict[str, set[str]] = {
         "status",
         "watch",
         "install",
+        "doctor",
         "commands",
     },
     "cli": {"system", "commands"},

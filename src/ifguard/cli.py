@@ -31,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.diff",
     "ifguard.commands.restore",
     "ifguard.commands.reload",
+    "ifguard.commands.doctor",
     "ifguard.commands.install",
     "ifguard.commands.uninstall",
 )
