@@ -37,9 +37,9 @@ def test_history_lists_versions_and_events(tmp_path: Path) -> None:
     proc = ifguard(root, "history")
     assert proc.returncode == 0
     lines = proc.stdout.splitlines()
-    assert lines[0].split() == ["ID", "HASH", "LAST", "SEEN", "SOURCE", "LINT", "GOOD"]
-    assert "apply" in lines[1] and lines[1].rstrip().endswith("yes")
-    assert "snapshot" in lines[2]
+    assert lines[0].split() == ["V", "WHEN", "WHO/WHAT", "LINT", "GOOD", "MESSAGE"]
+    assert "apply by " in lines[1] and "(kept)" in lines[1] and lines[1].rstrip().endswith("*")
+    assert "snapshot" in lines[2] and not lines[2].rstrip().endswith("*")
     assert "apply-confirmed" in proc.stdout and "apply-started" in proc.stdout
     data = json.loads(ifguard(root, "history", "--format", "json").stdout)
     assert [v["source"] for v in data["versions"]] == ["apply", "snapshot"]
@@ -92,3 +92,30 @@ def test_restore_is_a_guarded_apply(tmp_path: Path) -> None:
     assert h.last_known_good() is not None and h.last_known_good().id == old.id  # type: ignore[union-attr]
     assert [e.kind for e in h.events(kind="apply-started")]
     assert ifguard(root, "restore", "nope").returncode == 2
+
+
+@pytest.mark.slow
+def test_apply_message_is_in_the_history(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    cand = candidate(tmp_path, "tag=1001", "tag=1002")
+    proc = subprocess.run(
+        apply_argv(root, cand, "--auto-confirm", "--settle", "0", "-m", "vlan 1002 for ceph"),
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc
+    text = ifguard(root, "history").stdout
+    print(text)
+    line = text.splitlines()[1]
+    assert (
+        "apply by " in line
+        and "(kept)" in line
+        and line.split()[-5:] == ["*", "vlan", "1002", "for", "ceph"]
+    )
+    data = json.loads(ifguard(root, "history", "--format", "json").stdout)
+    assert data["versions"][0]["message"] == "vlan 1002 for ceph"
+    assert data["versions"][0]["outcome"] == "kept"
+    refused = subprocess.run(
+        apply_argv(root, cand, "-m", "two\nlines"), capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "one line of printable text" in refused.stderr

@@ -40,6 +40,8 @@ class Request:
     # what to restore instead of the files on disk (a reload someone else started: the
     # new files are already in place; the way back is the last known-good version)
     previous: Mapping[str, bytes | None] | None = None
+    message: str = ""  # -m MESSAGE, for the history
+    by: str = ""  # who asked (the login behind sudo), for the history
 
 
 def sha256(data: bytes | None) -> str | None:
@@ -151,6 +153,9 @@ def begin(
         snapshot_version=snapshot_version,
         files=[t.system_path for t in targets],
         guardian=spawner.kind,
+        source=req.source,
+        **({"message": req.message} if req.message else {}),
+        **({"by": req.by} if req.by else {}),
     )
     try:
         spawner.spawn(guardian_argv(txn_id))

@@ -32,6 +32,17 @@ RELOAD: Mapping[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+def who() -> str:
+    """Who runs this change, for the history: the login behind sudo, else this user."""
+    import getpass
+
+    name = os.environ.get("SUDO_USER") or ""
+    if not name:
+        with contextlib.suppress(Exception):
+            name = getpass.getuser()
+    return name[:64]
+
+
 def check_writable(root: Root, system_paths: Sequence[str]) -> None:
     """Refuse before anything starts when a target cannot be written (not root?)."""
     for system_path in system_paths:

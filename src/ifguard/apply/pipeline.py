@@ -113,6 +113,8 @@ def guarded_change(req: ApplyRequest, cand: Candidate, world: World) -> Outcome:
         probes_enabled=req.probes_enabled,
         ssh=ssh,
         previous=change.previous,
+        message=req.message,
+        by=ctx.who(),
     )
     spawner = (
         world.spawner(env, req) if world.spawner else choose_spawner(req.state_dir, req.spawner)

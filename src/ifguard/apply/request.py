@@ -31,6 +31,7 @@ class ApplyRequest:
     wait: bool = True  # wait for the confirmation (False: --no-wait)
     spawner: str = "auto"  # how the guardian is started: auto, systemd-run, fork
     gated: bool = False  # the files in place passed the lint gate already (ifreload wrapper)
+    message: str = ""  # -m MESSAGE: why, recorded in the history with the change
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,14 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="skip the health probes (rely on the deadline and `ifguard confirm`)",
     )
+    p.add_argument(
+        "-m",
+        "--message",
+        type=_message,
+        default="",
+        metavar="MESSAGE",
+        help="why: recorded in the history with the change (`ifguard history` shows it)",
+    )
     p.add_argument("--force", action="store_true", help="apply despite lint errors")
     p.add_argument(
         "--dialect",
@@ -135,6 +143,15 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
     add_location_args(p)
 
 
+def _message(text: str) -> str:
+    """One line of printable text, at most 200 characters."""
+    if len(text) > 200:
+        raise argparse.ArgumentTypeError(f"too long ({len(text)} characters; at most 200)")
+    if any(not c.isprintable() for c in text):
+        raise argparse.ArgumentTypeError("one line of printable text, please")
+    return text.strip()
+
+
 def request_of(args: argparse.Namespace) -> ApplyRequest:
     """The guarded change the command line asks for (shared with `ifguard restore`)."""
     from ifguard.apply.context import parse_reload_cmd
@@ -161,6 +178,7 @@ def request_of(args: argparse.Namespace) -> ApplyRequest:
         against=args.against,
         wait=not args.no_wait,
         spawner=args.spawner,
+        message=args.message,
     )
 
 

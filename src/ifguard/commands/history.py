@@ -5,11 +5,20 @@ from __future__ import annotations
 import argparse
 
 NAME = "history"
-HELP = "list configuration versions and events (apply, rollback, alerts)"
+HELP = "list configuration versions (who, why, known-good) and events"
 DESCRIPTION = """\
 List the configuration versions in the history store (every version ifguard has applied,
-rolled back to or seen while watching), newest first, with their lint summary and whether
-they are known-good; then the latest events.
+restored, rolled back to or seen while watching), most recently seen first:
+
+  V         the version id (for `ifguard diff` and `ifguard restore`)
+  WHEN      when it was last applied or seen
+  WHO/WHAT  apply, restore or reload (by whom, and how it ended: kept, rolled back),
+            watch (seen by the watcher), snapshot (the files before a change)
+  LINT      errors and warnings when it was recorded
+  GOOD      * : known-good (lint-clean, probes green); `ifguard restore good` takes it
+  MESSAGE   the -m MESSAGE of `ifguard apply`/`try`/`restore`
+
+then the latest events.
 
 examples:
   ifguard history
@@ -46,10 +55,12 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from ifguard.commands.common import state_dir_of
+    from ifguard.status.summary import clean
     from ifguard.store.history import open_history
+    from ifguard.store.timeline import timeline
 
     history = open_history(state_dir_of(args))
-    versions = history.versions(args.limit)
+    entries = timeline(history, max(args.limit, 0))
     events = history.events(args.events, args.kind) if args.events > 0 else []
     if args.format == "json":
         print(
@@ -57,17 +68,20 @@ def run(args: argparse.Namespace) -> int:
                 {
                     "versions": [
                         {
-                            "id": v.id,
-                            "hash": v.hash,
-                            "created": v.created,
-                            "last_seen": v.last_seen,
-                            "source": v.source,
-                            "errors": v.errors,
-                            "warnings": v.warnings,
-                            "known_good": v.known_good,
-                            "probes": v.probes,
+                            "id": e.version.id,
+                            "hash": e.version.hash,
+                            "created": e.version.created,
+                            "last_seen": e.version.last_seen,
+                            "source": e.source,
+                            "by": e.by,
+                            "message": e.message,
+                            "outcome": e.outcome,
+                            "errors": e.version.errors,
+                            "warnings": e.version.warnings,
+                            "known_good": e.version.known_good,
+                            "probes": e.version.probes,
                         }
-                        for v in versions
+                        for e in entries
                     ],
                     "events": [
                         {
@@ -87,22 +101,24 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     def when(t: float) -> str:
-        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t))
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
 
-    if not versions:
+    if not entries:
         print("no versions recorded yet")
     else:
-        print("  ID  HASH          LAST SEEN            SOURCE    LINT      GOOD")
-        for v in versions:
+        print(f"{'V':>4}  {'WHEN':<16}  {'WHO/WHAT':<26}  {'LINT':<7} GOOD  MESSAGE")
+        for e in entries:
+            v = e.version
             lint = f"{v.errors}E {v.warnings}W"
+            good = "*" if v.known_good else ""
             print(
-                f"{v.id:>4}  {v.short}  {when(v.last_seen)}  {v.source:<8}  {lint:<8}  "
-                f"{'yes' if v.known_good else ''}"
+                f"{v.id:>4}  {when(e.when)}  {clean(e.who, 40):<26}  {lint:<7} {good:<4}  "
+                f"{clean(e.message, 200)}".rstrip()
             )
     if events:
         print("\nevents:")
-        for e in events:
-            detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
-            version = f" v{e.version_id}" if e.version_id is not None else ""
-            print(f"  {when(e.time)}  {e.kind}{version}  {detail}")
+        for ev in events:
+            detail = " ".join(f"{k}={v}" for k, v in sorted(ev.detail.items()))
+            version = f" v{ev.version_id}" if ev.version_id is not None else ""
+            print(f"  {when(ev.time)}  {ev.kind}{version}  {clean(detail, 300)}")
     return 0
