@@ -337,9 +337,14 @@ def test_wrapper_refuses_a_broken_file(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_wrapper_never_blocks_an_ifguard_transaction(tmp_path: Path) -> None:
+    """ifguard's own reload (IFGUARD_TXN set) passes; a pending.json alone does not: a
+    damaged one (issue 22) made every reload pass ungated."""
     root = wrapped(tmp_path, BROKEN)
     Root(root).path(STATE_DIR + "/pending.json").write_text("{}")
-    assert ifreload(root, "-a").returncode == 0 and (root / "called").exists()
+    refused = ifreload(root, "-a")
+    assert refused.returncode == 1 and not (root / "called").exists()
+    assert "damaged transaction record" in refused.stderr, refused.stderr
+    assert ifreload(root, "-a", IFGUARD_TXN="t1").returncode == 0 and (root / "called").exists()
 
 
 @pytest.mark.slow

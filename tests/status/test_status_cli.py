@@ -83,8 +83,13 @@ def test_update_publishes_for_console_and_logins(tmp_path: Path) -> None:
 def test_the_running_watchers_summary_is_shown(tmp_path: Path) -> None:
     root = tree(tmp_path, CLEAN)
     summary = build(Facts(probes=(Probe("gateway 192.0.2.1 reachable", "pass"),)), time.time())
-    # a process whose command line says `watch`, standing for the watcher that published
-    watcher = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "watch"])
+    # a process whose command line is `ifguard watch`, standing for the watcher that
+    # published (python running a script named `watch` under argv[0] `ifguard`); any other
+    # process with a `watch` argument is not believed (issue 22)
+    (tmp_path / "watch").write_text("import time; time.sleep(60)\n")
+    watcher = subprocess.Popen(
+        ["/usr/sbin/ifguard", "watch"], executable=sys.executable, cwd=tmp_path
+    )
     try:
         record: dict[str, Any] = {
             "summary": summary.to_dict(),
@@ -125,7 +130,10 @@ def test_not_root_sees_the_watchers_summary(tmp_path: Path) -> None:
         state = root / "var/lib/ifguard"
         state.mkdir(parents=True, mode=0o700)
         summary = build(Facts(probes=(Probe("carrier eth0", "fail", "no carrier"),)), time.time())
-        watcher = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "watch"])
+        (base / "watch").write_text("import time; time.sleep(60)\n")  # as `ifguard watch`
+        watcher = subprocess.Popen(
+            ["/usr/sbin/ifguard", "watch"], executable=sys.executable, cwd=base
+        )
         try:
             path = root / SUMMARY.lstrip("/")
             path.parent.mkdir(parents=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.store.record import StateDir, Transaction, TxnState
+from ifguard.store.record import DamagedRecord, StateDir, Transaction, TxnState
 
 OLD = {
     "id": "20250101T000000-abcdef",
@@ -36,8 +36,8 @@ def test_a_record_of_an_earlier_version_loads_and_writes_the_same_state(tmp_path
 def test_an_unknown_state_is_a_damaged_record(tmp_path: Path) -> None:
     state = StateDir(tmp_path)
     state.pending_path.write_text(json.dumps({**OLD, "state": "half-done"}))
-    with pytest.raises(ValueError, match="damaged transaction record"):
-        state.read()
+    with pytest.raises(DamagedRecord, match="damaged transaction record"):
+        state.read()  # a UsageError: one line, exit 2 (issue 22)
     assert {s.value for s in TxnState} == {
         "armed",
         "applied",

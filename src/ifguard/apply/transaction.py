@@ -117,7 +117,25 @@ def reload(
     env: Env, txn: Transaction, *, previous: str = "before", attempts: int = 1, pause: float = 3.0
 ) -> tuple[bool, str]:
     """Run the reload commands in order; stop at the first failure. A rollback retries a few
-    times: an ``ifreload`` orphaned by a killed CLI may still hold ifupdown2's lock."""
+    times: an ``ifreload`` orphaned by a killed CLI may still hold ifupdown2's lock.
+
+    The commands run with ``IFGUARD_TXN`` set: the installed ifreload wrapper lets ifguard's
+    own reload of an open transaction through (it was gated when the transaction began, and
+    a rollback must never be refused); a ``pending.json`` alone lets nothing through."""
+    saved = os.environ.get("IFGUARD_TXN")
+    os.environ["IFGUARD_TXN"] = txn.id
+    try:
+        return _reload(env, txn, previous, attempts, pause)
+    finally:
+        if saved is None:
+            os.environ.pop("IFGUARD_TXN", None)
+        else:
+            os.environ["IFGUARD_TXN"] = saved
+
+
+def _reload(
+    env: Env, txn: Transaction, previous: str, attempts: int, pause: float
+) -> tuple[bool, str]:
     why = ""
     for attempt in range(attempts):
         if attempt:

@@ -287,7 +287,20 @@ def _gate(args: argparse.Namespace, root: Root) -> Settings | None:
     if os.environ.get("IFGUARD_FORCE") == "1":
         _log_forced()
         return None
+    _record_intact(root)
     return host_settings(root)
+
+
+def _record_intact(root: Root) -> None:
+    """A gate refuses while the apply record is damaged (fail closed: what it would undo is
+    unknown). Read only when there is one: the gate runs on every reload."""
+    from ifguard.system.paths import STATE_DIR
+
+    state = root.path(STATE_DIR)
+    if os.path.lexists(state / "pending.json"):
+        from ifguard.store.record import StateDir
+
+        StateDir(state).read()  # DamagedRecord: one line, exit 2
 
 
 def _log_forced() -> None:

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.apply.reload import guarded_reload, reload_request, say
     from ifguard.apply.world import World
     from ifguard.commands.common import root_of, state_dir_of
-    from ifguard.store.record import RELOAD_TIMEOUTS
+    from ifguard.store.record import RELOAD_TIMEOUTS, DamagedRecord
     from ifguard.system.clock import SystemClock
     from ifguard.system.errors import UsageError
     from ifguard.watch.notify import notify_urls, send_or_queue
@@ -117,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
     world = World(out=say, alert=alert, run_plain=run_plain)
     try:
         state_dir = state_dir_of(args)
+        if (state_dir / "pending.json").exists() or (state_dir / "pending.json").is_symlink():
+            from ifguard.store.record import StateDir
+
+            StateDir(state_dir).read()  # a damaged record: refuse (DamagedRecord, exit 2)
         req = reload_request(
             root,
             state_dir,
@@ -126,8 +130,8 @@ def run(args: argparse.Namespace) -> int:
             gated=args.gated,
         )
         return guarded_reload(req, world)
-    except GateFailed:
-        raise  # the lint gate could not run: nothing is reloaded unchecked (exit 2)
+    except (GateFailed, DamagedRecord):
+        raise  # the gate could not run or the record is damaged: nothing reloaded (exit 2)
     except UsageError as exc:
         # nothing was reloaded yet (the state directory or the history is unusable): a
         # guard that cannot guard must not block the network

@@ -18,6 +18,7 @@ configuration).
 examples:
   ifguard rollback
   ifguard rollback --if-pending --boot     (boot check; does nothing when nothing is pending)
+  ifguard rollback --discard               set a damaged record aside (restores nothing)
 
 exit status: 0 rolled back (or nothing pending with --if-pending), 1 nothing to roll back or
 the rollback reload failed.
@@ -36,6 +37,12 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="restore the files only, do not reload or probe (boot check, "
         "ordered before networking)",
     )
+    p.add_argument(
+        "--discard",
+        action="store_true",
+        help="set a damaged (or unwanted) pending record aside unread, as "
+        "pending.json.discarded-TIME: nothing is restored or reloaded",
+    )
     add_location_args(p)
 
 
@@ -47,6 +54,13 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.system.errors import UsageError
 
     env = context.make_env(state_dir_of(args))
+    if args.discard:
+        aside = env.state.discard(env.clock.now())
+        if aside is None:
+            print("ifguard: nothing to discard: no pending record")
+            return 0 if args.if_pending else 1
+        print(f"ifguard: pending record set aside as {aside}; no file was restored")
+        return 0
     txn = env.state.read()
     if txn is None or not txn.open:
         if args.if_pending:

@@ -4,6 +4,7 @@ pending ``ifguard apply`` transaction."""
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 NAME = "status"
@@ -83,10 +84,27 @@ def _watcher_summary(root: Any) -> dict[str, Any] | None:
     if published is None or not isinstance(pid, int) or not process_alive(pid, None):
         return None
     try:
+        owner = os.stat(f"/proc/{pid}").st_uid
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return None
-    return published if b"watch" in cmdline else None
+    return published if owner in (0, os.geteuid()) and is_watcher(cmdline) else None
+
+
+def is_watcher(argv: list[bytes]) -> bool:
+    """Whether a process's argv is ifguard's watcher (`ifguard watch ...` or
+    `python3 -m ifguard watch ...`), not any process with a `watch` argument."""
+    words = [w for w in argv if w]
+    if not words:
+        return False
+    program = os.path.basename(words[0])
+    if program == b"ifguard":
+        rest = words[1:]
+    elif program.startswith(b"python") and words[1:3] == [b"-m", b"ifguard"]:
+        rest = words[3:]
+    else:
+        return False
+    return bool(rest) and rest[0] == b"watch"
 
 
 def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[str, Any], str]:

@@ -113,8 +113,10 @@ APT_HOOK = (
 
 # Installed as /usr/sbin/ifreload by `ifguard install --divert-ifreload`, once dpkg-divert has
 # moved the real one to {orig}. Every value is shell-quoted by the renderer.
-# Pass-through cases: ifguard missing (uninstalled venv) and an ifguard transaction in progress
-# (`ifguard apply` linted the candidate itself, and its rollback must never be refused).
+# Pass-through cases: ifguard missing (uninstalled venv) and ifguard's own reload inside a
+# transaction in progress (`ifguard apply` linted the candidate itself, and its rollback must
+# never be refused): ifguard sets IFGUARD_TXN for the commands it runs. A pending.json alone
+# lets nothing through: the gate reads it, and a damaged one refuses.
 # Otherwise the same gate as the drop-in and the apt hook (`lint --gate`: system settings
 # only, run from /, the running configuration: what ifreload reads): any exit status but 0
 # refuses - a lint that could not run never reloads unchecked. IFGUARD_FORCE=1 is handled
@@ -136,7 +138,7 @@ if [ ! -x "$ORIG" ]; then
     echo "ifreload: ifguard wrapper: the real ifreload ($ORIG) is missing" >&2
     exit 1
 fi
-if [ ! -x "$IFGUARD" ] || [ -e "$PENDING" ]; then
+if [ ! -x "$IFGUARD" ] || {{ [ -n "${{IFGUARD_TXN:-}}" ] && [ -e "$PENDING" ]; }}; then
     exec "$ORIG" "$@"
 fi
 (cd / && exec "$IFGUARD" lint --gate --quiet --configuration running --root "$ROOT") >&2

@@ -110,9 +110,15 @@ def history_facts(history: History | None, now: float) -> dict[str, object]:
 def transaction_line(state: StateDir | None) -> str:
     if state is None:
         return ""
+    from ifguard.store.record import DamagedRecord
+
     txn = None
-    with contextlib.suppress(OSError, ValueError):
+    try:
         txn = state.read()
+    except DamagedRecord:
+        return "the apply record is damaged: `ifguard rollback --discard` clears it"
+    except (OSError, ValueError):
+        return ""
     if txn is None or not txn.open:
         return ""
     return (

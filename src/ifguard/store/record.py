@@ -27,9 +27,24 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from ifguard.system.errors import UsageError
 from ifguard.system.fsutil import atomic_write
 
 PENDING = "pending.json"
+_MAX_RECORD = 4 << 20  # a record is a few kB; a bigger "record" is damage
+
+
+class DamagedRecord(UsageError):
+    """``pending.json`` cannot be read as a transaction: every command stops (exit 2) and
+    every gate refuses, with one line that says how to clear it."""
+
+
+def damaged(path: Path, why: str) -> DamagedRecord:
+    return DamagedRecord(
+        f"{path}: damaged transaction record ({why}); nothing was changed - look at it, then "
+        "`ifguard rollback --discard` sets it aside (until then the gates refuse; "
+        "IFGUARD_FORCE=1 lets one reload through)"
+    )
 
 
 class TxnState(StrEnum):
@@ -140,6 +155,8 @@ class Transaction:
     @classmethod
     def from_json(cls, data: bytes) -> Transaction:
         raw = json.loads(data)
+        if not isinstance(raw, dict):
+            raise TypeError(f"a JSON object expected, not {type(raw).__name__}")
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in raw.items() if k in known}
         values["targets"] = tuple(Target(**t) for t in raw.get("targets", ()))
@@ -171,15 +188,31 @@ class StateDir:
         return self.path / "txn" / txn_id
 
     def read(self) -> Transaction | None:
-        """The pending transaction, or None. A damaged record is kept aside and reported."""
+        """The pending transaction, or None. A record that cannot be read as one (bad JSON,
+        wrong types, a link, a FIFO, too large) is ``DamagedRecord``: fail closed."""
+        from ifguard.system.readfile import describe, read_regular
+
         try:
-            data = self.pending_path.read_bytes()
+            data, _ = read_regular(self.pending_path, limit=_MAX_RECORD, follow=False)
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise damaged(self.pending_path, describe(exc)) from None
         try:
             return Transaction.from_json(data)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise ValueError(f"{self.pending_path}: damaged transaction record: {exc}") from None
+        except Exception as exc:  # any shape of damage: one line, never a traceback
+            why = f"{type(exc).__name__}: {exc}".splitlines()[0][:120]
+            raise damaged(self.pending_path, why) from None
+
+    def discard(self, now: float) -> Path | None:
+        """Set ``pending.json`` aside unread (``pending.json.discarded-TIME``) under the lock:
+        nothing is restored or reloaded. Returns where it went, or None when there was none."""
+        with self.locked():
+            if not os.path.lexists(self.pending_path):
+                return None
+            aside = self.path / f"{PENDING}.discarded-{now:.0f}"
+            os.rename(self.pending_path, aside)
+            return aside
 
     def write(self, txn: Transaction) -> None:
         self.ensure()
