@@ -246,3 +246,19 @@ def test_a_version_whose_boot_cuts_the_management_path_is_never_known_good(host:
     assert outcome.txn is not None and outcome.txn.boot_cut == ""
     good = host.history().last_known_good()
     assert good is not None and good.files == {MAIN: fixed}
+
+
+def test_rollback_now_goes_through_the_same_world(host: Host) -> None:
+    """`ifguard rollback`: the pending change undone with the world's runner and prober."""
+    from ifguard.apply.run import rollback_pending
+
+    world = host.world()
+    assert rollback_pending(host.state_dir, "test", world=world) is None  # nothing pending
+    outcome = guarded_change(host.request(), host.candidate(NEW), world)
+    assert outcome.txn is not None and outcome.txn.open and host.main.read_bytes() == NEW
+    probes = host.probe.calls
+    done = rollback_pending(host.state_dir, "`ifguard rollback`", world=world)
+    assert done is not None and done.state == rec.ROLLED_BACK and done.outcome.endswith("rollback`")
+    assert host.main.read_bytes() == OLD and host.probe.calls == probes + 1
+    assert host.runner.calls == [["ifreload", "-a"], ["ifreload", "-a"]]
+    assert rollback_pending(host.state_dir, "again", world=world) is None

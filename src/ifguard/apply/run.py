@@ -57,6 +57,27 @@ def run_guardian(state_dir: Path, txn_id: str) -> int:
     return guard(env, txn_id, quick_probe=quick if txn.probes_enabled else None)
 
 
+def rollback_pending(
+    state_dir: Path, why: str, *, boot: bool = False, world: World | None = None
+) -> Transaction | None:
+    """``ifguard rollback`` (and the boot check): the pending transaction rolled back now,
+    through the same world as the change (its runner reloads, its prober re-probes). None:
+    nothing is pending. ``boot``: restore the files only."""
+    from ifguard.apply.transaction import ApplyError, rollback
+    from ifguard.system.errors import UsageError
+
+    world = world or World()
+    env = world.env_at(state_dir)
+    txn = env.state.read()
+    if txn is None or not txn.open:
+        return None
+    env.probe = world.prober(env, txn)
+    try:
+        return rollback(env, txn.id, why, boot=boot)
+    except ApplyError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _tty() -> bool:
     try:
         return sys.stdin.isatty()

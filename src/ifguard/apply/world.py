@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ifguard.apply import context as ctx
 from ifguard.apply.guardian import Spawner
@@ -47,7 +48,10 @@ class World:
 
     def env(self, req: ApplyRequest) -> Env:
         """The transaction's environment: state directory, history, this world's effects."""
-        return ctx.make_env(req.state_dir, runner=self.runner, clock=self.clock, quiet=self.quiet)
+        return self.env_at(req.state_dir)
+
+    def env_at(self, state_dir: Path) -> Env:
+        return ctx.make_env(state_dir, runner=self.runner, clock=self.clock, quiet=self.quiet)
 
 
 @dataclass(frozen=True)

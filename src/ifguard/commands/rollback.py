@@ -47,31 +47,27 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ifguard.apply import context
-    from ifguard.apply.transaction import ApplyError, rollback
+    from ifguard.apply.run import rollback_pending
     from ifguard.commands.common import state_dir_of
     from ifguard.store import record
-    from ifguard.system.errors import UsageError
 
-    env = context.make_env(state_dir_of(args))
+    state_dir = state_dir_of(args)
     if args.discard:
+        from ifguard.apply import context
+
+        env = context.make_env(state_dir)
         aside = env.state.discard(env.clock.now())
         if aside is None:
             print("ifguard: nothing to discard: no pending record")
             return 0 if args.if_pending else 1
         print(f"ifguard: pending record set aside as {aside}; no file was restored")
         return 0
-    txn = env.state.read()
-    if txn is None or not txn.open:
+    why = "reboot during the transaction (boot check)" if args.boot else "`ifguard rollback`"
+    done = rollback_pending(state_dir, why, boot=args.boot)
+    if done is None:
         if args.if_pending:
             return 0
         print("ifguard: nothing to roll back: no pending transaction")
         return 1
-    env.probe = context.prober_for(env, txn)
-    why = "reboot during the transaction (boot check)" if args.boot else "`ifguard rollback`"
-    try:
-        done = rollback(env, txn.id, why, boot=args.boot)
-    except ApplyError as exc:
-        raise UsageError(str(exc)) from None
     print(f"ifguard: transaction {done.id}: {done.state}: {done.outcome}")
     return 0 if done.state in (record.ROLLED_BACK, record.ABORTED) else 1
