@@ -103,7 +103,7 @@ class SourceIssue(NamedTuple):
 class Loaded:
     """Documents in the order the host reads them, plus the problems met on the way."""
 
-    __slots__ = ("documents", "issues", "mains")
+    __slots__ = ("detected", "documents", "issues", "mains")
 
     def __init__(
         self,
@@ -114,6 +114,8 @@ class Loaded:
         self.documents: list[Document] = documents if documents is not None else []
         self.issues: list[SourceIssue] = issues if issues is not None else []
         self.mains: list[Document] = mains if mains is not None else []
+        # the dialect detected from the main files while following sources (None: not done)
+        self.detected: Dialect | None = None
 
 
 def read_main(
@@ -189,6 +191,8 @@ def load(
         loaded.documents.extend(loaded.mains)
         return loaded
     chosen = Dialect(dialect) if dialect else detect(loaded.mains)
+    if not dialect:
+        loaded.detected = chosen
     for doc, path, ident in read:
         _add(loaded, doc, path, root, (ident,), chosen, budget)
     return loaded

@@ -171,7 +171,12 @@ def lint_loaded(
     a hint, e.g. ``--root DIR FILE``: what they show is a warning, never a cut path)."""
     config = build(loaded.documents)
     chosen = dialect or settings.dialect
-    detected = dialects.Dialect(chosen) if chosen else dialects.detect(loaded.documents)
+    if chosen:
+        detected = dialects.Dialect(chosen)
+    elif loaded.detected is not None and len(loaded.documents) == len(loaded.mains):
+        detected = loaded.detected  # nothing sourced: the main files' verdict, computed once
+    else:
+        detected = dialects.detect(loaded.documents)
     ctx = Context(loaded, config, detected, nics, nics_of_host=nics_of_host)
     found, omitted = run_rules(ctx, RULES, settings)
     return Result(loaded, config, detected, tuple(found), omitted=omitted)
