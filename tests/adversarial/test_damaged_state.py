@@ -46,7 +46,7 @@ def make_tree(tmp: Path, damage: bytes) -> Path:
 
 def run(tmp: Path, root: Path, argv: list[str], timeout: float = 60) -> tuple[int, str]:
     cmd = [sys.executable, "-m", "ifguard", argv[0], "--root", str(root), *argv[1:]]
-    if argv[0] in ("probe", "drift", "watch", "status"):
+    if argv[0] in ("probe", "drift", "watch", "status", "doctor"):
         if UNSHARE is None or os.geteuid() != 0:
             pytest.skip("needs root and unshare for an empty network namespace")
         cmd = [UNSHARE, "-n", *cmd]
@@ -84,6 +84,7 @@ def commands(tmp: Path) -> list[tuple[list[str], bool]]:
         (["install"], False),
         (["uninstall"], False),
         (["watch", "--state-dir", "STATE"], False),
+        (["doctor"], False),  # reports the damage as a failed check (exit 1), never refuses
     ]
 
 

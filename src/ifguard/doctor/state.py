@@ -9,7 +9,7 @@ import sqlite3
 import stat
 
 from ifguard.doctor import FAIL, OK, WARN, Check, Host
-from ifguard.store.record import StateDir
+from ifguard.store.record import DamagedRecord, StateDir
 from ifguard.system.paths import STATE_DIR
 
 PING_PATHS = ("/usr/bin/ping", "/bin/ping", "/usr/sbin/ping", "/sbin/ping")
@@ -84,13 +84,13 @@ def _state(host: Host) -> list[Check]:
 def _pending(state: StateDir) -> Check:
     try:
         txn = state.read()
-    except ValueError as exc:
+    except DamagedRecord as exc:
         return Check(
             "state",
             "pending change",
             FAIL,
-            str(exc),
-            "ifguard status (then ifguard rollback or ifguard confirm)",
+            str(exc).split(";", 1)[0],
+            "look at it, then ifguard rollback --discard (the gates refuse until then)",
         )
     except OSError as exc:
         return Check(
