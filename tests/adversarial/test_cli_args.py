@@ -33,6 +33,7 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
@@ -54,6 +55,7 @@ def test_a_bad_number_is_one_line_exit_2(tree: Path, argv: list[str], fragment: 
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ref", ["99999999999999999999999", "٢", "２", "-1", "9" * 400])
 def test_restore_of_a_version_that_cannot_exist_is_one_line(tree: Path, ref: str) -> None:
     state = tree / "var/lib/ifguard"
@@ -80,6 +82,7 @@ def test_only_ascii_digits_name_a_version(tmp_path: Path) -> None:
 ESC_LINE = b"iface eth0 inet manual \x1b[2J\x1b]0;owned\x07\r\n"
 
 
+@pytest.mark.slow
 def test_lint_diff_shows_escapes_never_sends_them(tmp_path: Path) -> None:
     path = tmp_path / "interfaces"
     path.write_bytes(b"auto lo\r\niface lo inet loopback\r\n" + ESC_LINE)
@@ -94,6 +97,7 @@ def test_lint_diff_shows_escapes_never_sends_them(tmp_path: Path) -> None:
     assert b"\\x1b[2J" in proc.stdout and b"\\x0d" in proc.stdout  # the CRLF fix, visible
 
 
+@pytest.mark.slow
 def test_history_diff_shows_escapes_never_sends_them(tree: Path) -> None:
     state = tree / "var/lib/ifguard"
     state.mkdir(parents=True, mode=0o700)

@@ -109,6 +109,7 @@ def walk(tmp: Path, damage: bytes) -> None:
         assert (root / "etc/network/interfaces").read_bytes() == LO, argv
 
 
+@pytest.mark.slow
 def test_every_subcommand_with_a_truncated_record(tmp_path: Path) -> None:
     walk(tmp_path, DAMAGE["truncated"])
 
@@ -119,6 +120,7 @@ def test_every_subcommand_with_damaged_state(tmp_path: Path, kind: str) -> None:
     walk(tmp_path, DAMAGE[kind])
 
 
+@pytest.mark.slow
 def test_discard_clears_the_refusal_and_restores_nothing(tmp_path: Path) -> None:
     root = make_tree(tmp_path, DAMAGE["bad-types"])
     assert run(tmp_path, root, ["lint", "--gate", "-q"])[0] == 2
@@ -141,6 +143,7 @@ def test_discard_clears_the_refusal_and_restores_nothing(tmp_path: Path) -> None
     assert (root / "etc/network/interfaces").read_bytes() == LO
 
 
+@pytest.mark.slow
 def test_a_record_that_is_a_link_or_a_fifo_is_damage_not_followed(tmp_path: Path) -> None:
     root = make_tree(tmp_path, b"{}")
     pending = root / "var/lib/ifguard/pending.json"

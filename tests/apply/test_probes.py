@@ -59,6 +59,7 @@ def test_a_cut_off_turns_red_and_is_retried_until_the_timeout() -> None:
     assert clock.slept >= 10
 
 
+@pytest.mark.slow
 def test_prober_retries_until_green_within_its_timeout() -> None:
     net, clock = FakeNet(), FakeClock()
     net.gateway_ok = False
