@@ -11,12 +11,14 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ifguard.apply.guardian import Spawner
 from ifguard.apply.transaction import ApplyError, Env, recover_stale, rollback
 from ifguard.store import record as rec
 from ifguard.store.record import APPLY_TIMEOUTS, Target, Timeouts, Transaction, save_blob
 from ifguard.system.process import process_alive
+from ifguard.system.readfile import describe, read_regular
 from ifguard.system.root import Root
 
 
@@ -52,6 +54,16 @@ def new_id(now: float) -> str:
     return time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + "-" + os.urandom(3).hex()
 
 
+def _read_before(path: Path, root: Root) -> bytes | None:
+    """A target's content before the change (None: it does not exist), bounded."""
+    try:
+        return read_regular(path, follow=root.follow_symlinks)[0]
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ApplyError(f"{path}: cannot snapshot: {describe(exc)}") from None
+
+
 def pending_conflict(txn: Transaction) -> ApplyError:
     alive = process_alive(txn.guardian_pid, txn.guardian_ticks)
     return ApplyError(
@@ -83,11 +95,10 @@ def begin(
         before: bytes | None
         if req.previous is not None:
             before = req.previous.get(system_path)
+        elif req.snapshot_files is not None and system_path in req.snapshot_files:
+            before = req.snapshot_files[system_path]  # read once, when the snapshot was taken
         else:
-            try:
-                before = real.read_bytes()
-            except FileNotFoundError:
-                before = None
+            before = _read_before(real, root)
         targets.append(
             Target(
                 path=str(real),
