@@ -32,6 +32,9 @@ apt-get install -y -qq --no-install-recommends \
     dpkg-dev debhelper dh-python pybuild-plugin-pyproject python3-all python3-setuptools \
     python3-argparse-manpage python3-shtab lintian mmdebstrap man-db bash-completion \
     python3-rich python3-pyroute2 python3-prometheus-client apprise ansible >/dev/null
+# The VM lab (lab/vm, tests/e2e/vm): qemu boots a Debian 12 guest image made by mmdebstrap
+# (above) and mke2fs -d (e2fsprogs), with qcow2 overlays (qemu-utils).
+apt-get install -y -qq --no-install-recommends qemu-system-x86 qemu-utils e2fsprogs >/dev/null
 
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip

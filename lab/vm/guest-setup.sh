@@ -1,0 +1,62 @@
+#!/bin/sh
+# ifguard VM lab: the guest's test setup, run chrooted in the image root at build time
+# (lab/vm/image.py) with this directory as $1: `base` before the project's .deb is installed
+# (then the file list "before the package" is recorded for the purge test), `package` after.
+# Test-image only: a root password, a driver.
+set -eu
+src=$1
+if [ "$2" = package ]; then
+    # the alert receiver in the lab's admin namespace (apprise's json:// POSTs each alert);
+    # a script, run again by the tests that purge and reinstall the package
+    cat > /usr/local/lib/ifguard-vm/configure-ifguard <<'EOS'
+#!/bin/sh
+cat >> /etc/ifguard/ifguard.toml <<'TOML'
+
+# ifguard VM lab: the alert receiver in the lab's admin network
+[watch]
+notify = ["json://203.0.113.50:8080/alert"]
+TOML
+EOS
+    chmod 0755 /usr/local/lib/ifguard-vm/configure-ifguard
+    /usr/local/lib/ifguard-vm/configure-ifguard
+    exit 0
+fi
+
+echo pve1 > /etc/hostname
+printf '127.0.0.1\tlocalhost\n192.0.2.10\tpve1\n' > /etc/hosts
+printf '/dev/vda\t/\text4\tdefaults\t0\t1\n' > /etc/fstab
+echo 'root:ifguard' | chpasswd
+install -m 0644 "$src/interfaces" /etc/network/interfaces
+mkdir -p /etc/network/interfaces.d
+
+# nothing periodic that the tests did not start
+for t in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer; do
+    ln -sf /dev/null "/etc/systemd/system/$t"
+done
+# the journal in memory: fewer writes to the overlay under TCG
+mkdir -p /etc/systemd/journald.conf.d
+printf '[Journal]\nStorage=volatile\n' > /etc/systemd/journald.conf.d/ifguard-vm.conf
+
+# the test driver on the virtio serial port org.ifguard.driver (the serial console ttyS0
+# stays at its login prompt, for the person reading it)
+install -D -m 0755 "$src/driver.py" /usr/local/lib/ifguard-vm/driver.py
+cat > /etc/systemd/system/ifguard-vm-driver.service <<'UNIT'
+[Unit]
+Description=ifguard VM lab: test driver on virtio port org.ifguard.driver
+DefaultDependencies=no
+After=local-fs.target systemd-udevd.service
+
+[Service]
+ExecStart=/usr/bin/python3 /usr/local/lib/ifguard-vm/driver.py /dev/virtio-ports/org.ifguard.driver
+Restart=always
+RestartSec=1
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+systemctl enable ifguard-vm-driver.service
+
+# every path outside the volatile places, before the package: the purge test's reference
+mkdir -p /var/lib/ifguard-vm
+find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /tmp \
+    -o -path /var/lib/ifguard-vm \) -prune -o -print | sort > /var/lib/ifguard-vm/before.files
