@@ -21,6 +21,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.rules",
     "ifguard.commands.watch",
     "ifguard.commands.apply",
+    "ifguard.commands.try",
     "ifguard.commands.confirm",
     "ifguard.commands.rollback",
     "ifguard.commands.status",
