@@ -81,6 +81,7 @@ def commands(tmp: Path) -> list[tuple[list[str], bool]]:
         (["diff", "1"], False),
         (["restore", "1", *reload_cmd], True),
         (["reload", "--orig", fake, "--", "-a"], True),
+        (["try", cand, *reload_cmd], False),  # no terminal: refused before reading it
         (["install"], False),
         (["uninstall"], False),
         (["watch", "--state-dir", "STATE"], False),
