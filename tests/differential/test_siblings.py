@@ -60,3 +60,13 @@ def test_a_backslash_inside_a_value_becomes_a_space(
     main(["lint", "--root", str(root), "--format", "json"])
     diags = json.loads(capsys.readouterr().out)["diagnostics"]
     assert [(d["line"], d["code"], d["severity"]) for d in diags] == [(4, "IFG112", "warning")]
+
+
+def test_a_quoted_source_path_names_nothing(
+    oracle: Oracle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = 'auto lo\niface lo inet loopback\nsource "/etc/network/interfaces.d/*"\n'
+    extra = "/etc/network/interfaces.d/vmbr0"
+    root = stage(tmp_path, {MAIN: text.encode(), extra: b"auto vmbr0\niface vmbr0 inet manual\n"})
+    assert oracle.ask(root)["files"] == [MAIN]
+    assert _errors(root, capsys) == ["3:IFG201"]

@@ -93,7 +93,8 @@ class Budget:
 class SourceIssue(NamedTuple):
     """A ``source``/``source-directory`` line that could not be followed."""
 
-    kind: str  # "missing" | "unreadable" | "cycle" | "depth" | "empty-glob" | "relative"
+    # "missing" | "unreadable" | "cycle" | "depth" | "empty-glob" | "relative" | "quoted"
+    kind: str
     document: Document
     line: Line
     target: str
@@ -224,6 +225,9 @@ def _add(
         pattern = words[1]
         if pattern == _NOTHING:
             continue  # reads nothing on every host: the same verdict with or without a root
+        if dialect is Dialect.IFUPDOWN2 and _quoted(pattern):
+            _record_quoted(loaded, doc, line, root, pattern)
+            continue  # ifupdown2 globs the quotes too: nothing is read
         try:
             targets = _expand(loaded, doc, line, path, root, pattern, dialect)
         except OSError as exc:  # a link loop in the pattern's directories
@@ -314,3 +318,20 @@ def _relative(
     except OSError:
         beside = []
     loaded.issues.append(SourceIssue("relative", doc, line, pattern, str(len(beside))))
+
+
+def _quoted(pattern: str) -> bool:
+    return pattern[:1] in ("'", '"') or pattern[-1:] in ("'", '"')
+
+
+def _record_quoted(loaded: Loaded, doc: Document, line: Line, root: Root, pattern: str) -> None:
+    """``source "/etc/network/interfaces.d/*"``: ifupdown2 keeps the quotes, so the pattern
+    names nothing; ``detail``: how many files it names without them (an absolute one)."""
+    bare = pattern.strip("'\"")
+    count = 0
+    if bare.startswith("/"):
+        try:
+            count = sum(not p.is_dir() for p in root.glob(bare))
+        except OSError:
+            count = 0
+    loaded.issues.append(SourceIssue("quoted", doc, line, pattern, str(count)))

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ifguard.lint.engine import lint_paths
+from ifguard.lint.settings import Settings
+from ifguard.system.root import Root
 from tests.lint.rules.helpers import lint_host, only, position
 
 CODE = "IFG201"
@@ -31,3 +34,18 @@ def test_near_miss_stays_clean(tmp_path: Path) -> None:
     (tmp_path / "etc/network/interfaces.d").mkdir(parents=True)
     diags = lint_host(tmp_path, {MAIN: LO + "source /etc/network/interfaces.d/*\n"})
     assert diags == []
+
+
+def test_a_quoted_source_reads_nothing_under_ifupdown2(tmp_path: Path) -> None:
+    """ifupdown2 globs `"/etc/network/interfaces.d/*"` quotes and all (its parser, through
+    tests/differential): vmbr0 is never read."""
+    net = tmp_path / "etc" / "network"
+    (net / "interfaces.d").mkdir(parents=True)
+    (net / "interfaces.d" / "vmbr0").write_text("auto vmbr0\niface vmbr0 inet manual\n")
+    (net / "interfaces").write_text(
+        'auto lo\niface lo inet loopback\nsource "/etc/network/interfaces.d/*"\n'
+    )
+    result = lint_paths(None, Root(tmp_path), Settings())
+    assert [Path(d.path).name for d in result.loaded.documents] == ["interfaces"]
+    assert [(d.code, d.line, d.severity) for d in result.diagnostics] == [("IFG201", 3, "error")]
+    assert "not the 1 file(s) the path names without them" in result.diagnostics[0].message

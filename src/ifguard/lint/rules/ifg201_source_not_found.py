@@ -15,7 +15,9 @@ def source_not_found(ctx: Context) -> Iterator[Finding]:
     exist or cannot be read (a glob that matches nothing in an existing directory is fine).
     A file that exists but cannot be read (permission denied, a FIFO or device, a link
     loop, larger than 16 MiB) is an error: its stanzas were not checked, so a gate must not
-    pass. A missing file is a warning (ifupdown skips it too).
+    pass. A missing file is a warning (ifupdown skips it too). A quoted path is read with
+    its quotes by ifupdown2, so it names nothing: an error when the path without quotes
+    names files (they are not read).
 
     ## Why is this bad?
     The stanzas you expect from that file are not part of the configuration: interfaces
@@ -32,7 +34,20 @@ def source_not_found(ctx: Context) -> Iterator[Finding]:
     ```
     """
     for issue in ctx.loaded.issues:
-        if issue.kind == "missing":
+        if issue.kind == "quoted":
+            named = int(issue.detail or 0)
+            yield Finding(
+                issue.document.line_span(issue.line),
+                f"`source {issue.target}`: ifupdown2 does not remove quotes, so it reads "
+                + (
+                    f"nothing, not the {named} file(s) the path names without them"
+                    if named
+                    else "nothing"
+                )
+                + "; write the path without quotes",
+                severity=Severity.ERROR if named else None,
+            )
+        elif issue.kind == "missing":
             yield Finding(
                 issue.document.line_span(issue.line),
                 f"`{issue.line.keyword} {issue.target}`: does not exist",
