@@ -40,8 +40,9 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.commands.apply import request_of
     from ifguard.config.source import DEFAULT_INTERFACES
     from ifguard.store.history import open_history
-    from ifguard.store.record import save_blob
+    from ifguard.store.record import managed, save_blob
     from ifguard.system.errors import UsageError
+    from ifguard.system.sanitize import printable
 
     if args.guardian:
         raise UsageError("--guardian belongs to `ifguard apply`")
@@ -54,7 +55,15 @@ def run(args: argparse.Namespace) -> int:
     main = version.files.get(DEFAULT_INTERFACES)
     if main is None:
         raise UsageError(f"version {version.id} has no {DEFAULT_INTERFACES}")
+    outside = sorted(p for p in version.files if not managed(p))
+    if outside:  # the history is data: it never chooses where root writes
+        raise UsageError(
+            f"version {version.id} lists files ifguard does not manage ({', '.join(outside)}): "
+            "restore writes only /etc/network/interfaces(.new) and /etc/network/interfaces.d/*"
+        )
     lint_path = Path(save_blob(state_dir / "restore", f"{version.id}.interfaces", main))
     print(f"ifguard: restoring version {version.id} ({version.short}, {version.source})")
+    for path in version.files:
+        print(f"ifguard: will write {printable(path)}")
     cand = Candidate(f"version {version.id}", "restore", lint_path, version.files, version.files)
     return guarded(req, cand)

@@ -169,12 +169,62 @@ class Transaction:
         return cls(**values)
 
 
+class UntrustedState(UsageError):
+    """State another user could have written (owner, mode, a link): never read or used."""
+
+
+def check_owner(path: Path, st: os.stat_result, what: str = "state") -> None:
+    """OpenSSH StrictModes for ifguard's state: owned by root or by us, not writable by
+    group or others, not a symbolic link. Raises ``UntrustedState`` (one line, the fix)."""
+    import stat
+
+    problem = ""
+    if stat.S_ISLNK(st.st_mode):
+        problem = "is a symbolic link"
+    elif st.st_uid not in (0, os.geteuid()):
+        problem = f"is owned by uid {st.st_uid}"
+    elif st.st_mode & 0o022:
+        problem = "is writable by group or others"
+    if problem:
+        mode = "700" if stat.S_ISDIR(st.st_mode) else "600"
+        raise UntrustedState(
+            f"{path}: {problem}: refusing {what} another user could have written; "
+            f"fix: check it, then chown root:root {path} && chmod {mode} {path}"
+        )
+
+
 class StateDir:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
     def ensure(self) -> None:
         self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.check()
+
+    def check(self) -> None:
+        """The directory itself passes ``check_owner`` (when it exists)."""
+        try:
+            st = os.lstat(self.path)
+        except FileNotFoundError:
+            return
+        check_owner(self.path, st, "a state directory")
+
+    def check_targets(self, txn: Transaction) -> None:
+        """Refuse a record that would write outside the configuration files ifguard manages
+        or read its bytes from outside its own transaction directory."""
+        from ifguard.system.root import Root
+
+        root = Root(Path(txn.root))
+        txn_dir = os.path.realpath(self.txn_dir(txn.id))
+        for t in txn.targets:
+            if not managed(t.system_path) or Path(t.path) != root.path(t.system_path):
+                raise damaged(self.pending_path, f"target {t.path!r} is not a managed file")
+            for blob in (t.before, t.after):
+                if blob is not None and os.path.dirname(os.path.realpath(blob)) not in (
+                    os.path.join(txn_dir, "before"),
+                    os.path.join(txn_dir, "after"),
+                ):
+                    raise damaged(self.pending_path, f"{blob!r} is outside {txn_dir}")
 
     @property
     def pending_path(self) -> Path:
@@ -192,17 +242,21 @@ class StateDir:
         wrong types, a link, a FIFO, too large) is ``DamagedRecord``: fail closed."""
         from ifguard.system.readfile import describe, read_regular
 
+        self.check()
         try:
-            data, _ = read_regular(self.pending_path, limit=_MAX_RECORD, follow=False)
+            data, st = read_regular(self.pending_path, limit=_MAX_RECORD, follow=False)
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise damaged(self.pending_path, describe(exc)) from None
+        check_owner(self.pending_path, st, "a transaction record")
         try:
-            return Transaction.from_json(data)
+            txn = Transaction.from_json(data)
         except Exception as exc:  # any shape of damage: one line, never a traceback
             why = f"{type(exc).__name__}: {exc}".splitlines()[0][:120]
             raise damaged(self.pending_path, why) from None
+        self.check_targets(txn)
+        return txn
 
     def discard(self, now: float) -> Path | None:
         """Set ``pending.json`` aside unread (``pending.json.discarded-TIME``) under the lock:
@@ -261,6 +315,25 @@ class StateDir:
             yield
         finally:
             os.close(fd)
+
+
+MANAGED = ("/etc/network/interfaces", "/etc/network/interfaces.new")
+MANAGED_DIRS = ("/etc/network/interfaces.d/",)
+
+
+def managed(system_path: str) -> bool:
+    """Whether ``system_path`` is a configuration file ifguard may write: the interfaces
+    files and what sits in /etc/network/interfaces.d (no ``..``, no other directory)."""
+    import posixpath
+
+    if posixpath.normpath(system_path) != system_path or "\0" in system_path:
+        return False
+    if system_path in MANAGED:
+        return True
+    return any(
+        system_path.startswith(d) and "/" not in system_path[len(d) :] and system_path != d
+        for d in MANAGED_DIRS
+    )
 
 
 def save_blob(directory: Path, name: str, data: bytes) -> str:

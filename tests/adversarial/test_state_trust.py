@@ -1,0 +1,183 @@
+"""Issue 22, state as data: a state directory or record another user could have written is
+refused (OpenSSH StrictModes: owner root or us, not group/world writable, no link), a record
+never writes outside the configuration files ifguard manages, and a history version never
+chooses where `restore` writes. Each refusal is exit 2, one line, naming the path and the fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ifguard.store.history import History
+from ifguard.store.record import managed
+
+LO = b"auto lo\niface lo inet loopback\n"
+
+
+def ifguard(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ifguard", args[0], "--root", str(root), *args[1:]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd="/",
+    )
+
+
+def tree(tmp: Path) -> tuple[Path, Path]:
+    root = tmp / "root"
+    (root / "etc/network").mkdir(parents=True)
+    (root / "etc/network/interfaces").write_bytes(LO)
+    state = root / "var/lib/ifguard"
+    state.mkdir(parents=True, mode=0o700)
+    return root, state
+
+
+def record(root: Path, state: Path, tmp: Path, **changes: object) -> dict[str, object]:
+    """A well-formed APPLIED record whose reload command would leave a mark if it ran."""
+    blobs = state / "txn/t1"
+    (blobs / "before").mkdir(parents=True)
+    (blobs / "before/0").write_bytes(LO)
+    txn: dict[str, object] = {
+        "id": "t1",
+        "created": 1.0,
+        "timeout": 120.0,
+        "deadline": 2.0,
+        "state": "applied",
+        "root": str(root),
+        "targets": [
+            {
+                "path": str(root / "etc/network/interfaces"),
+                "system_path": "/etc/network/interfaces",
+                "before": str(blobs / "before/0"),
+                "after": None,
+            }
+        ],
+        "reload_cmd": [["sh", "-c", f"touch {tmp / 'ran'}"]],
+        "candidate_hash": "x",
+        "probes_enabled": False,
+    }
+    txn.update(changes)
+    (state / "pending.json").write_text(json.dumps(txn))
+    (state / "pending.json").chmod(0o600)
+    return txn
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chown needs root")
+
+
+@needs_root
+@pytest.mark.parametrize("command", [["status"], ["rollback"], ["rollback", "--boot"]])
+def test_a_state_dir_owned_by_another_user_is_refused(tmp_path: Path, command: list[str]) -> None:
+    root, state = tree(tmp_path)
+    record(root, state, tmp_path)
+    os.chown(state, 65534, 65534)
+    proc = ifguard(root, *command)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert f"{state}: is owned by uid 65534" in proc.stderr and "chown root:root" in proc.stderr
+    assert not (tmp_path / "ran").exists()  # the record's command never ran as root
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o707, 0o777])
+def test_a_group_or_world_writable_state_dir_is_refused(tmp_path: Path, mode: int) -> None:
+    root, state = tree(tmp_path)
+    record(root, state, tmp_path)
+    state.chmod(mode)
+    proc = ifguard(root, "rollback")
+    assert proc.returncode == 2 and "writable by group or others" in proc.stderr, proc.stderr
+    assert not (tmp_path / "ran").exists()
+
+
+@needs_root
+def test_a_record_owned_by_another_user_is_refused(tmp_path: Path) -> None:
+    root, state = tree(tmp_path)
+    record(root, state, tmp_path)
+    os.chown(state / "pending.json", 65534, 65534)
+    proc = ifguard(root, "lint", "--gate", "-q")
+    assert proc.returncode == 2 and "pending.json: is owned by uid 65534" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "system_path",
+    ["/root/.ssh/authorized_keys", "/etc/cron.d/evil", "/etc/network/../cron.d/x"],
+)
+def test_a_record_never_writes_outside_the_managed_files(tmp_path: Path, system_path: str) -> None:
+    root, state = tree(tmp_path)
+    victim = root / system_path.lstrip("/")
+    target = {
+        "path": str(victim),
+        "system_path": system_path,
+        "before": str(state / "txn/t1/before/0"),
+        "after": None,
+    }
+    record(root, state, tmp_path, targets=[target])
+    for command in (["rollback"], ["rollback", "--if-pending", "--boot"], ["status"]):
+        proc = ifguard(root, *command)
+        assert proc.returncode == 2 and "not a managed file" in proc.stderr, proc.stderr
+    assert not victim.exists() and not (tmp_path / "ran").exists()
+
+
+def test_a_record_never_writes_outside_its_root(tmp_path: Path) -> None:
+    """The boot check with a record whose path is the host's file, not the tree's."""
+    root, state = tree(tmp_path)
+    outside = tmp_path / "host-interfaces"
+    target = {
+        "path": str(outside),
+        "system_path": "/etc/network/interfaces",
+        "before": str(state / "txn/t1/before/0"),
+        "after": None,
+    }
+    record(root, state, tmp_path, targets=[target])
+    proc = ifguard(root, "rollback", "--if-pending", "--boot")
+    assert proc.returncode == 2 and "not a managed file" in proc.stderr, proc.stderr
+    assert not outside.exists()
+
+
+def test_a_record_reads_its_bytes_only_from_its_own_txn_dir(tmp_path: Path) -> None:
+    root, state = tree(tmp_path)
+    secret = tmp_path / "secret"
+    secret.write_text("root's secret\n")
+    target = {
+        "path": str(root / "etc/network/interfaces"),
+        "system_path": "/etc/network/interfaces",
+        "before": str(secret),
+        "after": None,
+    }
+    record(root, state, tmp_path, targets=[target])
+    proc = ifguard(root, "rollback", "--boot")
+    assert proc.returncode == 2 and "is outside" in proc.stderr, proc.stderr
+    assert (root / "etc/network/interfaces").read_bytes() == LO
+
+
+def test_restore_writes_only_managed_paths(tmp_path: Path) -> None:
+    root, state = tree(tmp_path)
+    History(state / "history.db").record_version(
+        {"/etc/network/interfaces": LO, "/etc/cron.d/evil": b"* * * * * root id\n"},
+        source="watch",
+        errors=0,
+        warnings=0,
+    )
+    proc = ifguard(root, "restore", "1", "--reload-cmd", "true", "--no-probes")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "/etc/cron.d/evil" in proc.stderr and "does not manage" in proc.stderr
+    assert not (root / "etc/cron.d").exists()
+
+
+def test_managed_paths() -> None:
+    assert managed("/etc/network/interfaces") and managed("/etc/network/interfaces.new")
+    assert managed("/etc/network/interfaces.d/vlans")
+    for path in (
+        "/etc/network/interfaces.d/",
+        "/etc/network/interfaces.d/a/b",
+        "/etc/network/interfaces.d/../../cron.d/x",
+        "/etc/network/if-up.d/x",
+        "/root/.ssh/authorized_keys",
+        "etc/network/interfaces",
+    ):
+        assert not managed(path), path
