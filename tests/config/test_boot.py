@@ -188,6 +188,12 @@ def test_the_admin_address_must_come_up_itself() -> None:
     assert on_link["eno3"] == ("admin", "the admin 198.51.100.77 is on-link")
 
 
+def test_templated_names_are_not_judged() -> None:
+    text = "auto lo\niface {{ mgmt }} inet static\n    address 192.0.2.2/24\n"
+    text += "    gateway 192.0.2.1\n"
+    assert roots(config(text)) == {} and path(text).comes_up
+
+
 def test_one_dhcp_interface_carries_the_default_route() -> None:
     text = "auto eth0\niface eth0 inet dhcp\niface wlan0 inet manual\n"
     assert roots(config(text)) == {"eth0": ("dhcp", "default route from DHCP")}

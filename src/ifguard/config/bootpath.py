@@ -20,6 +20,7 @@ from ifguard.config.boot import Break, Graph, not_a_port, ovs_break
 from ifguard.config.model import Attribute, Config, Interface
 
 _PORTS = ("ovs-intport", "ovs-bond", "ovs-port")
+_TEMPLATED = frozenset("$%{}<>*?[]")  # a template's name is not an interface's
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,11 @@ def roots(config: Config, admin: tuple[str, str] | None = None) -> dict[str, tup
     """interface -> (group, why). Interfaces of one ``gw4``/``gw6``/``dhcp`` group are
     alternatives; each ``admin`` root is needed."""
     found: dict[str, tuple[str, str]] = {}
-    stanzas = [i for i in config.interfaces if i.stanza == "iface" and i.name]
+    stanzas = [
+        i
+        for i in config.interfaces
+        if i.stanza == "iface" and i.name and _TEMPLATED.isdisjoint(i.name)
+    ]
     for iface in stanzas:
         for gw in iface.words("gateway"):
             group = "gw6" if ":" in gw else "gw4"
