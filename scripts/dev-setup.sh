@@ -4,7 +4,8 @@
 # with promtool, Alertmanager's amtool)
 # and a virtualenv in .venv with ifguard and its development tools.
 #
-# Package maintainer scripts are not allowed to start services (policy-rc.d), and nothing
+# Package maintainer scripts are not allowed to start services while it runs (a policy-rc.d
+# it removes again on exit), and nothing
 # here touches the machine's own network: the e2e tests build their own network namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,16 +15,19 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "dev-setup: run as root (apt-get, network namespaces)" >&2
     exit 2
 fi
+# For these installs only: a policy-rc.d left behind would keep every later upgrade from
+# restarting its services (sshd, pveproxy...). Removed on exit, and only if we made it.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\n# installed by ifguard scripts/dev-setup.sh: no service starts from dpkg\nexit 101\n' \
+    printf '#!/bin/sh\n# installed by ifguard scripts/dev-setup.sh while it runs: no service starts from dpkg\nexit 101\n' \
         > /usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     python3 python3-venv python3-pip \
     ifupdown2 openvswitch-switch openvswitch-common iproute2 iputils-ping arping \
-    procps psmisc util-linux time systemd prometheus prometheus-alertmanager git >/dev/null
+    procps psmisc util-linux time systemd prometheus prometheus-alertmanager git tmux >/dev/null
 # The .deb: build tools (debian/control's Build-Depends), lintian, mmdebstrap for the clean
 # root of tests/e2e/test_package.py; Debian's own packages of ifguard's libraries for
 # scripts/test-debian-python.sh (the unit tests against the versions the .deb depends on);

@@ -2,7 +2,8 @@
 """Generate what the Debian package ships besides the Python code, from the code itself:
 
   OUT/man/ifguard.1, OUT/man/ifguard-<command>.1   argparse definitions (argparse-manpage)
-  OUT/completion/ifguard, OUT/completion/_ifguard  bash and zsh completion (shtab)
+  OUT/completion/ifguard, OUT/completion/_ifguard  bash (ifguard.commands.completion) and
+                                                   zsh (shtab) completion
   OUT/systemd/ifguard-{watch,boot,status}.service  the units of `ifguard install`, for
                                                    /usr/bin/ifguard
   OUT/motd/50-ifguard                              the update-motd.d script (console summary)
@@ -25,7 +26,9 @@ from build_manpages.manpage import Manpage  # type: ignore[import-not-found, imp
 
 from ifguard import __version__
 from ifguard.cli import build_parser
+from ifguard.commands import completion
 from ifguard.install import files
+from ifguard.lint.rules import rule_keys
 from ifguard.system.root import Root
 
 EXECUTABLE = "/usr/bin/ifguard"
@@ -99,10 +102,12 @@ def generate(out: Path) -> list[Path]:
             out / f"man/ifguard-{command}.1",
             manpage(sub, f"ifguard-{command}", helps.get(command, command), "\\fBifguard\\fR(1)"),
         )
-    write(out / "completion/ifguard", shtab.complete(parser, shell="bash"))
+    # bash: our own generator (bookworm's shtab 1.5.5 expands only the first choice of a list)
+    codes = [word for pair in rule_keys() for word in pair]
+    write(out / "completion/ifguard", completion.bash_script(parser, codes))
     write(out / "completion/_ifguard", shtab.complete(parser, shell="zsh"))
     for unit in files.UNITS:
-        write(out / "systemd" / unit, files.unit_text(unit, EXECUTABLE))
+        write(out / "systemd" / unit, files.unit_text(unit, EXECUTABLE, man=True))
     motd = out / "motd" / files.MOTD_SCRIPT.rsplit("/", 1)[1]
     write(motd, files.motd_script(Root(Path("/"))))
     motd.chmod(0o755)

@@ -1,3 +1,3 @@
 """ifguard: keep /etc/network/interfaces from taking the host offline."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

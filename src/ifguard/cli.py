@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "ifguard.commands.doctor",
     "ifguard.commands.install",
     "ifguard.commands.uninstall",
+    "ifguard.commands.apthook",
 )
 
 DESCRIPTION = """\

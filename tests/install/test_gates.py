@@ -17,6 +17,7 @@ from tests.install.test_install import (
     BROKEN,
     CLEAN,
     IFGUARD,
+    IP_LINE,
     cli,
     host,
     ifreload,
@@ -139,17 +140,24 @@ def _gate_commands(root: Path) -> dict[str, list[str]]:
     (exec_line,) = [ln for ln in dropin.splitlines() if ln.startswith(f"ExecReload={IFGUARD}")]
     hook = Root(root).path(F.APT_HOOK).read_text()
     shell = hook.split('"')[1]  # the command apt runs with /bin/sh -c
-    inner = shell.split("then ", 1)[1].split("; fi")[0]
-    assert inner.startswith("cd / && ")
+    inner = shell.split("then ", 1)[1].split("; else")[0]
+    assert inner.startswith("cd / && exec ")
     return {
         "drop-in": [*shlex.split(exec_line.removeprefix("ExecReload=")), "--root", str(root)],
-        "apt hook": [*shlex.split(inner.removeprefix("cd / && ")), "--root", str(root)],
+        "apt hook": [*shlex.split(inner.removeprefix("cd / && exec ")), "--root", str(root)],
     }
+
+
+# what apt writes on the hook's stdin (protocol version 2) when it installs a package
+APT_V2 = (
+    "VERSION 2\nAPT::Architecture=amd64\n\n"
+    "ifupdown2 3.0.0-1.1 = 3.0.0-1.1 /var/cache/apt/archives/ifupdown2_3.0.0-1.1_all.deb\n"
+)
 
 
 def _verdicts(root: Path) -> dict[str, int]:
     out = {
-        name: subprocess.run(argv, capture_output=True, text=True, cwd="/").returncode
+        name: subprocess.run(argv, capture_output=True, text=True, cwd="/", input=APT_V2).returncode
         for name, argv in _gate_commands(root).items()
     }
     out["ifreload wrapper"] = ifreload(root, "-a").returncode
@@ -188,13 +196,43 @@ def test_install_refuses_an_executable_path_a_shell_would_split(tmp_path: Path, 
     assert not list(tmp_path.rglob("PWNED"))
 
 
+def _apt_hook(root: Path, tmp_path: Path, stdin: str) -> subprocess.CompletedProcess[str]:
+    """The hook's shell command as apt runs it (sh -c, the package list on stdin)."""
+    hook = Root(root).path(F.APT_HOOK).read_text()
+    shell = hook.split('"')[1].replace(" apt-hook", f" apt-hook --root {shlex.quote(str(root))}")
+    assert "--root" in shell
+    return subprocess.run(
+        ["sh", "-c", shell], capture_output=True, text=True, cwd=tmp_path, input=stdin
+    )
+
+
 @pytest.mark.slow
-def test_apt_hook_runs_lint_and_fails_on_errors(tmp_path: Path) -> None:
-    """The hook's shell command as apt runs it (sh -c), against a broken root."""
+def test_apt_hook_runs_lint_and_fails_on_errors_saying_what_to_do(tmp_path: Path) -> None:
     root = host(tmp_path, interfaces=CLEAN + BROKEN)
     assert cli("install", "--root", str(root), "--ifguard", IFGUARD).returncode == 0
-    hook = Root(root).path(F.APT_HOOK).read_text()
-    shell = hook.split('"')[1].replace(" -q ", f" -q --root {shlex.quote(str(root))} ")
-    assert "--root" in shell
-    proc = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, cwd=tmp_path)
+    proc = _apt_hook(root, tmp_path, APT_V2)
     assert proc.returncode == 1 and "IFG101" in proc.stdout
+    line = (CLEAN + BROKEN).splitlines().index(IP_LINE.strip()) + 1
+    assert f"/etc/network/interfaces:{line}:1: IFG101" in proc.stdout  # the file and the line
+    for teaching in ("ifguard lint --fix", "IFGUARD_FORCE=1 apt", "apt purge ifguard"):
+        assert teaching in proc.stderr, proc.stderr
+    fixed = host(tmp_path / "clean", interfaces=CLEAN)
+    assert cli("install", "--root", str(fixed), "--ifguard", IFGUARD).returncode == 0
+    assert _apt_hook(fixed, tmp_path, APT_V2).returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("version", [2, 3])
+def test_apt_hook_never_refuses_removing_ifguard(tmp_path: Path, version: int) -> None:
+    root = host(tmp_path, interfaces=CLEAN + BROKEN)
+    assert cli("install", "--root", str(root), "--ifguard", IFGUARD).returncode == 0
+    line = (
+        "ifguard 0.2.0 > - **REMOVE**"
+        if version == 2
+        else "ifguard 0.2.0 all none > - - none **REMOVE**"
+    )
+    proc = _apt_hook(root, tmp_path, f"VERSION {version}\nAPT::X=1\n\n{line}\n")
+    assert proc.returncode == 0 and "ifguard is being removed" in proc.stderr, proc
+    # removing anything else is still refused (another package's scripts may reload)
+    other = line.replace("ifguard ", "openvswitch-switch ", 1)
+    assert _apt_hook(root, tmp_path, f"VERSION {version}\nAPT::X=1\n\n{other}\n").returncode == 1

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ifguard.watch.sender import AppriseSender
+from ifguard.watch.sender import AppriseSender, notify_type
 
 
 @pytest.mark.slow
@@ -68,6 +68,31 @@ def test_fast_json_path_sends_what_apprise_sends_without_importing_it() -> None:
     assert fast["headers"]["X-Api-Key"] == "K3Y"
     assert fast["headers"]["Authorization"].startswith("Basic ")
     assert fast["body"]["message"] == "line 1\nline 2"
+    assert fast["body"]["type"] == "failure"  # "[pve1] title": not a resolution or a warning
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("[pve1] network configuration has 1 error(s)", "failure"),
+        ("[pve1] pending interfaces.new has 2 error(s)", "failure"),
+        ("[pve1] probe failed: gateway 192.0.2.1 reachable", "failure"),
+        ("[pve1] unhealthy, not self-healing", "failure"),
+        ("[pve1] self-heal: restored known-good version 3 (refused or rolled back)", "failure"),
+        ("[pve1] ifguard: network reload rolled back", "failure"),
+        ("[pve1] history database unavailable", "failure"),
+        ("[pve1] probe warning: bond bond0 members", "warning"),
+        ("[pve1] cannot check: gateway 192.0.2.1 reachable", "warning"),
+        ("[pve1] running state differs from the configuration (2)", "warning"),
+        ("[pve1] resolved: probe failed: gateway 192.0.2.1 reachable", "success"),
+        ("[pve1] resolved warning: bond bond0 members", "success"),
+        ("[pve1] network configuration is clean again", "success"),
+        ("[pve1] self-heal: restored known-good version 3 (restored and kept)", "success"),
+        ("[pve1] history database available again", "success"),
+    ],
+)
+def test_notify_type_follows_the_alert(title: str, kind: str) -> None:
+    assert notify_type(title) == kind
 
 
 @pytest.mark.slow

@@ -12,7 +12,9 @@ import pytest
 
 from ifguard.cli import build_parser
 from ifguard.commands.watch import make_watcher
+from ifguard.commands.watchopts import resolve
 from ifguard.system.errors import UsageError
+from ifguard.system.root import Root
 from tests.test_cli import assert_usage_error, ifguard
 
 GOOD = b"auto lo\niface lo inet loopback\n"
@@ -114,6 +116,8 @@ def test_corrupt_alert_queue_is_moved_aside_and_alerted(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_metrics_addr_default_is_local_and_bad_addr_is_one_line(tmp_path: Path) -> None:
     root = make_root(tmp_path)
-    assert build_parser().parse_args(watcher_args(root)).metrics_addr == "127.0.0.1"
+    assert resolve(build_parser().parse_args(watcher_args(root)), Root(root)).metrics_addr == (
+        "127.0.0.1"
+    )
     done = ifguard(*watcher_args(root, "--metrics-port", "0", "--metrics-addr", "no.such.host."))
     assert_usage_error(done, "--metrics-addr")

@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ifguard.config.settingsfile import SettingsFile
-    from ifguard.system.root import Root
+    from ifguard.commands.watchopts import WatchOptions
     from ifguard.watch.daemon import Watcher
-    from ifguard.watch.storeguard import StoreGuard
 
 NAME = "watch"
 HELP = "watch the files and the running network: lint, probe, alert, metrics, self-heal"
@@ -81,25 +79,27 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--alert-hold",
         type=seconds(),
-        default=30.0,
         metavar="SECONDS",
         help="a key fires at most once per hold; a re-break within it is sent when the "
-        "hold ends (default: 30)",
+        "hold ends (default: [watch] alert-hold, else 30)",
     )
     p.add_argument(
-        "--metrics-port", type=PORT, metavar="PORT", help="serve Prometheus metrics on this port"
+        "--metrics-port",
+        type=PORT,
+        metavar="PORT",
+        help="serve Prometheus metrics on this port (default: [watch] metrics-port, else none)",
     )
     p.add_argument(
         "--metrics-addr",
-        default="127.0.0.1",
         metavar="ADDR",
-        help="address for --metrics-port (default: 127.0.0.1, local only; give the "
-        "management address or 0.0.0.0 for a Prometheus on another host)",
+        help="address for --metrics-port (default: [watch] metrics-addr, else 127.0.0.1, "
+        "local only; give the management address or 0.0.0.0 for a Prometheus on another host)",
     )
     p.add_argument(
         "--textfile-dir",
         metavar="DIR",
-        help="write ifguard.prom for node_exporter's textfile collector",
+        help="write ifguard.prom for node_exporter's textfile collector (default: [watch] "
+        "textfile-dir, else /var/lib/prometheus/node-exporter when that directory exists)",
     )
     p.add_argument(
         "--runtime",
@@ -111,35 +111,38 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--probe-interval",
         type=seconds(),
-        default=60.0,
         metavar="SECONDS",
-        help="probe also when no netlink/OVS event arrived for this long (default: 60)",
+        help="probe also when no netlink/OVS event arrived for this long (default: [watch] "
+        "probe-interval, else 60)",
     )
     p.add_argument(
         "--target",
         action="append",
         default=[],
         metavar="HOST[:PORT]",
-        help="extra probe target, as for `ifguard probe` (repeatable)",
+        help="extra probe target, as for `ifguard probe` (repeatable; added to [watch] targets)",
     )
     p.add_argument(
         "--self-heal",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="when probes fail for --heal-after seconds after a change ifguard did "
-        "not make, restore the last known-good configuration (guarded apply)",
+        "not make, restore the last known-good configuration (guarded apply; default: "
+        "[watch] self-heal, else off)",
     )
     p.add_argument(
         "--heal-after",
         type=seconds(),
-        default=30.0,
         metavar="SECONDS",
-        help="how long probes must fail before --self-heal acts (default: 30)",
+        help="how long probes must fail before --self-heal acts (default: [watch] "
+        "heal-after, else 30)",
     )
     p.add_argument(
         "--no-console",
         action="store_true",
         help="do not publish the status summary for the console login prompt, SSH logins "
-        "and `ifguard status` (/run/ifguard, see docs/console.md)",
+        "and `ifguard status` (/run/ifguard, see docs/console.md; also: [console] publish "
+        "= false)",
     )
     p.add_argument(
         "--no-wall",
@@ -153,6 +156,12 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="at most one `wall` per this many seconds (default: [console] wall-every in "
         "/etc/ifguard/ifguard.toml, else 3600)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="check the settings and options, say what the watcher would do, and exit "
+        "(0: fine, 2: a bad value, named)",
     )
     p.add_argument("-v", "--verbose", action="count", default=0)
 
@@ -174,25 +183,38 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.watch.sender import quiet_apprise
 
     quiet_apprise()  # never apprise's payload logging, even at -vv
-    watcher = make_watcher(args)
+    from ifguard.commands.common import root_of
+    from ifguard.commands.watchopts import resolve
+
+    opts = resolve(args, root_of(args))
+    if args.check:
+        from ifguard.commands.watchopts import describe, notify_urls
+
+        urls = notify_urls(args, root_of(args), opts.file)
+        print("\n".join(f"ifguard watch: {line}" for line in describe(opts, len(urls))))
+        return 0
+    watcher = make_watcher(args, opts)
     try:
-        start_metrics(watcher, args.metrics_port, args.metrics_addr)
+        start_metrics(watcher, opts.metrics_port, opts.metrics_addr)
     except (OSError, ValueError) as exc:
-        where = f"{args.metrics_addr}:{args.metrics_port}"
-        raise UsageError(f"--metrics-port/--metrics-addr {where}: {exc}") from None
+        where = f"{opts.metrics_addr}:{opts.metrics_port}"
+        raise UsageError(
+            f"--metrics-port/--metrics-addr ([watch] metrics-port/metrics-addr) {where}: {exc}"
+        ) from None
     watcher.install_signals()
     watcher.run()
     return 0
 
 
-def make_watcher(args: argparse.Namespace) -> Watcher:
-    """The daemon as the command line describes it (benchmarks build it the same way)."""
+def make_watcher(args: argparse.Namespace, opts: WatchOptions | None = None) -> Watcher:
+    """The daemon as the command line and the settings file describe it (benchmarks build
+    it the same way)."""
 
     from ifguard.commands.common import root_of, state_dir_of
+    from ifguard.commands.watchopts import known_good, notify_urls, resolve, restore
     from ifguard.config.ondisk import config_on_disk
     from ifguard.lint.settings import of_file as lint_settings
     from ifguard.network.netprobe import SystemNet
-    from ifguard.network.probe import check_targets
     from ifguard.network.readers import read_runtime
     from ifguard.store.history import History
     from ifguard.system.clock import SystemClock
@@ -205,18 +227,9 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
 
     root = root_of(args)
     state_dir = state_dir_of(args)
-    textfile = Path(args.textfile_dir) if args.textfile_dir else None
-    if textfile is not None and not textfile.is_dir():
-        raise UsageError(f"--textfile-dir {args.textfile_dir}: not a directory")
-    check_targets(args.target)
-    if not 1 <= args.probe_interval <= 86400 or not 0 <= args.heal_after <= 86400:
-        raise UsageError("--probe-interval must be 1..86400 s, --heal-after 0..86400 s")
-    if not 0 <= args.alert_hold <= 86400:
-        raise UsageError("--alert-hold must be 0..86400 s")
-    from ifguard.config.settingsfile import read_system_file
-
-    file = read_system_file(root)  # once: the lint, [watch] and [console] sections
-    urls = notify_urls(args, root, file)
+    if opts is None:
+        opts = resolve(args, root)
+    urls = notify_urls(args, root, opts.file)  # the file as read once by resolve()
     path = state_dir / "history.db"
     history = StoreGuard(lambda: History(path, busy_ms=2000), SystemClock(), str(path))
     runtime = healer = None
@@ -227,34 +240,30 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
             lambda: read_runtime(SubprocessRunner(), root),
             SystemNet(),
             SystemClock(),
-            targets=args.target,
+            targets=list(opts.targets),
         )
         healer = SelfHealer(
-            lambda: _known_good(history),
+            lambda: known_good(history),
             history.mark_known_good,
-            lambda vid: _restore(vid, root, state_dir),
-            enabled=args.self_heal,
-            after=args.heal_after,
+            lambda vid: restore(vid, root, state_dir),
+            enabled=opts.self_heal,
+            after=opts.heal_after,
         )
-    elif args.self_heal:
-        raise UsageError("--self-heal needs the runtime checks (--runtime)")
-    if args.wall_every is not None and not 0 <= args.wall_every <= 10**7:
-        raise UsageError("--wall-every must be 0..10000000 s")
+    elif opts.self_heal:
+        where = "--self-heal" if args.self_heal else "[watch] self-heal = true"
+        raise UsageError(f"{where} needs the runtime checks (--runtime)")
     console = None
-    if not args.no_console:
+    if opts.console:
         from ifguard.status.publish import Console
-        from ifguard.status.settings import console_settings
         from ifguard.store.record import StateDir
-
-        settings = console_settings(file)
 
         console = Console(
             root,
             SubprocessRunner(),
             history=path,
             state=StateDir(state_dir),
-            wall=settings.wall and not args.no_wall,
-            wall_every=settings.wall_every if args.wall_every is None else args.wall_every,
+            wall=opts.wall,
+            wall_every=opts.wall_every,
             expect_runtime=runtime is not None,
             signal_host=root.prefix == Path("/"),
         )
@@ -263,55 +272,11 @@ def make_watcher(args: argparse.Namespace) -> Watcher:
         state_dir,
         urls,
         history,
-        textfile,
+        opts.textfile_dir,
         runtime=runtime,
         healer=healer,
-        interval=args.probe_interval,
-        hold=args.alert_hold,
+        interval=opts.probe_interval,
+        hold=opts.alert_hold,
         console=console,
-        settings=lint_settings(file),
+        settings=lint_settings(opts.file),
     )
-
-
-def notify_urls(
-    args: argparse.Namespace, root: Root, settings: SettingsFile | None = None
-) -> list[str]:
-    """[watch] notify of the system settings, then every --notify-file, then --notify."""
-    from ifguard.system.errors import UsageError
-    from ifguard.watch.notify import notify_urls as resolve
-
-    files = [Path(n) for n in args.notify_file]
-    urls, problems = resolve(root, args.notify, files, settings=settings)
-    if problems:
-        raise UsageError(problems[0])
-    return urls
-
-
-def _known_good(history: StoreGuard) -> int | None:
-    good = history.known_good()
-    return good[0] if good is not None else None
-
-
-def _restore(version_id: int, root: Root, state_dir: Path) -> int:
-    """The guarded path: lint gate, snapshot, guardian, reload, probes, rollback."""
-    import subprocess
-    import sys
-
-    from ifguard.store.record import APPLY_TIMEOUTS
-
-    argv = [
-        sys.executable,
-        "-m",
-        "ifguard",
-        "restore",
-        str(version_id),
-        "--auto-confirm",
-        "--unattended",
-        "--timeout",
-        f"{APPLY_TIMEOUTS.confirm:g}",
-        "--root",
-        str(root.prefix),
-        "--state-dir",
-        str(state_dir),
-    ]
-    return subprocess.run(argv, check=False, stdin=subprocess.DEVNULL).returncode

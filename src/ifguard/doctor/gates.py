@@ -11,7 +11,7 @@ from ifguard.doctor import FAIL, OK, UNKNOWN, WARN, Check, Host
 from ifguard.install import files
 from ifguard.system.readfile import read_regular
 
-_GATE = re.compile(r"(/\S+) lint --gate")
+_GATE = re.compile(r"(/\S+) (?:lint --gate|apt-hook)")
 _WRAPPER_MARK = "ifguard: refuse to reload"
 FIX = "ifguard install --gates"
 FIX_IFRELOAD = "ifguard install --gates --divert-ifreload"
@@ -56,7 +56,8 @@ def checks(host: Host) -> list[Check]:
     else:
         out.append(_gate_exe(host, dropin, "networking drop-in") or _loaded(host))
     hook = _text(host, files.APT_HOOK)
-    if hook is None or "lint --gate" not in hook:
+    # `ifguard apt-hook` runs the gate (older versions wrote `lint --gate` into the hook)
+    if hook is None or ("lint --gate" not in hook and " apt-hook" not in hook):
         out.append(
             Check(
                 "gates",

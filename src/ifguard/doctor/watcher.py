@@ -175,7 +175,10 @@ def metrics_checks(host: Host) -> list[Check]:
             )
         ]
     prom = directory / PROM
-    fix = f"run the watcher with --textfile-dir {files.TEXTFILE_DIR} (docs/install.md)"
+    fix = (
+        '[watch] textfile-dir = "auto" (the default) in /etc/ifguard/ifguard.toml, then '
+        "systemctl restart ifguard-watch"
+    )
     try:
         age = host.clock.now() - os.stat(prom).st_mtime
     except OSError:

@@ -1,9 +1,11 @@
 """Files ``ifguard install`` puts on the host (systemd units, drop-in, apt hook), as templates.
 
-``{ifguard}`` is replaced by the absolute path of the ifguard executable, ``{watch_args}`` by
-extra ``ifguard watch`` options (`` --textfile-dir DIR`` when node_exporter's textfile directory
-exists, else empty: ``watch`` refuses a missing directory). ``ifguard.install.files`` renders
-them; ``ifguard.install.ops`` writes them (``ifguard install`` / ``ifguard uninstall``).
+``{ifguard}`` is replaced by the absolute path of the ifguard executable, ``{man}`` by the
+unit's man page reference (``man:ifguard-watch(1)`` then a space) in the package, which ships
+the man pages, and by nothing for ``ifguard install``. The watcher's options
+are not on its command line: ``ifguard watch`` reads them from ``[watch]`` and ``[console]`` of
+/etc/ifguard/ifguard.toml. ``ifguard.install.files`` renders the templates;
+``ifguard.install.ops`` writes them (``ifguard install`` / ``ifguard uninstall``).
 """
 
 from __future__ import annotations
@@ -11,24 +13,30 @@ from __future__ import annotations
 WATCH_UNIT = """\
 [Unit]
 Description=ifguard: lint every change of /etc/network/interfaces and alert
+Documentation={man}https://github.com/ifguard/ifguard/blob/main/docs/watch.md
 After=network-pre.target
 Wants=network-pre.target
 
 [Service]
 Type=simple
-# Notification URLs hold tokens: they are read from `[watch] notify = [...]` in
-# /etc/ifguard/ifguard.toml (root-owned, not readable by others) or a --notify-file,
-# never put on this command line (every local user sees it in ps).
-ExecStart={ifguard} watch{watch_args}
+# Every option (notification URLs, self-heal, metrics, textfile collector, probe targets,
+# console) is read from [watch] and [console] in /etc/ifguard/ifguard.toml (root-owned, not
+# readable by others: the URLs hold tokens): edit it, then `systemctl restart ifguard-watch`.
+# Never put URLs on this command line (every local user sees it in ps).
+ExecStart={ifguard} watch
 ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
 RestartSec=5
+# The sandbox: the watcher reads the configuration and the running network, and writes only
+# its state, /run/ifguard and node_exporter's textfile directory (/var stays writable).
+# AF_PACKET: the gateway ARP probe. Self-heal does not widen it: the restore runs as its own
+# transient service (systemd-run), like the rollback guardian of `ifguard apply`.
 ProtectSystem=full
 ReadWritePaths=/var/lib/ifguard -/var/lib/prometheus/node-exporter
 ProtectHome=yes
 PrivateTmp=yes
 NoNewPrivileges=yes
-RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK AF_PACKET
 LockPersonality=yes
 MemoryMax=128M
 
@@ -50,6 +58,7 @@ ExecReload={ifguard} lint --gate --quiet --configuration running
 BOOT_UNIT = """\
 [Unit]
 Description=ifguard: undo an unconfirmed network change before networking starts
+Documentation={man}https://github.com/ifguard/ifguard/blob/main/docs/apply.md
 DefaultDependencies=no
 Before=networking.service network-pre.target
 Wants=network-pre.target
@@ -73,6 +82,7 @@ WantedBy=networking.service
 STATUS_UNIT = """\
 [Unit]
 Description=ifguard: network status for the console login prompt and SSH logins
+Documentation={man}https://github.com/ifguard/ifguard/blob/main/docs/console.md
 After=networking.service local-fs.target
 
 [Service]
@@ -105,10 +115,15 @@ exit 0
 APT_HOOK = (
     "// ifguard: package scripts (ifupdown2's postinst) reload the network; refuse while it is"
     " broken.\n"
-    "// `lint --gate` reads only /etc/ifguard/ifguard.toml and runs from /; any failure refuses.\n"
+    "// `ifguard apt-hook` runs the gate (`lint --gate`: only /etc/ifguard/ifguard.toml, from /)"
+    " and\n"
+    "// says what to do when it refuses; removing or purging ifguard itself is never refused.\n"
     "// Bypass once (logged): IFGUARD_FORCE=1 apt ...\n"
-    'DPkg::Pre-Invoke {{ "if [ -x {ifguard} ]; then cd / && {ifguard} lint --gate -q '
-    '--configuration running; fi"; }};\n'
+    'DPkg::Pre-Install-Pkgs {{ "if [ -x {ifguard} ]; then cd / && exec {ifguard} apt-hook; '
+    'else cat >/dev/null; fi"; }};\n'
+    "// the package actions on the hook's stdin, apt's protocol version 2 (apt names the option\n"
+    "// after the command's first word)\n"
+    'DPkg::Tools::Options::if::Version "2";\n'
 )
 
 # Installed as /usr/sbin/ifreload by `ifguard install --divert-ifreload`, once dpkg-divert has
@@ -144,9 +159,15 @@ fi
 (cd / && exec "$IFGUARD" lint --gate --quiet --configuration running --root "$ROOT") >&2
 status=$?
 if [ "$status" -eq 1 ]; then
-    echo "ifreload: refused by ifguard: the network configuration has errors (listed" \
-         "above); nothing was reloaded. Fix them (ifguard lint --fix) or run" \
-         "IFGUARD_FORCE=1 ifreload ..." >&2
+    echo "ifreload: refused by ifguard: the network configuration has errors (file:line" \
+         "above); nothing was reloaded, the running network is unchanged." >&2
+    echo "  The file is in place for the next boot all the same: a Proxmox GUI" \
+         "'Apply Configuration' has already moved interfaces.new over interfaces." >&2
+    echo "  fix:    ifguard lint --fix   (then ifguard lint; edit what is left at the" \
+         "line shown)" >&2
+    echo "  or go back to the last known-good version: ifguard history   (known-good: yes)," \
+         "then ifguard restore N" >&2
+    echo "  bypass: IFGUARD_FORCE=1 ifreload ...   (this once, logged)" >&2
     exit 1
 fi
 if [ "$status" -ne 0 ]; then

@@ -84,16 +84,24 @@ def package_installed(root: Root) -> bool:
     return root.path(PACKAGE_LIST).is_file()
 
 
-def unit_text(name: str, ifguard: str, watch_args: str = "") -> str:
-    """The text of the watcher or boot unit (also what the .deb ships, built with
-    ``ifguard=/usr/bin/ifguard``)."""
-    if name == "ifguard-watch.service":
-        return install.WATCH_UNIT.format(ifguard=ifguard, watch_args=watch_args)
-    if name == "ifguard-boot.service":
-        return install.BOOT_UNIT.format(ifguard=ifguard)
-    if name == "ifguard-status.service":
-        return install.STATUS_UNIT.format(ifguard=ifguard)
-    raise KeyError(name)
+# the man page each unit's Documentation= names (the package ships them; pip installs do not)
+UNIT_MAN = {
+    "ifguard-watch.service": "ifguard-watch",
+    "ifguard-boot.service": "ifguard-rollback",
+    "ifguard-status.service": "ifguard-status",
+}
+
+
+def unit_text(name: str, ifguard: str, *, man: bool = False) -> str:
+    """The text of a unit (also what the .deb ships, built with ``ifguard=/usr/bin/ifguard``
+    and ``man=True``: its Documentation= then names the man page too)."""
+    templates = {
+        "ifguard-watch.service": install.WATCH_UNIT,
+        "ifguard-boot.service": install.BOOT_UNIT,
+        "ifguard-status.service": install.STATUS_UNIT,
+    }
+    page = f"man:{UNIT_MAN[name]}(1) " if man else ""
+    return templates[name].format(ifguard=ifguard, man=page)
 
 
 def networking_dropin(root: Root, ifguard: str) -> tuple[File | None, str]:
@@ -137,12 +145,11 @@ def render(
     and notes about files left out. ``units=False``: only the gates (the package ships the
     units)."""
     check_executable(ifguard)
-    watch_args = f" --textfile-dir {TEXTFILE_DIR}" if root.path(TEXTFILE_DIR).is_dir() else ""
     files: list[File] = []
     notes: list[str] = []
     if units:
         files += [
-            File(WATCH_UNIT, unit_text("ifguard-watch.service", ifguard, watch_args).encode()),
+            File(WATCH_UNIT, unit_text("ifguard-watch.service", ifguard).encode()),
             File(BOOT_UNIT, unit_text("ifguard-boot.service", ifguard).encode()),
             File(STATUS_UNIT, unit_text("ifguard-status.service", ifguard).encode()),
             File(MOTD_SCRIPT, motd_script(root).encode(), 0o755),

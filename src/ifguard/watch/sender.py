@@ -133,10 +133,11 @@ class AppriseSender:
     def send(self, title: str, body: str) -> bool:
         """Deliver to every URL; True when all of them took it."""
         ok = True
+        kind = notify_type(title)
         for n, plan in enumerate(self.plans):
             if plan is None:
                 continue
-            status = post_json(plan, title, body, self.shown[n])
+            status = post_json(plan, title, body, self.shown[n], kind)
             if 300 <= status < 400:  # apprise follows redirects: let it deliver this one
                 log.info("%s redirects (HTTP %d): delivered through apprise", self.shown[n], status)
                 with self._lock:
@@ -144,11 +145,31 @@ class AppriseSender:
             elif not 200 <= status < 300:
                 ok = False
         if self.needs_apprise:
-            ok = bool(self._load().notify(title=title, body=body)) and ok
+            ok = bool(self._load().notify(title=title, body=body, notify_type=kind)) and ok
         return ok
 
 
-def post_json(plan: dict[str, Any], title: str, body: str, shown: str) -> int:
+# apprise's notification types: ntfy, Gotify, Slack, Telegram... map them to a priority,
+# a colour or an icon. The queue keeps only title and body, so the type is read from the
+# title the watcher, the reload gate and the guardian write (watch/*.py, apply/pipeline.py).
+_SUCCESS = ("resolved", "network configuration is clean again", "history database available")
+_WARNING = ("probe warning:", "cannot check:", "running state differs")
+
+
+def notify_type(title: str) -> str:
+    """``success`` (resolved, healed), ``warning`` (degraded, drift, cannot check) or
+    ``failure`` (broken, rolled back, cannot heal) for an alert ``title``."""
+    text = title.split("] ", 1)[1] if title.startswith("[") and "] " in title else title
+    if text.startswith(_SUCCESS) or text.endswith("(restored and kept)"):
+        return "success"
+    if text.startswith(_WARNING):
+        return "warning"
+    return "failure"
+
+
+def post_json(
+    plan: dict[str, Any], title: str, body: str, shown: str, kind: str = "failure"
+) -> int:
     """apprise's JSON notification (same payload, headers, auth, parameters), sent with
     http.client; the HTTP status (0: no answer)."""
     import base64
@@ -157,7 +178,7 @@ def post_json(plan: dict[str, Any], title: str, body: str, shown: str) -> int:
     import urllib.parse
 
     payload = {"version": plan["version"], "title": title, "message": body}
-    payload.update({"attachments": [], "type": "info"})
+    payload.update({"attachments": [], "type": kind})
     headers = dict(plan["headers"])
     if plan["auth"]:
         pair = ":".join(plan["auth"]).encode()
