@@ -225,7 +225,7 @@ class FakeSink:
     def __init__(self) -> None:
         self.got: list[tuple[str, str]] = []
 
-    def put(self, key: str, title: str, body: str) -> None:
+    def put(self, key: str, title: str, body: str, state: str = "") -> None:
         self.got.append((key, title))
 
 

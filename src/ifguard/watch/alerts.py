@@ -10,7 +10,11 @@ So the receiver's latest notification for a key matches the key's current state 
 ``hold`` seconds plus the delivery time, and two consecutive notifications of a key never
 carry the same state. "resolved" is never held: it follows a "firing" that was sent.
 
-Delivery goes through the on-disk ``Queue`` (watch/queue.py).
+Delivery goes through the on-disk ``Queue`` (watch/queue.py), which also remembers each
+key's state as sent, with the alert, in one transaction: a restarted watcher starts from
+what the receiver was told (``sent``), so after any stop or crash it sends exactly the
+difference between that and what is true now ("resolved" for a fix made while it was down,
+no second "firing" for what is still broken).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ class Alert(NamedTuple):
 class Sink(Protocol):
     """Where sent alerts go (the queue): ``put`` never loses an alert it accepted."""
 
-    def put(self, key: str, title: str, body: str) -> None: ...
+    def put(self, key: str, title: str, body: str, state: str = "") -> None: ...
 
 
 class Alerter:
@@ -44,9 +48,10 @@ class Alerter:
         hostname: str,
         clock: Clock,
         hold: float = 0.0,
+        sent: dict[str, str] | None = None,
     ) -> None:
         self.sink, self.hostname, self.clock, self.hold = sink, hostname, clock, hold
-        self._sent: dict[str, str] = {}  # key -> state last sent
+        self._sent: dict[str, str] = dict(sent or {})  # key -> state last sent
         self._fired_at: dict[str, float] = {}  # key -> when its last "firing" was sent
         self._held: dict[str, Alert] = {}  # key -> its current state, waiting for the hold
         self._lock = threading.Lock()
@@ -68,7 +73,7 @@ class Alerter:
 
     def _send(self, alert: Alert, now: float) -> None:
         self._held.pop(alert.key, None)
-        self.sink.put(alert.key, f"[{self.hostname}] {alert.title}", alert.body)
+        self.sink.put(alert.key, f"[{self.hostname}] {alert.title}", alert.body, alert.state)
         self._sent[alert.key] = alert.state
         if alert.state == FIRING:
             self._fired_at[alert.key] = now
@@ -92,6 +97,11 @@ class Alerter:
                     self._send(alert, now)
                     out.append(alert)
         return out
+
+    def firing(self) -> list[str]:
+        """The keys whose last notification said "firing"."""
+        with self._lock:
+            return [k for k, s in self._sent.items() if s == FIRING]
 
     def held(self) -> int:
         with self._lock:

@@ -65,7 +65,8 @@ class ConfigMonitor:
                     KEY, "firing", f"{what} has {len(errors)} error(s)", describe(errors, self.root)
                 )
             )
-        elif not broken and self.broken is True:
+        elif not broken and self.broken is not False:  # (None: the first check after a
+            # start: the alerter drops it unless the receiver was last told "firing")
             alerts.append(
                 Alert(
                     KEY,

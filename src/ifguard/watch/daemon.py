@@ -85,7 +85,11 @@ class Watcher(Delivery):
             log.error("notification URL not understood: %s", shown)
         tighten(state_dir)
         self.queue = Queue(state_dir / "alerts.db", self.clock)
-        self.alerter = Alerter(self.queue, socket.gethostname(), self.clock, hold=hold)
+        # what the receiver was last told, before this start: only the difference is sent
+        sent = self.queue.last_sent()
+        self.alerter = Alerter(self.queue, socket.gethostname(), self.clock, hold=hold, sent=sent)
+        if runtime is not None:
+            runtime.resume(self.alerter.firing())
         if self.queue.moved_aside is not None:
             self.alerter.raise_(
                 Alert(

@@ -35,6 +35,11 @@ CREATE TABLE IF NOT EXISTS alerts (
     attempts  INTEGER NOT NULL DEFAULT 0,
     next_try  REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sent (
+    key       TEXT PRIMARY KEY,
+    state     TEXT NOT NULL,
+    at        REAL NOT NULL
+);
 """
 
 
@@ -47,6 +52,7 @@ class _Row(NamedTuple):
     title: str
     body: str
     created: float
+    state: str = ""  # "firing"/"resolved": remembered with the alert, in one transaction
 
 
 class Queue:
@@ -111,10 +117,24 @@ class Queue:
         finally:
             db.close()
 
-    def put(self, key: str, title: str, body: str) -> None:
+    def put(self, key: str, title: str, body: str, state: str = "") -> None:
         with self._lock:
-            self.memory.append(_Row(key, title, body, self.clock.now()))
+            self.memory.append(_Row(key, title, body, self.clock.now(), state))
             self._spill()
+
+    def last_sent(self) -> dict[str, str]:
+        """Each key's state as last accepted for delivery, across restarts and crashes (the
+        alert and its key's state are written in one transaction): what the receiver was
+        told, or is about to be told."""
+        with self._lock:
+            try:
+                with self._db() as db:
+                    rows = db.execute("SELECT key, state FROM sent").fetchall()
+            except sqlite3.Error:
+                rows = []
+            out = {str(k): str(s) for k, s in rows}
+            out.update({r.key: r.state for r in self.memory if r.state})
+            return out
 
     def _spill(self) -> bool:
         """Write the alerts waiting in memory; False when the database is unavailable."""
@@ -126,6 +146,10 @@ class Queue:
                     "INSERT INTO alerts (key, title, body, created, next_try)"
                     " VALUES (?, ?, ?, ?, ?)",
                     [(r.key, r.title, r.body, r.created, r.created) for r in self.memory],
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO sent (key, state, at) VALUES (?, ?, ?)",
+                    [(r.key, r.state, r.created) for r in self.memory if r.state],
                 )
         except sqlite3.Error as exc:
             log.error(

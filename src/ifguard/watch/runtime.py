@@ -66,6 +66,15 @@ class RuntimeMonitor:
         self.bad_since: dict[str, float] = {}
         self.firing: set[str] = set()
 
+    def resume(self, firing: Sequence[str]) -> None:
+        """After a restart: the runtime keys the receiver was last told are "firing". Still
+        bad at the first check: nothing is repeated; healthy: "resolved" is sent."""
+        now = self.clock.now()
+        for key in firing:
+            if key == DRIFT_KEY or key.startswith((PROBE, WARN)):
+                self.firing.add(key)
+                self.bad_since.setdefault(key, now)
+
     def check(self) -> tuple[RuntimeVerdict, list[Alert]]:
         config = self.load_config()
         rt = self.read()
