@@ -82,7 +82,9 @@ def test_junk_line_names_the_line_and_the_restore_command(tmp_path: Path) -> Non
     assert f"/etc/network/interfaces:{last}: IFG101 line looks like output of" in text
     assert "> 27: enx60a4b758ba5b: <BROADCAST,MULTICAST,UP,LOWER_UP>" in text
     assert "    ifguard restore 3\n" in text
-    assert "ifguard lint --fix" in text  # IFG101's fix is safe
+    # IFG101's fix is safe; --fix rewrites the file in place, so the advice reloads that file
+    # (`ifguard apply` alone takes interfaces.new: after --fix it had nothing to apply)
+    assert "ifguard lint --fix && ifguard apply /etc/network/interfaces" in text
 
 
 def test_pending_interfaces_new_is_degraded_and_says_so(tmp_path: Path) -> None:

@@ -158,7 +158,8 @@ def _fix(f: Facts, level: str) -> list[str]:
     if f.boot and (f.known_good is None or f.known_good == f.version):
         # what is on disk (and booted, or boots next) is the cause: not the cables
         out.append("the files do not bring the management path up at boot: fix them")
-        out.append("    (ifguard lint; ifguard plan), then ifguard apply")
+        # `apply` alone takes interfaces.new: the file fixed in place is named
+        out.append("    (ifguard lint; ifguard plan), then ifguard apply /etc/network/interfaces")
     elif f.known_good is not None and (errors or (level == BROKEN and f.known_good != f.version)):
         since = f" (good since {stamp(f.known_good_since)})" if f.known_good_since else ""
         out.append(f"put back the last known-good version {f.known_good}{since}:")
@@ -173,7 +174,9 @@ def _fix(f: Facts, level: str) -> list[str]:
         out.append("no known-good version recorded yet: ifguard history")
     fixable = [c.first for c in f.config if c.which == "running" and c.errors and c.first]
     if fixable and fixable[0].fixable:
-        out.append("or remove what is safe to remove: ifguard lint --fix, then ifguard apply")
+        # --fix rewrites the file in place: reload that file, with a way back
+        out.append("or remove what is safe to remove, then reload it with a way back:")
+        out.append("    ifguard lint --fix && ifguard apply /etc/network/interfaces")
     return out
 
 
