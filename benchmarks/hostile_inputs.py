@@ -139,6 +139,32 @@ def cases(tmp: Path, ifguard: str) -> list[tuple[str, str, Callable[[], Row]]]:
 
         return inner
 
+    def state_cmd(
+        *args: str, mode: int = 0o700, good: bool = False
+    ) -> Callable[[], tuple[int | str, float, float, str]]:
+        def go() -> tuple[int | str, float, float, str]:
+            tree = Path(tempfile.mkdtemp(dir=tmp))
+            (tree / "etc/network").mkdir(parents=True)
+            (tree / "etc/network/interfaces").write_text(LO)
+            state = tree / "var/lib/ifguard"
+            state.mkdir(parents=True)
+            state.chmod(mode)
+            if good:  # versions 1 and 2 in the history: `restore ٢` once restored 2
+                from ifguard.store.history import History
+
+                history = History(state / "history.db")
+                for text in (LO, LO + "\n"):
+                    files = {"/etc/network/interfaces": text.encode()}
+                    history.record_version(files, source="apply", errors=0, warnings=0)
+            else:
+                (state / "pending.json").write_text('{"id": "t1", "state": "applied"')
+            return run([ifguard, args[0], "--root", str(tree), *args[1:]], cwd=Path("/"))
+
+        return go
+
+    def plain(*args: str) -> Callable[[], tuple[int | str, float, float, str]]:
+        return lambda: run([ifguard, *args], cwd=Path("/"))
+
     def zero_pipe() -> tuple[int | str, float, float, str]:
         cat = subprocess.Popen(["cat", "/dev/zero"], stdout=subprocess.PIPE)
         assert cat.stdout is not None
@@ -178,6 +204,24 @@ def cases(tmp: Path, ifguard: str) -> list[tuple[str, str, Callable[[], Row]]]:
         ("256 KiB, a diagnostic per byte", "1 (500 shown per file)", lint(str(per_byte))),
         ("1 MiB, a diagnostic per byte", "1 (500 shown per file)", lint(str(per_byte_1m))),
         ("IFG402: 944 kB repeated stanzas", "0 (warnings)", lint(str(repeated))),
+        (
+            "damaged pending.json, lint --gate",
+            "2 (one line, the way out)",
+            state_cmd("lint", "--gate"),
+        ),
+        ("damaged pending.json, rollback", "2 (one line)", state_cmd("rollback")),
+        (
+            "state dir group-writable, status",
+            "2 (one line, the fix)",
+            state_cmd("status", mode=0o777),
+        ),
+        ("watch --metrics-port 70000", "2 (one line)", plain("watch", "--metrics-port", "70000")),
+        ("restore 10^22", "2 (no such version)", state_cmd("restore", "9" * 23, good=True)),
+        (
+            "restore ٢ (Arabic-Indic two)",
+            "2 (no such version)",
+            state_cmd("restore", "٢", good=True),
+        ),
         (
             "cwd pyproject ignore=ALL, wrapper",
             "1 (refused)",
