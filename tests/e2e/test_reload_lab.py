@@ -67,7 +67,12 @@ h.mark_known_good(h.record_version(files, source="watch", errors=0, warnings=0))
 
 def drop_bond(text: str) -> str:
     """vmbr0 without bond0 (its uplink): lint-clean, and the host is cut off."""
-    text = re.sub(r"^(\s*ovs_ports\s.*?)\s+bond0\b", r"\1", text, count=1, flags=re.M)
+    text = re.sub(  # wherever bond0 stands on the line (the lab's file lists it first)
+        r"^(\s*ovs_ports\s+)(.*)$",
+        lambda m: m.group(1) + " ".join(w for w in m.group(2).split() if w != "bond0"),
+        text,
+        flags=re.M,
+    )
     a, b = stanza_span(text, "bond0")
     text = text[:a] + text[b:]
     return text.replace("auto bond0\n", "")
