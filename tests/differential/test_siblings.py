@@ -59,7 +59,7 @@ def test_a_backslash_inside_a_value_becomes_a_space(
     assert _eth0(oracle, root)["post-up"] == ["logger a tb"]
     main(["lint", "--root", str(root), "--format", "json"])
     diags = json.loads(capsys.readouterr().out)["diagnostics"]
-    assert [(d["line"], d["code"], d["severity"]) for d in diags] == [(4, "IFG112", "warning")]
+    assert [(d["line"], d["code"], d["severity"]) for d in diags] == [(4, "IFG112", "error")]
 
 
 def test_a_quoted_source_path_names_nothing(

@@ -35,6 +35,13 @@ def test_classic_ifupdown_reads_the_cr_inside_the_line() -> None:
     assert codes("auto eth0\niface eth0 inet dhcp\n# a\rb\n", dialect="ifupdown") == []
 
 
+def test_a_bare_cr_ends_an_option_s_value_for_ifupdown2() -> None:
+    """`mtu 1500\r# note`: ifupdown2 reads `mtu 1500` and a comment; the value written is
+    `1500\r# note` to classic ifupdown."""
+    text = "auto eth0\niface eth0 inet dhcp\n    mtu 1500\r# note\n"
+    assert hits(CODE, text) == [(3, 14, 3, 20)]
+
+
 def test_near_miss_stays_clean() -> None:
     """A bare CR with only a comment or nothing after it hides nothing from ifupdown2."""
     assert codes("auto eth0\niface eth0 inet dhcp\n# a\r# b\n") == []

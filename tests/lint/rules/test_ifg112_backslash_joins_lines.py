@@ -30,7 +30,8 @@ def test_fires_where_ifupdown2_joins_lines_that_look_apart() -> None:
     assert hits(CODE, trailing, dialect="ifupdown") == []  # classic: `\` must be last
 
 
-def test_a_backslash_inside_a_line_is_a_warning_for_ifupdown2() -> None:
+def test_a_backslash_inside_a_line_is_an_error_for_ifupdown2() -> None:
+    """The command that runs is not the one written (`echo a tb`)."""
     text = HEAD + "    post-up echo a\\tb\n"
     assert hits(CODE, text) == [(4, 19, 4, 20)]
     assert "`a\\tb` loses its `\\`" in messages(CODE, text)[0]
@@ -40,3 +41,9 @@ def test_near_miss_stays_clean() -> None:
     """A plain continuation; a comment continued by a comment; backslashes in comments."""
     text = HEAD + "    bridge-ports eth1 \\\n        eth2\n    # see C:\\docs \\\n    # more\n"
     assert codes(text) == []
+
+
+def test_a_backslash_at_the_end_of_the_file_is_dropped_by_ifupdown2() -> None:
+    text = HEAD + "    bridge-ports eth1 \\\r\n"
+    assert hits(CODE, text) == [(4, 23, 4, 24)]
+    assert "continues into nothing" in messages(CODE, text)[0]

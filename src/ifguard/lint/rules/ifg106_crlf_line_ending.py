@@ -100,8 +100,9 @@ def _universal_newlines(doc: Document) -> Iterator[Finding]:
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
         hidden = text[pos + 1 : end].replace("\r", "\n").strip()
-        if any(part.strip()[:1] not in ("", "#") for part in hidden.split("\n")):
-            line = doc.line_at(pos)
+        line = doc.line_at(pos)
+        only_comments = all(part.strip()[:1] in ("", "#") for part in hidden.split("\n"))
+        if hidden and not (only_comments and line.kind is Kind.COMMENT):
             first = hidden.split("\n", 1)[0].strip() or hidden.split()[0]
             what = (
                 "configuration, not part of this comment"

@@ -21,7 +21,7 @@ def backslash_joins_lines(ctx: Context) -> Iterator[Finding]:
       disappears); classic ifupdown skips comment lines first and reads that line;
     - a `\\` followed by spaces, or by blank lines, still joins the next non-blank line;
     - a line *starting* with `\\` is joined to the line above;
-    - a `\\` inside a line becomes a space (`echo a\\tb` runs `echo a tb`): a warning.
+    - a `\\` inside a line becomes a space (`echo a\\tb` runs `echo a tb`).
 
     A plain continuation (`\\` as the very last character, the next line not blank) is
     read alike by every dialect and is not reported.
@@ -72,6 +72,13 @@ def _at(doc: Document, pos: int, two: bool) -> Finding | None:
         right += 1
     before, after = text[left:pos], text[pos + 1 : right]
     newlines = after.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+    if right == len(text) and not _in_comment(doc, pos):
+        return Finding(
+            doc.span(pos, pos + 1),
+            f"a backslash at the end of the file continues into nothing: ifupdown2 drops "
+            f"it (`{_word(text, pos)}` is read without it), classic ifupdown keeps it; "
+            "remove it",
+        )
     plain = "\n" not in before and after.startswith(("\n", "\r\n")) and newlines == 1
     if plain:
         if not _in_comment(doc, pos) or text[right : right + 1] in ("#", ""):
@@ -101,7 +108,6 @@ def _at(doc: Document, pos: int, two: bool) -> Finding | None:
         doc.span(pos, pos + 1),
         "ifupdown2 reads a backslash inside a line as a line join: it is replaced by a space "
         f"(`{_word(text, pos)}` loses its `\\`)",
-        severity=Severity.WARNING,
     )
 
 
