@@ -9,6 +9,8 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from ifguard import __version__
 from tests.conftest import require_tool
 from tests.test_cli import ifguard
@@ -63,6 +65,7 @@ def _build_version(tmp_path: Path, commits: int, tag: bool) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.slow
 def test_a_build_past_the_release_has_a_higher_version(tmp_path: Path) -> None:
     require_tool("git", "git")
     dpkg = require_tool("dpkg", "dpkg")

@@ -103,6 +103,7 @@ def test_a_record_owned_by_another_user_is_refused(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "pending.json: is owned by uid 65534" in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "system_path",
     ["/root/.ssh/authorized_keys", "/etc/cron.d/evil", "/etc/network/../cron.d/x"],
@@ -139,6 +140,7 @@ def test_a_record_never_writes_outside_its_root(tmp_path: Path) -> None:
     assert not outside.exists()
 
 
+@pytest.mark.slow
 def test_a_record_reads_its_bytes_only_from_its_own_txn_dir(tmp_path: Path) -> None:
     root, state = tree(tmp_path)
     secret = tmp_path / "secret"

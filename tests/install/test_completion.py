@@ -93,6 +93,7 @@ def term(tmp_path: Path) -> Iterator[Terminal]:
         subprocess.run([tmux, "-L", t.socket, "kill-server"], capture_output=True, check=False)
 
 
+@pytest.mark.slow
 def test_subcommands_all_offered_and_a_prefix_completes(term: Terminal) -> None:
     screen = term.line("ifguard ", "Tab", "Tab", expect="uninstall")
     for command in ("lint", "explain", "watch", "status", "apply", "restore", "history"):
@@ -100,6 +101,7 @@ def test_subcommands_all_offered_and_a_prefix_completes(term: Terminal) -> None:
     assert "$ ifguard status " in term.line("ifguard st", "Tab", expect="status")
 
 
+@pytest.mark.slow
 def test_options_and_their_choices(term: Terminal) -> None:
     assert "$ ifguard lint --format " in term.line("ifguard lint --for", "Tab", expect="--format")
     screen = term.line("ifguard lint --format ", "Tab", "Tab", expect="github")
@@ -111,6 +113,7 @@ def test_options_and_their_choices(term: Terminal) -> None:
     )
 
 
+@pytest.mark.slow
 def test_file_and_directory_names(term: Terminal) -> None:
     assert "$ ifguard lint interfaces.test " in term.line(
         "ifguard lint inter", "Tab", expect="interfaces.test"

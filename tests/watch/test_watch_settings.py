@@ -113,6 +113,7 @@ def test_defaults_and_textfile_auto(tmp_path: Path) -> None:
     assert resolve(build_parser().parse_args(watcher_args(root2)), Root(root2)).textfile_dir is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("table", "says"),
     [
@@ -155,6 +156,7 @@ def test_bad_console_values(table: str, says: str) -> None:
         console_section({"console": tomllib.loads(table)}, "ifguard.toml")
 
 
+@pytest.mark.slow
 def test_bad_target_and_missing_textfile_dir_are_usage_errors(tmp_path: Path) -> None:
     root = make_root(tmp_path, '[watch]\ntargets = ["192.0.2.1:port"]\n')
     assert_usage_error(ifguard(*watcher_args(root, "--check")), "[watch] `targets`: bad port")
@@ -162,6 +164,7 @@ def test_bad_target_and_missing_textfile_dir_are_usage_errors(tmp_path: Path) ->
     assert_usage_error(ifguard(*watcher_args(root, "--check")), "[watch] textfile-dir /nonexistent")
 
 
+@pytest.mark.slow
 def test_check_says_what_the_watcher_would_do_without_urls(tmp_path: Path) -> None:
     root = make_root(tmp_path, FULL.replace("[watch]", '[watch]\nnotify = ["json://h/TOKEN"]'))
     (root / "srv/textfile").mkdir(parents=True)
