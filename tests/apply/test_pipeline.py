@@ -35,6 +35,7 @@ class Host:
     runner: FakeRunner = field(default_factory=FakeRunner)
     clock: FakeClock = field(default_factory=FakeClock)
     probe: FakeProber = field(default_factory=FakeProber)
+    before: FakeProber = field(default_factory=FakeProber)  # the probes before a restore
     alerts: list[tuple[str, str]] = field(default_factory=list)
     plain: list[list[str]] = field(default_factory=list)
     out: list[str] = field(default_factory=list)
@@ -73,6 +74,7 @@ class Host:
             spawner=spawner,
             prober=lambda _env, _txn: self.probe,
             run_plain=run_plain,
+            probe_before=lambda _req, _ssh: self.before,
         )
 
     def request(self, **kw: object) -> ApplyRequest:
@@ -262,3 +264,26 @@ def test_rollback_now_goes_through_the_same_world(host: Host) -> None:
     assert host.main.read_bytes() == OLD and host.probe.calls == probes + 1
     assert host.runner.calls == [["ifreload", "-a"], ["ifreload", "-a"]]
     assert rollback_pending(host.state_dir, "again", world=world) is None
+
+
+def test_a_restore_from_a_red_state_is_kept_once_the_probes_are_green(host: Host) -> None:
+    """`ifguard restore N` as the console advises it (no --auto-confirm) on a host whose
+    probes are red: kept once green, not rolled back to the broken files at the deadline."""
+    host.before = FakeProber(False)
+    cand = Candidate("version 1", "restore", host.candidate(NEW).lint_path)
+    outcome = guarded_change(host.request(), cand, host.world())
+    assert outcome.txn is not None and outcome.txn.state == rec.CONFIRMED, outcome
+    assert host.main.read_bytes() == NEW and host.before.calls == 1
+    assert any("red before this restore" in line for line in host.out)
+
+
+def test_a_restore_from_a_green_state_waits_for_the_operator(host: Host) -> None:
+    cand = Candidate("version 1", "restore", host.candidate(NEW).lint_path)
+    outcome = guarded_change(host.request(), cand, host.world())
+    assert outcome.txn is not None and outcome.txn.open  # --no-wait: pending confirmation
+    assert host.before.calls == 1
+
+
+def test_an_apply_never_probes_before(host: Host) -> None:
+    outcome = guarded_change(host.request(), host.candidate(NEW), host.world())
+    assert outcome.txn is not None and outcome.txn.open and host.before.calls == 0

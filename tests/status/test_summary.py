@@ -256,3 +256,30 @@ def test_collect_reads_the_boot_of_the_running_configuration(tmp_path: Path) -> 
     )
     assert boot_lines(None, Root(tmp_path)) == ()
     assert not changed_since_boot(result, Root(tmp_path))  # another root: never judged
+
+
+def test_every_advised_command_parses_as_printed(tmp_path: Path) -> None:
+    """The fix lines, followed literally: each `ifguard ...` command in them is a valid
+    command line as printed (no option or subcommand that does not exist)."""
+    import re
+    import shlex
+
+    from ifguard.cli import build_parser
+
+    config = config_of(host(tmp_path, CLEAN + JUNK))
+    summaries = [
+        build(Facts(config=config, probes=HEALTHY, bonds=BOTH_UP, version=7, known_good=3), T0),
+        build(Facts(probes=GATEWAY_FAILS, known_good=3, version=3, boot=(CUT,)), T0),
+    ]
+    commands = [
+        c.strip(" ()")
+        for s in summaries
+        for line in s.fix
+        for c in re.split(r"&&|;|, then|\|", line)
+        if c.strip(" ()").startswith("ifguard ")
+    ]
+    assert len(commands) >= 4, commands
+    for command in commands:
+        argv = shlex.split(command)[1:]
+        args = build_parser(argv[0]).parse_args(argv)
+        assert args.command == argv[0], command

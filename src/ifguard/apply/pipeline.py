@@ -94,6 +94,8 @@ def guarded_change(req: ApplyRequest, cand: Candidate, world: World) -> Outcome:
         )
         ctx.check_writable(root, list(change.changes))
     auto = req.auto_confirm and (req.unattended or not change.touched)
+    if not auto and cand.source == "restore" and req.probes_enabled:
+        auto = _red_before(req, ssh, world)
     timeout, capped = cap_timeout(cluster, req.timeouts.confirm)
     if capped:
         env.say(capped)
@@ -147,6 +149,21 @@ def guarded_change(req: ApplyRequest, cand: Candidate, world: World) -> Outcome:
     outcome = Outcome(final, txn.id, way_back=change.way_back)
     _alert(outcome, cand, world)
     return outcome
+
+
+def _red_before(req: ApplyRequest, ssh: tuple[str, str] | None, world: World) -> bool:
+    """A restore from a broken state (the probes red before it) is kept once they are green,
+    with or without --auto-confirm, on the management path too: going back would put the
+    broken files back, and whoever followed the advice may not be there to confirm."""
+    report = world.before(req, ssh)()
+    if report.healthy:
+        return False
+    world.out(
+        f"ifguard: the probes are red before this restore ({report.summary()}): it is kept "
+        f"as soon as they are green for {req.timeouts.settle:g} s (going back would put the "
+        "broken files back)"
+    )
+    return True
 
 
 def _in_place(env: Env, current: OnDisk) -> _Change | str:

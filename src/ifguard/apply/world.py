@@ -45,6 +45,14 @@ class World:
     lint_report: Callable[[Result], None] = _no_report  # shown after the gate
     run_plain: Callable[[Sequence[str]], int] | None = None  # an unguarded reload
     on_tick: Callable[[Transaction], bool] | None = None  # True: the operator confirms
+    # the probes before a restore (None: the real ones, one attempt): red before means
+    # there is nothing better to go back to
+    probe_before: Callable[[ApplyRequest, tuple[str, str] | None], Prober] | None = None
+
+    def before(self, req: ApplyRequest, ssh: tuple[str, str] | None) -> Prober:
+        if self.probe_before is not None:
+            return self.probe_before(req, ssh)
+        return ctx.make_prober(req.root, self.runner, self.clock, req.probes, ssh, 0.0)
 
     def env(self, req: ApplyRequest) -> Env:
         """The transaction's environment: state directory, history, this world's effects."""
