@@ -110,6 +110,8 @@ def is_watcher(argv: list[bytes]) -> bool:
 def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[str, Any], str]:
     import time
 
+    from ifguard.config.settingsfile import read_system_file
+    from ifguard.lint.settings import of_file as lint_settings
     from ifguard.network.netprobe import SystemNet
     from ifguard.network.probe import check_targets
     from ifguard.status import collect
@@ -125,18 +127,26 @@ def _check(args: argparse.Namespace, root: Any, state_dir: Any) -> tuple[dict[st
         raise UsageError("--settle must be 0..3600 s")
     runner, net = SubprocessRunner(), SystemNet()
     by = "boot" if args.update else "status"
+    file = read_system_file(root)  # once: the lint settings and [console]
+    lint = lint_settings(file)
     facts = check_settled(
         lambda: collect.check_now(
-            root, state_dir, runner, net, targets=args.target, checked_by=by, runtime=root.is_host
+            root,
+            state_dir,
+            runner,
+            net,
+            targets=args.target,
+            checked_by=by,
+            runtime=root.is_host,
+            settings=lint,
         ),
         args.settle,
         SystemClock(),
     )
     if args.update:
-        from ifguard.config.settingsfile import read_system_file
         from ifguard.status.settings import console_settings
 
-        settings = console_settings(read_system_file(root))
+        settings = console_settings(file)
         console = Console(
             root,
             runner,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.lint.engine import HostResult
+from ifguard.lint.settings import Settings
 from ifguard.network.drift import Drift
 from ifguard.network.netprobe import Net
 from ifguard.network.probe_report import ProbeReport
@@ -210,17 +211,20 @@ def check_now(
     targets: Sequence[str] = (),
     checked_by: str = "status",
     runtime: bool = True,
+    settings: Settings | None = None,
 ) -> Facts:
     """Lint, read the running state, probe and compare, as the watcher would. Without
     ``runtime`` only the files are checked: the running network of this machine is not that
-    of a tree under another root, so it is neither read nor probed."""
+    of a tree under another root, so it is neither read nor probed. ``settings``: the host's
+    lint settings when the caller read them already (default: read them)."""
     from ifguard.config.ondisk import config_on_disk
     from ifguard.lint.engine import host_settings, inventory, lint_host
     from ifguard.network.drift import drift
     from ifguard.network.probe import run_probes
     from ifguard.network.readers import read_runtime
 
-    result = lint_host(root, host_settings(root), nics=inventory(root))
+    settings = settings if settings is not None else host_settings(root)
+    result = lint_host(root, settings, nics=inventory(root))
     history = None
     with contextlib.suppress(OSError, sqlite3.Error):
         history = History(state_dir / "history.db")
@@ -233,7 +237,8 @@ def check_now(
             version=version_of(result, root, history),
             checked_by=checked_by,
         )
-    config = config_on_disk(root)
+    running = result.of("running")  # the files as linted: not read a second time
+    config = running.config if running is not None else config_on_disk(root)
     rt = read_runtime(runner, root)
     report = run_probes(config, rt, net, targets=targets)
     return facts(
