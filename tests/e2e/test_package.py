@@ -107,12 +107,21 @@ def test_install_use_and_purge_in_a_clean_debian_root(root: Path, deb: Path) -> 
         shell="/bin/bash",
     )
     assert completion.split() == ["lint"], completion
+    # every subcommand for `ifguard <TAB>` (bookworm's shtab offered only the first: lint)
+    first = ok(
+        root,
+        ". /usr/share/bash-completion/bash_completion; __load_completion ifguard; "
+        "COMP_WORDS=(ifguard ''); COMP_CWORD=1; COMP_LINE='ifguard '; COMP_POINT=8; "
+        '_ifguard ifguard "" ifguard; printf "%s\\n" "${COMPREPLY[@]}"',
+        shell="/bin/bash",
+    )
+    assert {"lint", "explain", "watch", "status", "restore"} <= set(first.split()), first
     assert (root / "usr/share/zsh/vendor-completions/_ifguard").is_file()
 
     verify = debroot.run(
         root,
         "systemd-analyze verify /lib/systemd/system/ifguard-watch.service "
-        "/lib/systemd/system/ifguard-boot.service",
+        "/lib/systemd/system/ifguard-boot.service /lib/systemd/system/ifguard-status.service",
     )
     assert verify.returncode == 0 and "ifguard" not in verify.stderr, verify.stderr
     # enabled by the package (not started: no network change from dpkg)
@@ -126,6 +135,10 @@ def test_install_use_and_purge_in_a_clean_debian_root(root: Path, deb: Path) -> 
         "proxmox-ovs.interfaces",
     )
     assert (root / "usr/share/doc/ifguard/examples/contrib/ansible/site.yml").is_file()
+    # the admin's documentation, not the developers'
+    doc = root / "usr/share/doc/ifguard/docs"
+    assert (doc / "proxmox.md").is_file() and (doc / "install.md").is_file()
+    assert not (doc / "architecture.md").exists() and not (doc / "lab.md").exists()
 
     # remove keeps the admin's history, purge takes it; nothing of the package stays behind
     ok(root, "echo history > /var/lib/ifguard/history.db")
