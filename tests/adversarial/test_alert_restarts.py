@@ -29,19 +29,15 @@ from ifguard.system.root import Root
 from ifguard.watch.alerts import Alerter
 from ifguard.watch.config import ConfigMonitor
 from ifguard.watch.queue import Queue
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, FakeSender
 
 GOOD = b"auto lo\niface lo inet loopback\n"
 BROKEN = GOOD + b"27: eth9: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noop state DOWN\n"
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    def send(self, title: str, body: str) -> bool:
-        self.sent.append("firing" if "error(s)" in title else "resolved")
-        return True
+def kinds(receiver: FakeSender) -> list[str]:
+    """What the receiver was told, in order: "firing" or "resolved"."""
+    return ["firing" if "error(s)" in title else "resolved" for title, _ in receiver.sent]
 
 
 def start(tmp: Path, clock: FakeClock) -> tuple[Queue, Alerter, ConfigMonitor]:
@@ -51,7 +47,7 @@ def start(tmp: Path, clock: FakeClock) -> tuple[Queue, Alerter, ConfigMonitor]:
     return queue, alerter, ConfigMonitor(lambda: lint_host(root, Settings()), root)
 
 
-def one_check(tmp: Path, clock: FakeClock, receiver: Recorder) -> None:
+def one_check(tmp: Path, clock: FakeClock, receiver: FakeSender) -> None:
     queue, alerter, monitor = start(tmp, clock)
     for alert in monitor.check()[1]:
         alerter.raise_(alert)
@@ -72,11 +68,11 @@ def test_each_start_sends_only_the_difference(
 ) -> None:
     conf = tmp_path / "etc/network/interfaces"
     conf.parent.mkdir(parents=True)
-    clock, receiver = FakeClock(1000.0, tick=1.0), Recorder()
+    clock, receiver = FakeClock(1000.0, tick=1.0), FakeSender()
     for data in files:  # one watcher life per file state
         conf.write_bytes(data)
         one_check(tmp_path, clock, receiver)
-    assert receiver.sent == expected
+    assert kinds(receiver) == expected
 
 
 def test_an_alert_accepted_but_not_delivered_is_not_sent_twice(tmp_path: Path) -> None:
@@ -87,9 +83,9 @@ def test_an_alert_accepted_but_not_delivered_is_not_sent_twice(tmp_path: Path) -
     _queue, alerter, monitor = start(tmp_path, clock)
     for alert in monitor.check()[1]:
         alerter.raise_(alert)  # queued; the watcher dies before delivering
-    receiver = Recorder()
+    receiver = FakeSender()
     one_check(tmp_path, clock, receiver)  # next life: still broken
-    assert receiver.sent == ["firing"]  # the queued one, once
+    assert kinds(receiver) == ["firing"]  # the queued one, once
 
 
 # --- the real watcher --------------------------------------------------------------------
