@@ -30,7 +30,7 @@ install -m 0644 "$src/interfaces" /etc/network/interfaces
 mkdir -p /etc/network/interfaces.d
 
 # nothing periodic that the tests did not start
-for t in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer; do
+for t in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer; do
     ln -sf /dev/null "/etc/systemd/system/$t"
 done
 # the journal in memory: fewer writes to the overlay under TCG

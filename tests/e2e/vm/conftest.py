@@ -30,6 +30,7 @@ from lab.vm import image as vm_images
 from lab.vm.guest import Guest, GuestError, missing
 from lab.vm.net import VmNet
 from tests.e2e import debroot
+from tests.e2e.vm.report import FIGURES, figure
 
 PREFIX = "ifgv"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,14 +42,6 @@ def known_bug(reason: str) -> Callable[[F], F]:
     if os.environ.get("IFGUARD_VM_ALL") == "1":
         return lambda f: f
     return pytest.mark.skip(reason=f"known product bug, opt in with IFGUARD_VM_ALL=1: {reason}")
-
-
-FIGURES: list[str] = []
-
-
-def figure(name: str, value: str) -> None:
-    """A measured figure: listed at the end of the run (pytest's terminal summary)."""
-    FIGURES.append(f"{name}: {value}")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -87,6 +80,7 @@ class Vm:
 
     def __init__(self, guest: Guest, net: VmNet) -> None:
         self.guest, self.net = guest, net
+        self.boot_alerts: list[dict[str, Any]] = []  # what the receiver got while booting
 
     def boot(self) -> float:
         """Start qemu and wait until systemd is up and the admin reaches the guest (seconds)."""
@@ -96,7 +90,10 @@ class Vm:
             raise GuestError(
                 "the admin does not reach the guest 60 s after boot:\n" + self.net.lacp()
             )
-        return time.monotonic() - self.guest.started_at
+        took = time.monotonic() - self.guest.started_at
+        time.sleep(3)  # alerts of the boot, if any, delivered
+        self.boot_alerts = self.net.alerts_received()
+        return took
 
     def ok(self, cmd: str, timeout: float = 120) -> str:
         return self.guest.ok(cmd, timeout)
