@@ -51,6 +51,14 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             terminalreporter.write_line(line)
 
 
+def not_yet_reliable(reason: str) -> Callable[[F], F]:
+    """A path that has not passed repeatedly yet: run with IFGUARD_VM_ALL=1, else reported as
+    skipped with ``reason`` (a flaky VM test would turn every CI run red)."""
+    if os.environ.get("IFGUARD_VM_ALL") == "1":
+        return lambda f: f
+    return pytest.mark.skip(reason=f"not yet reliable, opt in with IFGUARD_VM_ALL=1: {reason}")
+
+
 def _prerequisites() -> None:
     if os.geteuid() != 0:
         pytest.fail("VM tests need root (network namespaces, taps, mmdebstrap)", pytrace=False)
