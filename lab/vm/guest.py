@@ -176,7 +176,12 @@ class Guest:
             return
         with contextlib.suppress(OSError, GuestError):
             q = self._connect("qmp.sock", timeout=2)
-            q.sendall(b'{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n')
+            q.settimeout(5)
+            q.recv(4096)  # the greeting: QMP reads no command before it has sent it
+            q.sendall(b'{"execute":"qmp_capabilities"}\n')
+            q.recv(4096)
+            q.sendall(b'{"execute":"quit"}\n')
+            q.recv(4096)
             q.close()
         try:
             self.proc.wait(timeout)
