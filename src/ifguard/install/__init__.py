@@ -14,8 +14,11 @@ WATCH_UNIT = """\
 [Unit]
 Description=ifguard: lint every change of /etc/network/interfaces and alert
 Documentation={man}https://github.com/ifguard/ifguard/blob/main/docs/watch.md
-After=network-pre.target
-Wants=network-pre.target
+# After networking.service has brought the configuration up: a watcher that probes while
+# ifup is still raising the bond (LACP takes seconds) alerts "probe failed" at every boot.
+# A broken file is still caught at boot: the boot check (ifguard-boot.service) runs before
+# networking, and the watcher's first lint states the truth.
+After=networking.service network-online.target
 
 [Service]
 Type=simple

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.vm.conftest import Vm, known_bug
+from tests.e2e.vm.conftest import Vm
 from tests.e2e.vm.report import figure
 
 pytestmark = pytest.mark.vm
@@ -89,12 +89,6 @@ def test_1_healthy_host_package_as_shipped(vm: Vm) -> None:
     figure("1 healthy host", f"{checks} status checks ok over {time.monotonic() - start:.0f} s")
 
 
-@known_bug(
-    "the packaged watcher alerts 'probe failed: bond bond0 members / address on vlan1 / "
-    "default route' at every boot, and 'resolved' 2-3 s later: ifguard-watch.service is "
-    "ordered After=network-pre.target (src/ifguard/install/__init__.py WATCH_UNIT) and probes "
-    "while networking.service is still bringing the bond up"
-)
 def test_1_no_alert_while_the_healthy_host_boots(vm: Vm) -> None:
     assert vm.boot_alerts == [], titles(vm.boot_alerts)
 
@@ -128,11 +122,6 @@ def test_2_seed_incident_alert_and_console(vm: Vm) -> None:
     assert clean is not None, titles(alerts_since(vm, n))
 
 
-@known_bug(
-    "after SIGKILL the restarted watcher sends again every alert the killed one had sent: "
-    "Alerter._sent (src/ifguard/watch/alerts.py:49, what each key last notified) lives in "
-    "memory only, and ConfigMonitor.broken starts unknown (src/ifguard/watch/config.py:44)"
-)
 def test_7_watcher_sigkill_restarted_no_alert_lost_or_repeated(vm: Vm) -> None:
     n = len(vm.net.alerts_received())
     # an incident the running watcher has alerted
@@ -156,12 +145,17 @@ def test_7_watcher_sigkill_restarted_no_alert_lost_or_repeated(vm: Vm) -> None:
         pid = watcher_pid(vm)
         vm.ok("systemctl kill -s KILL ifguard-watch.service")
     finally:
+        since = len(vm.guest.console_text())
         restore_file(vm)
     end = time.monotonic() + 60
     while time.monotonic() < end and watcher_pid(vm) in (0, pid):
         time.sleep(0.5)
     clean = wait_alert(vm, n, "network configuration is clean again", timeout=45)
     assert clean is not None, f"'clean again' lost across a restart: {titles(alerts_since(vm, n))}"
+    # the console follows: the restarted watcher redraws the login screen (agetty --reload)
+    redrawn = vm.guest.wait_console("ifguard: network OK", since, timeout=30)
+    assert redrawn is not None, screen(vm.guest.console_text())
+    figure("7 console OK again after the fix (watcher restarted)", f"{redrawn:.1f} s")
     assert "NETWORK BROKEN" not in screen(vm.guest.console_text())
 
 
@@ -172,11 +166,6 @@ def _state(vm: Vm) -> str:
     )
 
 
-@known_bug(
-    "after apt purge ifguard, ifguard-boot.service (and ifguard-status.service) stay loaded "
-    "'not-found active (exited)': debian/rules' dh_installsystemd --no-start for them also "
-    "drops the stop-on-remove from the prerm (only ifguard-watch.service is stopped)"
-)
 def test_9_purge_leaves_the_system_as_before_network_untouched(vm: Vm) -> None:
     net_before = _state(vm)
     files = vm.ok("dpkg -L ifguard")
