@@ -230,3 +230,18 @@ def test_due_wakes_the_daemon_only_while_a_decision_is_pending() -> None:
     s.observe(obs(20, False, version=4))
     assert s.due(25) == 25  # counting towards a heal (after=30)
     assert healer(History(), enabled=False).due(0) is None
+
+
+def test_while_an_alert_fires_the_next_check_is_due_within_the_retry() -> None:
+    """A recovery may come with no event (LACP renegotiates after the link event; a gateway
+    answers again): while something is firing, the watcher looks again every `retry` s."""
+    clock, state = FakeClock(1000.0), {"rt": recorded("lab-member-down")}
+    m = monitor(state, FakeNet(), clock)
+    assert m.check()[0].recheck_in == 1.0  # the grace first
+    clock.t += 1
+    verdict, alerts = m.check()
+    assert [a.state for a in alerts] == ["firing"] and verdict.recheck_in == m.retry == 5.0
+    assert m.check()[0].recheck_in == 5.0  # still degraded: again within the retry
+    state["rt"] = recorded("lab-healthy")
+    verdict, alerts = m.check()
+    assert [a.state for a in alerts] == ["resolved"] and verdict.recheck_in is None

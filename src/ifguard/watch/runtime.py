@@ -60,9 +60,14 @@ class RuntimeMonitor:
         targets: Sequence[str] = (),
         grace: float = 1.0,
         drift_grace: float = 10.0,
+        retry: float = 5.0,
     ) -> None:
         self.load_config, self.read, self.net, self.clock = load_config, read, net, clock
         self.targets, self.grace, self.drift_grace = targets, grace, drift_grace
+        # While an alert is firing, check again every `retry` seconds: a recovery need not
+        # come with an event (LACP renegotiating after the member's link event, a gateway
+        # that answers again), and the periodic check may be a minute away.
+        self.retry = retry
         self.bad_since: dict[str, float] = {}
         self.firing: set[str] = set()
 
@@ -122,6 +127,8 @@ class RuntimeMonitor:
                 what = "drift" if key == DRIFT_KEY else key.split(":", 1)[1]
                 title = f"resolved warning: {what}" if key.startswith(WARN) else f"resolved: {what}"
                 alerts.append(Alert(key, "resolved", title, "The running state is healthy again."))
+        if any(key in self.firing for key in bad):
+            waits.append(self.retry)
         verdict.recheck_in = min(waits) if waits else None
         return verdict, alerts
 
