@@ -29,6 +29,7 @@ from typing import Any
 
 from ifguard.store.record import StateDir
 from ifguard.system.process import process_alive
+from ifguard.system.root import Root
 from tests.apply.cli_helpers import CLEAN, MAIN, apply_argv, candidate, make_root
 from tests.conftest import wait_closed
 
@@ -190,9 +191,9 @@ def calibrate(work: Path) -> tuple[int, list[int]]:
     polling loop in between)."""
     root, _, info = _run(work / "all", -1)
     assert info.get("total"), info
-    _wait_closed(StateDir(root / "var/lib/ifguard"))
+    _wait_closed(StateDir(root / "var/lib/ifguard", Root(root)))
     root, _, info = _run(work / "write", -1, "write_targets")
-    _wait_closed(StateDir(root / "var/lib/ifguard"))
+    _wait_closed(StateDir(root / "var/lib/ifguard", Root(root)))
     return int(info["total"]), list(info["write"])  # type: ignore[call-overload]
 
 
@@ -218,7 +219,7 @@ def inject(work: Path, point: int, anchor: str = "begin") -> Outcome:
     root, cand, info = _run(work, point, anchor)
     old, new = CLEAN.read_bytes(), cand.read_bytes()
     main = root / MAIN
-    state = StateDir(root / "var/lib/ifguard")
+    state = StateDir(root / "var/lib/ifguard", Root(root))
     killed = info["rc"] == -signal.SIGKILL
     phase = (
         str(info.get("phase", "finished before the point"))

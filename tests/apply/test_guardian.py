@@ -30,7 +30,11 @@ from tests.apply.world import DEAD_PID, make_world
 
 def test_systemd_run_argv_is_a_transient_service_outside_the_session(tmp_path: Path) -> None:
     inner = guardian_argv(
-        "20250101T000000-abcdef", tmp_path / "state", Root(), python="/usr/bin/python3"
+        "20250101T000000-abcdef",
+        tmp_path / "state",
+        Root(),
+        (("ifreload", "-a"),),
+        python="/usr/bin/python3",
     )
     argv = systemd_run_argv("20250101T000000-abcdef", inner)
     assert argv[0] == "systemd-run"
@@ -48,6 +52,8 @@ def test_systemd_run_argv_is_a_transient_service_outside_the_session(tmp_path: P
         str(tmp_path / "state"),
         "--root",
         "/",
+        "--guardian-reload",
+        '[["ifreload", "-a"]]',  # the CLI's own commands, in argv: never read from state
     ]
 
 

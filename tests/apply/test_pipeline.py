@@ -22,6 +22,7 @@ from ifguard.system.root import Root
 from tests.fakes import FakeClock, FakeProber, FakeRunner, FakeSpawner
 
 MAIN = "/etc/network/interfaces"
+RELOAD2 = (("ifreload", "-a"),)  # given to `ifguard rollback` (--reload-cmd): never stored
 OLD = b"auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet manual\n"
 NEW = OLD + b"    mtu 9000\n"
 # each test opens the SQLite history and fsyncs the record: 0.1-0.5 s
@@ -255,15 +256,19 @@ def test_rollback_now_goes_through_the_same_world(host: Host) -> None:
     from ifguard.apply.run import rollback_pending
 
     world = host.world()
-    assert rollback_pending(host.state_dir, "test", world=world) is None  # nothing pending
+    assert (
+        rollback_pending(host.state_dir, Root(host.root), "test", world=world) is None
+    )  # nothing pending
     outcome = guarded_change(host.request(), host.candidate(NEW), world)
     assert outcome.txn is not None and outcome.txn.open and host.main.read_bytes() == NEW
     probes = host.probe.calls
-    done = rollback_pending(host.state_dir, "`ifguard rollback`", world=world)
+    done = rollback_pending(
+        host.state_dir, Root(host.root), "`ifguard rollback`", world=world, reload_cmd=RELOAD2
+    )
     assert done is not None and done.state == rec.ROLLED_BACK and done.outcome.endswith("rollback`")
     assert host.main.read_bytes() == OLD and host.probe.calls == probes + 1
     assert host.runner.calls == [["ifreload", "-a"], ["ifreload", "-a"]]
-    assert rollback_pending(host.state_dir, "again", world=world) is None
+    assert rollback_pending(host.state_dir, Root(host.root), "again", world=world) is None
 
 
 def test_a_restore_from_a_red_state_is_kept_once_the_probes_are_green(host: Host) -> None:

@@ -359,8 +359,9 @@ def test_guardian_that_never_reports_aborts_the_transaction(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_reload_previous_placeholder(tmp_path: Path) -> None:
     w = make_world(tmp_path)
-    txn = w.begin(reload_cmd=(("ifdown", "-a", "-i", "{previous}"), ("ifup", "-a")))
-    before, after = reload_argv(txn, "before"), reload_argv(txn, "after")
+    txn = w.begin()
+    commands = (("ifdown", "-a", "-i", "{previous}"), ("ifup", "-a"))
+    before, after = reload_argv(txn, commands, "before"), reload_argv(txn, commands, "after")
     assert Path(before[0][3]).read_bytes() == OLD
     assert Path(after[0][3]).read_bytes() == NEW
     assert before[1] == ["ifup", "-a"]

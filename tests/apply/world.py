@@ -70,8 +70,9 @@ def make_world(tmp: Path, probe: Prober | None = None) -> World:
     (root / MAIN.lstrip("/")).write_bytes(OLD)
     clock = FakeClock()
     runner = FakeRunner()
-    state = StateDir(root / "var/lib/ifguard")
+    state = StateDir(root / "var/lib/ifguard", Root(root))
     env = Env(
+        reload_cmd=(("ifreload", "-a"),),
         runner=runner,
         clock=clock,
         state=state,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ifguard.store.record import DamagedRecord, StateDir, Transaction, TxnState
+from ifguard.system.root import Root
 
 OLD = {
     "id": "20250101T000000-abcdef",
@@ -24,7 +25,7 @@ OLD = {
 
 
 def test_a_record_of_an_earlier_version_loads_and_writes_the_same_state(tmp_path: Path) -> None:
-    state = StateDir(tmp_path)
+    state = StateDir(tmp_path, Root(tmp_path))
     state.pending_path.write_text(json.dumps(OLD))
     assert state.has_pending()
     txn = state.read()
@@ -34,7 +35,7 @@ def test_a_record_of_an_earlier_version_loads_and_writes_the_same_state(tmp_path
 
 
 def test_an_unknown_state_is_a_damaged_record(tmp_path: Path) -> None:
-    state = StateDir(tmp_path)
+    state = StateDir(tmp_path, Root(tmp_path))
     state.pending_path.write_text(json.dumps({**OLD, "state": "half-done"}))
     with pytest.raises(DamagedRecord, match="damaged transaction record"):
         state.read()  # a UsageError: one line, exit 2 (issue 22)

@@ -27,7 +27,6 @@ class Request:
     root: Root
     changes: Mapping[str, bytes | None]  # system path -> new content (None: remove)
     timeouts: Timeouts = APPLY_TIMEOUTS  # confirm (after the cluster cap), reload, probe
-    reload_cmd: tuple[tuple[str, ...], ...] = (("ifreload", "-a"),)
     auto_confirm: bool = False
     management_touched: bool = False
     boot_cut: str = ""  # the candidate's boot would not bring the management path up: why
@@ -136,7 +135,6 @@ def begin(
         state=rec.ARMED,
         root=str(req.root.prefix),
         targets=tuple(targets),
-        reload_cmd=req.reload_cmd,
         candidate_hash=digest.hexdigest(),
         snapshot_version=snapshot_version,
         candidate_version=candidate_version,

@@ -1,5 +1,6 @@
 """Wiring shared by the apply-family commands: where state lives, the real side effects,
-the reload command per dialect, the probe callable (the files on disk: ``config.ondisk``)."""
+the reload command per dialect (``reloading.RELOAD``), the probe callable (the files on
+disk: ``config.ondisk``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import os
 import shlex
 import sqlite3
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ifguard.apply.probes import Prober, no_probes
-from ifguard.apply.transaction import PREVIOUS, Env
+from ifguard.apply.reloading import RELOAD
+from ifguard.apply.transaction import Env
 from ifguard.config.ondisk import config_on_disk
 from ifguard.network.cluster import cluster_of
 from ifguard.network.state import NetState, ssh_endpoints, state_from_config
@@ -23,13 +25,7 @@ from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 from ifguard.system.runner import Runner, SubprocessRunner
 
-# Per dialect: the commands that make the running system match the file.
-RELOAD: Mapping[str, tuple[tuple[str, ...], ...]] = {
-    "ifupdown2": (("ifreload", "-a"),),
-    # classic ifupdown and ifupdown-ng deconfigure from the file that configured the system
-    "ifupdown": (("ifdown", "-a", "--exclude=lo", "-i", PREVIOUS), ("ifup", "-a", "--exclude=lo")),
-    "ifupdown-ng": (("ifdown", "-a", "-i", PREVIOUS), ("ifup", "-a")),
-}
+__all__ = ["RELOAD"]
 
 
 def who() -> str:
@@ -53,12 +49,13 @@ def check_writable(root: Root, system_paths: Sequence[str]) -> None:
 
 def make_env(
     state_dir: Path,
+    root: Root,
     *,
     runner: Runner | None = None,
     clock: Clock | None = None,
     quiet: bool = False,
 ) -> Env:
-    state = StateDir(state_dir)
+    state = StateDir(state_dir, root)
     try:
         state.ensure()
         history = open_history(state_dir)
@@ -158,7 +155,7 @@ def prober_for(env: Env, txn: Transaction) -> Prober:
     if not txn.probes_enabled:
         return no_probes
     return make_prober(
-        Root(Path(txn.root)), env.runner, env.clock, txn.probe_targets, txn.ssh, txn.probe_timeout
+        env.state.root, env.runner, env.clock, txn.probe_targets, txn.ssh, txn.probe_timeout
     )
 
 

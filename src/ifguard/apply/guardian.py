@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Protocol
 
 from ifguard.apply.probes import Prober
-from ifguard.apply.transaction import ApplyError, Env, confirm, rollback, update
+from ifguard.apply.reloading import encode
+from ifguard.apply.transaction import ApplyError, Commands, Env, confirm, rollback, update
 from ifguard.store import record as rec
 from ifguard.store.record import Transaction
 from ifguard.system.process import process_alive, systemd_is_pid1
@@ -44,8 +45,15 @@ class Spawner(Protocol):
 
 
 def guardian_argv(
-    txn_id: str, state_dir: Path, root: Root, *, python: str = sys.executable
+    txn_id: str,
+    state_dir: Path,
+    root: Root,
+    reload_cmd: Commands,
+    *,
+    python: str = sys.executable,
 ) -> list[str]:
+    """The guardian's command line: the reload commands of the CLI that starts it travel
+    here (``--guardian-reload``, exact JSON), never through the state directory."""
     return [
         python,
         "-m",
@@ -57,6 +65,8 @@ def guardian_argv(
         str(state_dir),
         "--root",
         str(root.prefix),
+        "--guardian-reload",
+        encode(reload_cmd),
     ]
 
 

@@ -99,11 +99,11 @@ def guarded_change(req: ApplyRequest, cand: Candidate, world: World) -> Outcome:
     timeout, capped = cap_timeout(cluster, req.timeouts.confirm)
     if capped:
         env.say(capped)
+    env.reload_cmd = req.reload_cmd or ctx.RELOAD[str(result.dialect) if result else "ifupdown2"]
     opening = Request(
         root=root,
         changes=change.changes,
         timeouts=replace(req.timeouts, confirm=timeout),
-        reload_cmd=req.reload_cmd or ctx.RELOAD[str(result.dialect) if result else "ifupdown2"],
         auto_confirm=auto,
         management_touched=change.touched,
         boot_cut=_boot_cut(result.config if result else current.config, req, ssh),
@@ -122,7 +122,12 @@ def guarded_change(req: ApplyRequest, cand: Candidate, world: World) -> Outcome:
         world.spawner(env, req) if world.spawner else choose_spawner(req.state_dir, req.spawner)
     )
     try:
-        txn = begin(env, opening, spawner, lambda i: guardian_argv(i, req.state_dir, root))
+        txn = begin(
+            env,
+            opening,
+            spawner,
+            lambda i: guardian_argv(i, req.state_dir, root, env.reload_cmd),
+        )
     except ApplyError as exc:
         if cand.in_place:  # a guard that cannot guard must not block the reload
             env.say(f"cannot guard this reload ({exc}): reloading without a way back")

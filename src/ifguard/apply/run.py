@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 from ifguard.apply import context as ctx
+from ifguard.apply.env import Commands
 from ifguard.apply.gate import Refused
 from ifguard.apply.guardian import guard
 from ifguard.apply.pipeline import guarded_change
+from ifguard.apply.reloading import host_reload
 from ifguard.apply.request import ApplyRequest, Candidate
 from ifguard.apply.world import Outcome, World
 from ifguard.config.source import PROXMOX_PENDING
@@ -43,34 +45,47 @@ def terminal_world() -> World:
     return World(out=out, lint_report=show_lint, on_tick=_enter_pressed if _tty() else None)
 
 
-def run_guardian(state_dir: Path, txn_id: str) -> int:
-    """The detached guardian of transaction ``txn_id`` (``ifguard apply --guardian ID``)."""
-    env = ctx.make_env(state_dir)
+def run_guardian(state_dir: Path, root: Root, txn_id: str, reload_cmd: Commands | None) -> int:
+    """The detached guardian of transaction ``txn_id`` (``ifguard apply --guardian ID``):
+    ``reload_cmd`` is what the CLI that started it reloads with (its argv); None (a guardian
+    started by hand): the dialect's reload of the host."""
+    env = ctx.make_env(state_dir, root)
     txn = env.state.read()
     if txn is None or txn.id != txn_id:
         return 0
+    env.reload_cmd = reload_cmd if reload_cmd is not None else host_reload(root)[0]
     env.probe = ctx.prober_for(env, txn)
     # one attempt per call: the guardian decides by itself once the CLI is gone
-    quick = ctx.make_prober(
-        Root(Path(txn.root)), env.runner, env.clock, txn.probe_targets, txn.ssh, 0.0
-    )
+    quick = ctx.make_prober(root, env.runner, env.clock, txn.probe_targets, txn.ssh, 0.0)
     return guard(env, txn_id, quick_probe=quick if txn.probes_enabled else None)
 
 
 def rollback_pending(
-    state_dir: Path, why: str, *, boot: bool = False, world: World | None = None
+    state_dir: Path,
+    root: Root,
+    why: str,
+    *,
+    boot: bool = False,
+    world: World | None = None,
+    reload_cmd: Commands | None = None,
 ) -> Transaction | None:
     """``ifguard rollback`` (and the boot check): the pending transaction rolled back now,
     through the same world as the change (its runner reloads, its prober re-probes). None:
-    nothing is pending. ``boot``: restore the files only."""
+    nothing is pending. ``boot``: restore the files only. The reload is ``reload_cmd``
+    (``--reload-cmd``), else the dialect's (``reloading.host_reload``) - never the record's."""
     from ifguard.apply.transaction import ApplyError, rollback
     from ifguard.system.errors import UsageError
 
     world = world or World()
-    env = world.env_at(state_dir)
+    env = world.env_at(state_dir, root)
     txn = env.state.read()
     if txn is None or not txn.open:
         return None
+    if reload_cmd is None and not boot:
+        reload_cmd, note = host_reload(root)
+        if note:
+            env.say(note)
+    env.reload_cmd = reload_cmd or ()
     env.probe = world.prober(env, txn)
     try:
         return rollback(env, txn.id, why, boot=boot)

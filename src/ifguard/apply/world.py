@@ -17,6 +17,7 @@ from ifguard.apply.transaction import Env
 from ifguard.lint.engine import Result
 from ifguard.store.record import Transaction
 from ifguard.system.clock import Clock, SystemClock
+from ifguard.system.root import Root
 from ifguard.system.runner import Runner, SubprocessRunner
 
 
@@ -56,10 +57,10 @@ class World:
 
     def env(self, req: ApplyRequest) -> Env:
         """The transaction's environment: state directory, history, this world's effects."""
-        return self.env_at(req.state_dir)
+        return self.env_at(req.state_dir, req.root)
 
-    def env_at(self, state_dir: Path) -> Env:
-        return ctx.make_env(state_dir, runner=self.runner, clock=self.clock, quiet=self.quiet)
+    def env_at(self, state_dir: Path, root: Root) -> Env:
+        return ctx.make_env(state_dir, root, runner=self.runner, clock=self.clock, quiet=self.quiet)
 
 
 @dataclass(frozen=True)

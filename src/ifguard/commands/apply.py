@@ -116,7 +116,9 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
         "--reload-cmd",
         metavar="CMD",
         help="reload command instead of the dialect's (argv split like a shell; "
-        "`;;` separates commands; {previous} = the file in force before)",
+        "`;;` separates commands; {previous} = the file in force before). It is given to "
+        "the guardian on its command line and never stored: a later `ifguard rollback` "
+        "reloads with the dialect's command unless given --reload-cmd too",
     )
     p.add_argument(
         "--reload-timeout",
@@ -140,6 +142,8 @@ def configure_transaction(p: argparse.ArgumentParser) -> None:
         "--spawner", choices=("auto", "systemd-run", "fork"), default="auto", help=argparse.SUPPRESS
     )
     p.add_argument("--guardian", metavar="ID", help=argparse.SUPPRESS)
+    # the reload commands of the CLI that spawned the guardian (JSON): never read from state
+    p.add_argument("--guardian-reload", metavar="JSON", help=argparse.SUPPRESS)
     add_location_args(p)
 
 
@@ -185,9 +189,11 @@ def request_of(args: argparse.Namespace) -> ApplyRequest:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ifguard.apply.reloading import decode
     from ifguard.apply.run import run_apply, run_guardian
-    from ifguard.commands.common import state_dir_of
+    from ifguard.commands.common import root_of, state_dir_of
 
     if args.guardian:
-        return run_guardian(state_dir_of(args), args.guardian)
+        commands = None if args.guardian_reload is None else decode(args.guardian_reload)
+        return run_guardian(state_dir_of(args), root_of(args), args.guardian, commands)
     return run_apply(request_of(args), Path(args.candidate) if args.candidate else None)

@@ -28,10 +28,10 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ifguard.apply import context
     from ifguard.apply.transaction import confirm, last_result
-    from ifguard.commands.common import state_dir_of
+    from ifguard.commands.common import root_of, state_dir_of
     from ifguard.store import record
 
-    env = context.make_env(state_dir_of(args))
+    env = context.make_env(state_dir_of(args), root_of(args))
     txn = env.state.read()
     if txn is None:
         last = env.state.last_result()

@@ -300,7 +300,7 @@ def _record_intact(root: Root) -> None:
     if os.path.lexists(state / "pending.json"):
         from ifguard.store.record import StateDir
 
-        StateDir(state).read()  # DamagedRecord: one line, exit 2
+        StateDir(state, root).read()  # DamagedRecord: one line, exit 2
 
 
 def _log_forced() -> None:

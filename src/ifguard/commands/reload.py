@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         if (state_dir / "pending.json").exists() or (state_dir / "pending.json").is_symlink():
             from ifguard.store.record import StateDir
 
-            StateDir(state_dir).read()  # a damaged record: refuse (DamagedRecord, exit 2)
+            StateDir(state_dir, root).read()  # a damaged record: refuse (DamagedRecord, exit 2)
         req = reload_request(
             root,
             state_dir,

@@ -15,6 +15,12 @@ At boot, before networking starts, the unit installed by `ifguard install` runs
 undone by restoring the files only (networking.service then brings up the old
 configuration).
 
+The reload is the dialect's (ifreload -a for ifupdown2, as `ifguard lint` detects it on the
+host) or --reload-cmd: never a command read from the state directory, so after a crash of
+an `ifguard apply --reload-cmd ...` give the same --reload-cmd here. Under a --root other
+than / the files are restored and nothing is reloaded unless --reload-cmd is given (the
+dialect's command would reload this host, not DIR).
+
 examples:
   ifguard rollback
   ifguard rollback --if-pending --boot     (boot check; does nothing when nothing is pending)
@@ -43,19 +49,23 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="set a damaged (or unwanted) pending record aside unread, as "
         "pending.json.discarded-TIME: nothing is restored or reloaded",
     )
+    p.add_argument(
+        "--reload-cmd",
+        metavar="CMD",
+        help="reload with CMD instead of the dialect's command (as for `ifguard apply`)",
+    )
     add_location_args(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ifguard.apply import context
     from ifguard.apply.run import rollback_pending
-    from ifguard.commands.common import state_dir_of
+    from ifguard.commands.common import root_of, state_dir_of
     from ifguard.store import record
 
-    state_dir = state_dir_of(args)
+    root, state_dir = root_of(args), state_dir_of(args)
     if args.discard:
-        from ifguard.apply import context
-
-        env = context.make_env(state_dir)
+        env = context.make_env(state_dir, root)
         aside = env.state.discard(env.clock.now())
         if aside is None:
             print("ifguard: nothing to discard: no pending record")
@@ -63,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"ifguard: pending record set aside as {aside}; no file was restored")
         return 0
     why = "reboot during the transaction (boot check)" if args.boot else "`ifguard rollback`"
-    done = rollback_pending(state_dir, why, boot=args.boot)
+    commands = context.parse_reload_cmd(args.reload_cmd)
+    done = rollback_pending(state_dir, root, why, boot=args.boot, reload_cmd=commands)
     if done is None:
         if args.if_pending:
             return 0

@@ -191,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
     state_dir = state_dir_of(args)
     current = None if args.check else _watcher_summary(root)
     try:
-        env = context.make_env(state_dir, quiet=True)
+        env = context.make_env(state_dir, root, quiet=True)
     except UsageError:
         if current is None:
             raise

@@ -261,7 +261,7 @@ def make_watcher(args: argparse.Namespace, opts: WatchOptions | None = None) -> 
             root,
             SubprocessRunner(),
             history=path,
-            state=StateDir(state_dir),
+            state=StateDir(state_dir, root),
             wall=opts.wall,
             wall_every=opts.wall_every,
             expect_runtime=runtime is not None,

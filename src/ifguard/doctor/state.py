@@ -76,7 +76,7 @@ def _state(host: Host) -> list[Check]:
         )
     else:
         out.append(Check("state", "directory", OK, f"{shown} mode {mode:04o}"))
-    out.append(_pending(StateDir(path)))
+    out.append(_pending(StateDir(path, host.root)))
     out.append(_history(path))
     return out
 

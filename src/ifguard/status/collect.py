@@ -233,7 +233,7 @@ def check_now(
             result,
             root,
             history=history,
-            state=StateDir(state_dir),
+            state=StateDir(state_dir, root),
             version=version_of(result, root, history),
             checked_by=checked_by,
         )
@@ -245,7 +245,7 @@ def check_now(
         result,
         root,
         history=history,
-        state=StateDir(state_dir),
+        state=StateDir(state_dir, root),
         report=report,
         drift=drift(config, rt),
         bonds=bonds_in(rt),

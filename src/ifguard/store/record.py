@@ -11,6 +11,13 @@ Layout of the state directory (default ``/var/lib/ifguard`` under the root, mode
     txn/<ID>/result.json   the final record once the transaction is over
     guardian.log           stderr of detached guardians
     history.db             the history store (ifguard.store.history)
+
+The record is data, never code or a path to trust: no command is stored in it (the reload
+is the running code's, ``apply.reloading``; records of older versions holding a
+``reload_cmd`` still load, the field ignored), and every path is derived when it is read -
+each target's real path from its managed system path under the ``--root`` this process
+runs with (the record's own ``root`` and ``path`` are ignored), its snapshot and candidate
+bytes from ``txn/<ID>/before|after/<n>`` of this state directory.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -29,6 +37,7 @@ from typing import Any
 
 from ifguard.system.errors import UsageError
 from ifguard.system.fsutil import atomic_write
+from ifguard.system.root import Root
 
 PENDING = "pending.json"
 _MAX_RECORD = 4 << 20  # a record is a few kB; a bigger "record" is damage
@@ -91,10 +100,12 @@ RELOAD_TIMEOUTS = Timeouts(probe=4.0, settle=0.0)
 class Target:
     """A file the transaction writes: where it is, what it held before, what it will hold."""
 
-    path: str  # real path (under the root)
-    system_path: str  # the path as the host sees it
-    before: str | None  # snapshot file in the txn dir; None: the file did not exist
-    after: str | None  # candidate file in the txn dir; None: the file is removed
+    path: str  # real path (under the root); on reading, derived from system_path and --root
+    system_path: str  # the path as the host sees it (a managed file, checked on reading)
+    # snapshot / candidate file in the txn dir (None: the file did not exist / is removed);
+    # on reading, derived as txn/<ID>/before|after/<index>, whatever the record says
+    before: str | None
+    after: str | None
     before_hash: str | None = None
     after_hash: str | None = None
 
@@ -106,9 +117,8 @@ class Transaction:
     timeout: float
     deadline: float
     state: TxnState
-    root: str
+    root: str  # informational: paths are derived from the --root of the reader
     targets: tuple[Target, ...]
-    reload_cmd: tuple[tuple[str, ...], ...]
     candidate_hash: str
     snapshot_version: int | None = None
     candidate_version: int | None = None
@@ -160,7 +170,6 @@ class Transaction:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in raw.items() if k in known}
         values["targets"] = tuple(Target(**t) for t in raw.get("targets", ()))
-        values["reload_cmd"] = tuple(tuple(c) for c in raw.get("reload_cmd", ()))
         values["state"] = TxnState(raw["state"])
         values["log"] = tuple(raw.get("log", ()))
         values["probe_targets"] = tuple(raw.get("probe_targets", ()))
@@ -193,9 +202,18 @@ def check_owner(path: Path, st: os.stat_result, what: str = "state") -> None:
         )
 
 
+# a transaction id is one path component: txn/<ID> never leaves txn/
+_TXN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
 class StateDir:
-    def __init__(self, path: Path) -> None:
+    """The state directory of the configuration under ``root`` (the ``--root`` of this
+    process): every path a record read here leads to is derived from ``root`` and this
+    directory, never taken from the record."""
+
+    def __init__(self, path: Path, root: Root) -> None:
         self.path = Path(path)
+        self.root = root
 
     def ensure(self) -> None:
         self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -209,22 +227,45 @@ class StateDir:
             return
         check_owner(self.path, st, "a state directory")
 
-    def check_targets(self, txn: Transaction) -> None:
-        """Refuse a record that would write outside the configuration files ifguard manages
-        or read its bytes from outside its own transaction directory."""
-        from ifguard.system.root import Root
+    def bind(self, txn: Transaction) -> Transaction:
+        """``txn`` with every path derived here: each target's real path from its system
+        path under ``self.root``, its bytes from this directory's ``txn/<ID>/``. Refuses
+        (``DamagedRecord``) an id that is not one plain name, a target that is not a file
+        ifguard manages and a transaction directory reached through a link."""
+        if not _TXN_ID.fullmatch(txn.id) or ".." in txn.id:
+            raise damaged(self.pending_path, f"transaction id {txn.id[:80]!r} is not a plain name")
+        txn_dir = self.txn_dir(txn.id)
+        self._no_link(txn_dir)
+        targets = []
+        for n, t in enumerate(txn.targets):
+            if not managed(t.system_path):
+                raise damaged(self.pending_path, f"target {t.system_path!r} is not a managed file")
+            try:
+                real = self.root.path(t.system_path)
+            except OSError as exc:
+                raise damaged(self.pending_path, f"{t.system_path}: {exc.strerror}") from None
+            before = None if t.before is None else txn_dir / "before" / str(n)
+            after = None if t.after is None else txn_dir / "after" / str(n)
+            for blob in (before, after):
+                if blob is not None:
+                    self._no_link(blob)
+            targets.append(
+                replace(
+                    t,
+                    path=str(real),
+                    before=None if before is None else str(before),
+                    after=None if after is None else str(after),
+                )
+            )
+        return replace(txn, root=str(self.root.prefix), targets=tuple(targets))
 
-        root = Root(Path(txn.root))
-        txn_dir = os.path.realpath(self.txn_dir(txn.id))
-        for t in txn.targets:
-            if not managed(t.system_path) or Path(t.path) != root.path(t.system_path):
-                raise damaged(self.pending_path, f"target {t.path!r} is not a managed file")
-            for blob in (t.before, t.after):
-                if blob is not None and os.path.dirname(os.path.realpath(blob)) not in (
-                    os.path.join(txn_dir, "before"),
-                    os.path.join(txn_dir, "after"),
-                ):
-                    raise damaged(self.pending_path, f"{blob!r} is outside {txn_dir}")
+    def _no_link(self, path: Path) -> None:
+        """``path`` (inside this directory), when it exists, is reached through no link."""
+        rel = os.path.relpath(path, self.path)
+        if os.path.lexists(path) and os.path.realpath(path) != os.path.join(
+            os.path.realpath(self.path), rel
+        ):
+            raise damaged(self.pending_path, f"{path} is reached through a symbolic link")
 
     @property
     def pending_path(self) -> Path:
@@ -255,8 +296,7 @@ class StateDir:
         except Exception as exc:  # any shape of damage: one line, never a traceback
             why = f"{type(exc).__name__}: {exc}".splitlines()[0][:120]
             raise damaged(self.pending_path, why) from None
-        self.check_targets(txn)
-        return txn
+        return self.bind(txn)
 
     def discard(self, now: float) -> Path | None:
         """Set ``pending.json`` aside unread (``pending.json.discarded-TIME``) under the lock:

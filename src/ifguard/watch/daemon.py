@@ -177,7 +177,7 @@ class Watcher(Delivery):
                 rollbacks = self.store.count_events("apply-rolled-back")
                 s.rollbacks = s.rollbacks if rollbacks is None else rollbacks
             if self.healer is not None:
-                pending = StateDir(self.state_dir).has_pending()
+                pending = StateDir(self.state_dir, self.root).has_pending()
                 alerts += self.healer.observe(
                     Observation(
                         self.clock.now(),
