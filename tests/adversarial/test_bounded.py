@@ -156,3 +156,52 @@ def test_ifg402_on_repeated_stanzas_reports_each_gateway_once_with_a_short_messa
     found = [d for d in lint_text(text) if d.code == "IFG402"]
     assert len(found) == 400
     assert "192.0.2.0/24, 10.9.0.0/16" in found[0].message and len(found[0].message) < 200
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stdin", [False, True], ids=["file", "stdin"])
+def test_a_file_of_empty_lines_is_refused_before_parsing(tmp_path: Path, stdin: bool) -> None:
+    """Parsing costs ~170 bytes per line: 16 MiB of newlines took 2.8 GB and 266 s. Past
+    MAX_TOTAL_LINES the main file is one line, exit 2, naming the file and the cap."""
+    main = tmp_path / "interfaces"
+    main.write_bytes(b"\n" * (source.MAX_TOTAL_LINES + 1))
+    if stdin:
+        with main.open("rb") as fh:
+            proc = subprocess.run(
+                [sys.executable, "-m", "ifguard", "lint", "-q", "-"],
+                stdin=fh,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+        name = "<stdin>"
+    else:
+        proc = lint("-q", str(main))
+        name = str(main)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert f"{name}: cannot read: {source.MAX_TOTAL_LINES + 1} lines, more than the" in proc.stderr
+    assert f"{source.MAX_TOTAL_LINES} ifguard reads" in proc.stderr
+
+
+def test_sourced_lines_stop_at_the_total(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line cap is over the configuration: a sourced file past it is not read (IFG201
+    error: not checked, so no gate passes), the main file and what fits are."""
+    monkeypatch.setattr(source, "MAX_TOTAL_LINES", 100)
+    part = tmp_path / "part"
+    part.write_text("iface eth0 inet manual\n" + "#\n" * 39)  # 40 lines
+    main = tmp_path / "interfaces"
+    main.write_text(LO + f"source {part}\n" * 5)  # 7 lines
+    result = lint_paths([main], Root(), Settings())
+    assert sum(d.path == str(part) for d in result.loaded.documents) == 2  # 7 + 2 x 40 fit
+    refused = [d for d in result.diagnostics if d.code == "IFG201"]
+    assert len(refused) == 3 and all("total more than 100 lines" in d.message for d in refused)
+    assert result.errors
+
+
+def test_the_line_cap_is_far_above_real_configurations(corpus: Path) -> None:
+    """Every file of the real-world corpus together is a few thousand lines."""
+    files = list(corpus.rglob("*.interfaces"))
+    assert files
+    total = sum(p.read_bytes().count(b"\n") for p in files)
+    assert total * 10 < source.MAX_TOTAL_LINES, total
