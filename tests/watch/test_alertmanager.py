@@ -38,7 +38,20 @@ def _rules() -> list[tuple[str, str]]:
 
 
 def test_the_rules_are_all_found() -> None:
-    assert len(_rules()) == 7 and ("IfguardConfigInvalid", "critical") in _rules()
+    assert len(_rules()) == 8 and ("IfguardConfigInvalid", "critical") in _rules()
+    assert ("IfguardClusterNodeLeft", "critical") in _rules()
+
+
+def test_survivors_of_one_departure_share_a_group() -> None:
+    """IfguardClusterNodeLeft is grouped by the node that left, not by who saw it (the
+    notification count with a real Alertmanager: tests/e2e/test_alertmanager_cluster.py)."""
+    done = amtool("config", "routes", f"--config.file={CONFIG}")
+    assert re.search(
+        r'\{alertname="IfguardClusterNodeLeft"\}\s+receiver: ifguard-oncall', done.stdout
+    )
+    text = CONFIG.read_text()
+    route = text[text.index('alertname = "IfguardClusterNodeLeft"') :]
+    assert route.split("group_by:", 1)[1].split("\n", 1)[0].strip() == "[alertname, node]"
 
 
 @pytest.mark.parametrize(("alert", "severity"), _rules())

@@ -28,3 +28,16 @@ def test_textfile_has_all_metrics(tmp_path: Path) -> None:
     assert "ifguard_drift 2.0" in text
     assert "ifguard_apply_rollbacks_total 1.0" in text
     assert [p.name for p in tmp_path.iterdir()] == ["ifguard.prom"]
+
+
+def test_cluster_metrics_only_on_a_cluster_node(tmp_path: Path) -> None:
+    c = Collector()
+    write_textfile(c, tmp_path)
+    text = (tmp_path / "ifguard.prom").read_text()
+    assert "ifguard_cluster_quorate" not in text and "ifguard_cluster_member{" not in text
+    c.snapshot = Snapshot(cluster_members={"pve1": False, "pve3": True}, cluster_quorate=True)
+    write_textfile(c, tmp_path)
+    text = (tmp_path / "ifguard.prom").read_text()
+    assert "ifguard_cluster_quorate 1.0" in text
+    assert 'ifguard_cluster_member{node="pve1"} 0.0' in text
+    assert 'ifguard_cluster_member{node="pve3"} 1.0' in text

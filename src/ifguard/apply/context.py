@@ -136,6 +136,7 @@ def make_prober(
     timeout: float,
 ) -> Prober:
     from ifguard.apply.probes import builtin_prober
+    from ifguard.network.corosync import read_view
     from ifguard.network.netprobe import SystemNet
     from ifguard.network.readers import read_runtime
 
@@ -148,6 +149,8 @@ def make_prober(
         ssh=ssh,
         timeout=timeout,
         cluster=lambda: cluster_of(root),
+        # corosync is this host's: asked only for the host's own configuration
+        view=(lambda c: read_view(runner, c)) if root.prefix == Path("/") else None,
     )
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ifguard.config.cluster import Cluster
 from ifguard.config.model import Config
-from ifguard.network import probe
+from ifguard.network import corosync, probe
 from ifguard.network.cluster import probe_peers
 from ifguard.network.netprobe import Net, gratuitous_arp
 from ifguard.network.probe_report import ProbeReport
@@ -65,10 +65,14 @@ def builtin_prober(
     interval: float = 1.0,
     announce: Announce | None = gratuitous_arp,
     cluster: Callable[[], Cluster] | None = None,
+    view: Callable[[Cluster], corosync.CorosyncView] | None = None,
 ) -> Prober:
     """A prober that re-reads the configuration and the running state on each attempt and
     retries until green; each attempt first announces the management addresses. With
-    ``cluster``, each corosync/Ceph peer must answer over the interface carrying its link."""
+    ``cluster``, each corosync/Ceph peer must answer over the interface carrying its link;
+    with ``view`` too, corosync's own view must keep this node in a quorate membership
+    (compared with the view when the prober was made: before the change)."""
+    before = view(cluster()) if cluster is not None and view is not None else None
 
     def run() -> ProbeReport:
         config = load_config()
@@ -82,7 +86,10 @@ def builtin_prober(
             each = max(0.5, min(2.0, timeout / 4))
             report = probe.run_probes(config, rt, net, targets=targets, ssh=ssh, timeout=each)
             if cluster is not None:
-                peers = probe_peers(cluster(), state, net, each)
+                known = cluster()
+                peers = probe_peers(known, state, net, each)
+                if view is not None:
+                    peers += corosync.checks(known, view(known), before)
                 report = ProbeReport(report.results + tuple(peers))
             if report.healthy or clock.now() >= end:
                 return report

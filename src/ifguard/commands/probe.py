@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 
 NAME = "probe"
-HELP = "health probes: uplink carrier, bond/LACP, management address, default route, gateway"
+HELP = (
+    "health probes: uplink carrier, bond/LACP, management address, default route, gateway, "
+    "corosync membership"
+)
 DESCRIPTION = """\
 Check the management path - the interfaces that carry the default route (and the route
 back to your SSH client), down through VLANs, bridges and bonds to the physical NICs:
   carrier of the NICs; bond members up (Linux or Open vSwitch) and LACP negotiated when
   it is configured; the management addresses present; the default route; the gateway
-  answering ARP (or ICMP echo); then every --target.
+  answering ARP (or ICMP echo); then every --target. On a corosync cluster node, corosync's
+  own view too: this node in the membership, the cluster quorate, each knet link.
 Network probes run concurrently, each bounded by --timeout. Each probe ends pass, warn
 (degraded but working, e.g. one bond member down), fail, error (could not be run: the
 reason is printed; never a silent pass) or skip. The same probes gate `ifguard apply`.
@@ -88,6 +92,15 @@ def run(args: argparse.Namespace) -> int:
         ssh=ssh_endpoints(os.environ),
         timeout=args.timeout,
     )
+    if root.prefix == Path("/"):  # corosync is this host's: not asked for another --root
+        from ifguard.network.cluster import cluster_of
+        from ifguard.network.corosync import checks, read_view
+        from ifguard.network.probe_report import ProbeReport
+        from ifguard.system.runner import SubprocessRunner
+
+        cluster = cluster_of(root, config)
+        found = checks(cluster, read_view(SubprocessRunner(), cluster))
+        report = ProbeReport(report.results + tuple(found))
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=1))
     else:

@@ -222,6 +222,7 @@ def make_watcher(args: argparse.Namespace, opts: WatchOptions | None = None) -> 
     from ifguard.system.runner import SubprocessRunner
     from ifguard.watch.daemon import Watcher
     from ifguard.watch.heal import SelfHealer
+    from ifguard.watch.peers import peer_monitor
     from ifguard.watch.runtime import RuntimeMonitor
     from ifguard.watch.storeguard import StoreGuard
 
@@ -241,6 +242,7 @@ def make_watcher(args: argparse.Namespace, opts: WatchOptions | None = None) -> 
             SystemNet(),
             SystemClock(),
             targets=list(opts.targets),
+            peers=peer_monitor(root, opts.metrics_port, opts.metrics_addr),
         )
         healer = SelfHealer(
             lambda: known_good(history),

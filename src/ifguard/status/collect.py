@@ -241,6 +241,12 @@ def check_now(
     config = running.config if running is not None else config_on_disk(root)
     rt = read_runtime(runner, root)
     report = run_probes(config, rt, net, targets=targets)
+    if root.prefix == Path("/"):  # corosync's view: this host's, not another --root's
+        from ifguard.network.cluster import cluster_of
+        from ifguard.network.corosync import checks, read_view
+
+        cluster = cluster_of(root, config)
+        report = ProbeReport(report.results + tuple(checks(cluster, read_view(runner, cluster))))
     return facts(
         result,
         root,

@@ -53,6 +53,10 @@ class RuntimeView(Protocol):
     drift: list[Drift]
     bond_members: dict[tuple[str, str, str], bool]
 
+    @property
+    def shown(self) -> ProbeReport:
+        """``report`` with the checks shown but not part of the host's health (corosync)."""
+
 
 class HealView(Protocol):
     attempts: int
@@ -120,7 +124,7 @@ class Console:
                 self.root,
                 history=self.history(),
                 state=self.state,
-                report=runtime.report if runtime else None,
+                report=runtime.shown if runtime else None,
                 drift=runtime.drift if runtime else (),
                 bonds=collect.bonds_of(runtime.bond_members) if runtime else (),
                 version=version,

@@ -173,6 +173,8 @@ class Watcher(Delivery):
             s = self.metrics.snapshot
             s.links, s.bond_members = verdict.links, verdict.bond_members
             s.drift = len(verdict.drift)
+            s.cluster_members = verdict.cluster.members
+            s.cluster_quorate = verdict.cluster.quorate
             if self.store is not None:
                 rollbacks = self.store.count_events("apply-rolled-back")
                 s.rollbacks = s.rollbacks if rollbacks is None else rollbacks

@@ -23,6 +23,8 @@ class Snapshot:
     queue_depth: int = 0
     heartbeat: float = 0.0
     known_good: float | None = None  # when the last known-good version was marked
+    cluster_members: Mapping[str, bool] = field(default_factory=dict)  # peer -> member
+    cluster_quorate: bool | None = None  # None: not a cluster
 
 
 class Collector:
@@ -87,6 +89,20 @@ class Collector:
             "ifguard watch is alive, also through node_exporter's textfile collector.",
             value=s.heartbeat,
         )
+        if s.cluster_quorate is not None:
+            yield GaugeMetricFamily(
+                "ifguard_cluster_quorate",
+                "1 if corosync, as seen from this node, has quorum.",
+                value=int(s.cluster_quorate),
+            )
+        peer = GaugeMetricFamily(
+            "ifguard_cluster_member",
+            "1 if the corosync peer is in this node's membership (one series per peer).",
+            labels=["node"],
+        )
+        for name, in_it in sorted(s.cluster_members.items()):
+            peer.add_metric([name], int(in_it))
+        yield peer
         if s.known_good is not None:
             yield GaugeMetricFamily(
                 "ifguard_known_good_timestamp_seconds",

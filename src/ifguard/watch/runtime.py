@@ -24,6 +24,7 @@ from ifguard.network.probe_report import ProbeReport, ProbeStatus
 from ifguard.network.readers.types import Runtime
 from ifguard.system.clock import Clock
 from ifguard.watch.alerts import Alert
+from ifguard.watch.peers import POLL, ClusterVerdict, PeerMonitor
 
 DRIFT_KEY = "drift"
 PROBE, WARN = "probe:", "warn:"
@@ -36,10 +37,18 @@ class RuntimeVerdict:
     links: dict[str, bool] = field(default_factory=dict)
     bond_members: dict[tuple[str, str, str], bool] = field(default_factory=dict)
     recheck_in: float | None = None  # a pending grace period ends then
+    # corosync's view (watch/peers.py): its failures alert, but are not the host's network
+    # health (no self-heal because a peer took the cluster's quorum with it)
+    cluster: ClusterVerdict = field(default_factory=ClusterVerdict)
 
     @property
     def healthy(self) -> bool:
         return self.report.healthy
+
+    @property
+    def shown(self) -> ProbeReport:
+        """The probes with corosync's checks: what status and the console show."""
+        return ProbeReport(self.report.results + tuple(self.cluster.results))
 
     @property
     def cannot_check(self) -> bool:
@@ -61,6 +70,7 @@ class RuntimeMonitor:
         grace: float = 1.0,
         drift_grace: float = 10.0,
         retry: float = 5.0,
+        peers: PeerMonitor | None = None,
     ) -> None:
         self.load_config, self.read, self.net, self.clock = load_config, read, net, clock
         self.targets, self.grace, self.drift_grace = targets, grace, drift_grace
@@ -68,6 +78,7 @@ class RuntimeMonitor:
         # come with an event (LACP renegotiating after the member's link event, a gateway
         # that answers again), and the periodic check may be a minute away.
         self.retry = retry
+        self.peers = peers
         self.bad_since: dict[str, float] = {}
         self.firing: set[str] = set()
 
@@ -79,6 +90,8 @@ class RuntimeMonitor:
             if key == DRIFT_KEY or key.startswith((PROBE, WARN)):
                 self.firing.add(key)
                 self.bad_since.setdefault(key, now)
+        if self.peers is not None:
+            self.peers.resume(list(firing))
 
     def check(self) -> tuple[RuntimeVerdict, list[Alert]]:
         config = self.load_config()
@@ -86,8 +99,16 @@ class RuntimeMonitor:
         report = run_probes(config, rt, self.net, targets=self.targets)
         found = drift(config, rt)
         verdict = RuntimeVerdict(report, found, *self._metrics(config, rt))
+        peer_alerts: list[Alert] = []
+        if self.peers is not None:
+            verdict.cluster, peer_alerts = self.peers.check()
         now = self.clock.now()
         bad: dict[str, tuple[str, str]] = {}
+        # this node out of the membership or without quorum; a missing peer or a link
+        # down to it is the peer's alert (watch/peers.py), not a warning of this node's
+        for r in verdict.cluster.results if verdict.cluster.alerting else ():
+            if not r.ok:
+                bad[f"{PROBE}{r.name}"] = (f"probe failed: {r.name}", f"{r.status}: {r.detail}")
         for r in report.results:
             detail = f"{r.status}: {r.detail}" if r.detail else r.status
             if r.status == ProbeStatus.ERROR:
@@ -108,8 +129,8 @@ class RuntimeMonitor:
                 f"running state differs from the configuration ({len(found)})",
                 "\n".join(f"{d.interface}: {d.message}" for d in found[:5]),
             )
-        alerts: list[Alert] = []
-        waits: list[float] = []
+        alerts: list[Alert] = list(peer_alerts)
+        waits: list[float] = [POLL] if verdict.cluster.active else []
         for key, (title, body) in bad.items():
             since = self.bad_since.setdefault(key, now)
             grace = self.drift_grace if key == DRIFT_KEY else self.grace
