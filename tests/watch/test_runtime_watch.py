@@ -70,6 +70,33 @@ def test_gateway_silent_fires_after_grace_once_and_resolves_once() -> None:
     assert [(a.key, a.state) for a in alerts] == [("probe:gateway 192.0.2.1 reachable", "resolved")]
 
 
+def test_nothing_fires_or_resolves_while_a_transaction_is_open() -> None:
+    """A guarded reload cuts the gateway for seconds and rolls back: its outcome is its own
+    alert; the watcher's probe alerts of the reload in progress were noise (VM lab path 3)."""
+    clock, net, state = (
+        FakeClock(1000.0),
+        FakeNet(arp=False, ping=False),
+        {"rt": recorded("lab-healthy")},
+    )
+    m = monitor(state, net, clock)
+    for _ in range(10):  # the reload, the probes, the rollback: 20 s with the gateway silent
+        verdict, alerts = m.check(hold=True)
+        assert alerts == [] and verdict.recheck_in == 1.0  # looks again soon
+        clock.t += 2
+    net.arp_ok = True  # rolled back: healthy when the transaction ends
+    assert m.check()[1] == [] and m.check()[0].recheck_in is None
+    net.arp_ok = False  # still bad when it ends: fires after the grace, counted from the end
+    m.check(hold=True)
+    clock.t += 30
+    assert m.check()[1] == []
+    clock.t += 1
+    assert [(a.key, a.state) for a in m.check()[1]] == [
+        ("probe:gateway 192.0.2.1 reachable", "firing")
+    ]
+    _, alerts = m.check(hold=True)  # firing before a transaction: not resolved by it either
+    assert alerts == [] and "probe:gateway 192.0.2.1 reachable" in m.firing
+
+
 def test_a_probe_that_cannot_run_is_a_cannot_check_warning_not_a_failure() -> None:
     clock, net = FakeClock(1000.0), FakeNet(arp=None, ping=None)
     m = monitor({"rt": recorded("lab-healthy")}, net, clock)
@@ -169,6 +196,21 @@ def test_a_version_whose_boot_cuts_the_management_path_is_never_known_good() -> 
     s.observe(obs(101, True, version=4))
     s.observe(obs(112, True, version=4))
     assert h.good == 4
+
+
+def test_files_not_running_yet_are_never_known_good() -> None:
+    # the cut written, not reloaded: the probes measure the old running state (VM lab path 3:
+    # marking it made the guarded reload of the cut find "the known-good version" in place)
+    h = History(good=1)
+    s = healer(h)
+    for t in (0, 11, 100):
+        assert s.observe(Observation(t, True, 0, 2, False, drift=True)) == []
+    assert h.good == 1 and s.due(100) is None
+    s.observe(Observation(101, True, 0, 2, False))  # reloaded: the settle period starts now
+    s.observe(Observation(110, True, 0, 2, False))
+    assert h.good == 1
+    s.observe(Observation(111, True, 0, 2, False))
+    assert h.good == 2
 
 
 def test_boot_cut_reads_the_running_configuration() -> None:

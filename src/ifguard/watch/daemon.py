@@ -111,6 +111,7 @@ class Watcher(Delivery):
         self._inotify: Inotify | None = None
         self._lock = threading.RLock()  # checks come from the main and the runtime thread
         self._delivery_failed = False  # the last delivery round raised: retry soon
+        self._held = False  # runtime alerts held (a transaction is open)
 
     def lint(self) -> HostResult:
         """The host's running and pending configurations, with its settings (re-read on
@@ -167,7 +168,11 @@ class Watcher(Delivery):
     def check_runtime(self) -> float | None:
         """One runtime check; returns when the next one is due (None: only on events)."""
         assert self.runtime is not None
-        verdict, alerts = self.runtime.check()
+        pending = StateDir(self.state_dir, self.root).has_pending()
+        verdict, alerts = self.runtime.check(hold=pending)
+        if pending and not self._held:
+            log.info("a guarded transaction is open: runtime alerts held until it ends")
+        self._held = pending
         self.last_runtime = verdict
         with self._lock:
             s = self.metrics.snapshot
@@ -179,7 +184,6 @@ class Watcher(Delivery):
                 rollbacks = self.store.count_events("apply-rolled-back")
                 s.rollbacks = s.rollbacks if rollbacks is None else rollbacks
             if self.healer is not None:
-                pending = StateDir(self.state_dir, self.root).has_pending()
                 alerts += self.healer.observe(
                     Observation(
                         self.clock.now(),
@@ -189,6 +193,7 @@ class Watcher(Delivery):
                         pending,
                         verdict.cannot_check,
                         self.boot_cut,
+                        bool(verdict.drift),
                     )
                 )
             if self.store is not None:

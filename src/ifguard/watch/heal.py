@@ -3,9 +3,12 @@ unhealthy, put the last known-good configuration back through the guarded apply 
 
 Decisions only; the restore itself is a callable (the daemon runs ``ifguard restore ID
 --auto-confirm``, i.e. lint gate, snapshot, guardian, reload, probes, rollback). Rules:
-- a configuration becomes known-good after it has lint-clean and probe-healthy for
-  ``settle`` seconds, and only when its next boot would bring the management path up
-  (``boot_cut``, docs/boot.md);
+- a configuration becomes known-good after it has been lint-clean, probe-healthy *and
+  running* (no drift: the running state is what the files say) for ``settle`` seconds, and
+  only when its next boot would bring the management path up (``boot_cut``, docs/boot.md).
+  Files written but not reloaded yet are not what the healthy probes measured: marking them
+  known-good made a guarded reload of them find "the known-good version" in place and reload
+  unguarded (a cut kept; VM lab path 3, passed 1 of 2 runs);
 - heal only when unhealthy for ``after`` seconds, no apply transaction is open (its own
   guardian owns the situation), the files differ from the known-good version, and at most
   ``max_attempts`` times, waiting ``backoff`` * 2^n between attempts; unhealthy with the
@@ -35,6 +38,7 @@ class Observation:
     pending: bool  # an `ifguard apply` transaction is open
     cannot_check: bool = False  # unhealthy only because probes could not run
     boot_cut: bool = False  # the files' next boot would not bring the management path up
+    drift: bool = False  # the running state differs from the files (not reloaded yet)
 
 
 class SelfHealer:
@@ -76,6 +80,9 @@ class SelfHealer:
 
     def observe(self, o: Observation) -> list[Alert]:
         if not o.healthy and o.cannot_check:  # no evidence either way: wait for some
+            self.healthy_since = self.unhealthy_since = None
+            return []
+        if o.healthy and o.drift:  # healthy, but not running these files: no evidence
             self.healthy_since = self.unhealthy_since = None
             return []
         if o.healthy:

@@ -9,6 +9,12 @@ LACP not negotiated on a member - the warning before the outage) fires its own a
 same grace, titled as a warning, with its own "resolved" (a reload takes the bond away for a
 fraction of a second; that is not an alert); drift fires after ``drift_grace`` seconds. Each
 fires once and resolves once.
+
+While a guarded transaction is open (``hold``: an apply, restore or guarded reload; its
+guardian owns the situation and its outcome is alerted by whoever ran it), nothing fires or
+resolves: the probes and drift of a reload in progress are its own business, not alerts. The
+grace periods start when it ends; what is still bad then fires as usual. (The cluster peers'
+alerts keep their own state and pass through.)
 """
 
 from __future__ import annotations
@@ -79,6 +85,7 @@ class RuntimeMonitor:
         # that answers again), and the periodic check may be a minute away.
         self.retry = retry
         self.peers = peers
+        self.hold_recheck = 1.0  # while a transaction is open: when to look again
         self.bad_since: dict[str, float] = {}
         self.firing: set[str] = set()
 
@@ -93,7 +100,7 @@ class RuntimeMonitor:
         if self.peers is not None:
             self.peers.resume(list(firing))
 
-    def check(self) -> tuple[RuntimeVerdict, list[Alert]]:
+    def check(self, hold: bool = False) -> tuple[RuntimeVerdict, list[Alert]]:
         config = self.load_config()
         rt = self.read()
         report = run_probes(config, rt, self.net, targets=self.targets)
@@ -129,7 +136,12 @@ class RuntimeMonitor:
                 f"running state differs from the configuration ({len(found)})",
                 "\n".join(f"{d.interface}: {d.message}" for d in found[:5]),
             )
-        alerts: list[Alert] = list(peer_alerts)
+        alerts: list[Alert] = list(peer_alerts)  # the cluster peers keep their own state
+        if hold:  # a transaction is open: no transition; look again soon
+            for key in [k for k in self.bad_since if k not in self.firing]:
+                del self.bad_since[key]
+            verdict.recheck_in = self.hold_recheck
+            return verdict, alerts
         waits: list[float] = [POLL] if verdict.cluster.active else []
         for key, (title, body) in bad.items():
             since = self.bad_since.setdefault(key, now)
