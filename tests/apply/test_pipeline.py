@@ -187,6 +187,28 @@ def test_reload_red_goes_back_to_the_known_good_version(host: Host) -> None:
     assert f"ROLLED BACK to known-good version {version}" in host.alerts[0][1]
 
 
+def test_a_rolled_back_reload_leaves_its_verdict_for_the_units_last_line(
+    host: Host, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """networking.service's reload (Debian's start-networking exits 0 whatever ifreload
+    said) ends with `ifguard reload --verdict`: it must learn the rollback."""
+    from ifguard.apply.reload import guarded_reload, take_verdict
+
+    _good(host, {MAIN: NEW})
+    host.probe = FakeProber(False)
+    monkeypatch.setenv("INVOCATION_ID", "0123456789abcdef0123456789abcdef")
+    req = reload_request(Root(host.root), host.state_dir, ("ifreload", "-a"))
+    assert guarded_reload(req, host.world()) == 1
+    verdict = take_verdict(Root(host.root))
+    assert verdict is not None and "ROLLED BACK to known-good version" in verdict
+    assert take_verdict(Root(host.root)) is None  # taken once
+    host.probe = FakeProber(True)  # a kept reload leaves nothing
+    host.main.write_bytes(OLD)
+    assert guarded_reload(req, host.world()) == 0 and take_verdict(Root(host.root)) is None
+    monkeypatch.delenv("INVOCATION_ID")  # not under systemd: the exit status says it
+    assert take_verdict(Root(host.root)) is None
+
+
 def test_reload_lints_with_the_hosts_settings(host: Host) -> None:
     """A hand-run `ifguard reload` (no wrapper gate) uses <root>/etc/ifguard/ifguard.toml."""
     host.main.write_bytes(OLD + JUNK)

@@ -129,11 +129,12 @@ def test_install_writes_the_files(tmp_path: Path) -> None:
         ifguard=IFGUARD, man=""
     )
     dropin = Root(root).path(F.DROPIN).read_text()
-    # the gate first, then the distribution's own reload, word for word
+    # the gate first, then the distribution's own reload, word for word, then the verdict
     assert reload_lines(dropin) == [
         "ExecReload=",
         f"ExecReload={IFGUARD} lint --gate --quiet --configuration running",
         *reload_lines(networking_unit()),
+        f"ExecReload={IFGUARD} reload --verdict",
     ]
     assert len(reload_lines(networking_unit())) >= 1
     assert Root(root).path(F.APT_HOOK).read_text() == templates.APT_HOOK.format(ifguard=IFGUARD)

@@ -104,4 +104,5 @@ def test_dropin_keeps_the_distribution_reload_after_the_gate(tmp_path: Path) -> 
         "ExecReload=",
         "ExecReload=/usr/bin/ifguard lint --gate --quiet --configuration running",
         "ExecReload=/usr/share/ifupdown2/sbin/start-networking reload",
+        "ExecReload=/usr/bin/ifguard reload --verdict",
     ]

@@ -23,7 +23,11 @@ guardian start waits at most 15 s, so a package's postinst never hangs on it.
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import re
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,6 +41,13 @@ from ifguard.store.record import RELOAD_TIMEOUTS
 from ifguard.system.root import Root
 
 IN_PLACE = Candidate("reload", "reload")
+
+# What a guarded reload run by a systemd unit's ExecReload (networking.service: Debian's
+# start-networking runs `ifreload -a` and exits 0 whatever it returned) leaves for the unit's
+# last ExecReload line, `ifguard reload --verdict`: one file per unit invocation
+# ($INVOCATION_ID, which systemd gives every process of the unit), taken by that line.
+VERDICTS = "/run/ifguard/reload-verdicts"
+VERDICT_MAX_AGE = 3600.0
 
 
 def say(message: str) -> None:
@@ -96,9 +107,51 @@ def guarded_reload(req: ApplyRequest, world: World) -> int:
         say(f"guarded reload {outcome.txn_id}: outcome unknown (see `ifguard status`)")
         return 1
     if final.state != rec.CONFIRMED:
-        return 1  # rolled back: the pipeline said so and alerted
+        # rolled back: the pipeline said so and alerted; the unit's verdict line says it too
+        state = "ROLLED BACK" if final.state == rec.ROLLED_BACK else final.state.upper()
+        record_verdict(
+            req.root,
+            f"guarded reload {final.id} {state} to {outcome.way_back}: the reload broke the "
+            f"network ({final.outcome})",
+        )
+        return 1
     if final.reload_error:
         say(f"kept, but the reload reported errors: {final.reload_error}")
         return 1
     say("probes green: kept")
     return 0
+
+
+def _verdict_file(root: Root) -> Path | None:
+    invocation = os.environ.get("INVOCATION_ID", "")
+    if re.fullmatch(r"[0-9a-f]{32}", invocation) is None:
+        return None  # not run by a systemd unit: the caller sees our exit status
+    return root.path(VERDICTS) / invocation
+
+
+def record_verdict(root: Root, message: str) -> None:
+    """A reload of this unit invocation was not kept: leave ``message`` for its verdict line."""
+    path = _verdict_file(root)
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.write_text(json.dumps({"time": time.time(), "message": message}) + "\n")
+
+
+def take_verdict(root: Root) -> str | None:
+    """The message a guarded reload of this unit invocation left (removed), None if none."""
+    path = _verdict_file(root)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text())
+        path.unlink()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+        return None
+    stamp = data.get("time")
+    if not isinstance(stamp, (int, float)) or time.time() - stamp > VERDICT_MAX_AGE:
+        return None  # left by an earlier reload that never reached its verdict line
+    return str(data["message"])

@@ -24,6 +24,12 @@ Alerts go to the watcher's notification URLs (`[watch] notify` in
 /etc/ifguard/watch.env's IFGUARD_WATCH_ARGS) and every --notify URL; one that cannot be
 delivered is queued for the watcher.
 
+`ifguard install --gates` ends networking.service's reload with `ifguard reload --verdict`:
+Debian's start-networking exits 0 whatever ifreload returned, so without it `systemctl reload
+networking` would report success after a rollback. The verdict line exits 1 with one line
+saying what was rolled back (systemctl then says the reload failed; the network stays up on
+the known-good version).
+
 examples:
   ifguard reload -- -a
   ifguard reload --orig /usr/sbin/ifguard-orig-ifreload --notify json://hook.example/ -- -a
@@ -69,6 +75,12 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"how long probes may stay red after the reload (default: {RELOAD_TIMEOUTS.probe:g})",
     )
+    p.add_argument(
+        "--verdict",
+        action="store_true",
+        help="reload nothing; exit 1 when a guarded reload of this systemd unit invocation "
+        "was rolled back (the networking.service drop-in's last ExecReload=)",
+    )
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for ifreload (after --)")
 
 
@@ -86,6 +98,14 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.watch.notify import notify_urls, send_or_queue
 
     root = root_of(args)
+    if args.verdict:
+        from ifguard.apply.reload import take_verdict
+
+        verdict = take_verdict(root)
+        if verdict is None:
+            return 0
+        say(f"this reload was not kept: {verdict}; see `ifguard status`")
+        return 1
     rest = list(args.args)
     if rest[:1] == ["--"]:
         rest = rest[1:]

@@ -48,15 +48,18 @@ WantedBy=multi-user.target
 """
 
 # The gate runs first; then, unchanged, the reload commands networking.service had when
-# `ifguard install` read it ({reload}: one `ExecReload=` line each, from ifguard.install.unit).
+# `ifguard install` read it ({reload}: one `ExecReload=` line each, from ifguard.install.unit);
+# then the verdict of the guarded reloads they ran (Debian's start-networking ignores it).
 NETWORKING_DROPIN = """\
 # ifguard: refuse to reload a network configuration that has lint errors.
 # `ExecReload=` empties the list; the lint gate runs first, then the reload commands of
-# {unit} as installed when `ifguard install` ran (run it again if that unit changes).
+# {unit} as installed when `ifguard install` ran (run it again if that unit changes), then
+# `ifguard reload --verdict`: the reload fails when a guarded reload it ran was rolled back.
 [Service]
 ExecReload=
 ExecReload={ifguard} lint --gate --quiet --configuration running
-{reload}"""
+{reload}ExecReload={ifguard} reload --verdict
+"""
 
 BOOT_UNIT = """\
 [Unit]
