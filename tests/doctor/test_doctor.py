@@ -115,7 +115,7 @@ def test_healthy_host_is_all_ok(tmp_path: Path, now: float) -> None:
     assert set(status_of(report).values()) == {OK}, render_text(report)
     assert report.exit_code == 0
     text = render_text(report)
-    assert "ifreload -a and the GUI's Apply lint first" in text
+    assert "ifreload -a, the GUI's Apply and ifupdown2's postinst reload lint first" in text
     assert text.endswith("doctor: all good\n")
 
 
@@ -133,7 +133,10 @@ def test_gates_off(tmp_path: Path, now: float) -> None:
     assert report.problems == 3 and report.exit_code == 1
     fixes = {c.fix for c in report.checks if c.status == FAIL}
     assert fixes == {"ifguard install --gates", "ifguard install --gates --divert-ifreload"}
-    assert "the GUI's Apply Configuration and ifreload -a reload unchecked" in render_text(report)
+    assert (
+        "the GUI's Apply Configuration, ifupdown2's postinst and ifreload -a reload unchecked"
+        in render_text(report)
+    )
 
 
 def test_sandboxed_watcher_that_cannot_probe(tmp_path: Path, now: float) -> None:

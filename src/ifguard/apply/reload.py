@@ -137,6 +137,11 @@ def record_verdict(root: Root, message: str) -> None:
     with contextlib.suppress(OSError):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.write_text(json.dumps({"time": time.time(), "message": message}) + "\n")
+        # a unit with no verdict line (cron, a script's service) never takes its own: no pile
+        for old in path.parent.iterdir():
+            with contextlib.suppress(OSError):
+                if time.time() - old.stat().st_mtime > VERDICT_MAX_AGE:
+                    old.unlink()
 
 
 def take_verdict(root: Root) -> str | None:

@@ -112,9 +112,19 @@ def _ifreload(host: Host) -> Check:
                 f"the real ifreload ({files.IFRELOAD_ORIG}) is missing",
                 "apt install --reinstall ifupdown2 && " + FIX_IFRELOAD,
             )
-        covers = "ifreload -a and the GUI's Apply lint first" if proxmox else "ifreload lints first"
+        covers = (
+            "ifreload -a, the GUI's Apply and ifupdown2's postinst reload lint first and roll "
+            "back a cut"
+            if proxmox
+            else "ifreload lints first and rolls back a cut (Debian's ifupdown2 upgrade "
+            "reloads nothing)"
+        )
         return Check("gates", name, OK, covers)
     if wrapper is None and not orig.exists():
         return Check("gates", name, OK, "no ifreload on this host (ifupdown2 not installed)")
-    what = "the GUI's Apply Configuration and ifreload -a reload" if proxmox else "ifreload reloads"
+    what = (
+        "the GUI's Apply Configuration, ifupdown2's postinst and ifreload -a reload"
+        if proxmox
+        else "ifreload reloads"
+    )
     return Check("gates", name, FAIL, f"not installed: {what} unchecked", FIX_IFRELOAD)
