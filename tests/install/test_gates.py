@@ -137,7 +137,10 @@ def test_wrapper_refuses_when_lint_cannot_run(tmp_path: Path) -> None:
 def _gate_commands(root: Path) -> dict[str, list[str]]:
     """Each gate's lint command as written on disk, pointed at this root."""
     dropin = Root(root).path(F.DROPIN).read_text()
-    (exec_line,) = [ln for ln in dropin.splitlines() if ln.startswith(f"ExecReload={IFGUARD}")]
+    exec_line, verdict = [
+        ln for ln in dropin.splitlines() if ln.startswith(f"ExecReload={IFGUARD}")
+    ]
+    assert verdict == f"ExecReload={IFGUARD} reload --verdict"  # last: reloads nothing
     hook = Root(root).path(F.APT_HOOK).read_text()
     shell = hook.split('"')[1]  # the command apt runs with /bin/sh -c
     inner = shell.split("then ", 1)[1].split("; else")[0]
