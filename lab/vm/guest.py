@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -239,8 +240,14 @@ class Guest:
         # the request sent before the guest listens is lost: resend until one is answered
         while time.monotonic() < end:
             self._drv.settimeout(3)
-            self._next_id += 1
-            self._drv.sendall(json.dumps({"id": self._next_id, "cmd": "true"}).encode() + b"\n")
+            # until the guest opens its port qemu stops reading the socket: a slow boot (a
+            # loaded machine: 330 s) filled it and a blocking send timed out; send only
+            # while it takes more (a line cut short is skipped by the driver)
+            if select.select([], [self._drv], [], 0)[1]:
+                self._next_id += 1
+                with contextlib.suppress(TimeoutError):
+                    req = {"id": self._next_id, "cmd": "true"}
+                    self._drv.sendall(json.dumps(req).encode() + b"\n")
             t_end = time.monotonic() + 3
             while time.monotonic() < t_end:
                 try:

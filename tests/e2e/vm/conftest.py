@@ -5,8 +5,9 @@ from the package built from this checkout (or $IFGUARD_DEB). One guest boots per
 tests leave it as they found it (healthy, the package installed). A missing capability fails
 with one line saying what: VM tests never skip silently.
 
-Paths that fail today because of a known product bug run only with IFGUARD_VM_ALL=1 (see
-``known_bug``); without it they are reported as skipped with the bug named (pytest -ra).
+A failing VM test explains itself: before the guest is torn down, the guest's journal, ifguard's
+state directory and history, the network state and the serial console are collected into the
+report (section "guest diagnostics") and under $IFGUARD_VM_DIAG (default /tmp/ifguard-vm-diag).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -36,12 +38,55 @@ PREFIX = "ifgv"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def known_bug(reason: str) -> Callable[[F], F]:
-    """A path that fails because of a product bug: run with IFGUARD_VM_ALL=1, else reported
-    as skipped with ``reason`` (never a silent pass)."""
+def not_yet_reliable(reason: str) -> Callable[[F], F]:
+    """A path that has not passed repeatedly yet: run with IFGUARD_VM_ALL=1, else reported as
+    skipped with ``reason`` (a flaky VM test would turn every CI run red)."""
     if os.environ.get("IFGUARD_VM_ALL") == "1":
         return lambda f: f
-    return pytest.mark.skip(reason=f"known product bug, opt in with IFGUARD_VM_ALL=1: {reason}")
+    return pytest.mark.skip(reason=f"not yet reliable, opt in with IFGUARD_VM_ALL=1: {reason}")
+
+
+DIAG_COMMANDS = (
+    "ifguard status; echo; ifguard history | tail -20",
+    "ls -la /var/lib/ifguard /run/ifguard 2>&1; for f in /var/lib/ifguard/*.json "
+    '/run/ifguard/*.json; do echo "== $f"; cat "$f"; echo; done',
+    "journalctl -b --no-pager -o short-precise -n 400",
+    "ip -o addr; ip route; ovs-vsctl show; cat /etc/network/interfaces",
+    "systemctl list-units --no-pager --all 'ifguard*' 'networking*' 'run-*'",
+)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    rep = yield
+    if rep.when in ("setup", "call") and rep.failed:
+        machine = next(
+            (v for v in getattr(item, "funcargs", {}).values() if isinstance(v, Vm)), None
+        )
+        if machine is not None:
+            text = diagnostics(machine)
+            rep.sections.append(("guest diagnostics", text))
+            out = Path(os.environ.get("IFGUARD_VM_DIAG", "/tmp/ifguard-vm-diag"))
+            out.mkdir(parents=True, exist_ok=True)
+            name = item.nodeid.replace("/", "_").replace("::", "-")
+            (out / f"{name}-{int(time.time())}.txt").write_text(text)
+    return rep
+
+
+def diagnostics(machine: Vm) -> str:
+    """What the guest, ifguard and the console say now (the guest still running)."""
+    parts = []
+    for cmd in DIAG_COMMANDS:
+        try:
+            r = machine.guest.run(cmd, timeout=60)
+            parts.append(f"$ {cmd}\n{r.out}{r.err}")
+        except GuestError as exc:
+            parts.append(f"$ {cmd}\n(no answer: {exc})")
+    parts.append(
+        "== serial console (last 6000 characters)\n" + machine.guest.console_text()[-6000:]
+    )
+    parts.append("== switch: LACP\n" + machine.net.lacp())
+    return "\n\n".join(parts)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -49,14 +94,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("VM lab figures")
         for line in FIGURES:
             terminalreporter.write_line(line)
-
-
-def not_yet_reliable(reason: str) -> Callable[[F], F]:
-    """A path that has not passed repeatedly yet: run with IFGUARD_VM_ALL=1, else reported as
-    skipped with ``reason`` (a flaky VM test would turn every CI run red)."""
-    if os.environ.get("IFGUARD_VM_ALL") == "1":
-        return lambda f: f
-    return pytest.mark.skip(reason=f"not yet reliable, opt in with IFGUARD_VM_ALL=1: {reason}")
 
 
 def _prerequisites() -> None:

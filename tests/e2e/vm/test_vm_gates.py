@@ -5,6 +5,11 @@ hook and the ifreload wrapper that makes every reload a guarded transaction).
 The cut: a lint-clean file that moves the management int-port vlan1 from VLAN 1 to VLAN 2,
 where the switch has no gateway. Measured: time from the reload command to the admin's first
 reply after the cut.
+
+The cut reloaded 25 s after it was written is the case that failed 1 run in 2 when the reload
+followed the write within seconds: the watcher recorded the written-but-not-reloaded file as
+known-good once its probes (of the old running state) had been green for 10 s, and the guarded
+reload then found "the known-good version" in place and reloaded it unguarded.
 """
 
 from __future__ import annotations
@@ -24,10 +29,9 @@ pytestmark = pytest.mark.vm
 CUT = r"sed -i 's/^\(\s*ovs_options tag=\)1$/\12/' {path}"
 
 
-UNRELIABLE = (
-    "passed in 1 of 2 runs; in the other the cut was not rolled back and the admin never "
-    "reached the host again (60 s), for both reload commands and the GUI Apply - cause not "
-    "found yet (guarded reload or harness)"
+UNPROVEN = (
+    "the cause of the 1-in-2 failure is fixed (the watcher no longer marks written-but-not-"
+    "reloaded files known-good); not yet passed 3 runs in a row on a loaded machine"
 )
 
 
@@ -103,39 +107,64 @@ def test_3a_reload_of_the_broken_file_refused(gated: Vm) -> None:
         restore_file(vm)
 
 
-@not_yet_reliable(UNRELIABLE)
-@pytest.mark.parametrize("reload", ["systemctl reload networking", "ifreload -a"])
-def test_3b_cutting_change_rolled_back(gated: Vm, reload: str) -> None:
+@not_yet_reliable(UNPROVEN)
+@pytest.mark.parametrize(
+    ("reload", "later"),
+    [("systemctl reload networking", 0), ("ifreload -a", 0), ("ifreload -a", 25)],
+    ids=["systemctl-reload", "ifreload", "ifreload-25s-after-the-write"],
+)
+def test_3b_cutting_change_rolled_back(gated: Vm, reload: str, later: int) -> None:
     vm = gated
     assert vm.net.admin_reaches_guest()
     good = vm.ok("cat /etc/network/interfaces")
     n = len(vm.net.alerts_received())
     vm.ok(CUT.format(path="/etc/network/interfaces"))
+    written = time.monotonic()
     assert "tag=2" in vm.ok("cat /etc/network/interfaces")
     assert vm.guest.run("ifguard lint -q").rc == 0, "the cut must be lint-clean"
+    time.sleep(max(0.0, written + later - time.monotonic()))
+    since = vm.ok("date '+%F %T'").strip()
     watch = AdminWatch(vm)
     t0 = watch.start()
     r = vm.guest.run(reload, timeout=400)
     elapsed = time.monotonic() - t0
     took, lost = watch.first_reply_after_cut(t0, timeout=120)
     assert vm.net.wait_admin_reaches(60) is not None, "the admin never reached the host again"
-    figure(f"3 {reload}: admin's first reply after the cut", f"{took:.1f} s (from the reload)")
-    figure(f"3 {reload}: command took", f"{elapsed:.0f} s, exit {r.rc}")
+    what = f"3 {reload}" + (f" {later} s after the write" if later else "")
+    figure(f"{what}: admin's first reply after the cut", f"{took:.1f} s (from the reload)")
+    figure(f"{what}: command took", f"{elapsed:.0f} s, exit {r.rc}")
     assert lost, "the cut never cut the admin off: nothing was tested"
-    if reload.startswith("ifreload"):
-        assert r.rc != 0, f"{reload} exit 0 after a rollback: {r.err}"
-    # `systemctl reload networking` exits 0 whatever happened: Debian's ExecReload,
-    # /usr/share/ifupdown2/sbin/start-networking reload, runs `ifreload -a` and exits 0
-    assert "ROLLED BACK" in (r.err + r.out + vm.ok("journalctl -n 80 --no-pager")), r.err
+    # Debian's start-networking exits 0 whatever ifreload returned: the drop-in's last
+    # ExecReload (`ifguard reload --verdict`) makes the rolled-back reload fail
+    assert r.rc != 0, f"{reload} exit 0 after a rollback: {r.out}{r.err}"
+    journal = vm.ok(f"journalctl --since '{since}' --no-pager")
+    assert "ROLLED BACK" in r.err + journal, r.err
+    if reload.startswith("systemctl"):
+        assert "this reload was not kept" in journal, journal[-3000:]
     assert vm.ok("cat /etc/network/interfaces") == good
     alert = wait_alert(vm, n, "rolled back", timeout=30)
     assert alert is not None, titles(alerts_since(vm, n))
+    assert_only_the_outcome(vm, n)
 
 
-@not_yet_reliable(UNRELIABLE)
+def assert_only_the_outcome(vm: Vm, n: int) -> None:
+    """One alert for the guarded reload's outcome: the watcher holds its probe alerts while
+    the transaction is open (the cut and the rollback are the transaction's business)."""
+    time.sleep(8)  # what the watcher would send after the transaction ends
+    noise = [
+        t
+        for t in titles(alerts_since(vm, n))
+        if "rolled back" not in t and "drift" not in t and "differs from the configuration" not in t
+    ]
+    figure("3/4 alerts besides the outcome (and file drift before the reload)", str(len(noise)))
+    assert noise == [], noise
+
+
+@not_yet_reliable(UNPROVEN)
 def test_4_proxmox_gui_apply_rolled_back(gated: Vm) -> None:
     vm = gated
     good = vm.ok("cat /etc/network/interfaces")
+    n = len(vm.net.alerts_received())
     vm.ok("cp /etc/network/interfaces /etc/network/interfaces.new")
     vm.ok(CUT.format(path="/etc/network/interfaces.new"))
     watch = AdminWatch(vm)
@@ -151,3 +180,85 @@ def test_4_proxmox_gui_apply_rolled_back(gated: Vm) -> None:
     assert r.rc != 0, r.err
     assert vm.ok("cat /etc/network/interfaces") == good
     assert vm.guest.run("test -e /etc/network/interfaces.new").rc != 0
+    assert wait_alert(vm, n, "rolled back", timeout=30) is not None, titles(alerts_since(vm, n))
+    assert_only_the_outcome(vm, n)
+
+
+@not_yet_reliable(UNPROVEN)
+def test_5_package_upgrade_with_a_cutting_change_in_place(gated: Vm) -> None:
+    """`apt-get install --reinstall ifupdown2` with a cut written and not reloaded. Debian's
+    ifupdown2 maintainer scripts never reload the network (Proxmox's run `ifreload -a`, which
+    is the wrapper of path 3 as long as the diversion survives the upgrade): measured here."""
+    vm = gated
+    good = vm.ok("cat /etc/network/interfaces")
+    n = len(vm.net.alerts_received())
+    vm.ok(CUT.format(path="/etc/network/interfaces"))
+    deb = vm.ok("ls /var/lib/ifguard-vm/ifupdown2_*.deb").split()[0]
+    try:
+        watch = AdminWatch(vm)
+        t0 = watch.start()
+        r = vm.guest.run(f"apt-get install -y --reinstall {deb}", timeout=600)
+        took = time.monotonic() - t0
+        watch.stop.set()
+        samples = [ok for t, ok in list(watch.samples) if t >= t0]
+        assert r.rc == 0, r.out[-2000:] + r.err[-2000:]
+        reloaded = "guarded reload" in r.out + r.err
+        figure(
+            "5 apt-get install --reinstall ifupdown2 (Debian's)",
+            f"{took:.0f} s, exit {r.rc}, network reloaded: {'yes' if reloaded else 'no'}, "
+            f"admin pings lost {samples.count(False)} of {len(samples)}",
+        )
+        assert not reloaded and samples and all(samples), (r.out[-2000:], samples)
+        assert vm.ok("ovs-vsctl get port vlan1 tag").strip() == "1"  # still the running one
+        # the upgrade kept the wrapper: a Proxmox postinst's `ifreload -a` is guarded (path 3)
+        assert "ifguard" in vm.ok("head -3 /usr/sbin/ifreload")
+        assert "ifguard" in vm.ok("dpkg-divert --list /usr/sbin/ifreload")
+        # the cut is still on disk, not running: the watcher says so (drift), once
+        drift = wait_alert(vm, n, "differs from the configuration", timeout=60)
+        assert drift is not None, titles(alerts_since(vm, n))
+    finally:
+        vm.ok(f"cat > /etc/network/interfaces <<'EOF_IFG'\n{good}EOF_IFG")
+    assert wait_alert(vm, n, "resolved: drift", timeout=60) is not None
+
+
+@not_yet_reliable(UNPROVEN)
+def test_8_self_heal_under_the_packaged_unit(gated: Vm) -> None:
+    """[watch] self-heal = true in /etc/ifguard/ifguard.toml, the packaged unit (its sandbox
+    unchanged); a foreign reload (the real ifreload, around the wrapper) cuts the host: the
+    watcher restores the known-good version through a transient unit (systemd-run)."""
+    vm = gated
+    settings = "/etc/ifguard/ifguard.toml"
+    sandbox = vm.ok("systemctl show -p ProtectSystem -p PrivateTmp ifguard-watch").split()
+    assert sandbox == ["ProtectSystem=full", "PrivateTmp=yes"], sandbox
+    good = vm.ok("cat /etc/network/interfaces")
+    vm.ok(f"cp -p {settings} /root/ifguard.toml.before")
+    # the [watch] table is the file's last one (the lab's receiver): the keys go into it
+    vm.ok(f"printf 'self-heal = true\\nheal-after = 5\\n' >> {settings}")
+    vm.ok("systemctl restart ifguard-watch")
+    try:
+        assert wait_known_good(vm, 120), vm.ok("ifguard status; ifguard history")
+        n = len(vm.net.alerts_received())
+        vm.ok(CUT.format(path="/etc/network/interfaces"))
+        watch = AdminWatch(vm)
+        t0 = watch.start()
+        r = vm.guest.run("/usr/sbin/ifguard-orig-ifreload -a", timeout=300)
+        took, lost = watch.first_reply_after_cut(t0, timeout=240)
+        figure(
+            "8 self-heal: admin's first reply after the foreign reload",
+            "never" if took is None else f"{took:.1f} s",
+        )
+        assert r.rc == 0, r.err
+        assert lost, "the foreign reload never cut the admin off: nothing was tested"
+        assert took is not None, "the admin never reached the host again"
+        healed = wait_alert(vm, n, "self-heal: restored", timeout=60)
+        assert healed is not None, titles(alerts_since(vm, n))
+        assert "restored and kept" in titles([healed])[0]
+        assert vm.ok("cat /etc/network/interfaces") == good
+        assert vm.ok("ovs-vsctl get port vlan1 tag").strip() == "1"
+        assert "ifguard-heal-" in vm.ok("journalctl -b --no-pager -o cat | grep ifguard-heal-")
+    finally:
+        vm.ok(f"cat /root/ifguard.toml.before > {settings} && rm /root/ifguard.toml.before")
+        if vm.ok("cat /etc/network/interfaces") != good:
+            vm.ok(f"cat > /etc/network/interfaces <<'EOF_IFG'\n{good}EOF_IFG")
+            vm.ok("/usr/sbin/ifguard-orig-ifreload -a")
+        vm.ok("systemctl restart ifguard-watch")
