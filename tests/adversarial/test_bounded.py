@@ -205,3 +205,28 @@ def test_the_line_cap_is_far_above_real_configurations(corpus: Path) -> None:
     assert files
     total = sum(p.read_bytes().count(b"\n") for p in files)
     assert total * 10 < source.MAX_TOTAL_LINES, total
+
+
+def test_the_watcher_alerts_a_configuration_it_cannot_read_and_goes_on() -> None:
+    """A main file past a limit is exit 2 for lint, and for the watcher an error alerted
+    with the one line saying why (it does not exit: it still watches for the fix)."""
+    from ifguard.lint.engine import HostResult
+    from ifguard.system.errors import UsageError
+    from ifguard.watch.config import ConfigMonitor
+
+    why = "/etc/network/interfaces: cannot read: 16777215 lines, more than the 40000 ifguard reads"
+    results: list[HostResult | UsageError] = [UsageError(why), UsageError(why), HostResult(())]
+
+    def lint() -> HostResult:
+        nxt = results.pop(0)
+        if isinstance(nxt, UsageError):
+            raise nxt
+        return nxt
+
+    monitor = ConfigMonitor(lint, Root())
+    verdict, alerts = monitor.check()
+    assert verdict.errors == 1 and [a.state for a in alerts] == ["firing"]
+    assert why in alerts[0].body and "error(s)" in alerts[0].title
+    assert monitor.check()[1] == []  # still unreadable: nothing repeated
+    verdict, alerts = monitor.check()
+    assert verdict.errors == 0 and [a.state for a in alerts] == ["resolved"]

@@ -207,3 +207,18 @@ def test_managed_paths() -> None:
         "etc/network/interfaces",
     ):
         assert not managed(path), path
+
+
+@pytest.mark.parametrize("name", ["history.db", "history.db-wal", "alerts.db"])
+def test_a_database_linked_out_of_the_tree_is_refused(tmp_path: Path, name: str) -> None:
+    """A link in a tree's state directory is never followed: SQLite would write its tables
+    into the file it points to (a host database)."""
+    root, state = tree(tmp_path)
+    host_db = tmp_path / "host.db"
+    host_db.write_bytes(b"")
+    (state / name).symlink_to(host_db)
+    command = ["watch", "--no-console"] if name == "alerts.db" else ["history"]
+    proc = ifguard(root, *command)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "is a symbolic link" in proc.stderr and name in proc.stderr
+    assert host_db.read_bytes() == b""

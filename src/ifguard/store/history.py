@@ -123,8 +123,11 @@ class History:
         self._clock = clock or SystemClock()
         self._busy_ms = busy_ms  # how long to wait for another writer's lock
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        from ifguard.store.record import check_database
+
+        check_database(self.path, "a history database")
         if not self.path.exists():
-            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
             os.close(fd)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")

@@ -206,6 +206,19 @@ def check_owner(path: Path, st: os.stat_result, what: str = "state") -> None:
 _TXN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
+def check_database(path: Path, what: str) -> None:
+    """An SQLite file of the state directory and its journals, where they exist, pass
+    ``check_owner``: a link (out of a ``--root`` tree, into a host database) is refused
+    before SQLite opens - and writes - what it points to."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        name = Path(f"{path}{suffix}")
+        try:
+            st = os.lstat(name)
+        except FileNotFoundError:
+            continue
+        check_owner(name, st, what)
+
+
 class StateDir:
     """The state directory of the configuration under ``root`` (the ``--root`` of this
     process): every path a record read here leads to is derived from ``root`` and this

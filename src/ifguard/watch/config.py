@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.lint.engine import HostResult
+from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 from ifguard.watch.alerts import Alert
 
@@ -45,7 +46,10 @@ class ConfigMonitor:
         self.last: HostResult | None = None  # the last lint result (for the status summary)
 
     def check(self) -> tuple[Verdict, list[Alert]]:
-        result = self.last = self.lint()
+        try:
+            result = self.last = self.lint()
+        except UsageError as exc:  # a main file past a limit (size, lines), a loop...
+            return self._unreadable(str(exc))
         diags = list(result.diagnostics)
         errors = [d for d in diags if d.severity is Severity.ERROR]
         warnings = sum(1 for d in diags if d.severity is Severity.WARNING)
@@ -77,3 +81,14 @@ class ConfigMonitor:
             )
         self.broken = broken
         return verdict, alerts
+
+    def _unreadable(self, why: str) -> tuple[Verdict, list[Alert]]:
+        """The configuration could not be read at all: an error (what it holds was not
+        checked), alerted like one, with the one line that says why; the watcher goes on."""
+        self.last = None
+        alerts: list[Alert] = []
+        if self.broken is not True:
+            title = "network configuration has 1 error(s)"
+            alerts.append(Alert(KEY, "firing", title, f"cannot be checked: {why}"))
+        self.broken = True
+        return Verdict(1, 0, {("error", "IFG201"): 1}, (), {}), alerts

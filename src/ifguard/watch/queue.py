@@ -80,6 +80,9 @@ class Queue:
             self._move_aside(exc)
 
     def _create(self) -> None:
+        from ifguard.store.record import check_database
+
+        check_database(self.path, "an alert queue")
         if not self.path.exists():
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         with self._db() as db:
