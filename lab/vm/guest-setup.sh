@@ -56,6 +56,37 @@ WantedBy=sysinit.target
 UNIT
 systemctl enable ifguard-vm-driver.service
 
+# the cluster lab (lab/vm/cluster.py, its image only: corosync installed): one image for
+# three nodes, each one's identity from the kernel command line (ifguard.node=N) written
+# before the network and corosync start; one authkey for all. Debian's sample corosync.conf
+# goes: without a node identity there is no corosync.conf and corosync does not start.
+if [ -x /usr/sbin/corosync ]; then
+    install -m 0644 "$src/cluster-interfaces" "$src/corosync.conf" /usr/local/lib/ifguard-vm/
+    install -m 0755 "$src/cluster-node.sh" /usr/local/lib/ifguard-vm/cluster-node
+    rm -f /etc/corosync/corosync.conf
+    corosync-keygen -l >/dev/null 2>&1 || corosync-keygen >/dev/null
+    cat > /etc/systemd/system/ifguard-vm-node.service <<'UNIT'
+[Unit]
+Description=ifguard VM lab: cluster node identity from the kernel command line
+DefaultDependencies=no
+After=local-fs.target
+Before=network-pre.target networking.service corosync.service ifguard-watch.service
+Wants=network-pre.target
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/lib/ifguard-vm/cluster-node
+StandardError=journal+console
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+    systemctl enable ifguard-vm-node.service
+    mkdir -p /etc/systemd/system/corosync.service.d
+    printf '[Unit]\nConditionPathExists=/etc/corosync/corosync.conf\nAfter=ifguard-vm-node.service\n' \
+        > /etc/systemd/system/corosync.service.d/ifguard-vm.conf
+fi
+
 # every path outside the volatile places, before the package: the purge test's reference
 mkdir -p /var/lib/ifguard-vm
 find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /tmp \

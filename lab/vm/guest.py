@@ -24,9 +24,9 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from lab.vm.image import Image
-from lab.vm.net import VmNet
 
 
 class GuestError(RuntimeError):
@@ -39,6 +39,16 @@ class Result:
     out: str
     err: str
     t: float  # guest clock, when the command started
+
+
+class Wiring(Protocol):
+    """Where a guest's NICs go: its taps, and the namespace qemu runs in (lab/vm/net.py,
+    lab/vm/cluster.py)."""
+
+    @property
+    def taps(self) -> tuple[str, ...]: ...
+
+    def netns_argv(self, argv: list[str]) -> list[str]: ...
 
 
 def accelerator() -> list[str]:
@@ -61,10 +71,23 @@ def missing() -> str | None:
 
 
 class Guest:
-    """qemu for ``image`` in ``net``'s switch namespace, its files under ``work``."""
+    """qemu for ``image`` in ``net``'s switch namespace, its files under ``work``. ``ident``
+    makes the NICs' MACs unique among several guests; ``append`` goes on the kernel command
+    line (a cluster node's identity)."""
 
-    def __init__(self, image: Image, net: VmNet, work: Path, memory: int = 1024) -> None:
+    def __init__(
+        self,
+        image: Image,
+        net: Wiring,
+        work: Path,
+        memory: int = 1024,
+        *,
+        ident: int = 0,
+        append: str = "",
+        cpus: int = 2,
+    ) -> None:
         self.image, self.net, self.work, self.memory = image, net, work, memory
+        self.ident, self.append, self.cpus = ident, append, cpus
         self.overlay = work / "overlay.qcow2"
         self.serial_log = work / "serial.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -97,6 +120,8 @@ class Guest:
     def argv(self) -> list[str]:
         w = self.work
         nics: list[str] = []
+        mac = f"52:54:00:12:{0x34 + self.ident:02x}"
+        append = f"root=/dev/vda rw console=ttyS0,115200 net.ifnames=1 panic=-1 {self.append}"
         for i, tap in enumerate(self.net.taps):
             nics += [
                 "-netdev",
@@ -104,15 +129,14 @@ class Guest:
                 # slots 0x12, 0x13: ens18, ens19 as on a Proxmox guest; csum=off: the
                 # userspace switch never completes a partial checksum
                 "-device",
-                f"virtio-net-pci,netdev=n{i},mac=52:54:00:12:34:{0x56 + i:02x},"
-                f"addr=0x{0x12 + i:x},csum=off",
+                f"virtio-net-pci,netdev=n{i},mac={mac}:{0x56 + i:02x},addr=0x{0x12 + i:x},csum=off",
             ]
         return [
             "qemu-system-x86_64", "-name", "ifguard-vmlab", "-machine", "pc",
-            *accelerator(), "-smp", "2", "-m", str(self.memory),
+            *accelerator(), "-smp", str(self.cpus), "-m", str(self.memory),
             "-nodefaults", "-display", "none", "-no-user-config",
             "-kernel", str(self.image.kernel), "-initrd", str(self.image.initrd),
-            "-append", "root=/dev/vda rw console=ttyS0,115200 net.ifnames=1 panic=-1",
+            "-append", append.strip(),
             "-drive", f"file={self.overlay},if=none,id=d0,format=qcow2,cache=unsafe",
             "-device", "virtio-blk-pci,drive=d0",
             "-chardev", f"socket,id=ser0,path={w}/serial.sock,server=on,wait=off,"
@@ -259,7 +283,8 @@ class Guest:
                 self._drv_buf += chunk
                 if b"\n" in self._drv_buf:  # any answer: the driver listens; sync on a new id
                     self._drv_buf = b""
-                    self.run("true", timeout=max(10.0, end - time.monotonic()))
+                    # the requests resent while it booted are answered first (a slow boot: minutes)
+                    self.run("true", timeout=max(120.0, end - time.monotonic()))
                     return time.monotonic() - self.started_at
             if self.proc is not None and self.proc.poll() is not None:
                 raise GuestError(f"qemu exited while booting ({self.proc.returncode})")

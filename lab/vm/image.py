@@ -62,8 +62,20 @@ case "$1" in prereqs) exit 0 ;; esac
 for m in virtio_pci virtio_blk ext4 crc32c_generic crc32c; do force_load "$m"; done
 """
 # the image layer is rebuilt when any of these change (this file: how it is built)
-SETUP_FILES = ("guest-setup.sh", "interfaces", "driver.py", "image.py")
+SETUP_FILES = (
+    "guest-setup.sh",
+    "interfaces",
+    "driver.py",
+    "image.py",
+    "cluster-interfaces",
+    "cluster-node.sh",
+    "corosync.conf",
+)
 DISK_SIZE = "3G"
+# the cluster lab's image (lab/vm/cluster.py): the same with Debian's corosync 3 (knet), in
+# layers of its own (cluster-base-KEY, cluster-image-KEY): the single-host image and its
+# cache stay as they are, and neither prunes the other's
+CLUSTER_EXTRA = ("corosync",)
 
 
 class ImageError(RuntimeError):
@@ -85,13 +97,18 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()[:16]
 
 
-def base_key() -> str:
-    return _digest(HARNESS_VERSION.encode(), ",".join(PACKAGES).encode(), INITRAMFS_HOOK.encode())
+def _kind(extra: tuple[str, ...]) -> str:
+    return "cluster-" if extra else ""
 
 
-def image_key(deb: Path) -> str:
+def base_key(extra: tuple[str, ...] = ()) -> str:
+    packages = ",".join(PACKAGES + extra)
+    return _digest(HARNESS_VERSION.encode(), packages.encode(), INITRAMFS_HOOK.encode())
+
+
+def image_key(deb: Path, extra: tuple[str, ...] = ()) -> str:
     return _digest(
-        base_key().encode(),
+        base_key(extra).encode(),
         hashlib.sha256(deb.read_bytes()).hexdigest().encode(),
         *((HERE / f).read_bytes() for f in SETUP_FILES),
     )
@@ -127,10 +144,10 @@ def _mirrors() -> list[str]:
     return []
 
 
-def build_base(cache: Path = CACHE, log: Path | None = None) -> Path:
+def build_base(cache: Path = CACHE, log: Path | None = None, extra: tuple[str, ...] = ()) -> Path:
     """The base root directory (built when missing). Call with the cache lock held."""
-    key = base_key()
-    layer = cache / f"base-{key}"
+    key = base_key(extra)
+    layer = cache / f"{_kind(extra)}base-{key}"
     if (layer / "done").exists():
         return layer / "root"
     shutil.rmtree(layer, ignore_errors=True)
@@ -154,7 +171,7 @@ def build_base(cache: Path = CACHE, log: Path | None = None) -> Path:
             "mmdebstrap",
             "--mode=root",
             "--variant=minbase",
-            "--include=" + ",".join(PACKAGES),
+            "--include=" + ",".join(PACKAGES + extra),
             "--essential-hook=" + essential,
             "--customize-hook=" + keep,
             "--skip=cleanup/apt/lists",
@@ -167,7 +184,7 @@ def build_base(cache: Path = CACHE, log: Path | None = None) -> Path:
     (layer / "done").write_text(f"{time.monotonic() - started:.0f} s\n")
     if log:
         log.write_text(f"base {key} built in {time.monotonic() - started:.0f} s\n")
-    _prune(cache, "base", layer.name)
+    _prune(cache, f"{_kind(extra)}base", layer.name)
     return layer / "root"
 
 
@@ -184,13 +201,14 @@ def _in_root(root: Path, script: str) -> str:
     return _run(["unshare", "--mount", "--propagation", "private", "sh", "-c", setup], script)
 
 
-def build(deb: Path, cache: Path = CACHE) -> tuple[Image, float]:
-    """The guest image for ``deb`` (built when missing) and the seconds it took (0: cached)."""
+def build(deb: Path, cache: Path = CACHE, extra: tuple[str, ...] = ()) -> tuple[Image, float]:
+    """The guest image for ``deb`` (built when missing) and the seconds it took (0: cached);
+    ``extra``: packages beyond PACKAGES (CLUSTER_EXTRA: the cluster lab's image)."""
     for tool in ("mmdebstrap", "mke2fs", "unshare", "chroot"):
         if shutil.which(tool) is None:
             raise ImageError(f"{tool} not installed (bash scripts/dev-setup.sh installs it)")
-    key = image_key(deb)
-    layer = cache / f"image-{key}"
+    key = image_key(deb, extra)
+    layer = cache / f"{_kind(extra)}image-{key}"
     image = Image(layer / "disk.img", layer / "vmlinuz", layer / "initrd.img", key)
     if (layer / "done").exists():
         return image, 0.0
@@ -198,7 +216,7 @@ def build(deb: Path, cache: Path = CACHE) -> tuple[Image, float]:
         if (layer / "done").exists():
             return image, 0.0
         started = time.monotonic()
-        base = build_base(cache)
+        base = build_base(cache, extra=extra)
         shutil.rmtree(layer, ignore_errors=True)
         layer.mkdir(parents=True)
         work = Path(tempfile.mkdtemp(prefix="root-", dir=layer))
@@ -243,5 +261,5 @@ def build(deb: Path, cache: Path = CACHE) -> tuple[Image, float]:
             shutil.rmtree(work, ignore_errors=True)
         took = time.monotonic() - started
         (layer / "done").write_text(f"{took:.0f} s\n")
-        _prune(cache, "image", layer.name)
+        _prune(cache, f"{_kind(extra)}image", layer.name)
         return image, took
