@@ -38,7 +38,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -332,6 +332,43 @@ class Node:
         )
 
 
+def veth(name: str, ns: str, peer: str, peer_ns: str) -> None:
+    """A veth pair: ``name`` in namespace ``ns``, its peer ``peer`` in ``peer_ns``."""
+    here, there = ["netns", ns], ["netns", peer_ns]
+    sh(["ip", "link", "add", name, *here, "type", "veth", "peer", "name", peer, *there])
+
+
+def admin_uplink(switch_ns: str, admin_ns: str, admin_ip: str) -> None:
+    """The routed uplink from the switch (up0, 203.0.113.1/24) to the remote admin (eth0,
+    ``admin_ip``/24, default route via up0)."""
+    veth("up0", switch_ns, "eth0", admin_ns)
+    sh(["ip", "-n", switch_ns, "addr", "add", "203.0.113.1/24", "dev", "up0"])
+    sh(["ip", "-n", switch_ns, "link", "set", "up0", "up"])
+    sh(["ip", "-n", admin_ns, "addr", "add", f"{admin_ip}/24", "dev", "eth0"])
+    sh(["ip", "-n", admin_ns, "link", "set", "eth0", "up"])
+    sh(["ip", "-n", admin_ns, "route", "add", "default", "via", "203.0.113.1"])
+
+
+def ovs_switch(
+    node: Node, members: Sequence[str], gateways: Sequence[tuple[str, int, str]]
+) -> None:
+    """In ``node``'s running Open vSwitch: bridge br0 (userspace datapath), bond po1 of
+    ``members`` (LACP active, balance-tcp, vlan_mode=native-untagged tag=1: the partner of
+    the lab host's or VM guest's bond0) and, for each (port, tag, address) of ``gateways``,
+    an internal port on that VLAN holding that address."""
+    vs = ["ovs-vsctl", "--"]
+    netdev = ["--", "set", "bridge", "br0", "datapath_type=netdev"]
+    node.run([*vs, "add-br", "br0", *netdev], check=True)
+    bond = ["lacp=active", "bond_mode=balance-tcp", "vlan_mode=native-untagged", "tag=1"]
+    node.run([*vs, "add-bond", "br0", "po1", *members, *bond], check=True)
+    for port, tag, addr in gateways:
+        internal = ["--", "set", "interface", port, "type=internal"]
+        node.run([*vs, "add-port", "br0", port, f"tag={tag}", *internal], check=True)
+        node.run(["ip", "addr", "add", addr, "dev", port], check=True)
+        node.run(["ip", "link", "set", port, "up"], check=True)
+    node.run(["ip", "link", "set", "br0", "up"], check=True)
+
+
 class Lab:
     """The incident host, its switch/gateway and a remote admin (see the module docstring)."""
 
@@ -389,75 +426,22 @@ class Lab:
                         Path("/" + d).rmdir()
 
     def _wire(self) -> None:
-        h, s, a = self.h.ns, self.s.ns, self.a.ns
+        h, s, p = self.h.ns, self.s.ns, self.p.ns
         for nic, peer in zip(self.nics, ("sw1", "sw2"), strict=True):
-            sh(
-                [
-                    "ip",
-                    "link",
-                    "add",
-                    nic,
-                    "netns",
-                    h,
-                    "type",
-                    "veth",
-                    "peer",
-                    "name",
-                    peer,
-                    "netns",
-                    s,
-                ]
-            )
-        sh(
-            [
-                "ip",
-                "link",
-                "add",
-                "up0",
-                "netns",
-                s,
-                "type",
-                "veth",
-                "peer",
-                "name",
-                "eth0",
-                "netns",
-                a,
-            ]
-        )
+            veth(nic, h, peer, s)
         # the stand-in for the kernel bond device ifupdown2 looks up (fidelity gap)
         sh(["ip", "-n", h, "tuntap", "add", "bond0", "mode", "tap"])
         for ns in (h, s):  # OVS members must not answer ARP for the namespace's addresses
             sh(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1"])
         sh(["ip", "netns", "exec", s, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
-        for dev, addr in (("up0", "203.0.113.1/24"),):
-            sh(["ip", "-n", s, "addr", "add", addr, "dev", dev])
-        for dev in ("sw1", "sw2", "up0"):
+        admin_uplink(s, self.a.ns, self.admin_ip)
+        for dev in ("sw1", "sw2"):
             sh(["ip", "-n", s, "link", "set", dev, "up"])
-        p = self.p.ns  # the cluster peer, an access port of VLAN 1001 on the switch
-        sh(
-            [
-                "ip",
-                "link",
-                "add",
-                "swp",
-                "netns",
-                s,
-                "type",
-                "veth",
-                "peer",
-                "name",
-                "eth0",
-                "netns",
-                p,
-            ]
-        )
+        # the cluster peer, an access port of VLAN 1001 on the switch
+        veth("swp", s, "eth0", p)
         sh(["ip", "-n", p, "addr", "add", f"{self.peer_ip}/24", "dev", "eth0"])
         sh(["ip", "-n", p, "link", "set", "eth0", "up"])
         sh(["ip", "-n", s, "link", "set", "swp", "up"])
-        sh(["ip", "-n", a, "addr", "add", f"{self.admin_ip}/24", "dev", "eth0"])
-        sh(["ip", "-n", a, "link", "set", "eth0", "up"])
-        sh(["ip", "-n", a, "route", "add", "default", "via", "203.0.113.1"])
 
     def _host_files(self) -> None:
         root = self.h.root
@@ -515,47 +499,11 @@ class Lab:
         )
 
     def _switch(self) -> None:
-        vs = ["ovs-vsctl", "--"]
-        self.switch(
-            [*vs, "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev"], check=True
+        ovs_switch(
+            self.s,
+            ("sw1", "sw2"),
+            (("gw1", 1, "192.0.2.1/24"), ("gw1001", 1001, "198.51.100.1/24")),
         )
-        self.switch(
-            [
-                *vs,
-                "add-bond",
-                "br0",
-                "po1",
-                "sw1",
-                "sw2",
-                "lacp=active",
-                "bond_mode=balance-tcp",
-                "vlan_mode=native-untagged",
-                "tag=1",
-            ],
-            check=True,
-        )
-        for port, tag, addr in (
-            ("gw1", "1", "192.0.2.1/24"),
-            ("gw1001", "1001", "198.51.100.1/24"),
-        ):
-            self.switch(
-                [
-                    *vs,
-                    "add-port",
-                    "br0",
-                    port,
-                    f"tag={tag}",
-                    "--",
-                    "set",
-                    "interface",
-                    port,
-                    "type=internal",
-                ],
-                check=True,
-            )
-            self.switch(["ip", "addr", "add", addr, "dev", port], check=True)
-            self.switch(["ip", "link", "set", port, "up"], check=True)
-        self.switch(["ip", "link", "set", "br0", "up"], check=True)
 
     # --- running things -------------------------------------------------------------------
     def host(

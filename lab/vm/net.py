@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lab.ifguard_lab import SWITCH_DIRS, Node, sh
+from lab.ifguard_lab import SWITCH_DIRS, Node, admin_uplink, ovs_switch, sh
 
 HERE = Path(__file__).resolve().parent
 GUEST_MGMT = "192.0.2.10"
@@ -56,61 +56,9 @@ class VmNet:
         for tap in self.taps:
             sh(["ip", "-n", s, "tuntap", "add", tap, "mode", "tap"])
             sh(["ip", "-n", s, "link", "set", tap, "up"])
-        sh(
-            [
-                "ip",
-                "link",
-                "add",
-                "up0",
-                "netns",
-                s,
-                "type",
-                "veth",
-                "peer",
-                "name",
-                "eth0",
-                "netns",
-                a,
-            ]
-        )
-        sh(["ip", "-n", s, "addr", "add", "203.0.113.1/24", "dev", "up0"])
-        sh(["ip", "-n", s, "link", "set", "up0", "up"])
-        sh(["ip", "-n", a, "addr", "add", f"{ADMIN}/24", "dev", "eth0"])
-        sh(["ip", "-n", a, "link", "set", "eth0", "up"])
-        sh(["ip", "-n", a, "route", "add", "default", "via", "203.0.113.1"])
+        admin_uplink(s, a, ADMIN)
         self.s.start_ovs()
-        vs = ["ovs-vsctl", "--"]
-        self.switch([*vs, "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev"])
-        self.switch(
-            [
-                *vs,
-                "add-bond",
-                "br0",
-                "po1",
-                *self.taps,
-                "lacp=active",
-                "bond_mode=balance-tcp",
-                "vlan_mode=native-untagged",
-                "tag=1",
-            ]
-        )
-        self.switch(
-            [
-                *vs,
-                "add-port",
-                "br0",
-                "gw1",
-                "tag=1",
-                "--",
-                "set",
-                "interface",
-                "gw1",
-                "type=internal",
-            ]
-        )
-        self.switch(["ip", "addr", "add", f"{GATEWAY}/24", "dev", "gw1"])
-        self.switch(["ip", "link", "set", "gw1", "up"])
-        self.switch(["ip", "link", "set", "br0", "up"])
+        ovs_switch(self.s, self.taps, (("gw1", 1, f"{GATEWAY}/24"),))
         self.alerts.write_text("")
         self._receiver = subprocess.Popen(
             self.a.argv(
