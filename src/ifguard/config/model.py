@@ -74,6 +74,9 @@ class Interface(NamedTuple):
         return [w for v in self.get_all(name) for w in v.split()]
 
 
+AUTO_KEYWORDS = ("auto", "allow-auto")  # both bring their interfaces up at boot
+
+
 class Statement(NamedTuple):
     """A top-level ``auto``/``allow-*``/``source``/... line."""
 
@@ -147,7 +150,7 @@ def build(documents: Iterable[Document]) -> Config:
     auto: set[str] = set()
     allow: dict[str, set[str]] = {}
     for st in statements:
-        if st.keyword in ("auto", "allow-auto"):
+        if st.keyword in AUTO_KEYWORDS:
             auto.update(st.arguments)
         elif st.keyword.startswith("allow-"):
             allow.setdefault(st.keyword[6:], set()).update(st.arguments)

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from ifguard.config.diagnostic import Span
 from ifguard.config.dialect import Dialect, detect
 from ifguard.config.parse import Document, Kind, Line, parse
 from ifguard.system.errors import UsageError
@@ -124,6 +125,10 @@ class SourceIssue(NamedTuple):
     line: Line
     target: str
     detail: str = ""
+
+    @property
+    def span(self) -> Span:
+        return self.document.line_span(self.line)
 
 
 class Loaded:

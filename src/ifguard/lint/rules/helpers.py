@@ -13,7 +13,7 @@ from ifguard.config.address import netmask_prefix, parse_address
 from ifguard.config.boot import Graph
 from ifguard.config.bootpath import BootPath, boot_path, roots
 from ifguard.config.lazyre import lazy
-from ifguard.config.model import Attribute, Interface
+from ifguard.config.model import AUTO_KEYWORDS, Attribute, Interface, Statement
 from ifguard.config.parse import STANZA_KEYWORDS, STATEMENT_KEYWORDS, Document, Kind, Line
 from ifguard.config.topology import ovs_type
 from ifguard.lint.classify import Verdict, verdicts
@@ -182,6 +182,11 @@ def keyword_typo(line: Line) -> str | None:
     if guess in STANZA_KEYWORDS:
         return guess if len(words) == 2 or words[2] in _FAMILIES else None
     return guess
+
+
+def auto_lines(ctx: Context) -> Iterator[Statement]:
+    """The `auto` and `allow-auto` lines (both bring their interfaces up at boot), in order."""
+    return (st for st in ctx.config.statements if st.keyword in AUTO_KEYWORDS)
 
 
 def ovs_stanzas(ctx: Context) -> list[Interface]:

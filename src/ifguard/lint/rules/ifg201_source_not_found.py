@@ -37,7 +37,7 @@ def source_not_found(ctx: Context) -> Iterator[Finding]:
         if issue.kind == "quoted":
             named = int(issue.detail or 0)
             yield Finding(
-                issue.document.line_span(issue.line),
+                issue.span,
                 f"`source {issue.target}`: ifupdown2 does not remove quotes, so it reads "
                 + (
                     f"nothing, not the {named} file(s) the path names without them"
@@ -49,12 +49,12 @@ def source_not_found(ctx: Context) -> Iterator[Finding]:
             )
         elif issue.kind == "missing":
             yield Finding(
-                issue.document.line_span(issue.line),
+                issue.span,
                 f"`{issue.line.keyword} {issue.target}`: does not exist",
             )
         elif issue.kind == "unreadable":
             yield Finding(
-                issue.document.line_span(issue.line),
+                issue.span,
                 f"`{issue.line.keyword} {issue.target}`: cannot be read "
                 f"({issue.detail or 'unknown error'}); its configuration was not checked",
                 severity=Severity.ERROR,

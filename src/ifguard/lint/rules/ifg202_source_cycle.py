@@ -31,11 +31,11 @@ def source_cycle(ctx: Context) -> Iterator[Finding]:
     for issue in ctx.loaded.issues:
         if issue.kind == "cycle":
             yield Finding(
-                issue.document.line_span(issue.line),
+                issue.span,
                 f"`source` includes {issue.target}, which is already being read (include cycle)",
             )
         elif issue.kind == "depth":
             yield Finding(
-                issue.document.line_span(issue.line),
+                issue.span,
                 f"include chain deeper than 32 files at {issue.target}",
             )

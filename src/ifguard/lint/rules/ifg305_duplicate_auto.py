@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ifguard.config.diagnostic import Edit, Fix, Severity
 from ifguard.lint.rules.base import Context, Finding, rule
+from ifguard.lint.rules.helpers import auto_lines
 
 
 @rule("IFG305", "duplicate-auto", Severity.WARNING, fixable=True)
@@ -31,9 +32,7 @@ def duplicate_auto(ctx: Context) -> Iterator[Finding]:
     ```
     """
     seen: set[str] = set()
-    for st in ctx.config.statements:
-        if st.keyword not in ("auto", "allow-auto"):
-            continue
+    for st in auto_lines(ctx):
         names = list(st.arguments)
         fresh: list[str] = []
         dups: list[str] = []

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ifguard.config.diagnostic import Severity
 from ifguard.config.parse import Kind
 from ifguard.lint.rules.base import Context, Finding, rule
+from ifguard.lint.rules.helpers import auto_lines
 
 
 @rule("IFG309", "auto-without-stanza", Severity.WARNING)
@@ -37,9 +38,7 @@ def auto_without_stanza(ctx: Context) -> Iterator[Finding]:
     )
     if templated or ctx.loaded.issues:  # stanzas may come from templates or missing files
         return
-    for st in ctx.config.statements:
-        if st.keyword not in ("auto", "allow-auto"):
-            continue
+    for st in auto_lines(ctx):
         for name in st.arguments:
             if name not in defined and name != "all" and not any(c in name for c in "[]*$%"):
                 yield Finding(st.span, f"`auto {name}`: no `iface {name}` stanza")
