@@ -8,7 +8,6 @@ its own (``ifguard.config.source.host_configurations``) and reported together.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -17,13 +16,12 @@ from ifguard.config import dialect as dialects
 from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.config.lazyre import lazy
 from ifguard.config.model import Config, build
-from ifguard.config.parse import Document, Kind
+from ifguard.config.parse import Document
 from ifguard.config.source import CONFIGURATIONS, Loaded, host_configurations, load
 from ifguard.lint.rules import RULES, Context, Rule
 from ifguard.lint.settings import Settings, load_system_settings
+from ifguard.lint.suppress import Suppressions
 from ifguard.system.root import Root
-
-_SUPPRESS = lazy(r"#\s*ifguard:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?", re.I)
 
 
 class Result(NamedTuple):
@@ -53,59 +51,6 @@ def host_settings(root: Root) -> Settings:
     absent): what apply's gate and the watcher use. Never ./pyproject.toml: a guard's verdict
     does not depend on the directory it was started from."""
     return load_system_settings(root)
-
-
-class Suppressions:
-    """``# ifguard: ignore[CODES]`` covers the next configuration line; ``ignore-file`` all."""
-
-    def __init__(self, docs: Sequence[Document]) -> None:
-        self._lines: dict[tuple[str, int], frozenset[str] | None] = {}
-        self._files: dict[str, frozenset[str] | None] = {}
-        for doc in docs:
-            if "ifguard" in doc.text or _SUPPRESS.search(doc.text):  # (any case)
-                self._scan(doc)
-
-    def _scan(self, doc: Document) -> None:
-        pending: list[frozenset[str] | None] = []
-        for line in doc.lines:
-            if line.kind is Kind.COMMENT:
-                match = _SUPPRESS.search(line.raw)
-                if match:
-                    codes = (
-                        frozenset(c.strip().lower() for c in match.group(2).split(",") if c.strip())
-                        if match.group(2)
-                        else None
-                    )
-                    if match.group(1).lower() == "ignore-file":
-                        self._files[doc.path] = _union(
-                            self._files.get(doc.path, frozenset()), codes
-                        )
-                    else:
-                        pending.append(codes)
-                continue
-            if line.kind is Kind.BLANK or not pending:
-                continue
-            merged: frozenset[str] | None = frozenset()
-            for codes in pending:
-                merged = _union(merged, codes)
-            for n in range(line.physical_lines):
-                self._lines[(doc.path, line.lineno + n)] = merged
-            pending = []
-
-    def covers(self, diag: Diagnostic) -> bool:
-        for codes in (
-            self._files.get(diag.path, frozenset()),
-            self._lines.get((diag.path, diag.line), frozenset()),
-        ):
-            if codes is None:
-                return True
-            if codes and (diag.code.lower() in codes or diag.name in codes):  # any case
-                return True
-        return False
-
-
-def _union(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    return None if a is None or b is None else a | b
 
 
 _LONG_WORD = lazy(r"\S{81,}")
