@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -21,6 +22,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 E2E = REPO / "tests" / "e2e"
+
+
+@pytest.fixture
+def public_tmp() -> Iterator[Path]:
+    """A directory an unprivileged user can enter (pytest's tmp_path is private to root)."""
+    path = Path(tempfile.mkdtemp(prefix="ifguard-public-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import struct
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -216,20 +214,12 @@ def test_a_245_character_name(tmp_path: Path) -> None:
     _intact(f, FIXABLE)
 
 
-@pytest.fixture
-def public_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="ifguard-fix-", dir="/tmp"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path)
-
-
 @pytest.mark.slow
-def test_no_write_permission_on_the_directory(public_dir: Path) -> None:
+def test_no_write_permission_on_the_directory(public_tmp: Path) -> None:
     """As an unprivileged user who may write the file but not its directory."""
     if os.geteuid() != 0 or not Path("/usr/bin/python3").exists():
         pytest.skip("needs root (to drop to nobody) and the system python3")
-    d = public_dir / "net"
+    d = public_tmp / "net"
     d.mkdir(mode=0o755)
     f = d / "interfaces"
     f.write_text(FIXABLE)

@@ -4,11 +4,8 @@ characters on the terminal, any stdout encoding."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,15 +105,6 @@ def test_a_file_over_the_limit_is_refused_and_at_the_limit_is_read(tmp_path: Pat
     src.write_text(f"{LO}source {big}\n")
     proc = run("lint", str(src), timeout=60)
     assert proc.returncode == 1 and b"larger than 16 MiB" in proc.stdout
-
-
-@pytest.fixture
-def public_tmp() -> Iterator[Path]:
-    """A directory an unprivileged user can enter (pytest's tmp_path is private to root)."""
-    path = Path(tempfile.mkdtemp(prefix="ifguard-hostile-", dir="/tmp"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path)
 
 
 @pytest.mark.slow

@@ -40,6 +40,19 @@ def history(root: Path) -> History:
     return History(root / "var/lib/ifguard/history.db")
 
 
+def apply_until_applied(root: Path, cand: Path, *extra: str) -> subprocess.Popen[str]:
+    """``ifguard apply`` as a process, returned once it printed "change applied" (it now waits
+    for a confirmation) or closed its output."""
+    proc = subprocess.Popen(
+        apply_argv(root, cand, *extra), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "change applied" in line:
+            break
+    return proc
+
+
 @pytest.mark.slow
 def test_lint_failing_candidate_is_refused_and_nothing_changes(tmp_path: Path) -> None:
     root = make_root(tmp_path)
@@ -93,16 +106,7 @@ def test_pending_proxmox_file_is_applied_and_confirmed_elsewhere(tmp_path: Path)
 def test_unconfirmed_change_is_rolled_back_after_sigkill(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
-    proc = subprocess.Popen(
-        apply_argv(root, cand, "--timeout", "2"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if "change applied" in line:
-            break
+    proc = apply_until_applied(root, cand, "--timeout", "2")
     assert (root / MAIN).read_bytes() == cand.read_bytes()
     proc.kill()
     proc.wait()
@@ -270,17 +274,9 @@ def test_unattended_auto_confirm_trusts_the_probes_on_the_management_path(tmp_pa
 def test_ctrl_c_while_waiting_rolls_back_now(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cand = candidate(tmp_path, *OFF_PATH)
-    proc = subprocess.Popen(
-        apply_argv(root, cand, "--timeout", "300"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if "change applied" in line:
-            break
+    proc = apply_until_applied(root, cand, "--timeout", "300")
     proc.send_signal(signal.SIGINT)
+    assert proc.stdout is not None
     rest = proc.stdout.read()
     assert proc.wait(30) == 1 and "interrupted: rolling back now" in rest
     assert (root / MAIN).read_bytes() == CLEAN.read_bytes()
