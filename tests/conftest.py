@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +32,22 @@ def public_tmp() -> Iterator[Path]:
     path.chmod(0o755)
     yield path
     shutil.rmtree(path)
+
+
+def ifguard_as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
+    """``ifguard ARGS`` from this tree's sources, run by the system python3 as nobody (uid and
+    gid 65534, no other groups) from /: what an unprivileged user gets. Needs root."""
+    return subprocess.run(
+        ["/usr/bin/python3", "-m", "ifguard", *args],
+        capture_output=True,
+        text=True,
+        user=65534,
+        group=65534,
+        extra_groups=[],
+        cwd="/",
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")},
+        check=False,
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

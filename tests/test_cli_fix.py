@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import ifguard_as_nobody
 from tests.test_cli import ifguard
 
 LO = "auto lo\niface lo inet loopback\n"
@@ -224,17 +224,7 @@ def test_no_write_permission_on_the_directory(public_tmp: Path) -> None:
     f = d / "interfaces"
     f.write_text(FIXABLE)
     f.chmod(0o666)
-    proc = subprocess.run(
-        ["/usr/bin/python3", "-m", "ifguard", "lint", "--fix", str(f)],
-        capture_output=True,
-        text=True,
-        user=65534,
-        group=65534,
-        extra_groups=[],
-        cwd="/",
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")},
-        check=False,
-    )
+    proc = ifguard_as_nobody("lint", "--fix", str(f))
     _one_line_2(proc, "Permission denied")
     _intact(f, FIXABLE)
     assert _listing(d) == ["interfaces"]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ifguard.system.readfile import MAX_BYTES
-from tests.conftest import REPO
+from tests.conftest import ifguard_as_nobody
 from tests.test_cli import CLEAN, INCIDENT, assert_usage_error, ifguard
 
 LO = "auto lo\niface lo inet loopback\n"
@@ -120,17 +120,7 @@ def test_unreadable_sourced_file_is_an_error_not_a_pass(public_tmp: Path) -> Non
     main = tmp_path / "interfaces"
     main.write_text(f"{LO}source {target}\n")
     main.chmod(0o644)
-    proc = subprocess.run(
-        ["/usr/bin/python3", "-m", "ifguard", "lint", str(main)],
-        capture_output=True,
-        text=True,
-        user=65534,
-        group=65534,
-        extra_groups=[],
-        cwd="/",
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")},
-        check=False,
-    )
+    proc = ifguard_as_nobody("lint", str(main))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "IFG201 error" in proc.stdout and "Permission denied" in proc.stdout, proc.stdout
 
