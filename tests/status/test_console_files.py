@@ -19,6 +19,7 @@ from ifguard.status.summary import Facts, Probe
 from ifguard.system.root import Root
 from tests.conftest import require_tool
 from tests.fakes import FakeRunner
+from tests.status.agetty import agetty_shows
 
 IFGUARD = str(Path(sys.executable).with_name("ifguard"))
 BROKEN = Facts(probes=(Probe("gateway 192.0.2.1 reachable", "fail", "no ARP or ICMP reply"),))
@@ -61,8 +62,6 @@ def test_motd_script_prints_the_published_summary(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_agetty_follows_the_issue_link_and_ignores_it_dangling(tmp_path: Path) -> None:
-    agetty = require_tool("agetty", "util-linux")
-    script = require_tool("script", "bsdutils")
     root = Root(tmp_path / "root")
     Console(root, FakeRunner()).publish(BROKEN)
     issue_d = tmp_path / "issue.d"
@@ -70,16 +69,6 @@ def test_agetty_follows_the_issue_link_and_ignores_it_dangling(tmp_path: Path) -
     # as installed, but pointing into this test's tree instead of the host's /run/ifguard
     os.symlink(root.path(ISSUE), issue_d / "ifguard.issue")
     os.symlink(tmp_path / "missing" / "issue", issue_d / "other.issue")
-
-    def shown() -> str:
-        return subprocess.run(
-            [script, "-qc", f"{agetty} --show-issue --issue-file {issue_d}", "/dev/null"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        ).stdout.replace("\r\n", "\n")
-
-    assert shown().strip("\n") == root.path(TEXT).read_text().strip("\n")
+    assert agetty_shows(issue_d).strip("\n") == root.path(TEXT).read_text().strip("\n")
     (issue_d / "ifguard.issue").unlink()
-    assert shown().strip() == ""  # only the dangling link is left: nothing, no error
+    assert agetty_shows(issue_d).strip() == ""  # only the dangling link is left: nothing, no error

@@ -3,7 +3,6 @@ hostile text, and what agetty really shows of the issue file."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,8 @@ from ifguard.status.summary import (
     summary_from_dict,
 )
 from ifguard.system.root import Root
-from tests.conftest import REPO, require_tool
+from tests.conftest import REPO
+from tests.status.agetty import agetty_shows
 
 CLEAN = (REPO / "examples" / "proxmox-ovs.interfaces").read_text()
 JUNK = (
@@ -192,19 +192,11 @@ def test_round_trip_through_json() -> None:
 def test_agetty_shows_exactly_the_text(tmp_path: Path, level: str) -> None:
     """The real agetty (--show-issue, in a pseudo-terminal) expands the issue file: backslash
     escapes must come out as typed, nothing else may be interpreted."""
-    agetty = require_tool("agetty", "util-linux")
-    script = require_tool("script", "bsdutils")
     probes = HEALTHY if level == OK else (Probe("target x", "fail", r"C:\new \e \\ \n \l \4 end"),)
     s = build(Facts(probes=probes), T0)
     issue = tmp_path / "ifguard.issue"
     issue.write_text(render_issue(s))
-    shown = subprocess.run(
-        [script, "-qc", f"{agetty} --show-issue --issue-file {issue}", "/dev/null"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    ).stdout.replace("\r\n", "\n")
+    shown = agetty_shows(issue)
     expected = render_text(s)
     assert shown.strip("\n") == expected.strip("\n")
 
