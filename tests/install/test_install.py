@@ -14,6 +14,7 @@ import pytest
 from ifguard import install as templates
 from ifguard.install import files as F
 from ifguard.install import ops
+from ifguard.install.uninstall import uninstall
 from ifguard.system.errors import UsageError
 from ifguard.system.paths import STATE_DIR
 from ifguard.system.root import Root
@@ -84,7 +85,7 @@ def do_uninstall(
     root: Path, runner: FakeInvoker | None = None, manage_systemd: bool = False
 ) -> tuple[int, list[str]]:
     lines: list[str] = []
-    rc = ops.uninstall(
+    rc = uninstall(
         Root(root), runner or FakeInvoker(), manage_systemd=manage_systemd, out=lines.append
     )
     return rc, lines
@@ -301,7 +302,7 @@ def test_dpkg_divert_for_real(tmp_path: Path) -> None:
     manifest = F.Manifest.load(Root(root))
     assert manifest is not None and manifest.diversion is not None
     assert manifest.diversion["method"] == "dpkg-divert"
-    assert ops.uninstall(Root(root), ops.invoke, manage_systemd=False) == 0
+    assert uninstall(Root(root), ops.invoke, manage_systemd=False) == 0
     assert (root / "var/lib/dpkg/diversions").read_text() == ""
     after = {k: v for k, v in snapshot(root).items() if not k.startswith("var/lib/dpkg/")}
     assert after == before

@@ -31,12 +31,13 @@ def run(args: argparse.Namespace) -> int:
 
     from ifguard.commands.common import root_of
     from ifguard.install import ops
+    from ifguard.install.uninstall import uninstall
     from ifguard.system.errors import UsageError
     from ifguard.system.process import systemd_is_pid1
 
     root = root_of(args)
     try:
-        return ops.uninstall(
+        return uninstall(
             root, ops.invoke, manage_systemd=root.prefix == Path("/") and systemd_is_pid1()
         )
     except OSError as exc:

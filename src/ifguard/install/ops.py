@@ -1,5 +1,5 @@
-"""``ifguard install`` / ``ifguard uninstall``: write the units, drop-in, apt hook and ifreload
-wrapper under a root, record them in the manifest, and take exactly those away again.
+"""``ifguard install``: write the units, drop-in, apt hook and ifreload wrapper under a root
+and record them in the manifest (``ifguard.install.uninstall`` takes exactly those away again).
 
 External commands (systemctl, dpkg-divert) go through an ``Invoker`` so tests never run them.
 Unlike the system ``Runner`` (which captures output), an invoker lets the command speak to the
@@ -8,7 +8,6 @@ admin's terminal: systemctl's and dpkg-divert's own messages are what the admin 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -69,7 +68,7 @@ def check_protect_home(ifguard: str) -> None:
                 )
 
 
-def _divert_argv(root: Root, remove: bool) -> list[str] | None:
+def divert_argv(root: Root, remove: bool) -> list[str] | None:
     """dpkg-divert for this root, or None when only a manual rename can work (no dpkg-divert,
     or a non-/ root without a dpkg database)."""
     if shutil.which("dpkg-divert") is None:
@@ -102,7 +101,7 @@ def _check_divertable(root: Root) -> None:
 
 
 def _divert(root: Root, invoker: Invoker) -> dict[str, str]:
-    argv = _divert_argv(root, remove=False)
+    argv = divert_argv(root, remove=False)
     if argv is None:
         os.rename(root.entry(F.IFRELOAD), root.entry(F.IFRELOAD_ORIG))
         method = "rename"
@@ -113,7 +112,7 @@ def _divert(root: Root, invoker: Invoker) -> dict[str, str]:
     return {"path": F.IFRELOAD, "divert": F.IFRELOAD_ORIG, "method": method}
 
 
-def _save(root: Root, manifest: F.Manifest) -> None:
+def save_manifest(root: Root, manifest: F.Manifest) -> None:
     path, data = root.path(F.MANIFEST), manifest.to_json()
     if not path.is_file() or path.read_bytes() != data:
         atomic_write(path, data, mode=0o600)
@@ -167,7 +166,7 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
         )
     if opts.dry_run:
         if new_diversion:
-            argv = _divert_argv(root, remove=False)
+            argv = divert_argv(root, remove=False)
             out(
                 f"would divert {F.IFRELOAD} to {F.IFRELOAD_ORIG} ("
                 + (" ".join(argv) if argv else "rename")
@@ -182,14 +181,14 @@ def install(opts: Options, invoker: Invoker, out: Out = print) -> int:
         return 0
     _make_dirs(root, [STATE_DIR, *sorted({str(Path(f.path).parent) for f in rendered})], manifest)
     manifest.ifguard = opts.ifguard
-    _save(root, manifest)
+    save_manifest(root, manifest)
     if new_diversion:
         manifest.diversion = _divert(root, invoker)
-        _save(root, manifest)
+        save_manifest(root, manifest)
         out(f"diverted {F.IFRELOAD} to {F.IFRELOAD_ORIG} ({manifest.diversion['method']})")
     for f, _ in statuses:
         manifest.files[f.path] = F.sha256(f.data)
-    _save(root, manifest)  # before writing: a crash leaves nothing unrecorded
+    save_manifest(root, manifest)  # before writing: a crash leaves nothing unrecorded
     for f, status in statuses:
         if status != "unchanged":
             _write(root.entry(f.path), f)
@@ -229,7 +228,7 @@ def _remove_stale(root: Root, manifest: F.Manifest, stale: list[str], out: Out) 
             continue
         real.unlink(missing_ok=True)
         del manifest.files[path]
-        _save(root, manifest)
+        save_manifest(root, manifest)
         out(f"removed {path}")
 
 
@@ -249,69 +248,3 @@ def _systemd_advice(opts: Options, out: Out) -> None:
             "systemd not managed here (--root is not / or systemd is not running); "
             f"on the host run: systemctl daemon-reload && systemctl enable --now {units}"
         )
-
-
-def uninstall(root: Root, invoker: Invoker, *, manage_systemd: bool, out: Out = print) -> int:
-    manifest = F.Manifest.load(root)
-    if manifest is None:
-        out("nothing to uninstall")
-        return 0
-    own_units = [u for u in F.UNITS if f"{F.UNIT_DIR}/{u}" in manifest.files]
-    if manage_systemd and own_units:  # the package's units are the package's business
-        invoker(["systemctl", "disable", "--now", *own_units])
-    left: dict[str, str] = {}
-    for path, digest in sorted(manifest.files.items()):
-        real = root.entry(path)
-        now = F.current(real)
-        if now is None:
-            out(f"already gone {path}")
-        elif F.sha256(now) == digest:
-            real.unlink()
-            out(f"removed {path}")
-        else:
-            left[path] = digest
-            out(f"warning: {path} was changed after ifguard installed it; left in place")
-    diversion = manifest.diversion
-    if diversion is not None:
-        if F.IFRELOAD in left:
-            out(f"warning: diversion of {F.IFRELOAD} kept (the wrapper was left in place)")
-        else:
-            _undivert(root, diversion, invoker, out)
-            diversion = None
-    if diversion is not None:
-        _save(
-            root,
-            F.Manifest(
-                files={F.IFRELOAD: left[F.IFRELOAD]},
-                dirs=manifest.dirs,
-                diversion=diversion,
-                ifguard=manifest.ifguard,
-            ),
-        )
-    else:
-        root.entry(F.MANIFEST).unlink()
-    for d in reversed(manifest.dirs):
-        # not empty (other files, or something left in place) or already gone: keep it
-        with contextlib.suppress(OSError):
-            root.entry(d).rmdir()
-    if manage_systemd:
-        invoker(["systemctl", "daemon-reload"])
-    return 1 if left else 0
-
-
-def _undivert(root: Root, diversion: dict[str, str], invoker: Invoker, out: Out) -> None:
-    real, orig = root.entry(F.IFRELOAD), root.entry(F.IFRELOAD_ORIG)
-    if diversion.get("method") == "dpkg-divert":
-        argv = _divert_argv(root, remove=True)
-        if argv is None or invoker(argv) != 0:
-            raise UsageError(
-                f"could not remove the diversion of {F.IFRELOAD}"
-                + (f" (`{' '.join(argv)}` failed)" if argv else " (dpkg-divert not found)")
-                + "; see docs/install.md"
-            )
-    elif orig.exists() and not real.exists():
-        os.rename(orig, real)
-    else:
-        out(f"warning: {F.IFRELOAD_ORIG} missing or {F.IFRELOAD} present; nothing renamed")
-        return
-    out(f"restored {F.IFRELOAD}")
