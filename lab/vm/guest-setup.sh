@@ -29,6 +29,29 @@ echo 'root:ifguard' | chpasswd
 install -m 0644 "$src/interfaces" /etc/network/interfaces
 mkdir -p /etc/network/interfaces.d
 
+# Proxmox VE's boot-time commit of the network configuration, with the same unit name,
+# ordering and effect as pve-manager's pvenetcommit.service: early at boot (no default
+# dependencies, after local-fs, before sysinit.target and so before networking) it removes
+# the Open vSwitch database (OVS is rebuilt from the file) and moves a pending
+# /etc/network/interfaces.new written by the GUI over /etc/network/interfaces
+cat > /etc/systemd/system/pvenetcommit.service <<'UNIT'
+[Unit]
+Description=ifguard VM lab: Proxmox VE's commit of pending network changes at boot
+DefaultDependencies=no
+After=local-fs.target
+Before=sysinit.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStartPre=-/bin/rm -f /etc/openvswitch/conf.db
+ExecStart=/bin/sh -c 'test ! -f /etc/network/interfaces.new || mv -f /etc/network/interfaces.new /etc/network/interfaces'
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+systemctl enable pvenetcommit.service
+
 # nothing periodic that the tests did not start
 for t in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer; do
     ln -sf /dev/null "/etc/systemd/system/$t"

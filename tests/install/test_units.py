@@ -88,3 +88,20 @@ def test_dropin_verification_can_fail(tmp_path: Path) -> None:
     dropin.write_text(dropin.read_text().replace(IFGUARD, "/nonexistent/ifguard"))
     done = _verify_networking(tmp_path, lib)
     assert done.returncode != 0 and "/nonexistent/ifguard" in done.stderr, done.stderr
+
+
+def test_the_boot_unit_starts_only_when_a_transaction_is_open() -> None:
+    """ifguard-boot.service is on the boot's critical path (before networking): its
+    condition is the very file an open transaction keeps, so other boots start no Python."""
+    from ifguard.store.record import PENDING
+    from ifguard.system.paths import STATE_DIR
+
+    text = files.unit_text("ifguard-boot.service", "/usr/bin/ifguard")
+    assert f"ConditionPathExists={STATE_DIR}/{PENDING}\n" in text
+    assert "After=local-fs.target pvenetcommit.service\n" in text
+
+
+def test_the_status_unit_restores_a_cut_before_it_publishes() -> None:
+    text = files.unit_text("ifguard-status.service", "/usr/bin/ifguard")
+    pre = text.index("ExecStartPre=-+/usr/bin/ifguard rollback --after-boot")
+    assert pre < text.index("ExecStart=/usr/bin/ifguard status --update")

@@ -3,6 +3,7 @@ hostile text, and what agetty really shows of the issue file."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -262,6 +263,7 @@ def test_every_advised_command_parses_as_printed(tmp_path: Path) -> None:
     summaries = [
         build(Facts(config=config, probes=HEALTHY, bonds=BOTH_UP, version=7, known_good=3), T0),
         build(Facts(probes=GATEWAY_FAILS, known_good=3, version=3, boot=(CUT,)), T0),
+        build(RESTORED, T0),
     ]
     commands = [
         c.strip(" ()")
@@ -270,8 +272,62 @@ def test_every_advised_command_parses_as_printed(tmp_path: Path) -> None:
         for c in re.split(r"&&|;|, then|\|", line)
         if c.strip(" ()").startswith("ifguard ")
     ]
-    assert len(commands) >= 4, commands
+    assert len(commands) >= 5, commands
     for command in commands:
         argv = shlex.split(command)[1:]
         args = build_parser(argv[0]).parse_args(argv)
         assert args.command == argv[0], command
+
+
+RESTORED = Facts(
+    probes=HEALTHY,
+    bonds=BOTH_UP,
+    version=5,
+    known_good=5,
+    boot_cut=7,
+    boot_file="/etc/network/interfaces (moved in from interfaces.new at boot)",
+    boot_restored=5,
+    boot_restored_at=T0,
+)
+
+
+def test_a_restore_at_boot_is_told_on_the_ok_console() -> None:
+    """The network is OK again because the boot check undid a change: the console says
+    which file, which version it restored and the command to see the change."""
+    s = build(RESTORED, T0)
+    assert s.level == "ok"
+    text = render_text(s)
+    flat = " ".join(text.split())
+    assert text.startswith("ifguard: network OK since ")
+    assert (
+        "ifguard did: at boot (" in flat
+        and "/etc/network/interfaces (moved in from interfaces.new at boot) (version 7) left "
+        "the host cut off: RESTORED the known-good version 5"
+        in flat
+    ), text
+    assert "ifguard diff 5 7" in flat and "ifguard apply FILE" in flat, text
+    check_budget(text)
+    assert summary_from_dict(s.to_dict()) == s
+
+
+def test_without_a_restore_at_boot_ok_stays_one_line() -> None:
+    text = render_text(build(replace(RESTORED, boot_restored=None, boot_cut=None), T0))
+    assert text.count("\n") == 1
+
+
+def test_collect_tells_the_restore_at_boot_while_its_version_is_on_disk(tmp_path: Path) -> None:
+    from ifguard.store.history import History
+
+    h = History(tmp_path / "history.db")
+    good = h.record_version({"/etc/network/interfaces": b"a"}, source="watch", errors=0, warnings=0)
+    cut = h.record_version({"/etc/network/interfaces": b"b"}, source="boot", errors=0, warnings=0)
+    detail = {"file": "/etc/network/interfaces", "from_pending": False, "booted": cut}
+    h.record_event("boot-restored", {**detail, "restored": good, "kept": True}, version_id=cut)
+    now = __import__("time").time()
+    shown = collect.facts(None, Root(tmp_path), history=h, version=good, now=now)
+    assert (shown.boot_restored, shown.boot_cut) == (good, cut)
+    assert shown.boot_file == "/etc/network/interfaces"
+    # the admin has moved on (another version on disk), or it is old news: not shown
+    assert collect.facts(None, Root(tmp_path), history=h, version=cut, now=now).boot_cut is None
+    later = collect.facts(None, Root(tmp_path), history=h, version=good, now=now + 2 * 86400)
+    assert later.boot_restored is None

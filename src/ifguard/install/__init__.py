@@ -68,7 +68,13 @@ Documentation={man}https://github.com/ifguard/ifguard/blob/main/docs/apply.md
 DefaultDependencies=no
 Before=networking.service network-pre.target
 Wants=network-pre.target
-After=local-fs.target
+# after Proxmox's pvenetcommit.service has moved a pending interfaces.new into place: the
+# files of an interrupted transaction have the last word
+After=local-fs.target pvenetcommit.service
+
+# only when a transaction is open: on every other boot not even Python starts (seconds on
+# the boot's critical path, before networking)
+ConditionPathExists=/var/lib/ifguard/pending.json
 
 [Service]
 Type=oneshot
@@ -82,9 +88,11 @@ RemainAfterExit=yes
 WantedBy=networking.service
 """
 
-# The boot check of the console summary (docs/console.md), for hosts where the watcher is
-# not running: once networking has started, check (waiting up to 60 s for links and LACP)
-# and publish under /run/ifguard. Exit 1 means "not ok", which it has said: not a failure.
+# The boot check after networking (docs/boot.md, docs/console.md): first, when the files
+# that booted are not the last known-good version and leave the host cut off, restore that
+# version (`rollback --after-boot`; "+": outside the sandbox, it writes /etc/network and
+# reloads; "-": its exit status never stops the summary); then check (waiting up to 60 s for
+# links and LACP) and publish under /run/ifguard. Exit 1 means "not ok", which it has said.
 STATUS_UNIT = """\
 [Unit]
 Description=ifguard: network status for the console login prompt and SSH logins
@@ -93,6 +101,7 @@ After=networking.service local-fs.target
 
 [Service]
 Type=oneshot
+ExecStartPre=-+{ifguard} rollback --after-boot --settle 20
 ExecStart={ifguard} status --update --settle 60
 SuccessExitStatus=1
 ProtectSystem=full

@@ -12,6 +12,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from ifguard.config.diagnostic import Diagnostic, Severity
 from ifguard.lint.engine import HostResult
@@ -27,6 +28,7 @@ from ifguard.system.root import Root
 from ifguard.system.runner import Runner
 
 ROLLBACK_EVENTS = ("apply-rolled-back",)
+BOOT_EVENT = "boot-restored"  # ifguard.apply.bootcheck (not imported: status is beside apply)
 RECENT = 24 * 3600.0  # rollbacks older than this are history, not news
 
 
@@ -101,11 +103,33 @@ def history_facts(history: History | None, now: float) -> dict[str, object]:
         events = [e for kind in ROLLBACK_EVENTS for e in history.events(limit=20, kind=kind)]
     except (OSError, sqlite3.Error):
         return {}
-    return {
+    out: dict[str, object] = {
         "known_good": good.id if good else None,
         "known_good_since": (good.good_since or good.last_seen) if good else None,
         "rollbacks": tuple(sorted(e.time for e in events if now - e.time < RECENT)),
     }
+    with contextlib.suppress(OSError, sqlite3.Error):
+        out.update(boot_restore_facts(history, now))
+    return out
+
+
+def boot_restore_facts(history: History, now: float) -> dict[str, object]:
+    """The last restore of the boot check, when recent and kept."""
+    for e in history.events(limit=1, kind=BOOT_EVENT):
+        d = e.detail
+        if now - e.time >= RECENT or d.get("kept") is not True:
+            return {}
+        restored, cut = d.get("restored"), d.get("booted")
+        if not isinstance(restored, int) or not isinstance(cut, int):
+            return {}
+        pending = " (moved in from interfaces.new at boot)" if d.get("from_pending") else ""
+        return {
+            "boot_cut": cut,
+            "boot_file": f"{d.get('file', '')}{pending}",
+            "boot_restored": restored,
+            "boot_restored_at": e.time,
+        }
+    return {}
 
 
 def transaction_line(state: StateDir | None) -> str:
@@ -188,7 +212,16 @@ def facts(
         checked_by=checked_by,
         boot=boot_lines(lint, root),
         changed_since_boot=changed_since_boot(lint, root),
+        **_boot_restore(hist, version),
     )
+
+
+def _boot_restore(hist: Mapping[str, object], version: int | None) -> dict[str, Any]:
+    """The boot check's restore, while the files are still the version it restored."""
+    restored = hist.get("boot_restored")
+    if not isinstance(restored, int) or version not in (None, restored):
+        return {}
+    return {k: hist[k] for k in ("boot_cut", "boot_file", "boot_restored", "boot_restored_at")}
 
 
 def version_of(result: HostResult, root: Root, history: History | None) -> int | None:

@@ -60,6 +60,13 @@ class Facts:
     checked_by: str = "watch"  # watch | boot | status
     boot: tuple[str, ...] = ()  # why the files' next boot would not bring the management path up
     changed_since_boot: bool = False  # the files were written after this host booted
+    # the boot check (`ifguard rollback --after-boot`) put the known-good version back: the
+    # version that booted and cut the host, which file (and whether from interfaces.new),
+    # the version restored, when
+    boot_cut: int | None = None
+    boot_file: str = ""
+    boot_restored: int | None = None
+    boot_restored_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,10 @@ _SCALARS = (
     "transaction",
     "checked_by",
     "changed_since_boot",
+    "boot_cut",
+    "boot_file",
+    "boot_restored",
+    "boot_restored_at",
 )
 
 

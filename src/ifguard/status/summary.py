@@ -139,6 +139,12 @@ def _problems(f: Facts) -> list[str]:
 
 def _did(f: Facts) -> list[str]:
     out = []
+    if f.boot_restored is not None and f.boot_restored_at is not None:
+        out.append(
+            f"at boot ({stamp(f.boot_restored_at)}) {clean(f.boot_file)} (version "
+            f"{f.boot_cut}) left the host cut off: RESTORED the known-good version "
+            f"{f.boot_restored}"
+        )
     if f.heal_attempts:
         out.append(f"self-heal: {f.heal_attempts} of {f.heal_max} restore attempt(s)")
     if f.rollbacks:
@@ -148,9 +154,17 @@ def _did(f: Facts) -> list[str]:
     return out
 
 
+def _boot_fix(f: Facts) -> list[str]:
+    """After the boot check's restore: the change that cut the host, and how to retry it."""
+    return [
+        f"the change that cut it: ifguard diff {f.boot_restored} {f.boot_cut}; fix it in a copy,",
+        "    then: ifguard apply FILE   (rolled back again if it cuts the host)",
+    ]
+
+
 def _fix(f: Facts, level: str) -> list[str]:
     if level == OK:
-        return []
+        return _boot_fix(f) if f.boot_restored is not None else []
     errors = any(c.errors for c in f.config if c.which == "running")
     out = []
     # files with errors are never the known-good version (only lint-clean ones are marked),
@@ -210,7 +224,13 @@ def render_text(s: Summary, *, full: bool = False) -> str:
     (``full``: every problem, for ``ifguard status``)."""
     if s.level == OK:
         what = "files clean" + (", links and gateway up" if s.facts.probes is not None else "")
-        return f"ifguard: network OK since {stamp(s.since)} ({what})\n"
+        head = f"ifguard: network OK since {stamp(s.since)} ({what})"
+        if s.facts.boot_restored is None:
+            return head + "\n"
+        # the network works again because ifguard undid a change at boot: say which, and how
+        told = [w for line in s.did for w in _wrap("ifguard did: " + line, "  ")]
+        told += [w for line in s.fix for w in _wrap(line, "  ")]
+        return "\n".join([head, *told, "-" * WIDTH]) + "\n"
     head = f"ifguard: NETWORK {s.level.upper()} since {stamp(s.since)}"
     fix = [w for line in s.fix for w in _wrap(line, "  ")]
     did = [w for line in s.did for w in _wrap("ifguard did: " + line, "  ")]

@@ -40,7 +40,15 @@ def timeline(history: History, limit: int = 20) -> list[Entry]:
     events = history.events(EVENTS_READ)
     ends: dict[str, str] = {}
     started: dict[int, Event] = {}
+    cut_at_boot: dict[int, str] = {}  # the boot check restored another version over these
     for e in events:  # newest first: the first seen is the latest
+        if e.kind == "boot-restored" and e.version_id is not None:
+            kept = e.detail.get("kept") is True
+            cut_at_boot.setdefault(
+                e.version_id,
+                f"cut at boot, v{e.detail.get('restored')} restored"
+                + ("" if kept else " NOT kept"),
+            )
         txn = str(e.detail.get("txn", ""))
         if e.kind in _ENDS and txn and txn not in ends:
             ends[txn] = _ENDS[e.kind]
@@ -50,7 +58,7 @@ def timeline(history: History, limit: int = 20) -> list[Entry]:
     for v in versions:
         start = started.get(v.id)
         if start is None:
-            out.append(Entry(v, v.last_seen, v.source))
+            out.append(Entry(v, v.last_seen, v.source, outcome=cut_at_boot.get(v.id, "")))
             continue
         detail = start.detail
         out.append(

@@ -165,6 +165,11 @@ class Watcher(Delivery):
         if self.console is not None:
             self.console.update(self.monitor.last, self.last_runtime, self.healer, self.version)
 
+    def _staged(self) -> bool:
+        """Proxmox's interfaces.new is pending (the next boot moves it into place)."""
+        last = self.monitor.last
+        return last is not None and last.of("pending") is not None
+
     def check_runtime(self) -> float | None:
         """One runtime check; returns when the next one is due (None: only on events)."""
         assert self.runtime is not None
@@ -193,7 +198,9 @@ class Watcher(Delivery):
                         pending,
                         verdict.cannot_check,
                         self.boot_cut,
-                        bool(verdict.drift),
+                        # not what runs: drift, or a pending interfaces.new (the next
+                        # boot's files, never run: green probes say nothing about them)
+                        bool(verdict.drift) or self._staged(),
                     )
                 )
             if self.store is not None:
