@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     if args.after_boot:
         return _after_boot(args)
     root, state_dir = root_of(args), state_dir_of(args)
-    if args.if_pending and not args.discard and not StateDir(state_dir).has_pending():
+    if args.if_pending and not args.discard and not StateDir(state_dir, root).has_pending():
         # the boot check on almost every boot: nothing to do, so nothing more is imported
         # (the apply machinery costs seconds of a boot under emulation)
         return 0

@@ -27,7 +27,7 @@ import time
 import pytest
 
 from lab.vm.guest import GuestError
-from tests.e2e.vm.conftest import Vm
+from tests.e2e.vm.conftest import Vm, not_yet_reliable
 from tests.e2e.vm.report import figure
 from tests.e2e.vm.test_vm_host import screen, titles, wait_alert
 
@@ -182,8 +182,10 @@ def restored_by_itself(vm: Vm, case: str, good_id: int, good: str, since: tuple[
 # IFGUARD_VM_BOOT_ROUNDS=N: each case N times on the module's guest (each round a real
 # reboot), to show a result repeats without booting a new guest per run
 ROUNDS = range(1, int(os.environ.get("IFGUARD_VM_BOOT_ROUNDS", "1")) + 1)
+NOT_RUN = "built, not yet run in a VM (the lab's queue): opt in until it has passed 3 of 3"
 
 
+@not_yet_reliable(NOT_RUN)
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_6a_cut_left_in_interfaces_restored_at_boot(vm: Vm, round_: int) -> None:
     good_id, good = prepare(vm)
@@ -198,6 +200,7 @@ def test_6a_cut_left_in_interfaces_restored_at_boot(vm: Vm, round_: int) -> None
         leave_as_found(vm)
 
 
+@not_yet_reliable(NOT_RUN)
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_6b_pending_interfaces_new_moved_at_boot_restored(vm: Vm, round_: int) -> None:
     good_id, good = prepare(vm)
