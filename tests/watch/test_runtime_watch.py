@@ -287,4 +287,3 @@ def test_while_an_alert_fires_the_next_check_is_due_within_the_retry() -> None:
     state["rt"] = recorded("lab-healthy")
     verdict, alerts = m.check()
     assert [a.state for a in alerts] == ["resolved"] and verdict.recheck_in is None
-
