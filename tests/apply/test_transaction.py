@@ -151,6 +151,28 @@ def test_guardian_rolls_back_at_the_deadline_when_the_cli_is_gone(tmp_path: Path
     assert "not confirmed within 20 s" in result.outcome
 
 
+def test_reload_finished_is_said_after_the_deadline_counts_from_it(tmp_path: Path) -> None:
+    """A CLI killed right after "reload finished" (the e2e driver does exactly that) leaves a
+    record whose confirmation window starts at the reload's end, not at the write: a slow
+    reload under load must not eat the operator's --timeout."""
+    w = make_world(tmp_path)
+    w.runner.on_run = lambda argv: w.clock.sleep(6.0)  # the reload takes 6 s
+    seen: list[tuple[str, float, float]] = []
+
+    def say(line: str) -> None:
+        txn = w.pending()
+        assert txn is not None
+        seen.append((line, txn.deadline, w.clock.now()))
+
+    w.env = replace(w.env, say=say)
+    txn = apply_candidate(w.env, w.begin(timeout=20))
+    assert txn is not None
+    finished = [(d, t) for line, d, t in seen if line.startswith("reload finished")]
+    assert len(finished) == 1
+    deadline, said_at = finished[0]
+    assert deadline >= said_at + 20  # the whole window is still ahead when the line appears
+
+
 @pytest.mark.slow
 def test_guardian_stands_down_on_confirm(tmp_path: Path) -> None:
     w = make_world(tmp_path)

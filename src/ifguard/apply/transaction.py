@@ -81,10 +81,9 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
     env.say(f"reloading: {' && '.join(' '.join(c) for c in env.reload_cmd) or '(nothing)'}")
     ok, why = reload(env, reloading)
     now = env.clock.now()
-    env.say(
-        f"reload finished after {now - reloading.phase_since:.1f} s"
-        + ("" if ok else " with errors")
-    )
+    # the record first, then the line: whoever reads "reload finished" (a person, a test, the
+    # guardian's log) finds the confirmation window already counted from here, even if this
+    # process dies right after saying it
     probing = update(
         env,
         txn.id,
@@ -99,6 +98,10 @@ def apply_candidate(env: Env, txn: Transaction) -> Transaction | None:
     )
     if probing is None:
         return None
+    env.say(
+        f"reload finished after {now - reloading.phase_since:.1f} s"
+        + ("" if ok else " with errors")
+    )
     if not ok:
         env.say(f"reload failed: {why}")
     report = env.probe()
