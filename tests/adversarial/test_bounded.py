@@ -200,11 +200,13 @@ def test_sourced_lines_stop_at_the_total(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_the_line_cap_is_far_above_real_configurations(corpus: Path) -> None:
-    """Every file of the real-world corpus together is a few thousand lines."""
+    """The largest real configuration is a few hundred lines: the cap is 100 times that, and
+    even every file of the corpus read as one configuration stays under it."""
     files = list(corpus.rglob("*.interfaces"))
     assert files
-    total = sum(p.read_bytes().count(b"\n") for p in files)
-    assert total * 10 < source.MAX_TOTAL_LINES, total
+    counts = [p.read_bytes().count(b"\n") for p in files]
+    assert max(counts) * 100 < source.MAX_TOTAL_LINES, max(counts)
+    assert sum(counts) < source.MAX_TOTAL_LINES, sum(counts)
 
 
 def test_the_watcher_alerts_a_configuration_it_cannot_read_and_goes_on() -> None:
