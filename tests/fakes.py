@@ -11,6 +11,8 @@
 | ``Sender`` (ifguard.watch.queue)                | ``FakeSender``  |
 | ``Sink`` (ifguard.watch.alerts)                 | ``FakeSink``    |
 | ``Prober`` (ifguard.apply.probes)               | ``FakeProber``  |
+| ``AuditSource`` (ifguard.system.auditnl)        | ``FakeAudit``   |
+| ``Procs`` (ifguard.system.procview)             | ``FakeProcs``   |
 
 Recorded netlink dumps replay through the real ``RecordedSource`` (tests/network/conftest.py).
 Each is checked against its protocol by mypy --strict (the block at the end). End-to-end tests
@@ -245,13 +247,68 @@ class FakeProber:
         return ProbeReport((ProbeResult("gateway answers", status, "" if ok else "timeout"),))
 
 
+class FakeAudit:
+    """Audit records as the kernel would send them: audit.log lines, one batch per read."""
+
+    def __init__(self, *batches: str) -> None:
+        from ifguard.system.audit import Record, parse
+
+        self.batches: list[list[Record]] = []
+        for text in batches:
+            records = (parse(line) for line in text.splitlines() if line.strip())
+            self.batches.append([r for r in records if r is not None])
+        self.closed = False
+
+    def read(self, timeout: float | None) -> list[Any]:
+        if self.batches:
+            return self.batches.pop(0)
+        if timeout:
+            time.sleep(min(timeout, 0.01))
+        return []
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeProcs:
+    """A process table that changes on a script: ``timeline`` is a list of
+    {pid: (comm, ppid, start, exe, cmdline)} tables, one per ``stat`` call of the first pid
+    asked (the writing process), the last one kept."""
+
+    def __init__(self, *tables: dict[int, tuple[str, int, int, str, str]]) -> None:
+        self.tables = list(tables) or [{}]
+        self.now = self.tables[0]
+
+    def _tick(self) -> None:
+        if len(self.tables) > 1:
+            self.tables.pop(0)
+        self.now = self.tables[0]
+
+    def stat(self, pid: int) -> Any:
+        from ifguard.system.procview import Proc
+
+        entry = self.now.get(pid)
+        return None if entry is None else Proc(pid, entry[0], entry[1], entry[2])
+
+    def exe(self, pid: int) -> str | None:
+        entry = self.now.get(pid)
+        self._tick()  # one look at the writer's program: time passes
+        return None if entry is None else entry[3]
+
+    def cmdline(self, pid: int) -> str | None:
+        entry = self.now.get(pid)
+        return None if entry is None else entry[4]
+
+
 if TYPE_CHECKING:  # mypy --strict: every fake satisfies its protocol
     from ifguard.apply.guardian import Spawner
     from ifguard.apply.probes import Prober
     from ifguard.install.ops import Invoker
     from ifguard.network.netprobe import Net
     from ifguard.network.readers.netlink import NetlinkSource
+    from ifguard.system.auditnl import AuditSource
     from ifguard.system.clock import Clock
+    from ifguard.system.procview import Procs
     from ifguard.system.runner import Runner
     from ifguard.watch.alerts import Sink
     from ifguard.watch.queue import Sender
@@ -266,4 +323,6 @@ if TYPE_CHECKING:  # mypy --strict: every fake satisfies its protocol
         sender: Sender = FakeSender()
         sink: Sink = FakeSink()
         prober: Prober = FakeProber()
-        del clock, runner, invoker, net, netlink, spawner, sender, sink, prober
+        audit: AuditSource = FakeAudit()
+        procs: Procs = FakeProcs()
+        del clock, runner, invoker, net, netlink, spawner, sender, sink, prober, audit, procs

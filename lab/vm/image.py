@@ -47,6 +47,11 @@ PACKAGES = (
     "iputils-ping",
     "procps",
     "less",
+    # Linux audit: who wrote the guarded files (issue 25, docs/attribution.md); an SSH login
+    # that runs sudo -i (the incident's own path)
+    "auditd",
+    "openssh-server",
+    "sudo",
     # ifguard's Depends (debian/control), so that installing the .deb needs no download
     "python3",
     "apprise",

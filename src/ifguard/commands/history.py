@@ -13,7 +13,8 @@ restored, rolled back to or seen while watching), most recently seen first:
   V         the version id (for `ifguard diff` and `ifguard restore`)
   WHEN      when it was last applied or seen
   WHO/WHAT  apply, restore or reload (by whom, and how it ended: kept, rolled back),
-            watch (seen by the watcher), snapshot (the files before a change)
+            watch (seen by the watcher; by: the program and login that wrote it, from
+            Linux audit, see docs/attribution.md), snapshot (the files before a change)
   LINT      errors and warnings when it was recorded
   GOOD      * : known-good (lint-clean, probes green); `ifguard restore good` takes it
   MESSAGE   the -m MESSAGE of `ifguard apply`/`try`/`restore`
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
                             "last_seen": e.version.last_seen,
                             "source": e.source,
                             "by": e.by,
+                            "writer": e.writer or None,
                             "message": e.message,
                             "outcome": e.outcome,
                             "errors": e.version.errors,
@@ -115,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{v.id:>4}  {when(e.when)}  {clean(e.who, 40):<26}  {lint:<7} {good:<4}  "
                 f"{clean(e.message, 200)}".rstrip()
             )
+            for line in e.writer.splitlines():  # who wrote it (Linux audit; the watcher)
+                print(f"{'':>6}written: {clean(line, 300)}")
     if events:
         print("\nevents:")
         for ev in events:

@@ -269,6 +269,13 @@ def make_watcher(args: argparse.Namespace, opts: WatchOptions | None = None) -> 
             expect_runtime=runtime is not None,
             signal_host=root.prefix == Path("/"),
         )
+    writers = None
+    if root.prefix == Path("/"):  # a watcher of another root never reads the host's audit
+        from ifguard.system.auditnl import NetlinkAudit
+        from ifguard.system.procview import ProcFs
+        from ifguard.watch.writers import Writers
+
+        writers = Writers(NetlinkAudit if opts.attribution else None, ProcFs())
     return Watcher(
         root,
         state_dir,
@@ -281,4 +288,5 @@ def make_watcher(args: argparse.Namespace, opts: WatchOptions | None = None) -> 
         hold=opts.alert_hold,
         console=console,
         settings=lint_settings(opts.file),
+        writers=writers,
     )

@@ -37,6 +37,7 @@ class WatchOptions:
     console: bool
     wall: bool
     wall_every: float
+    attribution: bool = True  # [watch] attribution: who wrote the files (Linux audit)
 
 
 def _textfile(given: str | None, setting: str, root: Root) -> Path | None:
@@ -83,6 +84,7 @@ def resolve(args: argparse.Namespace, root: Root) -> WatchOptions:
         console=c.publish and not args.no_console,
         wall=c.wall and not args.no_wall,
         wall_every=pick(args.wall_every, c.wall_every),
+        attribution=w.attribution,
     )
     try:
         check_targets(w.targets)

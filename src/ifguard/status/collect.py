@@ -101,12 +101,17 @@ def history_facts(history: History | None, now: float) -> dict[str, object]:
     try:
         good = history.last_known_good()
         events = [e for kind in ROLLBACK_EVENTS for e in history.events(limit=20, kind=kind)]
+        written = history.events(limit=1, kind="written-by")
     except (OSError, sqlite3.Error):
         return {}
+    by = ""
+    if written and written[0].detail.get("writer"):
+        by = f"{written[0].detail['writer']} at {stamp(written[0].time)}"
     out: dict[str, object] = {
         "known_good": good.id if good else None,
         "known_good_since": (good.good_since or good.last_seen) if good else None,
         "rollbacks": tuple(sorted(e.time for e in events if now - e.time < RECENT)),
+        "written_by": by,
     }
     with contextlib.suppress(OSError, sqlite3.Error):
         out.update(boot_restore_facts(history, now))
@@ -197,6 +202,7 @@ def facts(
     known_good = hist.get("known_good")
     since = hist.get("known_good_since")
     rollbacks = hist.get("rollbacks", ())
+    written_by = hist.get("written_by", "")
     return Facts(
         config=config_verdicts(lint, root) if lint is not None else (),
         probes=probes_of(report) if report is not None else None,
@@ -213,6 +219,7 @@ def facts(
         boot=boot_lines(lint, root),
         changed_since_boot=changed_since_boot(lint, root),
         **_boot_restore(hist, version),
+        written_by=written_by if isinstance(written_by, str) else "",
     )
 
 

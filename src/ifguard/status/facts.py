@@ -67,6 +67,7 @@ class Facts:
     boot_file: str = ""
     boot_restored: int | None = None
     boot_restored_at: float | None = None
+    written_by: str = ""  # who wrote the files last (the watcher's audit reader), and when
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ _SCALARS = (
     "boot_file",
     "boot_restored",
     "boot_restored_at",
+    "written_by",
 )
 
 

@@ -121,6 +121,8 @@ def _problems(f: Facts) -> list[str]:
     out: list[str] = []
     for c in sorted(f.config, key=lambda c: c.which != "running"):
         out += _config_lines(c)
+    if f.written_by and any(c.errors for c in f.config):
+        out.append(f"written by {f.written_by} (ifguard history)")
     out += [f"next boot: management path down: {clean(_short(b))}" for b in f.boot[:1]]
     shown = [b for b in f.bonds if b.down or not b.up]
     out += [_bond_line(b) for b in shown]

@@ -27,6 +27,7 @@ class Entry:
     by: str = ""  # the login that ran the change
     message: str = ""
     outcome: str = ""  # kept, rolled back, ... ("" : no transaction, or still open)
+    writer: str = ""  # who wrote the files, as the watcher's audit reader saw it
 
     @property
     def who(self) -> str:
@@ -41,6 +42,7 @@ def timeline(history: History, limit: int = 20) -> list[Entry]:
     ends: dict[str, str] = {}
     started: dict[int, Event] = {}
     cut_at_boot: dict[int, str] = {}  # the boot check restored another version over these
+    written: dict[int, Event] = {}  # the watcher's "written-by" (Linux audit), newest
     for e in events:  # newest first: the first seen is the latest
         if e.kind == "boot-restored" and e.version_id is not None:
             kept = e.detail.get("kept") is True
@@ -54,11 +56,27 @@ def timeline(history: History, limit: int = 20) -> list[Entry]:
             ends[txn] = _ENDS[e.kind]
         if e.kind == "apply-started" and e.version_id is not None:
             started.setdefault(e.version_id, e)
+        if e.kind == "written-by" and e.version_id is not None:
+            written.setdefault(e.version_id, e)
     out = []
     for v in versions:
         start = started.get(v.id)
         if start is None:
-            out.append(Entry(v, v.last_seen, v.source, outcome=cut_at_boot.get(v.id, "")))
+            wrote = written.get(v.id)
+            if wrote is None:
+                out.append(Entry(v, v.last_seen, v.source, outcome=cut_at_boot.get(v.id, "")))
+            else:
+                who = str(wrote.detail.get("writer", ""))
+                out.append(
+                    Entry(
+                        v,
+                        v.last_seen,
+                        v.source,
+                        by=who,
+                        outcome=cut_at_boot.get(v.id, ""),
+                        writer=str(wrote.detail["text"]),
+                    )
+                )
             continue
         detail = start.detail
         out.append(

@@ -40,6 +40,7 @@ from ifguard.watch.queue import Queue
 from ifguard.watch.runtime import RuntimeMonitor, RuntimeVerdict
 from ifguard.watch.sender import AppriseSender
 from ifguard.watch.storeguard import StoreGuard
+from ifguard.watch.writers import Writers, Written, who_of
 
 log = logging.getLogger("ifguard.watch")
 # Files are watched with inotify directly (watch/inotify.py): no wake-up while idle. The
@@ -67,6 +68,7 @@ class Watcher(Delivery):
         console: Console | None = None,
         clock: Clock | None = None,
         settings: Settings | None = None,
+        writers: Writers | None = None,
     ) -> None:
         self.root, self.textfile_dir, self.state_dir = root, textfile_dir, state_dir
         self.clock = clock or SystemClock()
@@ -77,9 +79,11 @@ class Watcher(Delivery):
         self.rt_wake = threading.Event()
         self.console = console  # the status summary for console and logins (ifguard.status)
         self.last_runtime: RuntimeVerdict | None = None
+        self.last_writer: Written | None = None  # who made the last change (status)
         self.lint_errors: int = 0
         self.boot_cut = False  # the files' next boot would cut the management path
         self.version: int | None = None
+        self.writers = writers  # who wrote the files (Linux audit); None: not asked
         self.sender = AppriseSender(urls)
         for shown in self.sender.check():
             log.error("notification URL not understood: %s", shown)
@@ -122,9 +126,14 @@ class Watcher(Delivery):
             log.error("%s (keeping the previous settings)", exc)
         return lint_host(self.root, self.settings, nics=inventory(self.root))
 
-    def check(self) -> None:
+    def check(self, changed: bool = False) -> None:
+        written = who_of(self.writers, changed)
         with self._lock:
             verdict, alerts = self.monitor.check()
+            if written is not None:
+                alerts = [a._replace(body=f"{a.body}\n{written.line}") for a in alerts]
+                self.last_writer = written
+                self.metrics.snapshot.writes = dict(written.counts)
             self.lint_errors = verdict.errors
             self.boot_cut = boot_cut(self.monitor.last, inventory(self.root))
             s = self.metrics.snapshot
@@ -137,6 +146,8 @@ class Watcher(Delivery):
             self._raise(alerts)  # first: a slow or locked history must not delay them
         if self.store is not None and verdict.contents:
             version = self.store.record(verdict.contents, verdict.errors, verdict.warnings)
+            if version is not None and written is not None:
+                self.store.record_event("written-by", written.detail, version)
             with self._lock:
                 self.version = version
                 store_alerts = self.store.take_alerts()
@@ -238,6 +249,8 @@ class Watcher(Delivery):
         threading.Thread(target=self._runtime_loop, name="ifguard-runtime", daemon=True).start()
 
     def run(self) -> None:
+        if self.writers is not None:
+            self.writers.start()
         self.check()
         threading.Thread(target=self._deliver, name="ifguard-alerts", daemon=True).start()
         self.start_runtime()
@@ -271,7 +284,7 @@ class Watcher(Delivery):
     def _changed(self) -> bool:
         """Re-check; True when the set of directories to watch changed (a new source)."""
         before = set(self.dirs)
-        self.check()
+        self.check(changed=True)
         return self.dirs != before
 
     def _run_watchfiles(self, dirs: list[Path]) -> None:

@@ -25,6 +25,7 @@ class Snapshot:
     known_good: float | None = None  # when the last known-good version was marked
     cluster_members: Mapping[str, bool] = field(default_factory=dict)  # peer -> member
     cluster_quorate: bool | None = None  # None: not a cluster
+    writes: Mapping[str, int] = field(default_factory=dict)  # changes by kind (attribution)
 
 
 class Collector:
@@ -78,6 +79,16 @@ class Collector:
         yield CounterMetricFamily(
             "ifguard_apply_rollbacks", "Rolled-back network changes.", value=s.rollbacks
         )
+        if s.writes:
+            writes = CounterMetricFamily(
+                "ifguard_config_writes",
+                "Changes to the guarded files by kind (append, overwrite, rename, truncate, "
+                "delete, write, unknown: no audit record); never by user.",
+                labels=["kind"],
+            )
+            for kind, n in sorted(s.writes.items()):
+                writes.add_metric([kind], n)
+            yield writes
         yield GaugeMetricFamily(
             "ifguard_alert_queue_depth",
             "Alerts waiting for delivery (the notification target is unreachable).",

@@ -33,6 +33,7 @@ class WatchSettings:
     targets: tuple[str, ...] = ()  # extra probe targets, HOST[:PORT]
     probe_interval: float = 60.0
     alert_hold: float = 30.0
+    attribution: bool = True  # who wrote the files, from Linux audit (docs/attribution.md)
 
 
 WATCH_KEYS = (
@@ -45,6 +46,7 @@ WATCH_KEYS = (
     "targets",
     "probe-interval",
     "alert-hold",
+    "attribution",
 )
 
 
@@ -143,6 +145,7 @@ def watch_section(data: Mapping[str, Any], source: str) -> WatchSettings:
         targets=_strings(t, "targets", "HOST[:PORT]", source),
         probe_interval=_seconds(t, "watch", "probe-interval", 60.0, 1, 86400, source),
         alert_hold=_seconds(t, "watch", "alert-hold", 30.0, 0, 86400, source),
+        attribution=_bool(t, "watch", "attribution", True, source),
     )
 
 

@@ -30,6 +30,9 @@ class History(Protocol):
     def count_events(self, kind: str) -> int: ...
     def mark_known_good(self, version_id: int) -> None: ...
     def last_known_good(self) -> Any: ...
+    def record_event(
+        self, kind: str, detail: Mapping[str, object], version_id: int | None = None
+    ) -> int: ...
 
 
 class StoreGuard:
@@ -116,6 +119,9 @@ class StoreGuard:
             return self.record(*pending)
         self._call("reading", lambda h: h.count_events("apply-rolled-back"))
         return None
+
+    def record_event(self, kind: str, detail: Mapping[str, Any], version_id: int) -> None:
+        self._call(f"recording {kind}", lambda h: h.record_event(kind, detail, version_id))
 
     def count_events(self, kind: str) -> int | None:
         ok, n = self._call("counting events", lambda h: h.count_events(kind))
