@@ -21,6 +21,7 @@ from ifguard.install import unit
 from ifguard.system.errors import UsageError
 from ifguard.system.paths import STATE_DIR
 from ifguard.system.root import Root
+from ifguard.system.strict import check_owner
 
 MANIFEST = f"{STATE_DIR}/install.json"
 UNIT_DIR = "/etc/systemd/system"
@@ -42,6 +43,11 @@ IFRELOAD_ORIG = "/usr/sbin/ifguard-orig-ifreload"
 INTERFACES = "/etc/network/interfaces"
 TEXTFILE_DIR = "/var/lib/prometheus/node-exporter"
 UNITS = ("ifguard-boot.service", "ifguard-watch.service", "ifguard-status.service")
+# every path ``render`` can ever produce: the manifest is state, and state may only name these
+# (a manifest listing /etc/passwd with its hash would have uninstall delete it)
+INSTALLABLE = frozenset(
+    {WATCH_UNIT, BOOT_UNIT, STATUS_UNIT, MOTD_SCRIPT, ISSUE_LINK, DROPIN, APT_HOOK, IFRELOAD}
+)
 
 
 def sha256(data: bytes) -> str:
@@ -203,12 +209,19 @@ class Manifest:
 
     @classmethod
     def load(cls, root: Root) -> Manifest | None:
-        path = root.path(MANIFEST)
+        """The manifest, trusted only as far as it can be: its directory and itself pass
+        StrictModes, and it names only paths ``install`` writes (and their directories)."""
+        path = root.entry(MANIFEST)  # a link here is refused, not followed
         try:
-            raw = json.loads(path.read_bytes())
+            check_owner(path.parent, os.lstat(path.parent), "an install manifest directory")
+            check_owner(path, os.lstat(path), "an install manifest")
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            with os.fdopen(fd, "rb") as f:
+                check_owner(path, os.fstat(f.fileno()), "an install manifest")
+                raw = json.loads(f.read(1 << 20))
             diversions = raw.get("diversions") or []
-            return cls(
-                files={f["path"]: f["sha256"] for f in raw["files"]},
+            manifest = cls(
+                files={str(f["path"]): str(f["sha256"]) for f in raw["files"]},
                 dirs=[str(d) for d in raw.get("dirs", [])],
                 diversion=dict(diversions[0]) if diversions else None,
                 ifguard=str(raw.get("ifguard", "")),
@@ -220,3 +233,23 @@ class Manifest:
                 f"{path}: unreadable install manifest ({exc}); "
                 "see docs/install.md to remove by hand"
             ) from None
+        foreign = sorted(set(manifest.files) - INSTALLABLE) + sorted(
+            set(manifest.dirs) - _INSTALL_DIRS
+        )
+        if foreign:
+            raise UsageError(
+                f"{path}: lists {foreign[0]!r}, which ifguard install never writes: "
+                "refusing to remove anything; see docs/install.md to remove by hand"
+            )
+        return manifest
+
+
+def _ancestors(path: str) -> set[str]:
+    parents = {str(p) for p in Path(path).parents}
+    return parents - {"/"}
+
+
+# the directories install may have made: the state directory, the installable files' parents
+_INSTALL_DIRS = frozenset(
+    set().union(*(_ancestors(p) for p in INSTALLABLE)) | {STATE_DIR} | _ancestors(STATE_DIR)
+)

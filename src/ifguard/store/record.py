@@ -38,6 +38,7 @@ from typing import Any
 from ifguard.system.errors import UsageError
 from ifguard.system.fsutil import atomic_write
 from ifguard.system.root import Root
+from ifguard.system.strict import check_owner
 
 PENDING = "pending.json"
 _MAX_RECORD = 4 << 20  # a record is a few kB; a bigger "record" is damage
@@ -176,30 +177,6 @@ class Transaction:
         ssh = raw.get("ssh")
         values["ssh"] = (str(ssh[0]), str(ssh[1])) if ssh else None
         return cls(**values)
-
-
-class UntrustedState(UsageError):
-    """State another user could have written (owner, mode, a link): never read or used."""
-
-
-def check_owner(path: Path, st: os.stat_result, what: str = "state") -> None:
-    """OpenSSH StrictModes for ifguard's state: owned by root or by us, not writable by
-    group or others, not a symbolic link. Raises ``UntrustedState`` (one line, the fix)."""
-    import stat
-
-    problem = ""
-    if stat.S_ISLNK(st.st_mode):
-        problem = "is a symbolic link"
-    elif st.st_uid not in (0, os.geteuid()):
-        problem = f"is owned by uid {st.st_uid}"
-    elif st.st_mode & 0o022:
-        problem = "is writable by group or others"
-    if problem:
-        mode = "700" if stat.S_ISDIR(st.st_mode) else "600"
-        raise UntrustedState(
-            f"{path}: {problem}: refusing {what} another user could have written; "
-            f"fix: check it, then chown root:root {path} && chmod {mode} {path}"
-        )
 
 
 # a transaction id is one path component: txn/<ID> never leaves txn/
