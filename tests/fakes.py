@@ -182,13 +182,15 @@ class BrokenNetlink:
 
 class FakeSpawner:
     """'Starts' the guardian in-process: records its argv and writes the guardian's pid into
-    the transaction record, as the real guardian does when it starts."""
+    the transaction record, as the real guardian does when it starts. ``reports=False``: a
+    guardian that is started but has not reported in yet (a loaded host)."""
 
     kind = "fake"
 
-    def __init__(self, env: Env, pid: int | None = None) -> None:
+    def __init__(self, env: Env, pid: int | None = None, *, reports: bool = True) -> None:
         self.env = env
         self.pid = os.getpid() if pid is None else pid
+        self.reports = reports
         self.argv: list[str] = []
 
     def spawn(self, argv: Sequence[str]) -> None:
@@ -197,6 +199,8 @@ class FakeSpawner:
         from ifguard.system.process import start_ticks
 
         self.argv = list(argv)
+        if not self.reports:
+            return
         # the transaction id: after --guardian in the real guardian's argv, else the last word
         words = list(argv)
         txn_id = words[words.index("--guardian") + 1] if "--guardian" in words else words[-1]

@@ -18,6 +18,7 @@ from ifguard.apply.world import World
 from ifguard.store import record as rec
 from ifguard.store.history import History
 from ifguard.store.record import APPLY_TIMEOUTS, RELOAD_TIMEOUTS, Timeouts, Transaction
+from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 from tests.fakes import FakeClock, FakeProber, FakeRunner, FakeSpawner
 
@@ -41,6 +42,7 @@ class Host:
     plain: list[list[str]] = field(default_factory=list)
     out: list[str] = field(default_factory=list)
     delivered: bool = True
+    guardian_reports: bool = True
 
     @property
     def main(self) -> Path:
@@ -64,7 +66,7 @@ class Host:
             return 3
 
         def spawner(env: Env, _req: ApplyRequest) -> FakeSpawner:
-            return FakeSpawner(env)
+            return FakeSpawner(env, reports=self.guardian_reports)
 
         return World(
             runner=self.runner,
@@ -185,6 +187,29 @@ def test_reload_red_goes_back_to_the_known_good_version(host: Host) -> None:
     assert host.main.read_bytes() == NEW  # the known-good version, not the files before
     assert len(host.alerts) == 1
     assert f"ROLLED BACK to known-good version {version}" in host.alerts[0][1]
+
+
+def test_a_reload_whose_guardian_is_late_is_still_guarded_by_the_caller(host: Host) -> None:
+    """On a loaded host the guardian may report in after the reload: the reload is not run
+    'without a way back' (the VM's path 3b kept the cut that way); the caller probes and
+    rolls back itself."""
+    version = _good(host, {MAIN: NEW})
+    host.probe, host.guardian_reports = FakeProber(False), False
+    req = reload_request(Root(host.root), host.state_dir, ("ifreload", "-a"))
+    outcome = guarded_change(req, IN_PLACE, host.world())
+    assert outcome.plain is None and host.plain == []
+    assert outcome.txn is not None and outcome.txn.state == rec.ROLLED_BACK
+    assert host.main.read_bytes() == NEW
+    assert f"ROLLED BACK to known-good version {version}" in host.alerts[0][1]
+
+
+def test_an_apply_whose_guardian_never_reports_changes_nothing(host: Host) -> None:
+    """``ifguard apply`` (maybe over SSH) needs the guardian that outlives the session: late,
+    the change is refused with nothing written."""
+    host.guardian_reports = False
+    with pytest.raises(UsageError, match="guardian did not start"):
+        guarded_change(host.request(), host.candidate(NEW), host.world())
+    assert host.main.read_bytes() == OLD
 
 
 def test_a_rolled_back_reload_leaves_its_verdict_for_the_units_last_line(

@@ -79,7 +79,12 @@ def begin(
     guardian_argv: Callable[[str], Sequence[str]],
     *,
     ready_timeout: float = 15.0,
+    late_guardian_ok: bool = False,
 ) -> Transaction:
+    """Arm a transaction and start its guardian. ``late_guardian_ok`` (a reload already in
+    place, whose caller stays to probe and roll back): a guardian that has not reported in
+    by ``ready_timeout`` does not end the transaction - the caller guards alone until it
+    does (on a loaded host its start can take longer than the reload)."""
     root = req.root
     env.state.ensure()
     stale = recover_stale(env)
@@ -171,16 +176,24 @@ def begin(
     except (ApplyError, OSError) as exc:
         rollback(env, txn_id, f"guardian could not be started: {exc}")
         raise ApplyError(f"guardian could not be started: {exc}") from None
-    return wait_guardian(env, txn_id, ready_timeout)
+    return wait_guardian(env, txn_id, ready_timeout, late_ok=late_guardian_ok)
 
 
-def wait_guardian(env: Env, txn_id: str, ready_timeout: float) -> Transaction:
+def wait_guardian(
+    env: Env, txn_id: str, ready_timeout: float, *, late_ok: bool = False
+) -> Transaction:
     end = env.clock.now() + ready_timeout
     while True:
         current = env.state.read()
         if current is None or current.id != txn_id or not current.open:
             raise ApplyError(f"transaction {txn_id} was closed before it started")
         if current.guardian_pid and process_alive(current.guardian_pid, current.guardian_ticks):
+            return current
+        if env.clock.now() >= end and late_ok:
+            env.say(
+                f"the guardian has not reported in within {ready_timeout:g} s: this process "
+                "guards the reload (probes, rollback) until it does"
+            )
             return current
         if env.clock.now() >= end:
             rollback(env, txn_id, "the guardian did not report in")

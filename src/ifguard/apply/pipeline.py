@@ -127,6 +127,7 @@ def guarded_change(req: ApplyRequest, cand: Candidate, world: World) -> Outcome:
             opening,
             spawner,
             lambda i: guardian_argv(i, req.state_dir, root, env.reload_cmd),
+            late_guardian_ok=cand.in_place,
         )
     except ApplyError as exc:
         if cand.in_place:  # a guard that cannot guard must not block the reload
@@ -137,7 +138,7 @@ def guarded_change(req: ApplyRequest, cand: Candidate, world: World) -> Outcome:
     if cand.in_place:
         env.say(
             f"guarded reload {txn.id}: back to {change.way_back} if the probes fail "
-            f"(guardian pid {txn.guardian_pid})"
+            + (f"(guardian pid {txn.guardian_pid})" if txn.guardian_pid else "(guardian starting)")
         )
     else:
         world.out(
