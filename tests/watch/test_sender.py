@@ -100,3 +100,19 @@ def test_other_schemes_and_payload_mapping_go_through_apprise() -> None:
     s = AppriseSender(["json://h/x?:message=text", "ntfys://ntfy.sh/topic", "json://h/x"])
     s.check()
     assert [p is not None for p in s.plans] == [False, False, True] and s.needs_apprise
+
+
+@pytest.mark.slow
+def test_a_url_check_that_times_out_lets_the_watcher_start(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At boot on a loaded host the check's child took longer than its timeout and the
+    watcher died with a traceback (VM lab, 14:39): now it logs one line and goes on, the URLs
+    left to apprise when the first alert goes out."""
+    from ifguard.watch import sender
+
+    monkeypatch.setattr(sender, "CHECK_TIMEOUT_S", 0.001)
+    s = AppriseSender(["json://127.0.0.1:9/"])
+    assert s.check() == []
+    assert s.needs_apprise  # not checked: delivered through apprise itself
+    assert "could not check the notification URLs (timed out)" in caplog.text

@@ -74,6 +74,9 @@ def quiet_apprise(urls: Sequence[str] = (), shown: Sequence[str] = ()) -> None:
     logger.addFilter(_Redacting(urls, shown))
 
 
+CHECK_TIMEOUT_S = 60.0
+
+
 class AppriseSender:
     def __init__(self, urls: Sequence[str]) -> None:
         self.urls = list(urls)
@@ -88,14 +91,21 @@ class AppriseSender:
         apprise does not understand (and remembers every URL's redacted form)."""
         if self.empty:
             return []
-        done = subprocess.run(
-            [sys.executable, "-c", _CHECK_URLS],
-            input=json.dumps(self.urls),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", _CHECK_URLS],
+                input=json.dumps(self.urls),
+                capture_output=True,
+                text=True,
+                timeout=CHECK_TIMEOUT_S,
+                check=False,
+            )
+        except (subprocess.TimeoutExpired, OSError) as exc:
+            # a loaded host at boot (a VM under emulation took longer than a minute): the
+            # watcher must start anyway; the URLs are parsed by apprise when first used
+            why = "timed out" if isinstance(exc, subprocess.TimeoutExpired) else exc.strerror
+            log.error("could not check the notification URLs (%s); they are used unchecked", why)
+            return []
         try:
             verdicts = json.loads(done.stdout)
             self.shown = [str(shown) for _ok, shown, _plan in verdicts]
