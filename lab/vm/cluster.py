@@ -22,20 +22,18 @@ import json
 import re
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lab.ifguard_lab import SWITCH_DIRS, Node, sh
+from lab.ifguard_lab import SWITCH_DIRS, Node, admin_uplink, sh
 from lab.vm.guest import Guest, GuestError
 from lab.vm.image import Image
+from lab.vm.net import ADMIN, start_receiver
 
 HERE = Path(__file__).resolve().parent
 NODES = (1, 2, 3)
-ADMIN = "203.0.113.50"
-RECEIVER_PORT = 8080
 
 
 def mgmt(n: int) -> str:
@@ -78,13 +76,7 @@ class ClusterNet:
             sh(["ip", "netns", "exec", s, "sysctl", "-qw", f"net.ipv4.conf.{key}.arp_ignore=1"])
             sh(["ip", "netns", "exec", s, "sysctl", "-qw", f"net.ipv4.conf.{key}.arp_announce=2"])
         sh(["ip", "netns", "exec", s, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
-        sh(["ip", "link", "add", "up0", "netns", s, "type", "veth", "peer", "name", "eth0",
-            "netns", a])  # fmt: skip
-        sh(["ip", "-n", s, "addr", "add", "203.0.113.1/24", "dev", "up0"])
-        sh(["ip", "-n", s, "link", "set", "up0", "up"])
-        sh(["ip", "-n", a, "addr", "add", f"{ADMIN}/24", "dev", "eth0"])
-        sh(["ip", "-n", a, "link", "set", "eth0", "up"])
-        sh(["ip", "-n", a, "route", "add", "default", "via", "203.0.113.1"])
+        admin_uplink(s, a, ADMIN)
         self.s.start_ovs()
         vs = ["ovs-vsctl", "--"]
         self.switch([*vs, "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev"])
@@ -99,22 +91,7 @@ class ClusterNet:
         self.switch(["ip", "addr", "add", "192.0.2.1/24", "dev", "gw1"])
         self.switch(["ip", "link", "set", "gw1", "up"])
         self.switch(["ip", "link", "set", "br0", "up"])
-        self.alerts.write_text("")
-        self._receiver = subprocess.Popen(
-            self.a.argv(
-                [
-                    sys.executable,
-                    str(HERE / "receiver.py"),
-                    ADMIN,
-                    str(RECEIVER_PORT),
-                    str(self.alerts),
-                ]
-            ),
-            start_new_session=True,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self._receiver = start_receiver(self.a, self.alerts)
 
     def down(self) -> None:
         if self._receiver is not None:

@@ -59,22 +59,7 @@ class VmNet:
         admin_uplink(s, a, ADMIN)
         self.s.start_ovs()
         ovs_switch(self.s, self.taps, (("gw1", 1, f"{GATEWAY}/24"),))
-        self.alerts.write_text("")
-        self._receiver = subprocess.Popen(
-            self.a.argv(
-                [
-                    sys.executable,
-                    str(HERE / "receiver.py"),
-                    ADMIN,
-                    str(RECEIVER_PORT),
-                    str(self.alerts),
-                ]
-            ),
-            start_new_session=True,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self._receiver = start_receiver(self.a, self.alerts)
         (self.base / "receiver.pid").write_text(str(self._receiver.pid))
 
     def down(self) -> None:
@@ -117,3 +102,17 @@ class VmNet:
 
     def lacp(self) -> str:
         return self.switch(["ovs-appctl", "lacp/show", "po1"])
+
+
+def start_receiver(admin: Node, alerts: Path) -> subprocess.Popen[bytes]:
+    """The alert receiver (lab/vm/receiver.py) on the admin's address, ``alerts`` emptied:
+    one JSON line per alert the guests' watchers send."""
+    alerts.write_text("")
+    argv = [sys.executable, str(HERE / "receiver.py"), ADMIN, str(RECEIVER_PORT), str(alerts)]
+    return subprocess.Popen(
+        admin.argv(argv),
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
