@@ -40,6 +40,11 @@ IFRELOAD = "/usr/sbin/ifreload"
 # ifupdown2 is one program that picks ifup/ifdown/ifreload/ifquery by how argv[0] *ends*:
 # the diverted name must end in "ifreload" (`ifreload.ifguard-orig` fails "Unexpected executable")
 IFRELOAD_ORIG = "/usr/sbin/ifguard-orig-ifreload"
+# merged /usr: ifupdown2 ships /sbin/ifreload, the same file as /usr/sbin/ifreload, and dpkg
+# matches diversions by the path it knows: without a diversion of the alias too, an upgrade
+# or reinstall of ifupdown2 writes over the wrapper (Debian's DEP17 advice: divert both)
+IFRELOAD_ALIAS = "/sbin/ifreload"
+IFRELOAD_ORIG_ALIAS = "/sbin/ifguard-orig-ifreload"
 INTERFACES = "/etc/network/interfaces"
 TEXTFILE_DIR = "/var/lib/prometheus/node-exporter"
 UNITS = ("ifguard-boot.service", "ifguard-watch.service", "ifguard-status.service")

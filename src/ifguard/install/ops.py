@@ -89,6 +89,18 @@ def divert_argv(root: Root, remove: bool) -> list[str] | None:
     ]
 
 
+def alias_divert_argv(root: Root, remove: bool) -> list[str] | None:
+    """The diversion of ``/sbin/ifreload`` (no rename: it is the file already renamed) on a
+    merged-/usr root with dpkg-divert; None elsewhere."""
+    argv = divert_argv(root, remove)
+    sbin = root.prefix / "sbin"
+    if argv is None or not sbin.is_symlink() or os.readlink(sbin).strip("/") != "usr/sbin":
+        return None
+    action = "--remove" if remove else "--add"
+    return [*argv[: argv.index("--rename")], "--no-rename", "--divert", F.IFRELOAD_ORIG_ALIAS,
+            action, F.IFRELOAD_ALIAS]  # fmt: skip
+
+
 def _check_divertable(root: Root) -> None:
     real, orig = root.entry(F.IFRELOAD), root.entry(F.IFRELOAD_ORIG)
     if orig.exists() or orig.is_symlink():
@@ -109,6 +121,14 @@ def _divert(root: Root, invoker: Invoker) -> dict[str, str]:
         if invoker(argv) != 0:
             raise UsageError(f"`{' '.join(argv)}` failed; nothing diverted")
         method = "dpkg-divert"
+        alias = alias_divert_argv(root, remove=False)
+        if alias is not None:
+            if invoker(alias) != 0:
+                undo = divert_argv(root, remove=True)
+                if undo is not None:
+                    invoker(undo)
+                raise UsageError(f"`{' '.join(alias)}` failed; nothing diverted")
+            return {"path": F.IFRELOAD, "divert": F.IFRELOAD_ORIG, "method": method, "alias": "1"}
     return {"path": F.IFRELOAD, "divert": F.IFRELOAD_ORIG, "method": method}
 
 

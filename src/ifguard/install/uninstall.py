@@ -8,7 +8,7 @@ import contextlib
 import os
 
 from ifguard.install import files as F
-from ifguard.install.ops import Invoker, Out, divert_argv, save_manifest
+from ifguard.install.ops import Invoker, Out, alias_divert_argv, divert_argv, save_manifest
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root
 
@@ -64,6 +64,12 @@ def uninstall(root: Root, invoker: Invoker, *, manage_systemd: bool, out: Out = 
 def _undivert(root: Root, diversion: dict[str, str], invoker: Invoker, out: Out) -> None:
     real, orig = root.entry(F.IFRELOAD), root.entry(F.IFRELOAD_ORIG)
     if diversion.get("method") == "dpkg-divert":
+        alias = alias_divert_argv(root, remove=True) if diversion.get("alias") else None
+        if alias is not None and invoker(alias) != 0:
+            raise UsageError(
+                f"could not remove the diversion of {F.IFRELOAD_ALIAS} (`{' '.join(alias)}` "
+                "failed); see docs/install.md"
+            )
         argv = divert_argv(root, remove=True)
         if argv is None or invoker(argv) != 0:
             raise UsageError(
