@@ -22,6 +22,7 @@ from tests.apply.cli_helpers import (
     INCIDENT,
     MAIN,
     apply_argv,
+    argv,
     candidate,
     ifguard,
     make_root,
@@ -84,9 +85,9 @@ def test_pending_proxmox_file_is_applied_and_confirmed_elsewhere(tmp_path: Path)
     root = make_root(tmp_path)
     new = candidate(tmp_path, *OFF_PATH).read_bytes()
     (root / "etc/network/interfaces.new").write_bytes(new)
-    argv = apply_argv(root, root / "x", "--no-wait", "--timeout", "60")
-    argv.remove(str(root / "x"))
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    cmd = apply_argv(root, root / "x", "--no-wait", "--timeout", "60")
+    cmd.remove(str(root / "x"))
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc
     assert "is pending" in proc.stdout
     assert (root / MAIN).read_bytes() == new
@@ -284,14 +285,20 @@ def test_ctrl_c_while_waiting_rolls_back_now(tmp_path: Path) -> None:
 
 
 def test_unwritable_target_is_a_usage_error(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root can write anywhere")
+    """A directory the user may not write, or (as root, who may write anywhere) a read-only
+    filesystem: a bind mount made read-only in a private mount namespace."""
     root = make_root(tmp_path)
-    (root / "etc/network").chmod(0o555)
-    proc = subprocess.run(
-        apply_argv(root, candidate(tmp_path, *OFF_PATH)), capture_output=True, text=True
-    )
-    assert proc.returncode == 2 and "not writable" in proc.stderr
+    cmd = apply_argv(root, candidate(tmp_path, *OFF_PATH))
+    if os.geteuid() == 0:
+        net = str(root / "etc/network")
+        ro = f'mount --bind {net} {net} && mount -o remount,bind,ro {net} && exec "$@"'
+        cmd = ["unshare", "--mount", "--propagation", "private", "sh", "-c", ro, "sh", *cmd]
+    else:
+        (root / "etc/network").chmod(0o555)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc
+    assert "not writable" in proc.stderr and len(proc.stderr.splitlines()) == 1
+    assert (root / MAIN).read_bytes() == CLEAN.read_bytes()
 
 
 @pytest.mark.slow
@@ -301,3 +308,32 @@ def test_unusable_state_dir_is_a_usage_error(tmp_path: Path) -> None:
     proc = ifguard(root, "status", "--state-dir", str(tmp_path / "file" / "sub"))
     assert proc.returncode == 2 and proc.stderr.startswith("ifguard: error: ")
     assert "Traceback" not in proc.stderr
+
+
+def test_root_tree_without_reload_cmd_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """Under --root DIR the dialect's reload (``ifreload -a``) would reconfigure this host
+    from the host's files: apply asks for --reload-cmd instead of reloading the wrong system."""
+    root = make_root(tmp_path)
+    cand = candidate(tmp_path, *OFF_PATH)
+    bin_dir = tmp_path / "bin"  # were the refusal gone, the test must not reload this host
+    bin_dir.mkdir()
+    for name in ("ifreload", "ifup", "ifdown"):
+        fake = bin_dir / name
+        fake.write_text(f"#!/bin/sh\necho {name} >> {tmp_path / 'ran'}\n")
+        fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}"}
+    proc = subprocess.run(
+        argv(root, "apply", str(cand), "--no-probes", "--spawner", "fork"),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc
+    assert not (tmp_path / "ran").exists()
+    assert proc.stderr.startswith("ifguard: error: --root ") and "--reload-cmd" in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+    assert (root / MAIN).read_bytes() == CLEAN.read_bytes()
+    assert not (root / "var/lib/ifguard/pending.json").exists()

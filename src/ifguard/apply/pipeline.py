@@ -27,6 +27,7 @@ from ifguard.apply import context as ctx
 from ifguard.apply.begin import Request, begin
 from ifguard.apply.gate import lint_gate, linted_files, warnings
 from ifguard.apply.guardian import choose_spawner, guardian_argv
+from ifguard.apply.reloading import require_reload
 from ifguard.apply.request import ApplyRequest, Candidate
 from ifguard.apply.transaction import (
     ApplyError,
@@ -68,6 +69,7 @@ def guarded_change(req: ApplyRequest, cand: Candidate, world: World) -> Outcome:
     (``gate.GateFailed`` when the gate could not run)."""
     root = req.root
     check_targets(req.probes)
+    require_reload(root, req.reload_cmd)
     result = None if req.gated and cand.in_place else lint_gate(req, cand, world.lint_report)
     if cand.in_place and result is not None:
         current = of_loaded(result.loaded, root)  # the files in place, as linted

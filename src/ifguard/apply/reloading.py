@@ -41,6 +41,16 @@ def host_reload(root: Root) -> tuple[Commands, str]:
     return RELOAD[host_dialect(root)], ""
 
 
+def require_reload(root: Root, commands: Commands | None) -> None:
+    """A change applied under a ``--root`` other than ``/`` needs its own reload: the
+    dialect's would reconfigure this host from the host's files. Raises ``UsageError``."""
+    if not root.is_host and not commands:
+        raise UsageError(
+            f"--root {root.prefix}: give --reload-cmd (the dialect's reload would reconfigure "
+            "this host's network, not the tree)"
+        )
+
+
 def host_dialect(root: Root) -> str:
     """The dialect of the host's configuration as the lint gate sees it (the settings'
     ``dialect``, else detected from the files); ifupdown2 when it cannot be read."""
