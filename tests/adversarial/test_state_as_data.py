@@ -8,64 +8,24 @@ root writes under --root only."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-LO = b"auto lo\niface lo inet loopback\n"
+from tests.adversarial import records
+from tests.adversarial.records import LO, ifguard
+
 CANDIDATE = b"auto lo\niface lo inet loopback\n# candidate\n"
 
 
-def ifguard(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ifguard", args[0], "--root", str(root), *args[1:]],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        cwd="/",
-    )
-
-
 def tree(tmp: Path, name: str = "root") -> tuple[Path, Path]:
-    root = tmp / name
-    (root / "etc/network").mkdir(parents=True)
-    (root / "etc/network/interfaces").write_bytes(CANDIDATE)
-    state = root / "var/lib/ifguard"
-    state.mkdir(parents=True, mode=0o700)
-    return root, state
+    return records.tree(tmp, CANDIDATE, name)
 
 
 def old_record(root: Path, state: Path, pwned: Path, **changes: object) -> None:
-    """An APPLIED record as ifguard wrote them before: with a ``reload_cmd`` - here one
-    that leaves a mark - and its deadline passed."""
-    blobs = state / "txn/t1"
-    (blobs / "before").mkdir(parents=True)
-    (blobs / "before/0").write_bytes(LO)
-    txn: dict[str, object] = {
-        "id": "t1",
-        "created": 1.0,
-        "timeout": 120.0,
-        "deadline": 2.0,
-        "state": "applied",
-        "root": str(root),
-        "targets": [
-            {
-                "path": str(root / "etc/network/interfaces"),
-                "system_path": "/etc/network/interfaces",
-                "before": str(blobs / "before/0"),
-                "after": None,
-            }
-        ],
-        "reload_cmd": [["touch", str(pwned)], ["sh", "-c", f"echo x >> {pwned}"]],
-        "candidate_hash": "x",
-        "probes_enabled": False,
-    }
-    txn.update(changes)
-    (state / "pending.json").write_text(json.dumps(txn))
-    (state / "pending.json").chmod(0o600)
+    """An APPLIED record as ifguard wrote them before: its ``reload_cmd`` leaves a mark."""
+    cmd = [["touch", str(pwned)], ["sh", "-c", f"echo x >> {pwned}"]]
+    records.applied_record(root, state, cmd, **changes)
 
 
 def fake_ifreload(tmp: Path) -> Path:

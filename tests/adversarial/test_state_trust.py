@@ -5,68 +5,19 @@ chooses where `restore` writes. Each refusal is exit 2, one line, naming the pat
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from ifguard.store.history import History
 from ifguard.store.record import managed
-
-LO = b"auto lo\niface lo inet loopback\n"
-
-
-def ifguard(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ifguard", args[0], "--root", str(root), *args[1:]],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd="/",
-    )
-
-
-def tree(tmp: Path) -> tuple[Path, Path]:
-    root = tmp / "root"
-    (root / "etc/network").mkdir(parents=True)
-    (root / "etc/network/interfaces").write_bytes(LO)
-    state = root / "var/lib/ifguard"
-    state.mkdir(parents=True, mode=0o700)
-    return root, state
+from tests.adversarial.records import LO, applied_record, ifguard, tree
 
 
 def record(root: Path, state: Path, tmp: Path, **changes: object) -> dict[str, object]:
     """A well-formed APPLIED record whose reload command would leave a mark if it ran."""
-    blobs = state / "txn/t1"
-    (blobs / "before").mkdir(parents=True)
-    (blobs / "before/0").write_bytes(LO)
-    txn: dict[str, object] = {
-        "id": "t1",
-        "created": 1.0,
-        "timeout": 120.0,
-        "deadline": 2.0,
-        "state": "applied",
-        "root": str(root),
-        "targets": [
-            {
-                "path": str(root / "etc/network/interfaces"),
-                "system_path": "/etc/network/interfaces",
-                "before": str(blobs / "before/0"),
-                "after": None,
-            }
-        ],
-        "reload_cmd": [["sh", "-c", f"touch {tmp / 'ran'}"]],
-        "candidate_hash": "x",
-        "probes_enabled": False,
-    }
-    txn.update(changes)
-    (state / "pending.json").write_text(json.dumps(txn))
-    (state / "pending.json").chmod(0o600)
-    return txn
+    return applied_record(root, state, [["sh", "-c", f"touch {tmp / 'ran'}"]], **changes)
 
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chown needs root")
