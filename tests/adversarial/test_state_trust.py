@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ifguard.store.history import History
-from ifguard.store.record import managed
+from ifguard.store.statedir import managed
 from tests.adversarial.records import LO, applied_record, ifguard, tree
 
 

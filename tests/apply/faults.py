@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ifguard.store.record import StateDir
+from ifguard.store.statedir import StateDir
 from ifguard.system.process import process_alive
 from ifguard.system.root import Root
 from tests.apply.cli_helpers import CLEAN, MAIN, apply_argv, candidate, make_root

@@ -13,7 +13,8 @@ from ifguard.apply.begin import Request, begin
 from ifguard.apply.probes import Prober
 from ifguard.apply.transaction import Env
 from ifguard.store.history import History
-from ifguard.store.record import APPLY_TIMEOUTS, StateDir, Timeouts, Transaction
+from ifguard.store.record import APPLY_TIMEOUTS, Timeouts, Transaction
+from ifguard.store.statedir import StateDir
 from ifguard.system.root import Root
 from tests.fakes import FakeClock, FakeProber, FakeRunner, FakeSpawner
 

@@ -93,7 +93,7 @@ def test_dropin_verification_can_fail(tmp_path: Path) -> None:
 def test_the_boot_unit_starts_only_when_a_transaction_is_open() -> None:
     """ifguard-boot.service is on the boot's critical path (before networking): its
     condition is the very file an open transaction keeps, so other boots start no Python."""
-    from ifguard.store.record import PENDING
+    from ifguard.store.statedir import PENDING
     from ifguard.system.paths import STATE_DIR
 
     text = files.unit_text("ifguard-boot.service", "/usr/bin/ifguard")

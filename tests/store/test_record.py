@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.store.record import DamagedRecord, StateDir, Transaction, TxnState
+from ifguard.store.record import DamagedRecord, Transaction, TxnState
+from ifguard.store.statedir import StateDir
 from ifguard.system.root import Root
 
 OLD = {

@@ -16,7 +16,8 @@ from pathlib import Path
 from ifguard.apply.guardian import Spawner
 from ifguard.apply.transaction import ApplyError, Env, recover_stale, rollback
 from ifguard.store import record as rec
-from ifguard.store.record import APPLY_TIMEOUTS, Target, Timeouts, Transaction, save_blob
+from ifguard.store.record import APPLY_TIMEOUTS, Target, Timeouts, Transaction
+from ifguard.store.statedir import save_blob
 from ifguard.system.process import process_alive
 from ifguard.system.readfile import describe, read_regular
 from ifguard.system.root import Root

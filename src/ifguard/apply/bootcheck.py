@@ -38,7 +38,8 @@ from ifguard.config.source import DEFAULT_INTERFACES, PROXMOX_PENDING
 from ifguard.network.probe_report import ProbeReport, ProbeStatus
 from ifguard.store import record as rec
 from ifguard.store.history import History
-from ifguard.store.record import DamagedRecord, Timeouts, save_blob
+from ifguard.store.record import DamagedRecord, Timeouts
+from ifguard.store.statedir import save_blob
 from ifguard.system.errors import UsageError
 
 EVENT = "boot-restored"

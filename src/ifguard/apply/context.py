@@ -19,7 +19,8 @@ from ifguard.config.ondisk import config_on_disk
 from ifguard.network.cluster import cluster_of
 from ifguard.network.state import NetState, ssh_endpoints, state_from_config
 from ifguard.store.history import open_history
-from ifguard.store.record import StateDir, Transaction
+from ifguard.store.record import Transaction
+from ifguard.store.statedir import StateDir
 from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from ifguard.apply.probes import Prober, no_probes
 from ifguard.store import record as rec
 from ifguard.store.history import History
-from ifguard.store.record import StateDir, Transaction
+from ifguard.store.record import Transaction
+from ifguard.store.statedir import StateDir
 from ifguard.system.clock import Clock
 from ifguard.system.process import start_ticks
 from ifguard.system.runner import Runner

@@ -37,7 +37,7 @@ def _record_intact(root: Root) -> None:
 
     state = root.path(STATE_DIR)
     if os.path.lexists(state / "pending.json"):
-        from ifguard.store.record import StateDir
+        from ifguard.store.statedir import StateDir
 
         StateDir(state, root).read()  # DamagedRecord: one line, exit 2
 

@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         state_dir = state_dir_of(args)
         if (state_dir / "pending.json").exists() or (state_dir / "pending.json").is_symlink():
-            from ifguard.store.record import StateDir
+            from ifguard.store.statedir import StateDir
 
             StateDir(state_dir, root).read()  # a damaged record: refuse (DamagedRecord, exit 2)
         req = reload_request(

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from ifguard.commands.apply import request_of
     from ifguard.config.source import DEFAULT_INTERFACES
     from ifguard.store.history import open_history
-    from ifguard.store.record import managed, save_blob
+    from ifguard.store.statedir import managed, save_blob
     from ifguard.system.errors import UsageError
     from ifguard.system.sanitize import printable
 

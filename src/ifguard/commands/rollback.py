@@ -137,7 +137,7 @@ def _send(root: Any, state_dir: Any, title: str, body: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ifguard.commands.common import root_of, state_dir_of
-    from ifguard.store.record import StateDir
+    from ifguard.store.statedir import StateDir
 
     if args.after_boot:
         return _after_boot(args)

@@ -257,7 +257,7 @@ def make_watcher(args: argparse.Namespace, opts: WatchOptions | None = None) -> 
     console = None
     if opts.console:
         from ifguard.status.publish import Console
-        from ifguard.store.record import StateDir
+        from ifguard.store.statedir import StateDir
 
         console = Console(
             root,

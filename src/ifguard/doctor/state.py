@@ -9,7 +9,8 @@ import sqlite3
 import stat
 
 from ifguard.doctor import FAIL, OK, WARN, Check, Host
-from ifguard.store.record import DamagedRecord, StateDir
+from ifguard.store.record import DamagedRecord
+from ifguard.store.statedir import StateDir
 from ifguard.system.paths import STATE_DIR
 
 PING_PATHS = ("/usr/bin/ping", "/bin/ping", "/usr/sbin/ping", "/sbin/ping")

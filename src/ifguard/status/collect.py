@@ -23,7 +23,7 @@ from ifguard.network.probe_report import ProbeReport
 from ifguard.network.readers.types import Runtime
 from ifguard.status.summary import BondState, ConfigVerdict, Facts, Finding, Probe, stamp
 from ifguard.store.history import History, content_hash
-from ifguard.store.record import StateDir
+from ifguard.store.statedir import StateDir
 from ifguard.system.root import Root
 from ifguard.system.runner import Runner
 

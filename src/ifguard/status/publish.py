@@ -30,7 +30,7 @@ from ifguard.network.probe_report import ProbeReport
 from ifguard.status import collect
 from ifguard.status.summary import BROKEN, Facts, Summary, build, render_issue, render_text
 from ifguard.store.history import History
-from ifguard.store.record import StateDir
+from ifguard.store.statedir import StateDir
 from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.fsutil import atomic_write
 from ifguard.system.root import Root

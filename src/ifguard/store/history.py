@@ -123,7 +123,7 @@ class History:
         self._clock = clock or SystemClock()
         self._busy_ms = busy_ms  # how long to wait for another writer's lock
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        from ifguard.store.record import check_database
+        from ifguard.store.statedir import check_database
 
         check_database(self.path, "a history database")
         if not self.path.exists():

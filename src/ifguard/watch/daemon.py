@@ -24,7 +24,7 @@ from types import FrameType
 from ifguard.lint.engine import HostResult, host_settings, inventory, lint_host
 from ifguard.lint.settings import Settings
 from ifguard.status.publish import Console
-from ifguard.store.record import StateDir
+from ifguard.store.statedir import StateDir
 from ifguard.system.clock import Clock, SystemClock
 from ifguard.system.errors import UsageError
 from ifguard.system.root import Root

@@ -80,7 +80,7 @@ class Queue:
             self._move_aside(exc)
 
     def _create(self) -> None:
-        from ifguard.store.record import check_database
+        from ifguard.store.statedir import check_database
 
         check_database(self.path, "an alert queue")
         if not self.path.exists():
