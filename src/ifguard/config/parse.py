@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from ifguard.config.diagnostic import Span
+from ifguard.config.physical import decode, iter_physical, join_continuations, template_block
 
 
 class Kind(StrEnum):
@@ -246,34 +247,12 @@ class Document:
         return self.text[begin:end].rstrip("\r\n")
 
 
-def decode(data: bytes) -> str:
-    return data.decode("utf-8", "surrogateescape")
-
-
-def _iter_physical(text: str) -> Iterator[str]:
-    """Physical lines with their '\\n', split on '\\n' only, produced one at a time."""
-    find = text.find
-    pos, size = 0, len(text)
-    while pos < size:
-        end = find("\n", pos)
-        if end < 0:
-            yield text[pos:]
-            return
-        yield text[pos : end + 1]
-        pos = end + 1
-
-
-def _continues(physical: str) -> bool:
-    stripped = physical.rstrip("\r\n")
-    return stripped.endswith("\\") and physical.endswith("\n")
-
-
 def parse(data: bytes | str, path: str = "<input>") -> Document:
     """Parse bytes (or already-decoded text) into a lossless ``Document``. Never raises."""
     text = decode(data) if isinstance(data, bytes) else data
-    physical: Iterable[str] = _iter_physical(text)  # one line alive at a time: lower peak
+    physical: Iterable[str] = iter_physical(text)  # one line alive at a time: lower peak
     if "\\\n" in text or "\\\r\n" in text:
-        physical = _join_continuations(list(physical))
+        physical = join_continuations(list(physical))
     lines: list[Line] = []
     append = lines.append
     table = LineTable(text)
@@ -306,7 +285,7 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
             line = Line(index, comment, "", stanza, table)
         elif first == "%" or (first == "<" and stripped[:2] == "<%") or stripped[:3] == "</%":
             line = Line(index, template, "", stanza, table)
-            block_end, depth = _template_block(stripped, depth)
+            block_end, depth = template_block(stripped, depth)
         else:
             parts = stripped.split(None, 1)
             if not parts:
@@ -333,45 +312,6 @@ def parse(data: bytes | str, path: str = "<input>") -> Document:
     add_start(offset)
     table.templated = marks if marks is not None and any(marks) else None
     return Document(path, text, tuple(lines))
-
-
-_CONTROL_OPEN = ("for", "if", "while", "try", "with", "def")
-
-
-def _template_block(stripped: str, depth: int) -> tuple[str, int]:
-    """After a template line: the text that closes a block it opens (``%>`` for a Python
-    block left open on this line, ``</%doc>`` ...) and the new control-block depth."""
-    if stripped.startswith("<%"):
-        rest = stripped[2:]
-        if rest[:1] in ("", " ", "\t", "\r", "\n", "!"):
-            return ("" if "%>" in rest else "%>"), depth
-        for tag in ("doc", "text"):
-            if rest.startswith(tag) and f"</%{tag}>" not in rest:
-                return f"</%{tag}>", depth
-        return "", depth
-    if stripped.startswith("%%") or stripped.startswith("##") or not stripped.startswith("%"):
-        return "", depth
-    word = stripped[1:].strip().split(None, 1)
-    head = word[0].rstrip(":") if word else ""
-    if head in _CONTROL_OPEN:
-        return "", depth + 1
-    if head.startswith("end") and head[3:] in _CONTROL_OPEN:
-        return "", max(0, depth - 1)
-    return "", depth
-
-
-def _join_continuations(physical: list[str]) -> list[str]:
-    """Merge each physical line ending in a backslash with the line that follows it."""
-    out: list[str] = []
-    i, n = 0, len(physical)
-    while i < n:
-        raw = physical[i]
-        i += 1
-        while _continues(raw) and i < n:
-            raw += physical[i]
-            i += 1
-        out.append(raw)
-    return out
 
 
 def render(doc: Document) -> bytes:
