@@ -173,7 +173,7 @@ def test_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_a_read_error_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    from ifguard.config.source import read_main
+    from ifguard.config.budget import read_main
     from ifguard.system.errors import UsageError
 
     f = tmp_path / "interfaces"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ifguard.config import source
+from ifguard.config import budget
 from ifguard.lint import engine
 from ifguard.lint.engine import lint_paths
 from ifguard.lint.settings import Settings
@@ -82,7 +82,7 @@ def test_a_silent_pipe_on_stdin_is_given_up_at_the_deadline() -> None:
 def test_one_big_file_sourced_many_times_stops_at_the_total(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(source, "MAX_TOTAL_BYTES", 8192)
+    monkeypatch.setattr(budget, "MAX_TOTAL_BYTES", 8192)
     big = tmp_path / "big"
     big.write_text("iface eth0 inet manual\n" + "#" * 1500 + "\n")
     main = tmp_path / "interfaces"
@@ -97,7 +97,7 @@ def test_one_big_file_sourced_many_times_stops_at_the_total(
 def test_many_sourced_files_stop_at_the_file_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(source, "MAX_FILES", 50)
+    monkeypatch.setattr(budget, "MAX_FILES", 50)
     small = tmp_path / "small"
     small.write_text("iface eth0 inet manual\n")
     main = tmp_path / "interfaces"
@@ -164,7 +164,7 @@ def test_a_file_of_empty_lines_is_refused_before_parsing(tmp_path: Path, stdin: 
     """Parsing costs ~170 bytes per line: 16 MiB of newlines took 2.8 GB and 266 s. Past
     MAX_TOTAL_LINES the main file is one line, exit 2, naming the file and the cap."""
     main = tmp_path / "interfaces"
-    main.write_bytes(b"\n" * (source.MAX_TOTAL_LINES + 1))
+    main.write_bytes(b"\n" * (budget.MAX_TOTAL_LINES + 1))
     if stdin:
         with main.open("rb") as fh:
             proc = subprocess.run(
@@ -180,14 +180,14 @@ def test_a_file_of_empty_lines_is_refused_before_parsing(tmp_path: Path, stdin: 
         proc = lint("-q", str(main))
         name = str(main)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
-    assert f"{name}: cannot read: {source.MAX_TOTAL_LINES + 1} lines, more than the" in proc.stderr
-    assert f"{source.MAX_TOTAL_LINES} ifguard reads" in proc.stderr
+    assert f"{name}: cannot read: {budget.MAX_TOTAL_LINES + 1} lines, more than the" in proc.stderr
+    assert f"{budget.MAX_TOTAL_LINES} ifguard reads" in proc.stderr
 
 
 def test_sourced_lines_stop_at_the_total(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The line cap is over the configuration: a sourced file past it is not read (IFG201
     error: not checked, so no gate passes), the main file and what fits are."""
-    monkeypatch.setattr(source, "MAX_TOTAL_LINES", 100)
+    monkeypatch.setattr(budget, "MAX_TOTAL_LINES", 100)
     part = tmp_path / "part"
     part.write_text("iface eth0 inet manual\n" + "#\n" * 39)  # 40 lines
     main = tmp_path / "interfaces"
@@ -205,8 +205,8 @@ def test_the_line_cap_is_far_above_real_configurations(corpus: Path) -> None:
     files = list(corpus.rglob("*.interfaces"))
     assert files
     counts = [p.read_bytes().count(b"\n") for p in files]
-    assert max(counts) * 100 < source.MAX_TOTAL_LINES, max(counts)
-    assert sum(counts) < source.MAX_TOTAL_LINES, sum(counts)
+    assert max(counts) * 100 < budget.MAX_TOTAL_LINES, max(counts)
+    assert sum(counts) < budget.MAX_TOTAL_LINES, sum(counts)
 
 
 def test_the_watcher_alerts_a_configuration_it_cannot_read_and_goes_on() -> None:
