@@ -8,12 +8,14 @@ the project's .deb installed with apt, alerts to the receiver in the lab's admin
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from typing import Any
 
 import pytest
 
+from tests.e2e.vm import clock
 from tests.e2e.vm.conftest import Vm
 from tests.e2e.vm.report import figure
 
@@ -49,12 +51,29 @@ def wait_alert(vm: Vm, n: int, needle: str, timeout: float) -> dict[str, Any] | 
     return None
 
 
-def break_file(vm: Vm) -> float:
-    """The seed incident from a root shell; the host time just before the write."""
+def break_file(vm: Vm) -> tuple[float, float, clock.Offset]:
+    """The seed incident from a root shell: the host time just before the command was sent,
+    the time of the write itself (the guest's clock, corrected to the host's) and the
+    offset used (its error bound)."""
     vm.ok(f"cp -p /etc/network/interfaces {ORIG}")
-    t = time.time()
-    vm.ok(INCIDENT)
-    return t
+    at = clock.offset(vm)
+    sent = time.time()
+    return sent, clock.run_dated(vm, INCIDENT, at), at
+
+
+def watcher_timeline(vm: Vm, t_write: float, at: clock.Offset, t_alert: float) -> str:
+    """The watcher's journal from the write to the alert, each line's time after the write
+    (the guest's clock), then the receiver's (host clock, offset-corrected)."""
+    since = t_write + at.guest_minus_host - 1
+    out = vm.ok(f"journalctl -u ifguard-watch -o short-unix --no-pager --since @{since:.3f}")
+    steps = []
+    for line in out.splitlines():
+        stamp, _, text = line.partition(" ")
+        with contextlib.suppress(ValueError):
+            after = float(stamp) - at.guest_minus_host - t_write
+            steps.append(f"+{after:.2f} s {text.split(': ', 1)[-1][:70]}")
+    steps.append(f"+{t_alert - t_write:.2f} s received")
+    return "; ".join(steps)
 
 
 def restore_file(vm: Vm) -> None:
@@ -97,11 +116,16 @@ def test_2_seed_incident_alert_and_console(vm: Vm) -> None:
     g = vm.guest
     n = len(vm.net.alerts_received())
     since = len(g.console_text())
-    t_write = break_file(vm)
+    t_sent, t_write, at = break_file(vm)
     try:
         alert = wait_alert(vm, n, "network configuration has", timeout=30)
         assert alert is not None, titles(alerts_since(vm, n))
-        figure("2 alert at the receiver after the write", f"{alert['t'] - t_write:.2f} s")
+        figure(
+            "2 alert at the receiver after the write",
+            f"{alert['t'] - t_write:.2f} s (guest clock, +/-{at.error:.2f} s; "
+            f"{alert['t'] - t_sent:.2f} s from sending the command to the guest)",
+        )
+        figure("2 where the time went", watcher_timeline(vm, t_write, at, alert["t"]))
         assert "IFG101" in alert["body"]["message"], alert
         # the person at the console: the login screen shows the line, the code, the fix
         took = g.wait_console("ifguard lint --fix", since, timeout=30)
