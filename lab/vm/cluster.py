@@ -148,8 +148,10 @@ class ClusterLab:
                 memory,
                 ident=n,
                 # three TCG guests booting at once on a loaded 2-core machine: udev's
-                # coldplug took minutes, past systemd's 90 s wait for /dev/ttyS0
-                append=f"ifguard.node={n} systemd.default_device_timeout_sec=900",
+                # coldplug took minutes, past systemd's 90 s wait for /dev/ttyS0. quiet:
+                # the kernel's and systemd's boot chatter off the emulated UART (errors
+                # and the node unit's trace still reach it)
+                append=f"ifguard.node={n} systemd.default_device_timeout_sec=900 quiet",
                 cpus=1,
             )
             for n in NODES

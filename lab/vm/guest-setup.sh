@@ -105,6 +105,13 @@ StandardError=journal+console
 WantedBy=sysinit.target
 UNIT
     systemctl enable ifguard-vm-node.service
+    # three TCG guests share two host cores while they boot: nothing runs in the cluster
+    # image that the cluster tests do not use (what a Proxmox node runs besides, sshd,
+    # auditd, the periodic jobs, is not under test here; the single-host image keeps them)
+    for u in ssh.service auditd.service getty@tty1.service dpkg-db-backup.timer \
+        systemd-tmpfiles-clean.timer uuidd.socket systemd-pstore.service; do
+        ln -sf /dev/null "/etc/systemd/system/$u"
+    done
     mkdir -p /etc/systemd/system/corosync.service.d
     printf '[Unit]\nConditionPathExists=/etc/corosync/corosync.conf\nAfter=ifguard-vm-node.service\n' \
         > /etc/systemd/system/corosync.service.d/ifguard-vm.conf

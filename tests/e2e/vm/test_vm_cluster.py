@@ -13,20 +13,32 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from lab.vm import image as vm_images
-from lab.vm.cluster import ClusterLab, members, qmp
+from lab.vm.cluster import ClusterLab, mgmt, qmp
+from lab.vm.fleet import Fleet
+from lab.vm.fleet import missing as fleet_missing
 from lab.vm.guest import GuestError
 from lab.vm.image import CLUSTER_EXTRA
 from tests.e2e import debroot
+from tests.e2e.vm.clusterlib import (
+    NODE_LEFT,
+    Membership,
+    boot_analysis,
+    cluster_alerts,
+    dump,
+    pages,
+    say,
+    title,
+    wait_known_good,
+    wait_titles,
+)
 from tests.e2e.vm.conftest import _prerequisites
-from tests.e2e.vm.report import figure
 
 pytestmark = [pytest.mark.vm]
 if os.environ.get("IFGUARD_VM_ALL") != "1":
@@ -57,11 +69,6 @@ cat "/var/lib/ifguard/txn/$(ls -t /var/lib/ifguard/txn | head -1)/result.json"
 """
 
 
-def say(name: str, value: str) -> None:
-    print(f"\nFIGURE {name}: {value}")
-    figure(name, value)
-
-
 @pytest.fixture(scope="module")
 def cluster_image() -> vm_images.Image:
     _prerequisites()
@@ -82,8 +89,10 @@ def cluster(
         lab = ClusterLab(cluster_image, tmp_path_factory.mktemp("cluster"))
         try:
             t0 = lab.start()
-            for _, g in lab.each():
+            for n, g in lab.each():
                 g.wait_running(timeout=1200)
+                say(f"cluster: qemu start -> pve{n} running (systemd)",
+                    f"{time.monotonic() - t0:.0f} s")  # fmt: skip
             running = time.monotonic() - t0
             lab.wait_quorate((1, 2, 3), {1, 2, 3}, timeout=300)
             say("cluster: qemu start -> all three running (systemd)", f"{running:.0f} s")
@@ -91,74 +100,25 @@ def cluster(
                 f"{time.monotonic() - t0:.0f} s")  # fmt: skip
             offsets = ", ".join(f"pve{n} {lab.clock_offset(n):+.2f} s" for n in (1, 2, 3))
             say("cluster: guest clock offsets", offsets)
-            yield lab
+            boot_analysis(lab)
+            say("cluster: load average at quorum", Path("/proc/loadavg").read_text().strip())
         except GuestError as exc:
-            pytest.fail(f"cluster lab: {exc}", pytrace=False)
+            where = dump(lab, "boot")
+            lab.stop()
+            pytest.fail(f"cluster lab: {exc} (diagnostics: {where})", pytrace=False)
+        try:
+            yield lab
         finally:
             lab.stop()
 
 
-class Membership:
-    """Node 2 asks its corosync every ~0.5 s: is node 1 a member?"""
-
-    def __init__(self, lab: ClusterLab, observer: int = 2, node: int = 1) -> None:
-        self.lab, self.observer, self.node = lab, observer, node
-        self.samples: list[tuple[float, bool]] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            r = self.lab.guests[self.observer].run("corosync-quorumtool -s", timeout=20)
-            self.samples.append((time.monotonic(), self.node in members(r.out)))
-            time.sleep(0.5)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def settle(self, timeout: float) -> None:
-        """Until node 1 has been a member for 10 s (or ``timeout``); then stop asking."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            recent = [ok for t, ok in self.samples if t > time.monotonic() - 10]
-            if len(recent) >= 3 and all(recent):
-                break
-            time.sleep(0.5)
-        self.stop.set()
-        self.thread.join(30)
-
-    def out_seconds(self) -> float:
-        """The longest stretch node 1 was out of the membership (0: never seen out)."""
-        longest, left = 0.0, None
-        for t, member in self.samples:
-            if not member and left is None:
-                left = t
-            elif member and left is not None:
-                longest, left = max(longest, t - left), None
-        if left is not None:
-            longest = max(longest, self.samples[-1][0] - left)
-        return longest
-
-
-def cluster_alerts(lab: ClusterLab, n: int) -> list[dict[str, Any]]:
-    return lab.net.alerts_received()[n:]
-
-
-def title(a: dict[str, Any]) -> str:
-    return str(a["body"].get("title", "")) if isinstance(a["body"], dict) else ""
-
-
-def wait_titles(
-    lab: ClusterLab, n: int, pattern: str, count: int, timeout: float
-) -> list[dict[str, Any]]:
-    end = time.monotonic() + timeout
-    found: list[dict[str, Any]] = []
-    while time.monotonic() < end:
-        found = [a for a in cluster_alerts(lab, n) if re.search(pattern, title(a))]
-        if len(found) >= count:
-            return found
-        time.sleep(0.2)
-    return found
+@pytest.fixture
+def diag(cluster: ClusterLab, request: pytest.FixtureRequest) -> Iterator[ClusterLab]:
+    """The cluster; the three nodes' diagnostics written when the test fails."""
+    failed = request.session.testsfailed
+    yield cluster
+    if request.session.testsfailed > failed:
+        print(f"\ncluster diagnostics: {dump(cluster, request.node.name)}")
 
 
 def test_1_quorate_three_and_probes_read_corosync(cluster: ClusterLab) -> None:
@@ -172,10 +132,27 @@ def test_1_quorate_three_and_probes_read_corosync(cluster: ClusterLab) -> None:
         assert len(re.findall(r"ok\s+cluster: knet link 0 to pve\d: connected", out)) == 2, out
 
 
-def test_2_peer_cut_off_reported_once_by_each_survivor(cluster: ClusterLab) -> None:
-    lab = cluster
+@pytest.fixture(scope="module")
+def fleet(cluster: ClusterLab) -> Iterator[Fleet]:
+    """Prometheus and Alertmanager (the project's rules and routes) in the admin's network,
+    scraping the three nodes."""
+    lacking = fleet_missing()
+    if lacking:
+        pytest.fail(f"fleet view: {lacking}", pytrace=False)
+    view = Fleet(cluster.net.a, cluster.net.base / "fleet", [f"{mgmt(n)}:9861" for n in (1, 2, 3)])
+    view.up()
+    try:
+        say("fleet: Prometheus scrapes the three nodes after", f"{view.wait_up(120):.0f} s")
+        yield view
+    finally:
+        view.down()
+
+
+def test_2_peer_cut_off_reported_once_by_each_survivor(diag: ClusterLab, fleet: Fleet) -> None:
+    lab = diag
     time.sleep(35)  # the survivors' watchers read pve1's last report (every 30 s)
     n = len(lab.net.alerts_received())
+    paged = len(fleet.notifications())
     cut = time.time()
     for nic in ("n0", "n1"):  # both cables of pve1's bond: no way back
         assert "error" not in qmp(lab.guests[1], "set_link", name=nic, up=False)
@@ -191,9 +168,21 @@ def test_2_peer_cut_off_reported_once_by_each_survivor(cluster: ClusterLab) -> N
             body = str(a["body"].get("message", a["body"].get("body", "")))
             assert "its last report: " in body and "none read" not in body, body
         print("\nALERT", title(left[0]), "|", str(left[0]["body"].get("message", ""))[:300])
-        time.sleep(15)  # nothing repeated while pve1 stays away
+        # the fleet view: two survivors' alerts, one page (Alertmanager's grouping by node)
+        end = time.monotonic() + 90
+        while time.monotonic() < end and not pages(fleet, paged, "firing"):
+            time.sleep(1)
+        time.sleep(15)  # nothing repeated while pve1 stays away (and group_wait is 10 s)
         again = [a for a in cluster_alerts(lab, n) if "pve1 left the cluster" in title(a)]
         assert len(again) == 2, [title(a) for a in again]
+        firing = pages(fleet, paged, "firing")
+        observers = sorted(a["labels"]["instance"] for a in fleet.active(NODE_LEFT))
+        all_pages = [p["body"].get("groupLabels") for p in fleet.notifications()[paged:]]
+        assert len(firing) == 1, all_pages
+        say("fleet: pve1 left -> the on-call's page (Prometheus + Alertmanager) after the cut",
+            f"{firing[0]['t'] - cut:.1f} s, {len(firing)} page for {len(observers)} alerts "
+            f"({', '.join(observers)}); pages in all: {len(all_pages)}")  # fmt: skip
+        assert observers == [f"{mgmt(2)}:9861", f"{mgmt(3)}:9861"], observers
     finally:
         back = time.time()
         for nic in ("n0", "n1"):
@@ -212,24 +201,27 @@ def test_2_peer_cut_off_reported_once_by_each_survivor(cluster: ClusterLab) -> N
     time.sleep(5)
     peer = [a for a in cluster_alerts(lab, n) if re.search(r"pve1 (left|is back)", title(a))]
     assert len(peer) == 4, [title(a) for a in peer]  # one firing and one resolve per survivor
+    # the fleet view resolves too (Alertmanager's resolved page waits for group_interval, 5 min)
+    end = time.monotonic() + 90
+    while time.monotonic() < end and fleet.active(NODE_LEFT):
+        time.sleep(1)
+    assert fleet.active(NODE_LEFT) == [], fleet.active(NODE_LEFT)
+    say("fleet: links back -> no IfguardClusterNodeLeft active in Alertmanager",
+        f"{time.time() - back:.1f} s")  # fmt: skip
 
 
-def test_3_apply_cli_killed_rolled_back_before_fencing(cluster: ClusterLab) -> None:
-    lab, g = cluster, cluster.guests[1]
+def rolled_back_before_fencing(lab: ClusterLab, path: str, change: Callable[[], str]) -> None:
+    """``change()`` makes pve1's cut (corosync VLAN 50 -> 51) by one path and returns what it
+    said; the guarded change must be rolled back and pve1 back in pve2's membership, out of
+    it < 15 s (the HA fencing window is 60 s)."""
+    g = lab.guests[1]
     good = g.ok("cat /etc/network/interfaces")
-    g.ok(
-        "cp /etc/network/interfaces /root/cut.interfaces && "
-        + CUT.format(path="/root/cut.interfaces")
-    )
-    assert "tag=51" in g.ok("cat /root/cut.interfaces")
-    assert g.run("ifguard lint -q /root/cut.interfaces").rc == 0, "the cut must be lint-clean"
     watch = Membership(lab)
     watch.start()
     time.sleep(1)
     t0 = time.monotonic()
-    # the CLI in the background, SIGKILLed once the change is written: the guardian decides
-    assert g.ok(APPLY_KILLED, timeout=120).strip() == "written", g.ok("cat /root/apply.log")
-    written = time.monotonic() - t0
+    said = change()
+    took = time.monotonic() - t0
     end = time.monotonic() + 120
     while time.monotonic() < end and g.ok("cat /etc/network/interfaces") != good:
         time.sleep(0.5)
@@ -237,9 +229,10 @@ def test_3_apply_cli_killed_rolled_back_before_fencing(cluster: ClusterLab) -> N
     watch.settle(90)
     lab.wait_quorate((1, 2, 3), {1, 2, 3}, timeout=60)
     out = watch.out_seconds()
-    say("rollback (apply, CLI killed): change written after", f"{written:.1f} s")
-    say("rollback (apply, CLI killed): file restored after", f"{restored:.1f} s (from the apply)")
-    say("rollback (apply, CLI killed): pve1 out of pve2's membership", f"{out:.1f} s (goal < 15 s)")
+    say(f"rollback ({path}): command returned after", f"{took:.1f} s: {said}")
+    say(f"rollback ({path}): file restored after", f"{restored:.1f} s")
+    say(f"rollback ({path}): pve1 out of pve2's membership",
+        f"{out:.1f} s (sampled every {watch.period():.1f} s; goal < 15 s)")  # fmt: skip
     assert g.ok("cat /etc/network/interfaces") == good
     log = g.ok(LAST_TXN)
     assert "rolled-back" in log, log[-3000:]
@@ -248,10 +241,69 @@ def test_3_apply_cli_killed_rolled_back_before_fencing(cluster: ClusterLab) -> N
     assert g.run("ip -o addr show vlan50 | grep -q 10.50.0.1/24").rc == 0
 
 
-def test_4_membership_stable_while_idle(cluster: ClusterLab) -> None:
+def test_3a_apply_cli_killed_rolled_back_before_fencing(diag: ClusterLab) -> None:
+    g = diag.guests[1]
+    g.ok(
+        "cp /etc/network/interfaces /root/cut.interfaces && "
+        + CUT.format(path="/root/cut.interfaces")
+    )
+    assert "tag=51" in g.ok("cat /root/cut.interfaces")
+    assert g.run("ifguard lint -q /root/cut.interfaces").rc == 0, "the cut must be lint-clean"
+
+    def change() -> str:
+        # the CLI in the background, SIGKILLed once the change is written: the guardian decides
+        w = g.ok(APPLY_KILLED, timeout=120).strip()
+        assert w == "written", g.ok("cat /root/apply.log")
+        return "CLI killed once the change was written"
+
+    rolled_back_before_fencing(diag, "ifguard apply, CLI killed", change)
+
+
+@pytest.fixture(scope="module")
+def gated(cluster: ClusterLab) -> ClusterLab:
+    """pve1 with the gates on (the networking drop-in, the ifreload wrapper): every reload
+    is a guarded transaction whose way back is the watcher's last known-good version."""
+    g = cluster.guests[1]
+    g.ok("ifguard install --gates --divert-ifreload", timeout=300)
+    assert "ifguard" in g.ok("head -3 /usr/sbin/ifreload"), "the ifreload wrapper is missing"
+    assert wait_known_good(cluster, 1, 180), g.ok("ifguard status; ifguard history")
+    return cluster
+
+
+def test_3b_admin_reload_rolled_back_before_fencing(gated: ClusterLab, diag: ClusterLab) -> None:
+    g = gated.guests[1]
+    g.ok(CUT.format(path="/etc/network/interfaces"))
+    assert g.run("ifguard lint -q").rc == 0, "the cut must be lint-clean"
+
+    def change() -> str:
+        r = g.run("systemctl reload networking", timeout=400)
+        assert r.rc != 0, f"reload exit 0 after a rollback: {r.out}{r.err}"
+        return f"systemctl reload networking exit {r.rc}"
+
+    rolled_back_before_fencing(gated, "admin reload", change)
+
+
+def test_3c_gui_apply_rolled_back_before_fencing(gated: ClusterLab, diag: ClusterLab) -> None:
+    g = gated.guests[1]
+    g.ok("cp /etc/network/interfaces /etc/network/interfaces.new")
+    g.ok(CUT.format(path="/etc/network/interfaces.new"))
+    assert g.run("ifguard lint -q /etc/network/interfaces.new").rc == 0
+
+    def change() -> str:
+        # the GUI's Apply (PUT /nodes/{node}/network): interfaces.new over interfaces, ifreload
+        r = g.run("mv /etc/network/interfaces.new /etc/network/interfaces && ifreload -a", 400)
+        assert r.rc != 0, f"ifreload exit 0 after a rollback: {r.out}{r.err}"
+        return f"mv + ifreload -a exit {r.rc}"
+
+    rolled_back_before_fencing(gated, "GUI Apply", change)
+    assert g.run("test -e /etc/network/interfaces.new").rc != 0
+
+
+def test_4_membership_stable_while_idle(diag: ClusterLab) -> None:
     """No membership change while nothing happens: 60 s by default, the issue's 10 minutes
     with IFGUARD_VM_CLUSTER_IDLE=600 (corosync logs "Members[N]" at every change)."""
     idle = float(os.environ.get("IFGUARD_VM_CLUSTER_IDLE", "60"))
+    cluster = diag
     since = {n: g.ok("date +%s").strip() for n, g in cluster.each()}
     time.sleep(idle)
     flaps = {
