@@ -8,7 +8,10 @@ n=$(sed -n 's/.*ifguard\.node=\([1-9]\).*/\1/p' /proc/cmdline)
 [ -n "$n" ] || exit 0
 same() { [ -e "$2" ] && cmp -s "$1" "$2"; }
 put() {  # only when different: the watcher records every change of a watched file
-    tmp=$(mktemp)
+    # the temporary file beside its target, not in /tmp: systemd-tmpfiles-setup.service
+    # empties /tmp (tmpfiles.d/tmp.conf "D /tmp") at the same point of the boot, and took
+    # the file away between mktemp and chmod (this unit failed on all three nodes, 17:13)
+    tmp=$(mktemp "$1.XXXXXX")
     cat > "$tmp"
     if same "$tmp" "$1"; then rm -f "$tmp"; else chmod 0644 "$tmp"; mv "$tmp" "$1"; fi
 }
