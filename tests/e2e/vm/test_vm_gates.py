@@ -14,6 +14,7 @@ reload then found "the known-good version" in place and reloaded it unguarded.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -74,6 +75,18 @@ class AdminWatch:
         self.thread.start()
         return t0
 
+    def outage(self, t0: float) -> tuple[float, float] | None:
+        """(first lost ping, first reply after it), seconds from t0; None if none was lost."""
+        lost = None
+        for t, ok in list(self.samples):
+            if t < t0:
+                continue
+            if not ok and lost is None:
+                lost = t
+            elif ok and lost is not None:
+                return lost - t0, t - t0
+        return None
+
     def first_reply_after_cut(self, t0: float, timeout: float) -> tuple[float | None, bool]:
         """(seconds from t0 to the first reply after a lost one, whether any was lost)."""
         end = time.monotonic() + timeout
@@ -90,6 +103,25 @@ class AdminWatch:
             time.sleep(0.5)
         self.stop.set()
         return None, any(not ok for t, ok in self.samples if t >= t0)
+
+
+STAMP = "date +%s.%N; "  # the guest's clock when the reload command starts (first line)
+
+
+def timeline(vm: Vm, started: str, watch: AdminWatch, t0: float) -> str:
+    """Where the time went: the admin's outage (host clock, from the command's start) and the
+    last transaction's log (guest clock, from the command's start: the first line of its
+    stdout, STAMP), e.g. "cut +9.1 s, back +38.2 s | guardian up +6.0 ..."."""
+    seen = watch.outage(t0)
+    head = "no outage" if seen is None else f"cut +{seen[0]:.1f} s, back +{seen[1]:.1f} s"
+    start = float(started.split()[0])
+    txn = vm.ok("ls /var/lib/ifguard/txn | tail -1").strip()
+    raw = vm.ok(f"cat /var/lib/ifguard/txn/{txn}/result.json 2>/dev/null || true")
+    steps = []
+    for line in json.loads(raw).get("log", []) if raw.strip() else []:
+        stamp, _, what = str(line).partition(" ")
+        steps.append(f"{what.split(':')[0][:28]} +{float(stamp) - start:.1f}")
+    return head + " | " + ", ".join(steps)
 
 
 def test_3a_reload_of_the_broken_file_refused(gated: Vm) -> None:
@@ -130,13 +162,14 @@ def test_3b_cutting_change_rolled_back(gated: Vm, reload: str, later: int) -> No
     since = vm.ok("date '+%F %T'").strip()
     watch = AdminWatch(vm)
     t0 = watch.start()
-    r = vm.guest.run(reload, timeout=400)
+    r = vm.guest.run(STAMP + reload, timeout=400)
     elapsed = time.monotonic() - t0
     took, lost = watch.first_reply_after_cut(t0, timeout=120)
     assert vm.net.wait_admin_reaches(60) is not None, "the admin never reached the host again"
     what = f"3 {reload}" + (f" {later} s after the write" if later else "")
     figure(f"{what}: admin's first reply after the cut", f"{took:.1f} s (from the reload)")
     figure(f"{what}: command took", f"{elapsed:.0f} s, exit {r.rc}")
+    figure(f"{what}: timeline", timeline(vm, r.out, watch, t0))
     assert lost, "the cut never cut the admin off: nothing was tested"
     # Debian's start-networking exits 0 whatever ifreload returned: the drop-in's last
     # ExecReload (`ifguard reload --verdict`) makes the rolled-back reload fail
@@ -175,11 +208,13 @@ def test_4_proxmox_gui_apply_rolled_back(gated: Vm) -> None:
     t0 = watch.start()
     # the GUI's Apply (PUT /nodes/{node}/network): move interfaces.new over interfaces, ifreload
     r = vm.guest.run(
-        "mv /etc/network/interfaces.new /etc/network/interfaces && ifreload -a", timeout=400
+        STAMP + "mv /etc/network/interfaces.new /etc/network/interfaces && ifreload -a",
+        timeout=400,
     )
     took, lost = watch.first_reply_after_cut(t0, timeout=120)
     assert vm.net.wait_admin_reaches(60) is not None, "the admin never reached the host again"
     figure("4 GUI Apply: admin's first reply after the cut", f"{took:.1f} s (from the mv)")
+    figure("4 GUI Apply: timeline", timeline(vm, r.out, watch, t0))
     assert lost, "the cut never cut the admin off: nothing was tested"
     assert r.rc != 0, r.err
     assert vm.ok("cat /etc/network/interfaces") == good
@@ -245,7 +280,7 @@ def test_8_self_heal_under_the_packaged_unit(gated: Vm) -> None:
         vm.ok(CUT.format(path="/etc/network/interfaces"))
         watch = AdminWatch(vm)
         t0 = watch.start()
-        r = vm.guest.run("/usr/sbin/ifguard-orig-ifreload -a", timeout=300)
+        r = vm.guest.run(STAMP + "/usr/sbin/ifguard-orig-ifreload -a", timeout=300)
         took, lost = watch.first_reply_after_cut(t0, timeout=240)
         figure(
             "8 self-heal: admin's first reply after the foreign reload",
@@ -257,6 +292,7 @@ def test_8_self_heal_under_the_packaged_unit(gated: Vm) -> None:
         healed = wait_alert(vm, n, "self-heal: restored", timeout=60)
         assert healed is not None, titles(alerts_since(vm, n))
         assert "restored and kept" in titles([healed])[0]
+        figure("8 self-heal: timeline (the heal's transaction)", timeline(vm, r.out, watch, t0))
         assert vm.ok("cat /etc/network/interfaces") == good
         assert vm.ok("ovs-vsctl get port vlan1 tag").strip() == "1"
         assert "ifguard-heal-" in vm.ok("journalctl -b --no-pager -o cat | grep ifguard-heal-")
