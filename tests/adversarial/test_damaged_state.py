@@ -168,6 +168,11 @@ def test_status_believes_only_ifguards_watcher_at_the_published_pid() -> None:
 
     assert is_watcher([b"/usr/bin/ifguard", b"watch", b"--root", b"/"])
     assert is_watcher([b"/usr/bin/python3", b"-m", b"ifguard", b"watch", b""])
+    # the packaged ifguard-watch.service as /proc/PID/cmdline shows it (the script's #! line):
+    # the VM lab's `ifguard status` said "the watcher is not running" beside the running unit
+    assert is_watcher([b"/usr/bin/python3", b"/usr/bin/ifguard", b"watch"])
+    assert not is_watcher([b"/usr/bin/python3", b"/tmp/ifguard", b"watch"])
+    assert not is_watcher([b"/usr/bin/python3", b"/usr/bin/ifguard", b"status", b"watch"])
     assert not is_watcher([b"/usr/bin/watch", b"-n1", b"date"])
     assert not is_watcher([b"sleep", b"watch"])
     assert not is_watcher([b"/usr/bin/ifguard", b"status", b"watch"])

@@ -92,8 +92,10 @@ def _watcher_summary(root: Any) -> dict[str, Any] | None:
 
 
 def is_watcher(argv: list[bytes]) -> bool:
-    """Whether a process's argv is ifguard's watcher (`ifguard watch ...` or
-    `python3 -m ifguard watch ...`), not any process with a `watch` argument."""
+    """Whether a process's argv is ifguard's watcher (`ifguard watch ...`, `python3 -m
+    ifguard watch ...`, or `/usr/bin/python3 /usr/bin/ifguard watch`: the packaged unit's
+    script as the kernel runs it, through its #! line), not any process with a `watch`
+    argument."""
     words = [w for w in argv if w]
     if not words:
         return False
@@ -102,6 +104,8 @@ def is_watcher(argv: list[bytes]) -> bool:
         rest = words[1:]
     elif program.startswith(b"python") and words[1:3] == [b"-m", b"ifguard"]:
         rest = words[3:]
+    elif program.startswith(b"python") and words[1:2] == [b"/usr/bin/ifguard"]:
+        rest = words[2:]
     else:
         return False
     return bool(rest) and rest[0] == b"watch"

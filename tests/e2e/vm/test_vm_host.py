@@ -96,6 +96,9 @@ def test_1_healthy_host_package_as_shipped(vm: Vm) -> None:
         status = g.run("ifguard status")
         assert status.rc == 0, status.out + status.err
         assert "network OK" in status.out, status.out
+        # the running watcher's summary, not a check of its own ("the watcher is not running"
+        # beside the active unit: its argv is /usr/bin/python3 /usr/bin/ifguard watch)
+        assert "published by ifguard watch" in status.out, status.out
         assert vm.net.admin_reaches_guest(), "the admin lost the healthy host"
         checks += 1
         if time.monotonic() - start >= 60:
