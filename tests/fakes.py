@@ -251,16 +251,36 @@ class FakeProber:
         return ProbeReport((ProbeResult("gateway answers", status, "" if ok else "timeout"),))
 
 
+def audit_records(text: str) -> list[Any]:
+    """Records from audit.log lines (``type=... msg=audit(...)``) or from the netlink
+    capture of the VM lab (tests/fixtures/audit/*.jsonl: ``[type, text]`` a line, as the
+    kernel sent them); ``#`` lines are comments."""
+    import json
+
+    from ifguard.system.audit import parse
+
+    out = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            kind, body = json.loads(line)
+            rec = parse(body, int(kind))
+        else:
+            rec = parse(line)
+        if rec is not None:
+            out.append(rec)
+    return out
+
+
 class FakeAudit:
-    """Audit records as the kernel would send them: audit.log lines, one batch per read."""
+    """Audit records as the kernel would send them: audit.log lines or the netlink capture's
+    JSON lines, one batch per read."""
 
     def __init__(self, *batches: str) -> None:
-        from ifguard.system.audit import Record, parse
+        from ifguard.system.audit import Record
 
-        self.batches: list[list[Record]] = []
-        for text in batches:
-            records = (parse(line) for line in text.splitlines() if line.strip())
-            self.batches.append([r for r in records if r is not None])
+        self.batches: list[list[Record]] = [audit_records(text) for text in batches]
         self.closed = False
 
     def read(self, timeout: float | None) -> list[Any]:

@@ -21,6 +21,7 @@ from ifguard.system.audit import (
 )
 from ifguard.system.auditnl import split_messages
 from ifguard.system.procview import parse_stat, utmp_hosts
+from tests.fakes import audit_records
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
 
@@ -28,10 +29,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
 def events(name: str) -> list[Event]:
     asm = Assembler()
     out: list[Event] = []
-    for line in (FIXTURES / name).read_text().splitlines():
-        rec = parse(line)
-        if rec is not None:
-            out.extend(asm.add(rec))
+    for rec in audit_records((FIXTURES / name).read_text()):
+        out.extend(asm.add(rec))
     out.extend(asm.flush())
     return out
 
@@ -100,6 +99,23 @@ def test_renames_and_overwrites_of_the_usual_writers() -> None:
     assert ("mv", "renamed over") in got
 
 
+def test_a_rename_names_the_file_it_replaced_and_where_it_came_from() -> None:
+    renames = [w for w in writes("writers.log") if w.syscall.startswith("rename")]
+    assert renames and all(w.target == "/etc/network/interfaces" for w in renames), renames
+    sed = next(w for w in renames if w.comm == "sed")
+    assert sed.source is not None and sed.source.startswith("/etc/network/sed")
+    a = attribute(sed, program=None, program_exe=None, chain=(), names={}, logins={}, tty_hosts={})
+    assert a.text().startswith(f"/etc/network/interfaces (from {sed.source}) renamed over by sed")
+
+
+def test_a_relative_name_is_made_absolute_with_the_cwd() -> None:
+    from ifguard.system.audit import absolute
+
+    assert absolute("interfaces", "/etc/network") == "/etc/network/interfaces"
+    assert absolute("../network/interfaces", "/etc/ifguard") == "/etc/network/interfaces"
+    assert absolute("/etc/network/interfaces", "/root") == "/etc/network/interfaces"
+
+
 def test_records_of_other_keys_are_not_writes() -> None:
     assert all(write_of(e, key="something-else") is None for e in events("writers.log"))
 
@@ -160,3 +176,21 @@ def test_proc_stat_names_and_utmp_hosts() -> None:
     rec = struct.pack("<hi32s4s32s256s", 7, 900, b"pts/0", b"ts/0", b"ops", b"203.0.113.50")
     rec += b"\0" * (384 - len(rec))
     assert utmp_hosts(rec) == {"pts/0": "203.0.113.50"}
+
+
+def test_a_maintainer_scripts_chain_names_dpkg_and_apt() -> None:
+    from ifguard.system.procview import chain
+    from tests.fakes import FakeProcs
+
+    procs = FakeProcs(
+        {
+            900: ("dpkg", 880, 1, "/usr/bin/dpkg", ""),
+            880: ("apt-get", 700, 1, "/usr/bin/apt-get", ""),
+            700: ("bash", 600, 1, "/usr/bin/bash", ""),
+        }
+    )
+    assert chain(procs, 900) == ("dpkg", "apt-get")
+    procs = FakeProcs(
+        {900: ("dpkg", 700, 1, "", ""), 700: ("bash", 600, 1, "", ""), 600: ("sshd", 1, 1, "", "")}
+    )
+    assert chain(procs, 900) == ("dpkg", "bash", "sshd")

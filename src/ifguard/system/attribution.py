@@ -22,6 +22,7 @@ class Attribution:
     login: str | None  # the login user's name (from the audit login uid)
     user: str | None  # the user the process ran as, when it differs from the login user
     addr: str | None  # the SSH client address of the session
+    seen: float = 0.0  # when the reader had the record (unix time; its delay, measured)
 
     @property
     def via_api(self) -> bool:
@@ -30,7 +31,9 @@ class Attribution:
 
     def text(self, path: str | None = None) -> str:
         w = self.write
-        where = path or (w.paths[0] if w.paths else "a guarded file")
+        where = path or w.target or "a guarded file"
+        if w.source and not path:
+            where += f" (from {w.source})"
         if self.program and self.program_exe and self.program_exe != w.exe:
             who = f"`{self.program}` (pid {w.pid}, run by {w.comm})"
         elif self.program:
@@ -76,6 +79,8 @@ class Attribution:
         return {
             "time": w.time,
             "paths": list(w.paths),
+            "target": w.target,
+            "source": w.source,
             "action": w.verb,
             "syscall": w.syscall,
             "pid": w.pid,
@@ -91,6 +96,7 @@ class Attribution:
             "addr": self.addr,
             "via_proxmox_api": self.via_api,
             "text": self.text(),
+            "seen": self.seen,
         }
 
 
@@ -103,6 +109,7 @@ def attribute(
     names: Mapping[int, str],
     logins: Mapping[int, Login],
     tty_hosts: Mapping[str, str],
+    seen: float = 0.0,
 ) -> Attribution:
     """Join a write with what was read about it: the program its pid ran, its ancestors, the
     login user's name (``names``: uid -> name), the session's client address (the login
@@ -114,7 +121,7 @@ def attribute(
         addr = logins[write.ses].addr
     if addr is None and write.tty and write.tty.startswith("pts"):
         addr = tty_hosts.get("pts/" + write.tty[3:])
-    return Attribution(write, program, program_exe, chain, login, user, addr)
+    return Attribution(write, program, program_exe, chain, login, user, addr, seen)
 
 
 def who_line(items: list[Attribution], available: bool) -> str:

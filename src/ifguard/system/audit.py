@@ -12,6 +12,7 @@ say.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -91,8 +92,10 @@ class Write:
     exe: str
     proctitle: str
     cwd: str
-    paths: tuple[str, ...]  # the guarded names the event touched (created / deleted / ...)
+    paths: tuple[str, ...]  # the names the event touched (created / deleted / ...), absolute
     flags: int | None = None  # open flags (O_APPEND, O_TRUNC...) of an open/openat
+    target: str = ""  # the file written: a rename's destination, else the first name
+    source: str | None = None  # a rename's source (``sedXyZ12``, ``interfaces.new``)
 
     @property
     def verb(self) -> str:
@@ -205,15 +208,23 @@ def write_of(event: Event, key: str = KEY) -> Write | None:
     f = sc.fields
     cwd = event.first("CWD")
     title = event.first("PROCTITLE")
-    paths = tuple(
-        r.fields["name"]
+    where = cwd.fields.get("cwd", "") if cwd else ""
+    named = [
+        (absolute(r.fields["name"], where), r.fields.get("nametype", ""))
         for r in event.records
         if r.type == "PATH" and r.fields.get("name") and r.fields.get("nametype") != "PARENT"
-    )
+    ]
+    paths = tuple(dict.fromkeys(n for n, _ in named))
     tty = f.get("tty")
     syscall = _syscall(f.get("arch", ""), f.get("syscall", "?"))
     flag_arg = {"open": "a1", "openat": "a2"}.get(syscall)
     flags = _hexint(f.get(flag_arg)) if flag_arg else None
+    target, source = (paths[0] if paths else ""), None
+    if syscall.startswith("rename"):  # PATH items: parents, the source, the old and new target
+        created = [n for n, kind in named if kind == "CREATE"]
+        deleted = [n for n, kind in named if kind == "DELETE"]
+        target = created[-1] if created else deleted[-1] if len(deleted) > 1 else target
+        source = next((n for n, kind in named if kind == "DELETE" and n != target), None)
     return Write(
         time=event.time,
         serial=event.serial,
@@ -228,10 +239,19 @@ def write_of(event: Event, key: str = KEY) -> Write | None:
         comm=f.get("comm", "?"),
         exe=f.get("exe", "?"),
         proctitle=title.fields.get("proctitle", "") if title else "",
-        cwd=cwd.fields.get("cwd", "") if cwd else "",
+        cwd=where,
         paths=paths,
         flags=flags,
+        target=target,
+        source=source,
     )
+
+
+def absolute(name: str, cwd: str) -> str:
+    """A PATH record's name as given to the syscall, made absolute with the CWD record."""
+    if name.startswith("/") or not cwd.startswith("/"):
+        return name
+    return posixpath.normpath(posixpath.join(cwd, name))
 
 
 @dataclass(frozen=True)

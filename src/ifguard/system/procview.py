@@ -83,7 +83,7 @@ def chain(procs: Procs, ppid: int, limit: int = 8) -> tuple[str, ...]:
     return tuple(names)
 
 
-STOPS = frozenset({"sshd", "login", "agetty", "systemd", "cron", "apt", "apt-get", "dpkg"})
+STOPS = frozenset({"sshd", "login", "agetty", "systemd", "cron", "apt", "apt-get"})
 
 # struct utmp (glibc, x86-64): type, pid, line[32], id[4], user[32], host[256], ...
 _UTMP = struct.Struct("<hi32s4s32s256s")

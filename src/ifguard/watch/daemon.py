@@ -17,7 +17,7 @@ import logging
 import signal
 import socket
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -40,7 +40,7 @@ from ifguard.watch.queue import Queue
 from ifguard.watch.runtime import RuntimeMonitor, RuntimeVerdict
 from ifguard.watch.sender import AppriseSender
 from ifguard.watch.storeguard import StoreGuard
-from ifguard.watch.writers import Writers, Written, who_of
+from ifguard.watch.writers import Writers, Written, settle, who_of
 
 log = logging.getLogger("ifguard.watch")
 # Files are watched with inotify directly (watch/inotify.py): no wake-up while idle. The
@@ -80,6 +80,7 @@ class Watcher(Delivery):
         self.console = console  # the status summary for console and logins (ifguard.status)
         self.last_runtime: RuntimeVerdict | None = None
         self.last_writer: Written | None = None  # who made the last change (status)
+        self.contents: Mapping[str, bytes] | None = None  # the files of the last check
         self.lint_errors: int = 0
         self.boot_cut = False  # the files' next boot would cut the management path
         self.version: int | None = None
@@ -130,10 +131,13 @@ class Watcher(Delivery):
         written = who_of(self.writers, changed)
         with self._lock:
             verdict, alerts = self.monitor.check()
-            if written is not None:
+            if written is not None and not written.fresh and verdict.contents == self.contents:
+                written = None  # the same files again (one write seen as two changes)
+            self.contents = verdict.contents
+            if written is not None and self.writers is not None:
                 alerts = [a._replace(body=f"{a.body}\n{written.line}") for a in alerts]
                 self.last_writer = written
-                self.metrics.snapshot.writes = dict(written.counts)
+                self.metrics.snapshot.writes = settle(self.writers, written)
             self.lint_errors = verdict.errors
             self.boot_cut = boot_cut(self.monitor.last, inventory(self.root))
             s = self.metrics.snapshot
