@@ -194,3 +194,46 @@ def test_a_maintainer_scripts_chain_names_dpkg_and_apt() -> None:
         {900: ("dpkg", 700, 1, "", ""), 700: ("bash", 600, 1, "", ""), 600: ("sshd", 1, 1, "", "")}
     )
     assert chain(procs, 900) == ("dpkg", "bash", "sshd")
+
+
+def test_the_guests_records_read_alike_from_the_socket_and_from_audit_log() -> None:
+    """The captures (*.jsonl: the netlink messages; *.log: auditd's ENRICHED lines of the
+    same events) give the same writes."""
+    for name in ("console-append", "ssh-sudo-append", "writers"):
+        assert writes(f"{name}.jsonl") == writes(f"{name}.log"), name
+
+
+def test_the_guests_ssh_sudo_session_as_the_kernel_recorded_it() -> None:
+    evs = events("ssh-sudo-append.jsonl")
+    logins: dict[int, Login] = {}
+    for e in evs:
+        if (lg := login_of(e)) is not None:
+            remember(logins, lg)
+    (w,) = [w for e in evs if (w := write_of(e)) is not None]
+    assert (w.comm, w.exe, w.verb) == ("bash", "/usr/bin/bash", "appended to")
+    assert (w.auid, w.uid, w.ses, w.tty) == (1000, 0, 2, "pts1")
+    assert w.proctitle == "-bash" and w.cwd == "/root"
+    assert logins[2].addr == "203.0.113.50"  # sudo's own session record has addr=?
+
+
+def test_the_guests_usual_writers_as_the_kernel_recorded_them() -> None:
+    got = {w.comm: w for w in writes("writers.jsonl")}
+    sed, mv, post, cp = got["sed"], got["mv"], got["netfix.postinst"], got["cp"]
+    assert (sed.syscall, sed.target) == ("rename", "/etc/network/interfaces")
+    assert sed.source is not None and sed.source.startswith("/etc/network/sed")
+    assert (mv.syscall, mv.target, mv.source) == (
+        "renameat",
+        "/etc/network/interfaces",
+        "/etc/network/interfaces.new",
+    )
+    assert got["python3"].source == "/etc/network/.interfaces.swp"
+    assert post.verb == "appended to" and post.exe == "/usr/bin/dash" and post.auid is None
+    assert cp.target.startswith("/etc/network/interfaces")
+    assert all(w.auid is None and w.ses is None for w in got.values())  # a service
+
+
+def test_attribute_changes_of_the_settings_are_named() -> None:
+    calls = [(w.syscall, w.verb) for w in writes("settings-sed.jsonl")]
+    assert ("fchown", "written") in calls and ("fsetxattr", "written") in calls, calls
+    (rename,) = [w for w in writes("settings-sed.jsonl") if w.syscall == "rename"]
+    assert rename.target == "/etc/ifguard/ifguard.toml"

@@ -48,7 +48,13 @@ _SYSCALLS = {
     "87": "unlink",
     "263": "unlinkat",
     "90": "chmod",
+    "91": "fchmod",
     "92": "chown",
+    "93": "fchown",
+    "188": "setxattr",
+    "190": "fsetxattr",
+    "260": "fchownat",
+    "268": "fchmodat",
 }
 X86_64 = "c000003e"
 O_APPEND, O_TRUNC = 0o2000, 0o1000

@@ -114,6 +114,9 @@ class Writers:
             for record in records:
                 for event in assembler.add(record):
                     self.handle(event)
+            if not records:  # a second without records: what is open is whole (no EOE came)
+                for event in assembler.flush():
+                    self.handle(event)
 
     def handle(self, event: Event) -> None:
         login = login_of(event)
