@@ -44,9 +44,9 @@ pytestmark = [pytest.mark.vm]
 if os.environ.get("IFGUARD_VM_ALL") != "1":
     pytestmark.append(
         pytest.mark.skip(
-            reason="not yet reliable, opt in with IFGUARD_VM_ALL=1: not run to completion yet "
-            "(on the loaded 2-core machine the three TCG guests took over 10 min to boot, the "
-            "driver timed out; pve2's node-identity unit failed once, cause not found)"
+            reason="not yet reliable, opt in with IFGUARD_VM_ALL=1: 1 run (2026-12-02), tests 1-2 "
+            "passed, 3a failed (cause not recorded), 3b/3c/4 not reached: booting the three "
+            "TCG guests took 14.5 min (ifguard-status.service ~2 min per node), past ~15 min"
         )
     )
 
