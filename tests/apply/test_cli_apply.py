@@ -41,11 +41,23 @@ def history(root: Path) -> History:
     return History(root / "var/lib/ifguard/history.db")
 
 
+def default_signals() -> None:
+    """In the child: SIGINT and SIGHUP as a login shell's command gets them. A test run started
+    in the background (``cmd &`` without job control ignores SIGINT) or under ``nohup`` (SIGHUP)
+    passes SIG_IGN down, which survives exec: Ctrl-C and the hangup would never arrive."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def apply_until_applied(root: Path, cand: Path, *extra: str) -> subprocess.Popen[str]:
     """``ifguard apply`` as a process, returned once it printed "change applied" (it now waits
     for a confirmation) or closed its output."""
     proc = subprocess.Popen(
-        apply_argv(root, cand, *extra), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        apply_argv(root, cand, *extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        preexec_fn=default_signals,
     )
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -128,6 +140,7 @@ def _spawn_in_pty(argv: list[str]) -> tuple[subprocess.Popen[bytes], int]:
     master, slave = pty.openpty()
 
     def controlling_tty() -> None:
+        default_signals()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
     proc = subprocess.Popen(
